@@ -1,0 +1,53 @@
+import Database from 'better-sqlite3'
+import { MIGRATIONS } from './migrations'
+
+export type Db = Database.Database
+
+export class DatabaseTooNewError extends Error {
+  constructor(
+    readonly found: number,
+    readonly supported: number,
+  ) {
+    super(
+      `This data file was written by a newer StablePay POS (schema ${found}; this version knows up to ${supported}). ` +
+        'Refusing to open it so nothing is lost; update the app.',
+    )
+  }
+}
+
+/**
+ * Opens (creating if needed) the shop's database and brings its schema up to date.
+ *
+ * WAL + synchronous=NORMAL: a committed transaction survives a process crash
+ * (kill -9); only a power cut may lose the last few commits, which is the
+ * promise this app makes.
+ */
+export function openDatabase(file: string): Db {
+  const db = new Database(file)
+  db.pragma('journal_mode = WAL')
+  db.pragma('synchronous = NORMAL')
+  db.pragma('foreign_keys = ON')
+  db.pragma('busy_timeout = 5000')
+  migrate(db)
+  return db
+}
+
+export function schemaVersion(db: Db): number {
+  return db.pragma('user_version', { simple: true }) as number
+}
+
+/** Applies every migration above `user_version`, each in its own transaction. */
+export function migrate(db: Db, upTo: number = MIGRATIONS.length): void {
+  const current = schemaVersion(db)
+  if (current > MIGRATIONS.length) throw new DatabaseTooNewError(current, MIGRATIONS.length)
+  for (let version = current + 1; version <= upTo; version++) {
+    const step = MIGRATIONS[version - 1]
+    if (!step) throw new Error(`missing migration ${version}`)
+    db.transaction(() => {
+      step(db)
+      db.pragma(`user_version = ${version}`)
+    })()
+  }
+}
+
+export const LATEST_SCHEMA = MIGRATIONS.length

@@ -1,0 +1,28 @@
+import { EventEmitter } from 'node:events'
+import type { PushEventName, PushEvents } from '../../src-preload/contract'
+
+/**
+ * In-process push of committed changes (to the UI, and to wake the webhook
+ * sender). Emitted only after the SQLite commit; the database stays the truth.
+ */
+export class EngineEvents {
+  private readonly emitter = new EventEmitter()
+  constructor() {
+    this.emitter.setMaxListeners(100)
+  }
+  emit<E extends PushEventName>(event: E, payload: PushEvents[E]): void {
+    this.emitter.emit(event, payload)
+  }
+  on<E extends PushEventName>(event: E, listener: (payload: PushEvents[E]) => void): () => void {
+    this.emitter.on(event, listener)
+    return () => this.emitter.off(event, listener)
+  }
+  /** Internal wake-ups (e.g. `outbox:written`) that are not part of the UI contract. */
+  onInternal(event: string, listener: () => void): () => void {
+    this.emitter.on(event, listener)
+    return () => this.emitter.off(event, listener)
+  }
+  emitInternal(event: string): void {
+    this.emitter.emit(event)
+  }
+}

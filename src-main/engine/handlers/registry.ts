@@ -1,0 +1,49 @@
+import type { Channel, ContractError, Handlers, InputOf, OutputOf, Result } from '../../../src-preload/contract'
+import { CHANNELS } from '../../../src-preload/contract'
+import { EngineError } from '../errors'
+
+type Handler<C extends Channel> = Handlers[C]
+
+/**
+ * One registry of named handlers (`sessions:create`), filled by each feature.
+ * Both transports (Electron IPC and the serve-mode HTTP bridge) call `invoke`,
+ * so there is one place where errors become the contract's `{ ok: false }`.
+ */
+export class HandlerRegistry {
+  private readonly handlers = new Map<Channel, Handler<Channel>>()
+
+  register<C extends Channel>(channel: C, handler: Handler<C>): void {
+    if (this.handlers.has(channel)) throw new Error(`handler "${channel}" registered twice`)
+    this.handlers.set(channel, handler as unknown as Handler<Channel>)
+  }
+
+  has(channel: string): channel is Channel {
+    return this.handlers.has(channel as Channel)
+  }
+
+  /** Channels of the contract that no feature registered (checked by a test). */
+  missing(): Channel[] {
+    return CHANNELS.filter((c) => !this.handlers.has(c))
+  }
+
+  async invoke<C extends Channel>(channel: C, input: InputOf<C>): Promise<Result<OutputOf<C>>> {
+    const handler = this.handlers.get(channel) as Handler<C> | undefined
+    if (!handler) return { ok: false, error: { code: 'unknown_channel', message: `no handler for "${String(channel)}"` } }
+    try {
+      const value = await (handler as (input: InputOf<C>) => OutputOf<C> | Promise<OutputOf<C>>)(input)
+      return { ok: true, value }
+    } catch (error) {
+      return { ok: false, error: toContractError(error) }
+    }
+  }
+}
+
+export function toContractError(error: unknown): ContractError {
+  if (error instanceof EngineError) return { code: error.code, message: error.message, ...(error.param ? { param: error.param } : {}) }
+  const code = (error as { code?: unknown })?.code
+  const message = error instanceof Error ? error.message : String(error)
+  // Module errors (MoneyError, RateError, …) carry a string code and a user-facing message.
+  if (typeof code === 'string' && /^[a-z_]+$/.test(code)) return { code, message }
+  console.error('handler failed:', error)
+  return { code: 'internal_error', message: 'Something went wrong inside the app; the details are in its log.' }
+}

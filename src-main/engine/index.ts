@@ -1,0 +1,95 @@
+/**
+ * The engine: plain TypeScript with no Electron import. It runs inside
+ * Electron's main process and in a plain Node process (serve mode).
+ */
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Clock } from './clock'
+import { systemClock } from './clock'
+import type { Db } from './db'
+import { openDatabase } from './db'
+import { EngineEvents } from './events'
+import { RateBook } from './rates'
+import { Sessions } from './sessions'
+import { ApiKeys, Merchants, Networks, Settings } from './shop'
+
+export interface EngineOptions {
+  /** Folder holding `stablepay.sqlite` (created if missing). */
+  dataDir: string
+  clock?: Clock
+  lateWindowSeconds?: number
+  rates?: { providerUrl?: string; maxAgeSeconds?: number }
+}
+
+export interface Engine {
+  readonly db: Db
+  readonly clock: Clock
+  readonly events: EngineEvents
+  readonly merchants: Merchants
+  readonly apiKeys: ApiKeys
+  readonly networks: Networks
+  readonly settings: Settings
+  readonly rates: RateBook
+  readonly sessions: Sessions
+  /** Starts long-running services (expiry timer; later the watcher and the webhook sender). Returns stop(). */
+  start(): () => Promise<void>
+  close(): void
+}
+
+export const DATABASE_FILE = 'stablepay.sqlite'
+
+export function createEngine(options: EngineOptions): Engine {
+  mkdirSync(options.dataDir, { recursive: true })
+  const db = openDatabase(join(options.dataDir, DATABASE_FILE))
+  const clock = options.clock ?? systemClock
+  const events = new EngineEvents()
+  const merchants = new Merchants(db, clock)
+  const apiKeys = new ApiKeys(db, clock)
+  const networks = new Networks(db)
+  const settings = new Settings(db)
+  const rates = new RateBook({ db, clock, providerUrl: options.rates?.providerUrl, maxAgeSeconds: options.rates?.maxAgeSeconds })
+  const sessions = new Sessions(db, clock, events, merchants, networks, rates, { lateWindowSeconds: options.lateWindowSeconds })
+
+  const services: Array<() => void | Promise<void>> = []
+  let closed = false
+
+  return {
+    db,
+    clock,
+    events,
+    merchants,
+    apiKeys,
+    networks,
+    settings,
+    rates,
+    sessions,
+    start() {
+      // Expiry is cheap (an indexed range query), so a one-second tick is plenty for a 15-minute session.
+      const expiry = setInterval(() => {
+        try {
+          sessions.expireDue()
+        } catch (error) {
+          console.error('expiry tick failed:', error instanceof Error ? error.message : error)
+        }
+      }, 1000)
+      expiry.unref()
+      services.push(() => clearInterval(expiry))
+      return async () => {
+        for (const stop of services.splice(0).reverse()) await stop()
+      }
+    },
+    close() {
+      if (closed) return
+      closed = true
+      db.close()
+    },
+  }
+}
+
+export { EngineError } from './errors'
+export type { ErrorType } from './errors'
+export { ManualClock, systemClock, nowSeconds } from './clock'
+export type { Clock } from './clock'
+export type { Db } from './db'
+export { openDatabase, migrate, schemaVersion, LATEST_SCHEMA, DatabaseTooNewError } from './db'
+export type { CreateSessionInput } from './sessions'

@@ -1,0 +1,646 @@
+import type {
+  PaymentOption,
+  PaymentSession,
+  SessionException,
+  SessionFilter,
+  SessionPage,
+  SessionStatus,
+  SessionTransaction,
+  TimelineEntry,
+} from '../../../src-preload/contract'
+import { SESSION_STATUSES } from '../../../src-preload/contract'
+import type { Clock } from '../clock'
+import { nowSeconds } from '../clock'
+import type { Db } from '../db'
+import { conflict, EngineError, invalid, notFound } from '../errors'
+import type { EngineEvents } from '../events'
+import { newId } from '../ids'
+import { fiatToUsdCents, formatBaseUnits, formatMinor, isCurrency, MoneyError, parseFiatAmount, usdCentsToBaseUnits } from '../money'
+import type { RateBook } from '../rates'
+import { RateError } from '../rates'
+import { buildPaymentUri, deriveAddress } from '../receive'
+import type { Merchants, Networks } from '../shop'
+import { assertTransition, eventTypeFor, OPEN_STATUSES } from './stateMachine'
+
+export interface CreateSessionInput {
+  merchantId: string
+  livemode: boolean
+  orderId: string
+  amount: string
+  currency: string
+  chainId?: number
+  token?: string
+  metadata?: Record<string, string>
+  /** Seconds, 60-86400; default the merchant's session TTL (15 min). */
+  expiresIn?: number
+}
+
+export interface SessionsOptions {
+  /** A payment found this long after expiry still completes the session (flagged `paid_late`). Default 24 h. */
+  lateWindowSeconds?: number
+}
+
+export interface SessionRow {
+  seq: number
+  id: string
+  merchant_id: string
+  livemode: number
+  order_id: string
+  amount_minor: number
+  currency: string
+  metadata: string
+  status: SessionStatus
+  created_at: number
+  expires_at: number
+  ended_at: number | null
+  exchange_rate: string | null
+  rate_locked_at: number | null
+  usd_cents: number
+  paid_option_id: number | null
+  amount_due: string | null
+  amount_paid: string
+  confirmations: number
+  required_confirmations: number
+  exceptions: string
+  ever_processing: number
+  completed_at: number | null
+  updated_at: number
+}
+
+export interface OptionRow {
+  id: number
+  session_seq: number
+  kind: 'payment' | 'remainder'
+  chain_id: number
+  token_symbol: string
+  token_address: string
+  decimals: number
+  address: string
+  child_index: number | null
+  base_amount: string
+  suffix: number
+  amount: string
+  held_until: number | null
+  active: number
+  network?: string
+}
+
+interface TransferRow {
+  chain_id: number
+  tx_hash: string
+  log_index: number
+  token_symbol: string
+  token_address: string
+  from_address: string
+  to_address: string
+  amount: string
+  block_number: number
+  block_timestamp: number
+  confirmations: number
+  state: 'pending' | 'confirmed' | 'orphaned'
+}
+
+// No control characters (C0, DEL, C1): an order id ends up in CSV files, logs and receipts.
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/
+const MAX_METADATA_PAIRS = 20
+
+/**
+ * Payment sessions: creation with locked terms and reserved amounts, reads,
+ * cancel, expiry, and the one guarded way to change a status (`transition`),
+ * which also writes the timeline and the outbox event in the caller's
+ * transaction.
+ */
+export class Sessions {
+  readonly lateWindowSeconds: number
+  private depth = 0
+  private readonly touched = new Set<number>()
+  private outboxWritten = false
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly events: EngineEvents,
+    private readonly merchants: Merchants,
+    private readonly networks: Networks,
+    private readonly rates: RateBook,
+    options: SessionsOptions = {},
+  ) {
+    this.lateWindowSeconds = options.lateWindowSeconds ?? 24 * 3600
+  }
+
+  /**
+   * Runs `fn` in one SQLite transaction (nested calls join the outer one) and,
+   * only after the outermost commit, pushes `session:updated` for every session
+   * it touched and wakes the webhook sender. Never `await` inside `fn`.
+   */
+  transaction<T>(fn: () => T): T {
+    this.depth++
+    let result: T
+    try {
+      result = this.db.transaction(fn)()
+    } catch (error) {
+      this.depth--
+      if (this.depth === 0) {
+        this.touched.clear()
+        this.outboxWritten = false
+      }
+      throw error
+    }
+    this.depth--
+    if (this.depth === 0) this.flush()
+    return result
+  }
+
+  private flush(): void {
+    const seqs = [...this.touched]
+    this.touched.clear()
+    const woke = this.outboxWritten
+    this.outboxWritten = false
+    if (woke) this.events.emitInternal('outbox:written')
+    for (const seq of seqs) {
+      const row = this.rowBySeq(seq)
+      if (row) this.events.emit('session:updated', this.toObject(row))
+    }
+  }
+
+  /** Marks a session changed inside the current transaction (pushed after commit). */
+  touch(seq: number): void {
+    this.touched.add(seq)
+  }
+
+  // ------------------------------------------------------------------ create
+
+  create(input: CreateSessionInput): { session: PaymentSession; created: boolean } {
+    const merchant = this.merchants.get(input.merchantId)
+    const orderId = input.orderId
+    if (typeof orderId !== 'string' || orderId.length < 1 || orderId.length > 128)
+      throw invalid('parameter_invalid', 'order_id must be 1-128 characters', 'order_id')
+    if (CONTROL_CHARS.test(orderId)) throw invalid('parameter_invalid', 'order_id must not contain control characters', 'order_id')
+    const currency = input.currency
+    if (!isCurrency(currency)) throw invalid('parameter_invalid', `unsupported currency "${currency}"`, 'currency')
+    let amountMinor: bigint
+    try {
+      amountMinor = parseFiatAmount(input.amount, currency)
+    } catch (error) {
+      if (error instanceof MoneyError) throw invalid('parameter_invalid', error.message, 'amount')
+      throw error
+    }
+    const metadata = validateMetadata(input.metadata)
+    const ttl = input.expiresIn ?? merchant.session_ttl_seconds
+    if (!Number.isInteger(ttl) || ttl < 60 || ttl > 86400)
+      throw invalid('parameter_invalid', 'expires_in must be an integer number of seconds from 60 to 86400', 'expires_in')
+
+    let accepted = this.networks.accepted(input.livemode)
+    if (input.chainId !== undefined) accepted = accepted.filter((a) => a.chain.chain_id === input.chainId)
+    if (input.token !== undefined) accepted = accepted.filter((a) => a.token.symbol === input.token)
+    if (accepted.length === 0) {
+      const param = input.token !== undefined ? 'token' : input.chainId !== undefined ? 'chain_id' : undefined
+      throw invalid(
+        'parameter_invalid',
+        `no enabled ${input.livemode ? 'mainnet' : 'testnet'} network and token matches this request` +
+          (input.livemode ? '' : ' (test keys only reach testnets)'),
+        param,
+      )
+    }
+
+    const now = nowSeconds(this.clock)
+    let exchangeRate: string | null = null
+    let rateLockedAt: number | null = null
+    if (currency !== 'USD') {
+      try {
+        const quote = this.rates.quote(currency)
+        exchangeRate = quote.rate
+        rateLockedAt = now
+      } catch (error) {
+        if (error instanceof RateError) {
+          if (error.code === 'rate_stale') throw conflict('rate_stale', error.message, 'currency')
+          throw conflict('rate_unavailable', error.message, 'currency')
+        }
+        throw error
+      }
+    }
+    const usdCents = fiatToUsdCents(amountMinor, currency, exchangeRate)
+    if (usdCents <= 0n) throw invalid('parameter_invalid', 'amount converts to less than one US cent', 'amount')
+
+    return this.transaction(() => {
+      const live = this.db
+        .prepare(
+          `SELECT * FROM sessions WHERE merchant_id = ? AND livemode = ? AND order_id = ? AND status IN ('PENDING', 'PROCESSING')`,
+        )
+        .get(merchant.id, input.livemode ? 1 : 0, orderId) as SessionRow | undefined
+      if (live) return { session: this.toObject(live), created: false }
+      const completed = this.db
+        .prepare(`SELECT id FROM sessions WHERE merchant_id = ? AND livemode = ? AND order_id = ? AND status = 'COMPLETED' LIMIT 1`)
+        .get(merchant.id, input.livemode ? 1 : 0, orderId) as { id: string } | undefined
+      if (completed) throw conflict('order_completed', `order "${orderId}" was already paid by ${completed.id}`, 'order_id')
+
+      this.releaseLapsedHolds(now)
+      const first = accepted[0]!
+      const info = this.db
+        .prepare(
+          `INSERT INTO sessions (id, merchant_id, livemode, order_id, amount_minor, currency, metadata, status, created_at, expires_at,
+             exchange_rate, rate_locked_at, usd_cents, required_confirmations, updated_at)
+           VALUES (@id, @merchant_id, @livemode, @order_id, @amount_minor, @currency, @metadata, 'PENDING', @now, @expires_at,
+             @exchange_rate, @rate_locked_at, @usd_cents, @required_confirmations, @now)`,
+        )
+        .run({
+          id: newId('ps'),
+          merchant_id: merchant.id,
+          livemode: input.livemode ? 1 : 0,
+          order_id: orderId,
+          amount_minor: amountMinor,
+          currency,
+          metadata: JSON.stringify(metadata),
+          now,
+          expires_at: now + ttl,
+          exchange_rate: exchangeRate,
+          rate_locked_at: rateLockedAt,
+          usd_cents: usdCents,
+          required_confirmations: first.chain.confirmations,
+        })
+      const seq = Number(info.lastInsertRowid)
+      let address: string
+      let childIndex: number | null = null
+      if (merchant.receive.mode === 'xpub') {
+        childIndex = this.merchants.takeChildIndex(merchant.id)
+        address = deriveAddress(merchant.receive.xpub ?? '', childIndex)
+      } else {
+        address = merchant.receive.address ?? ''
+      }
+      for (const { chain, token } of accepted) {
+        this.reserve({
+          sessionSeq: seq,
+          kind: 'payment',
+          chainId: chain.chain_id,
+          token: token.symbol,
+          tokenAddress: token.address,
+          decimals: token.decimals,
+          address,
+          childIndex,
+          baseAmount: usdCentsToBaseUnits(usdCents, token.decimals),
+        })
+      }
+      this.db
+        .prepare(`INSERT INTO session_timeline (session_seq, at, from_status, to_status, reason) VALUES (?, ?, NULL, 'PENDING', 'created')`)
+        .run(seq, now)
+      this.touch(seq)
+      return { session: this.toObject(this.rowBySeq(seq)!), created: true }
+    })
+  }
+
+  /**
+   * Reserves the smallest free amount ≥ `baseAmount` on (chain, token, address)
+   * and stores it as a payment option. The UNIQUE index on active reservations
+   * is the guard; the suffix scan only finds the first likely gap.
+   */
+  reserve(args: {
+    sessionSeq: number
+    kind: 'payment' | 'remainder'
+    chainId: number
+    token: string
+    tokenAddress: string
+    decimals: number
+    address: string
+    childIndex: number | null
+    baseAmount: bigint
+  }): OptionRow {
+    const base = args.baseAmount.toString()
+    const taken = this.db
+      .prepare(
+        `SELECT suffix FROM payment_options WHERE chain_id = ? AND token_address = ? AND address = ? AND base_amount = ? AND active = 1 ORDER BY suffix`,
+      )
+      .pluck()
+      .all(args.chainId, args.tokenAddress, args.address, base) as number[]
+    let suffix = 0
+    for (const s of taken) {
+      if (s === suffix) suffix++
+      else if (s > suffix) break
+    }
+    const insert = this.db.prepare(
+      `INSERT INTO payment_options (session_seq, kind, chain_id, token_symbol, token_address, decimals, address, child_index, base_amount, suffix, amount)
+       VALUES (@session_seq, @kind, @chain_id, @token_symbol, @token_address, @decimals, @address, @child_index, @base_amount, @suffix, @amount)
+       ON CONFLICT DO NOTHING`,
+    )
+    const takenSet = new Set(taken)
+    for (let tries = 0; tries < 100_000; tries++, suffix++) {
+      if (takenSet.has(suffix)) continue
+      const amount = (args.baseAmount + BigInt(suffix)).toString()
+      const info = insert.run({
+        session_seq: args.sessionSeq,
+        kind: args.kind,
+        chain_id: args.chainId,
+        token_symbol: args.token,
+        token_address: args.tokenAddress,
+        decimals: args.decimals,
+        address: args.address,
+        child_index: args.childIndex,
+        base_amount: base,
+        suffix,
+        amount,
+      })
+      // Another base amount already holds this exact figure: try the next suffix.
+      if (info.changes === 1) return this.db.prepare('SELECT * FROM payment_options WHERE id = ?').get(info.lastInsertRowid) as OptionRow
+    }
+    throw new EngineError('api_error', 'amount_space_exhausted', 'could not reserve a unique amount for this payment')
+  }
+
+  /** Frees reservations whose late window is over, so their amounts can be offered again. */
+  releaseLapsedHolds(now: number): void {
+    this.db.prepare('UPDATE payment_options SET active = 0 WHERE active = 1 AND held_until IS NOT NULL AND held_until <= ?').run(now)
+  }
+
+  // ------------------------------------------------------------------ reads
+
+  rowBySeq(seq: number): SessionRow | undefined {
+    return this.db.prepare('SELECT * FROM sessions WHERE seq = ?').get(seq) as SessionRow | undefined
+  }
+
+  rowById(id: string): SessionRow | undefined {
+    return this.db.prepare('SELECT * FROM sessions WHERE id = ?').get(id) as SessionRow | undefined
+  }
+
+  /** A session as its merchant (and mode, when given) may see it; anyone else gets 404. */
+  get(id: string, scope: { merchantId: string; livemode?: boolean }): PaymentSession {
+    return this.toObject(this.scopedRow(id, scope))
+  }
+
+  scopedRow(id: string, scope: { merchantId: string; livemode?: boolean }): SessionRow {
+    const row = typeof id === 'string' ? this.rowById(id) : undefined
+    if (!row || row.merchant_id !== scope.merchantId || (scope.livemode !== undefined && (row.livemode === 1) !== scope.livemode))
+      throw notFound(`no payment session "${String(id)}"`, 'id')
+    return row
+  }
+
+  timeline(id: string, scope: { merchantId: string; livemode?: boolean }): TimelineEntry[] {
+    const row = this.scopedRow(id, scope)
+    return this.db
+      .prepare('SELECT at, from_status, to_status, reason FROM session_timeline WHERE session_seq = ? ORDER BY id')
+      .all(row.seq) as TimelineEntry[]
+  }
+
+  /** Newest first, cursor-paged by `starting_after` (a session id). */
+  list(scope: { merchantId: string; livemode?: boolean }, filter: SessionFilter): SessionPage {
+    const limit = filter.limit ?? 20
+    if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw invalid('parameter_invalid', 'limit must be an integer from 1 to 100', 'limit')
+    const where: string[] = ['s.merchant_id = @merchant']
+    const params: Record<string, unknown> = { merchant: scope.merchantId, limit: limit + 1 }
+    if (scope.livemode !== undefined) {
+      where.push('s.livemode = @livemode')
+      params.livemode = scope.livemode ? 1 : 0
+    }
+    if (filter.status !== undefined) {
+      if (!(SESSION_STATUSES as readonly string[]).includes(filter.status))
+        throw invalid('parameter_invalid', `status must be one of ${SESSION_STATUSES.join(', ')}`, 'status')
+      where.push('s.status = @status')
+      params.status = filter.status
+    }
+    if (filter.order_id !== undefined) {
+      where.push('s.order_id = @order')
+      params.order = filter.order_id
+    }
+    for (const [key, op] of [
+      ['created_gte', '>='],
+      ['created_lt', '<'],
+    ] as const) {
+      const value = filter[key]
+      if (value === undefined) continue
+      if (!Number.isSafeInteger(value) || value < 0) throw invalid('parameter_invalid', `${key} must be unix seconds`, key)
+      where.push(`s.created_at ${op} @${key}`)
+      params[key] = value
+    }
+    if (filter.chain_id !== undefined || filter.token !== undefined) {
+      where.push(
+        `EXISTS (SELECT 1 FROM payment_options o WHERE o.session_seq = s.seq AND o.kind = 'payment'` +
+          (filter.chain_id !== undefined ? ' AND o.chain_id = @chain' : '') +
+          (filter.token !== undefined ? ' AND o.token_symbol = @token' : '') +
+          ' AND (s.paid_option_id IS NULL OR s.paid_option_id = o.id))',
+      )
+      params.chain = filter.chain_id
+      params.token = filter.token
+    }
+    if (filter.search !== undefined && filter.search.trim() !== '') {
+      const q = filter.search.trim()
+      params.q = q
+      params.qLower = q.toLowerCase()
+      where.push(
+        `(s.id = @q OR s.order_id = @q
+          OR s.seq IN (SELECT session_seq FROM transfers WHERE tx_hash = @qLower AND session_seq IS NOT NULL)
+          OR s.seq IN (SELECT session_seq FROM transfers WHERE lower(from_address) = @qLower AND session_seq IS NOT NULL)
+          OR s.seq IN (SELECT session_seq FROM payment_options WHERE address = @q COLLATE NOCASE))`,
+      )
+    }
+    if (filter.starting_after !== undefined) {
+      const cursor = this.rowById(filter.starting_after)
+      if (!cursor || cursor.merchant_id !== scope.merchantId)
+        throw invalid('parameter_invalid', `starting_after: no payment session "${filter.starting_after}"`, 'starting_after')
+      where.push('s.seq < @cursor')
+      params.cursor = cursor.seq
+    }
+    const rows = this.db
+      .prepare(`SELECT s.* FROM sessions s WHERE ${where.join(' AND ')} ORDER BY s.seq DESC LIMIT @limit`)
+      .all(params) as SessionRow[]
+    const hasMore = rows.length > limit
+    const page = rows.slice(0, limit)
+    return {
+      data: page.map((r) => this.toObject(r)),
+      has_more: hasMore,
+      next_cursor: hasMore ? (page[page.length - 1]?.id ?? null) : null,
+    }
+  }
+
+  // ------------------------------------------------------------------ changes
+
+  cancel(id: string, scope: { merchantId: string; livemode?: boolean }): PaymentSession {
+    return this.transaction(() => {
+      const row = this.scopedRow(id, scope)
+      if (row.status !== 'PENDING')
+        throw conflict('session_not_cancellable', `session ${row.id} is ${row.status}; only a PENDING session can be cancelled`, 'id')
+      this.transition(row.seq, 'CANCELLED', 'cancelled')
+      return this.toObject(this.rowBySeq(row.seq)!)
+    })
+  }
+
+  /**
+   * Expires sessions past `expires_at`: PENDING ones, and PROCESSING ones still
+   * underpaid. A fully paid session awaiting confirmations does not expire.
+   */
+  expireDue(): number {
+    const now = nowSeconds(this.clock)
+    return this.transaction(() => {
+      this.releaseLapsedHolds(now)
+      const due = this.db
+        .prepare(`SELECT * FROM sessions WHERE status IN ('PENDING', 'PROCESSING') AND expires_at <= ? ORDER BY expires_at LIMIT 1000`)
+        .all(now) as SessionRow[]
+      let expired = 0
+      for (const row of due) {
+        if (row.status === 'PROCESSING' && !this.isUnderpaid(row)) continue
+        this.transition(row.seq, 'EXPIRED', row.status === 'PENDING' ? 'expired unpaid' : 'expired underpaid')
+        expired++
+      }
+      return expired
+    })
+  }
+
+  /** Seconds until the next open session expires (for the expiry timer), or null. */
+  nextExpiry(): number | null {
+    const row = this.db.prepare(`SELECT min(expires_at) AS at FROM sessions WHERE status IN ('PENDING', 'PROCESSING')`).get() as { at: number | null }
+    return row.at
+  }
+
+  isUnderpaid(row: SessionRow): boolean {
+    return row.amount_due !== null && BigInt(row.amount_paid) < BigInt(row.amount_due)
+  }
+
+  /**
+   * The one way a status changes. Refuses an illegal move (throws), and in the
+   * caller's transaction writes the timeline entry and the outbox event.
+   */
+  transition(seq: number, to: SessionStatus, reason: string): SessionRow {
+    const row = this.rowBySeq(seq)
+    if (!row) throw notFound(`no payment session #${seq}`)
+    assertTransition(row.status, to)
+    const now = nowSeconds(this.clock)
+    const ends = to === 'EXPIRED' || to === 'CANCELLED' || to === 'COMPLETED'
+    this.db
+      .prepare(
+        `UPDATE sessions SET status = @to, updated_at = @now,
+           ended_at = CASE WHEN @ends THEN coalesce(ended_at, @now) ELSE ended_at END,
+           completed_at = CASE WHEN @to = 'COMPLETED' THEN @now ELSE completed_at END,
+           ever_processing = CASE WHEN @to = 'PROCESSING' THEN 1 ELSE ever_processing END
+         WHERE seq = @seq`,
+      )
+      .run({ to, now, ends: ends ? 1 : 0, seq })
+    if (ends) {
+      // Keep the amounts reserved through the late window, so a late payment still finds its session.
+      this.db
+        .prepare('UPDATE payment_options SET held_until = ? WHERE session_seq = ? AND held_until IS NULL')
+        .run(now + this.lateWindowSeconds, seq)
+    }
+    this.db
+      .prepare('INSERT INTO session_timeline (session_seq, at, from_status, to_status, reason) VALUES (?, ?, ?, ?, ?)')
+      .run(seq, now, row.status, to, reason)
+    const type = eventTypeFor(row.status, to, row.ever_processing === 1)
+    const updated = this.rowBySeq(seq)!
+    if (type) this.writeEvent(type, updated)
+    this.touch(seq)
+    return updated
+  }
+
+  /** Adds exception flags (idempotent) to a session inside the current transaction. */
+  flag(seq: number, ...flags: SessionException[]): void {
+    const row = this.rowBySeq(seq)
+    if (!row) return
+    const current = new Set(JSON.parse(row.exceptions) as SessionException[])
+    const before = current.size
+    for (const f of flags) current.add(f)
+    if (current.size === before) return
+    this.db.prepare('UPDATE sessions SET exceptions = ?, updated_at = ? WHERE seq = ?').run(JSON.stringify([...current]), nowSeconds(this.clock), seq)
+    this.touch(seq)
+  }
+
+  /** Writes an outbox event carrying the session exactly as the REST API shows it now. */
+  writeEvent(type: string, row: SessionRow): void {
+    const id = newId('evt')
+    const created = nowSeconds(this.clock)
+    const body = JSON.stringify({ id, type, created, livemode: row.livemode === 1, data: { object: this.toObject(row) } })
+    this.db
+      .prepare('INSERT INTO events (id, type, merchant_id, livemode, session_id, created, body) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(id, type, row.merchant_id, row.livemode, row.id, created, body)
+    this.outboxWritten = true
+  }
+
+  // ------------------------------------------------------------------ shape
+
+  options(seq: number): OptionRow[] {
+    return this.db
+      .prepare('SELECT o.*, c.name AS network FROM payment_options o LEFT JOIN chains c USING (chain_id) WHERE o.session_seq = ? ORDER BY o.id')
+      .all(seq) as OptionRow[]
+  }
+
+  toObject(row: SessionRow): PaymentSession {
+    const options = this.options(row.seq)
+    const payment = options.filter((o) => o.kind === 'payment').map(toOption)
+    const remainders = options.filter((o) => o.kind === 'remainder')
+    const lastRemainder = remainders[remainders.length - 1]
+    const transfers = this.db
+      .prepare('SELECT * FROM transfers WHERE session_seq = ? ORDER BY block_number, log_index')
+      .all(row.seq) as TransferRow[]
+    const due = row.amount_due !== null ? BigInt(row.amount_due) : BigInt(options[0]?.amount ?? '0')
+    const paid = BigInt(row.amount_paid)
+    const remaining = due > paid ? due - paid : 0n
+    const exceptions = JSON.parse(row.exceptions) as SessionException[]
+    return {
+      id: row.id,
+      object: 'payment_session',
+      status: row.status,
+      livemode: row.livemode === 1,
+      merchant_id: row.merchant_id,
+      order_id: row.order_id,
+      amount: formatMinor(BigInt(row.amount_minor), row.currency as Parameters<typeof formatMinor>[1]),
+      currency: row.currency,
+      metadata: JSON.parse(row.metadata) as Record<string, string>,
+      created_at: row.created_at,
+      expires_at: row.expires_at,
+      exchange_rate: row.exchange_rate,
+      rate_locked_at: row.rate_locked_at,
+      amount_usd: formatMinor(BigInt(row.usd_cents), 'USD'),
+      payment_options: payment,
+      remainder_option: lastRemainder && remaining > 0n && OPEN_STATUSES.includes(row.status) ? toOption(lastRemainder) : null,
+      amount_paid_base_units: paid.toString(),
+      amount_remaining_base_units: remaining.toString(),
+      confirmations: row.confirmations,
+      required_confirmations: row.required_confirmations,
+      transactions: transfers.map(toTransaction),
+      exceptions,
+      completed_at: row.completed_at,
+    }
+  }
+}
+
+function toOption(o: OptionRow): PaymentOption {
+  const amount = BigInt(o.amount)
+  return {
+    chain_id: o.chain_id,
+    network: o.network ?? `Chain ${o.chain_id}`,
+    token: o.token_symbol,
+    token_address: o.token_address,
+    decimals: o.decimals,
+    address: o.address,
+    amount: formatBaseUnits(amount, o.decimals),
+    amount_base_units: o.amount,
+    payment_uri: buildPaymentUri({ chainId: o.chain_id, tokenAddress: o.token_address, to: o.address, amountBaseUnits: amount }),
+  }
+}
+
+function toTransaction(t: TransferRow): SessionTransaction {
+  return {
+    chain_id: t.chain_id,
+    tx_hash: t.tx_hash,
+    log_index: t.log_index,
+    token: t.token_symbol,
+    token_address: t.token_address,
+    from: t.from_address,
+    to: t.to_address,
+    amount_base_units: t.amount,
+    block_number: t.block_number,
+    block_timestamp: t.block_timestamp,
+    confirmations: t.confirmations,
+    state: t.state,
+  }
+}
+
+function validateMetadata(metadata: unknown): Record<string, string> {
+  if (metadata === undefined || metadata === null) return {}
+  if (typeof metadata !== 'object' || Array.isArray(metadata))
+    throw invalid('parameter_invalid', 'metadata must be an object of string keys and string values', 'metadata')
+  const entries = Object.entries(metadata as Record<string, unknown>)
+  if (entries.length > MAX_METADATA_PAIRS) throw invalid('parameter_invalid', `metadata may hold at most ${MAX_METADATA_PAIRS} pairs`, 'metadata')
+  for (const [key, value] of entries) {
+    if (key.length < 1 || key.length > 40) throw invalid('parameter_invalid', `metadata key "${key.slice(0, 40)}" must be 1-40 characters`, 'metadata')
+    if (typeof value !== 'string') throw invalid('parameter_invalid', `metadata["${key}"] must be a string`, 'metadata')
+    if (value.length > 500) throw invalid('parameter_invalid', `metadata["${key}"] must be at most 500 characters`, 'metadata')
+  }
+  return Object.fromEntries(entries) as Record<string, string>
+}
+

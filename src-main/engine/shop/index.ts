@@ -1,0 +1,7 @@
+export { Merchants, validateReceive, validTimeZone } from './merchants'
+export type { MerchantInput } from './merchants'
+export { ApiKeys } from './apiKeys'
+export type { AuthenticatedKey } from './apiKeys'
+export { Networks, resolveNetwork } from './networks'
+export type { NetworkInput, AcceptedToken } from './networks'
+export { Settings } from './settings'

@@ -1,0 +1,31 @@
+import type { AppSettings } from '../../../src-preload/contract'
+import type { Db } from '../db'
+import { invalid } from '../errors'
+
+const DEFAULTS: AppSettings = { language: 'en', livemode: false, auto_new_sale_seconds: 5 }
+
+/** Small key/value preferences of the app itself (not of a merchant). */
+export class Settings {
+  constructor(private readonly db: Db) {}
+
+  get(): AppSettings {
+    const rows = this.db.prepare('SELECT key, value FROM settings').all() as Array<{ key: string; value: string }>
+    const stored = Object.fromEntries(rows.map((r) => [r.key, JSON.parse(r.value) as unknown]))
+    return { ...DEFAULTS, ...(stored as Partial<AppSettings>) }
+  }
+
+  update(patch: Partial<AppSettings>): AppSettings {
+    if (patch.language !== undefined && patch.language !== 'en' && patch.language !== 'zh-CN')
+      throw invalid('parameter_invalid', 'language must be "en" or "zh-CN"', 'language')
+    if (patch.livemode !== undefined && typeof patch.livemode !== 'boolean')
+      throw invalid('parameter_invalid', 'livemode must be true or false', 'livemode')
+    const secs = patch.auto_new_sale_seconds
+    if (secs !== undefined && (!Number.isInteger(secs) || secs < 0 || secs > 600))
+      throw invalid('parameter_invalid', 'auto_new_sale_seconds must be 0-600', 'auto_new_sale_seconds')
+    const put = this.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value')
+    this.db.transaction(() => {
+      for (const [key, value] of Object.entries(patch)) if (key in DEFAULTS && value !== undefined) put.run(key, JSON.stringify(value))
+    })()
+    return this.get()
+  }
+}

@@ -1,0 +1,404 @@
+/**
+ * The one contract between the renderer and the engine.
+ *
+ * Types and `as const` constants only: this file is compiled into the renderer
+ * (tsconfig.web.json), the preload and the main process. Main-side handler
+ * types and renderer-side client types are *derived* from `Contract` below,
+ * never written twice. In Electron the transport is IPC through the preload;
+ * in serve mode it is HTTP + server-sent events to the same handlers.
+ *
+ * Objects use the REST API's snake_case shapes (a webhook's `data.object` is
+ * exactly what `GET /v1/...` returns), so the UI, the API and the back office
+ * all read one shape.
+ */
+
+// ---------------------------------------------------------------- domain shapes
+
+export const SESSION_STATUSES = ['PENDING', 'PROCESSING', 'COMPLETED', 'EXPIRED', 'CANCELLED'] as const
+export type SessionStatus = (typeof SESSION_STATUSES)[number]
+
+export const SESSION_EXCEPTIONS = [
+  'underpaid',
+  'overpaid',
+  'paid_late',
+  'paid_after_cancel',
+  'multiple_payments',
+  'duplicate_order_payment',
+] as const
+export type SessionException = (typeof SESSION_EXCEPTIONS)[number]
+
+export interface PaymentOption {
+  chain_id: number
+  network: string
+  token: string
+  token_address: string
+  decimals: number
+  address: string
+  /** Decimal token string as the wallet shows it, e.g. "25.500001". */
+  amount: string
+  /** Integer string; tokens with 18 decimals overflow 64 bits. */
+  amount_base_units: string
+  /** EIP-681: ethereum:<token>@<chainId>/transfer?address=<to>&uint256=<base units> */
+  payment_uri: string
+}
+
+export type TransferState = 'pending' | 'confirmed' | 'orphaned'
+
+export interface SessionTransaction {
+  chain_id: number
+  tx_hash: string
+  log_index: number
+  token: string
+  token_address: string
+  from: string
+  to: string
+  amount_base_units: string
+  block_number: number
+  block_timestamp: number
+  confirmations: number
+  state: TransferState
+}
+
+export interface PaymentSession {
+  id: string
+  object: 'payment_session'
+  status: SessionStatus
+  livemode: boolean
+  merchant_id: string
+  order_id: string
+  amount: string
+  currency: string
+  metadata: Record<string, string>
+  created_at: number
+  expires_at: number
+  /** USD per one unit of `currency`; null when priced in USD. */
+  exchange_rate: string | null
+  rate_locked_at: number | null
+  /** The USD amount the stablecoin amount was computed from, e.g. "108.54". */
+  amount_usd: string
+  payment_options: PaymentOption[]
+  /** After an underpayment: the remainder, with its own reserved amount and QR. */
+  remainder_option: PaymentOption | null
+  amount_paid_base_units: string
+  amount_remaining_base_units: string
+  confirmations: number
+  required_confirmations: number
+  transactions: SessionTransaction[]
+  exceptions: SessionException[]
+  completed_at: number | null
+}
+
+export interface TimelineEntry {
+  at: number
+  from_status: SessionStatus | null
+  to_status: SessionStatus
+  reason: string
+}
+
+export interface SessionPage {
+  data: PaymentSession[]
+  has_more: boolean
+  next_cursor: string | null
+}
+
+export interface SessionFilter {
+  status?: SessionStatus
+  order_id?: string
+  created_gte?: number
+  created_lt?: number
+  chain_id?: number
+  token?: string
+  /** Order id, session id, tx hash or address. */
+  search?: string
+  limit?: number
+  starting_after?: string
+}
+
+export interface DailyTotal {
+  /** YYYY-MM-DD in the shop's time zone. */
+  day: string
+  token: string
+  chain_id: number
+  amount_base_units: string
+  decimals: number
+  currency: string
+  amount_minor: string
+  count: number
+}
+
+export interface Transfer extends SessionTransaction {
+  session_id: string | null
+}
+
+export interface ReceiveSetup {
+  mode: 'address' | 'xpub'
+  address?: string
+  xpub?: string
+}
+
+export interface Merchant {
+  id: string
+  name: string
+  currency: string
+  receive: ReceiveSetup
+  session_ttl_seconds: number
+  time_zone: string
+}
+
+export interface TokenConfig {
+  symbol: string
+  address: string
+  decimals: number
+  enabled: boolean
+}
+
+export interface ChainConfig {
+  chain_id: number
+  name: string
+  testnet: boolean
+  rpc_urls: string[]
+  ws_urls: string[]
+  confirmations: number
+  poll_interval_ms: number | null
+  block_time_ms: number
+  explorer_url: string | null
+  color: string
+  enabled: boolean
+  tokens: TokenConfig[]
+}
+
+export type ChainConnection = 'connecting' | 'online' | 'offline'
+
+export interface ChainState {
+  chain_id: number
+  connection: ChainConnection
+  head: number | null
+  last_error: string | null
+  updated_at: number
+}
+
+export interface RateInfo {
+  currency: string
+  rate: string
+  source: 'provider' | 'manual'
+  as_of: number
+  age_seconds: number
+  stale: boolean
+}
+
+export interface ApiKeyInfo {
+  id: string
+  merchant_id: string
+  livemode: boolean
+  /** e.g. "sk_test_…a1b2": enough to recognise, never enough to use. */
+  hint: string
+  created_at: number
+  revoked_at: number | null
+}
+
+export interface WebhookEndpoint {
+  id: string
+  merchant_id: string
+  url: string
+  events: string[]
+  enabled: boolean
+  created_at: number
+}
+
+export interface WebhookDelivery {
+  id: string
+  event_id: string
+  event_type: string
+  endpoint_id: string
+  session_id: string | null
+  state: 'pending' | 'delivered' | 'failed'
+  attempts: number
+  next_attempt_at: number | null
+  last_status: number | null
+  last_error: string | null
+  created_at: number
+}
+
+export interface WebhookAttempt {
+  delivery_id: string
+  at: number
+  status: number | null
+  duration_ms: number
+  error: string | null
+  response_snippet: string | null
+}
+
+export interface AppSettings {
+  language: 'en' | 'zh-CN'
+  /** The cashier sells on mainnets (live) or testnets (test), like an API key's mode. */
+  livemode: boolean
+  /** Cashier screen returns to a new sale by itself after this many seconds. */
+  auto_new_sale_seconds: number
+}
+
+export interface AppInfo {
+  version: string
+  /** False until the first-run wizard has stored a merchant. */
+  configured: boolean
+  merchant_id: string | null
+  /** True when a local dev chain (31337) is configured: "simulate payment" is offered. */
+  devnet: boolean
+}
+
+// ---------------------------------------------------------------- requests
+
+export interface CreateSaleInput {
+  amount: string
+  currency?: string
+  order_id?: string
+  chain_id?: number
+  token?: string
+  expires_in?: number
+}
+
+export interface FirstRunInput {
+  name: string
+  currency: string
+  receive: ReceiveSetup
+  /** "chainId:SYMBOL" pairs to accept. */
+  accept: string[]
+  livemode: boolean
+}
+
+/**
+ * Every request channel: `domain:verb`. Input `void` means no argument.
+ * Add a channel here and both sides' types follow.
+ */
+export interface Contract {
+  'app:info': { input: void; output: AppInfo }
+  'setup:complete': { input: FirstRunInput; output: Merchant }
+  'setup:preview-xpub': { input: { xpub: string }; output: { addresses: string[] } }
+  'settings:get': { input: void; output: AppSettings }
+  'settings:update': { input: Partial<AppSettings>; output: AppSettings }
+  'merchant:get': { input: void; output: Merchant }
+  'merchant:update': { input: Partial<Omit<Merchant, 'id'>>; output: Merchant }
+  'sessions:create': { input: CreateSaleInput; output: PaymentSession }
+  'sessions:get': { input: { id: string }; output: PaymentSession }
+  'sessions:list': { input: SessionFilter; output: SessionPage }
+  'sessions:cancel': { input: { id: string }; output: PaymentSession }
+  'sessions:timeline': { input: { id: string }; output: TimelineEntry[] }
+  'sessions:totals': { input: SessionFilter; output: DailyTotal[] }
+  'sessions:simulate-payment': {
+    input: { id: string; kind: 'exact' | 'under' | 'over' }
+    output: { tx_hash: string }
+  }
+  'transfers:list': { input: { unmatched?: boolean; limit?: number; before?: string }; output: Transfer[] }
+  'transfers:assign': { input: { chain_id: number; tx_hash: string; log_index: number; session_id: string }; output: PaymentSession }
+  'chains:list': { input: void; output: ChainConfig[] }
+  'chains:update': { input: Partial<ChainConfig> & { chain_id: number }; output: ChainConfig }
+  'chains:state': { input: void; output: ChainState[] }
+  'rates:list': { input: void; output: RateInfo[] }
+  'rates:set-manual': { input: { currency: string; rate: string | null }; output: RateInfo[] }
+  'rates:refresh': { input: void; output: RateInfo[] }
+  'api-keys:list': { input: void; output: ApiKeyInfo[] }
+  'api-keys:create': { input: { livemode: boolean }; output: ApiKeyInfo & { secret: string } }
+  'api-keys:revoke': { input: { id: string }; output: ApiKeyInfo }
+  'webhooks:endpoints': { input: void; output: WebhookEndpoint[] }
+  'webhooks:create-endpoint': {
+    input: { url: string; events?: string[]; secret?: string }
+    output: WebhookEndpoint & { secret: string }
+  }
+  'webhooks:update-endpoint': {
+    input: { id: string; url?: string; events?: string[]; enabled?: boolean }
+    output: WebhookEndpoint
+  }
+  'webhooks:deliveries': {
+    input: { endpoint_id?: string; session_id?: string; limit?: number }
+    output: WebhookDelivery[]
+  }
+  'webhooks:attempts': { input: { delivery_id: string }; output: WebhookAttempt[] }
+  'webhooks:redeliver': { input: { delivery_id: string }; output: WebhookDelivery }
+  'webhooks:send-test': { input: { endpoint_id: string }; output: WebhookDelivery }
+}
+
+export type Channel = keyof Contract
+export type InputOf<C extends Channel> = Contract[C]['input']
+export type OutputOf<C extends Channel> = Contract[C]['output']
+
+/** The allow-list the preload and the HTTP bridge check channel names against. */
+export const CHANNELS = [
+  'app:info',
+  'setup:complete',
+  'setup:preview-xpub',
+  'settings:get',
+  'settings:update',
+  'merchant:get',
+  'merchant:update',
+  'sessions:create',
+  'sessions:get',
+  'sessions:list',
+  'sessions:cancel',
+  'sessions:timeline',
+  'sessions:totals',
+  'sessions:simulate-payment',
+  'transfers:list',
+  'transfers:assign',
+  'chains:list',
+  'chains:update',
+  'chains:state',
+  'rates:list',
+  'rates:set-manual',
+  'rates:refresh',
+  'api-keys:list',
+  'api-keys:create',
+  'api-keys:revoke',
+  'webhooks:endpoints',
+  'webhooks:create-endpoint',
+  'webhooks:update-endpoint',
+  'webhooks:deliveries',
+  'webhooks:attempts',
+  'webhooks:redeliver',
+  'webhooks:send-test',
+] as const satisfies readonly Channel[]
+
+// Compile-time proof that CHANNELS lists every channel exactly: a missing one is a type error here.
+type MissingChannels = Exclude<Channel, (typeof CHANNELS)[number]>
+export const _everyChannelListed: MissingChannels extends never ? true : MissingChannels = true
+
+// ---------------------------------------------------------------- pushed events
+
+/** Pushed from the engine: `domain:past-tense`. */
+export interface PushEvents {
+  'session:updated': PaymentSession
+  'chain:state-changed': ChainState
+  'transfer:recorded': Transfer
+  'webhook:delivered': WebhookDelivery
+}
+export type PushEventName = keyof PushEvents
+export const PUSH_EVENTS = [
+  'session:updated',
+  'chain:state-changed',
+  'transfer:recorded',
+  'webhook:delivered',
+] as const satisfies readonly PushEventName[]
+
+// ---------------------------------------------------------------- results and errors
+
+export interface ContractError {
+  code: string
+  message: string
+  param?: string
+}
+export type Result<T> = { ok: true; value: T } | { ok: false; error: ContractError }
+
+/** Main side: what each registered handler must be. */
+export type Handlers = { [C in Channel]: (input: InputOf<C>) => OutputOf<C> | Promise<OutputOf<C>> }
+
+/** Renderer side: every channel as a promise-returning method (errors thrown as typed exceptions). */
+export type Client = { [C in Channel]: (input: InputOf<C>) => Promise<OutputOf<C>> }
+
+/** What the preload exposes on `window.stablepay` (and the HTTP bridge imitates). */
+export interface Transport {
+  invoke<C extends Channel>(channel: C, input: InputOf<C>): Promise<Result<OutputOf<C>>>
+  subscribe<E extends PushEventName>(event: E, listener: (payload: PushEvents[E]) => void): () => void
+  /** Fires after a dropped connection came back: the UI refetches (never shows a stale status). */
+  onReconnect(listener: () => void): () => void
+}
+
+/** IPC channel names used by the preload and the Electron shell. */
+export const IPC = { invoke: 'stablepay:invoke', push: 'stablepay:push' } as const
