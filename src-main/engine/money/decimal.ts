@@ -1,0 +1,138 @@
+import { MoneyError, quoteInput, type MoneyErrorCode } from './errors'
+
+/**
+ * The one decimal grammar shared by amounts and rates: ASCII digits, then
+ * optionally one '.' followed by at least one digit. Deliberately stricter
+ * than Number()/parseFloat: no sign, exponent, whitespace, hex, separators,
+ * ".5" or "5.". Integrators send money as JSON strings and any leniency here
+ * becomes a different amount than the one they meant.
+ *
+ * `\d` without the `u` flag is ASCII 0-9 only, so full-width or Arabic-Indic
+ * digits are rejected too.
+ */
+const PLAIN_DECIMAL = /^(\d+)(?:\.(\d+))?$/
+
+export interface DecimalParts {
+  /** Integer digits with leading zeros stripped ("" for zero). */
+  readonly int: string
+  /** Fraction digits exactly as written, trailing zeros kept ("" if none). */
+  readonly frac: string
+}
+
+/**
+ * Split a plain positive-looking decimal string, or throw `code` with a
+ * message naming `label` ("amount", "rate"). Range and precision checks are
+ * left to callers because they differ (currency exponent, token decimals).
+ */
+export function splitPlainDecimal(input: unknown, label: string, code: MoneyErrorCode, param: string): DecimalParts {
+  if (typeof input !== 'string') {
+    throw new MoneyError(code, `${label} must be a string like "100.50", not a ${typeof input}`, param)
+  }
+  if (input === '') {
+    throw new MoneyError(code, `${label} is empty; send a decimal string like "100.50"`, param)
+  }
+  const m = PLAIN_DECIMAL.exec(input)
+  if (!m) {
+    if (/^\s*-/.test(input)) {
+      throw new MoneyError(code, `${label} ${quoteInput(input)} is negative; it must be positive`, param)
+    }
+    throw new MoneyError(
+      code,
+      `${label} ${quoteInput(input)} is not a plain decimal like "100.50" ` +
+        '(digits, optionally one "." followed by digits; no sign, exponent, spaces or separators)',
+      param,
+    )
+  }
+  return { int: (m[1] ?? '').replace(/^0+/, ''), frac: m[2] ?? '' }
+}
+
+/** Digits to bigint; "" is zero (BigInt('') is 0n too, but say it on purpose). */
+export function digitsToBigInt(int: string, frac: string, scale: number): bigint {
+  // Callers guarantee frac.length <= scale; pad to the target scale.
+  const s = int + frac.padEnd(scale, '0')
+  return s === '' ? 0n : BigInt(s)
+}
+
+/**
+ * Integer division rounded half-up (ties away from zero), for n >= 0, d > 0.
+ * Money in this codebase is always non-negative at the point of rounding; the
+ * assertion keeps a sign bug from silently rounding the wrong way.
+ */
+export function divRoundHalfUp(n: bigint, d: bigint): bigint {
+  if (n < 0n || d <= 0n) throw new RangeError('divRoundHalfUp expects n >= 0 and d > 0')
+  const q = n / d
+  return (n % d) * 2n >= d ? q + 1n : q
+}
+
+/**
+ * Exact fixed-point rendering of `value / 10^decimals`, trimming trailing
+ * fraction zeros but keeping at least `minFrac` of them. Never uses Number,
+ * so it is exact for any bigint.
+ */
+export function formatFixed(value: bigint, decimals: number, minFrac: number): string {
+  const sign = value < 0n ? '-' : ''
+  const abs = value < 0n ? -value : value
+  if (decimals === 0) return sign + abs.toString()
+  const s = abs.toString().padStart(decimals + 1, '0')
+  const int = s.slice(0, s.length - decimals)
+  let frac = s.slice(s.length - decimals)
+  let end = frac.length
+  while (end > minFrac && frac.charCodeAt(end - 1) === 48 /* '0' */) end--
+  frac = frac.slice(0, end)
+  return frac === '' ? sign + int : `${sign}${int}.${frac}`
+}
+
+export const MAX_RATE_INT_DIGITS = 12
+export const MAX_RATE_DECIMALS = 18
+
+export interface DecimalRate {
+  /** The rate's digits as an integer: rate = digits / 10^scale. */
+  readonly digits: bigint
+  /** Number of decimals, trailing zeros removed (so "1.080" gives scale 2). */
+  readonly scale: number
+}
+
+/**
+ * Parse a positive exchange rate such as "1.08" or "0.0066" into an exact
+ * rational digits / 10^scale. Same strict grammar as amounts; at most 12
+ * integer digits and 18 decimals (enough for any fiat/USD rate, bounded so a
+ * hostile config cannot make the bigint math arbitrarily large). Trailing
+ * fraction zeros are accepted here (unlike amounts, a rate has no "currency
+ * precision" to respect) and normalised away.
+ */
+export function parseDecimalRate(rate: string): DecimalRate {
+  const { int, frac } = splitPlainDecimal(rate, 'rate', 'rate_invalid', 'rate')
+  if (int.length > MAX_RATE_INT_DIGITS) {
+    throw new MoneyError(
+      'rate_invalid',
+      `rate ${quoteInput(rate)} has ${int.length} integer digits; the maximum is ${MAX_RATE_INT_DIGITS}`,
+      'rate',
+    )
+  }
+  if (frac.length > MAX_RATE_DECIMALS) {
+    throw new MoneyError(
+      'rate_invalid',
+      `rate ${quoteInput(rate)} has ${frac.length} decimals; the maximum is ${MAX_RATE_DECIMALS}`,
+      'rate',
+    )
+  }
+  const trimmed = frac.replace(/0+$/, '')
+  const digits = digitsToBigInt(int, trimmed, trimmed.length)
+  if (digits === 0n) {
+    throw new MoneyError('rate_invalid', `rate ${quoteInput(rate)} must be greater than zero`, 'rate')
+  }
+  return { digits, scale: trimmed.length }
+}
+
+/** Render digits / 10^scale as a plain decimal, trailing zeros trimmed ("1.08", "0.0066", "2"). */
+export function formatDecimalRate(rate: DecimalRate): string {
+  return formatFixed(rate.digits, rate.scale, 0)
+}
+
+/**
+ * Canonical text of a rate ("01.080" -> "1.08"). Used wherever two rates are
+ * compared as strings, e.g. deciding whether a re-applied manual rate changed.
+ */
+export function normalizeRate(rate: string): string {
+  return formatDecimalRate(parseDecimalRate(rate))
+}

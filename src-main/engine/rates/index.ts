@@ -1,0 +1,19 @@
+/**
+ * Exchange rates: "USD per one unit of currency" decimal strings, from the
+ * ECB (provider) or set by the owner (manual). This file is the module's door.
+ */
+export { ECB_DAILY_URL, USD_PER_UNIT_DECIMALS, ecbToUsdPerUnit, parseEcbXml, type EcbRates } from './ecb'
+export { RateError, type RateErrorCode } from './errors'
+export {
+  DEFAULT_MAX_AGE_SECONDS,
+  RateBook,
+  formatAge,
+  type Clock,
+  type FiatQuote,
+  type NonUsdCurrency,
+  type RateBookOptions,
+  type RateListEntry,
+  type RateQuote,
+  type RateSource,
+  type UsdQuote,
+} from './book'
