@@ -1,0 +1,52 @@
+/**
+ * The thin Electron shell: windows with secure defaults, the IPC wiring of the
+ * one contract to the engine's handler registry, and quitting cleanly.
+ */
+import { join } from 'node:path'
+import { app, ipcMain, session } from 'electron'
+import type { Channel } from '../../src-preload/contract'
+import { CHANNELS, IPC, PUSH_EVENTS } from '../../src-preload/contract'
+import type { App } from '../app'
+import { startApp } from '../app'
+import { CSP, createWindow, secondDisplay } from './window'
+
+const channels = new Set<string>(CHANNELS)
+
+export async function runDesktop(): Promise<void> {
+  if (!app.requestSingleInstanceLock()) {
+    app.quit()
+    return
+  }
+  await app.whenReady()
+  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } })
+  })
+  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false))
+
+  const dataDir = process.env.STABLEPAY_DATA_DIR ?? join(app.getPath('userData'), 'data')
+  const shop: App = await startApp({ dataDir })
+
+  ipcMain.handle(IPC.invoke, (_event, channel: unknown, input: unknown) => {
+    if (typeof channel !== 'string' || !channels.has(channel))
+      return { ok: false, error: { code: 'unknown_channel', message: `no channel "${String(channel)}"` } }
+    return shop.handlers.invoke(channel as Channel, input as never)
+  })
+
+  const cashier = createWindow({ title: 'StablePay POS' })
+  const display = secondDisplay()
+  const customer = display ? createWindow({ title: 'StablePay POS: customer', route: '/customer', display }) : null
+  for (const event of PUSH_EVENTS) {
+    shop.engine.events.on(event, (payload) => {
+      for (const win of [cashier, customer]) if (win && !win.isDestroyed()) win.webContents.send(IPC.push, event, payload)
+    })
+  }
+
+  let quitting = false
+  app.on('before-quit', (event) => {
+    if (quitting) return
+    event.preventDefault()
+    quitting = true
+    void shop.stop().finally(() => app.exit(0))
+  })
+  app.on('window-all-closed', () => app.quit())
+}

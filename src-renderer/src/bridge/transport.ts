@@ -1,0 +1,77 @@
+import type { Channel, InputOf, OutputOf, PushEventName, PushEvents, Result, Transport } from '../../../src-preload/contract'
+import { PUSH_EVENTS } from '../../../src-preload/contract'
+
+declare global {
+  interface Window {
+    /** Present in Electron: the preload's contextBridge API. */
+    stablepay?: Transport
+  }
+}
+
+/**
+ * Serve mode: the same contract over HTTP (`POST /bridge/invoke/<channel>`) and
+ * server-sent events (`GET /bridge/events`). The access token lives in an
+ * HttpOnly cookie set by the server, so nothing secret is visible here.
+ */
+export function httpTransport(base = ''): Transport {
+  const listeners = new Map<PushEventName, Set<(payload: unknown) => void>>()
+  const reconnectListeners = new Set<() => void>()
+  let source: EventSource | null = null
+  let hadError = false
+
+  const connect = () => {
+    if (source || typeof EventSource === 'undefined') return
+    source = new EventSource(`${base}/bridge/events`)
+    for (const name of PUSH_EVENTS) {
+      source.addEventListener(name, (e) => {
+        const payload = JSON.parse((e as MessageEvent<string>).data) as unknown
+        for (const l of listeners.get(name) ?? []) l(payload)
+      })
+    }
+    source.addEventListener('error', () => {
+      hadError = true
+    })
+    source.addEventListener('open', () => {
+      // EventSource reconnects by itself; after a gap the UI refetches so it never shows a stale status.
+      if (hadError) for (const l of reconnectListeners) l()
+      hadError = false
+    })
+  }
+
+  return {
+    async invoke<C extends Channel>(channel: C, input: InputOf<C>): Promise<Result<OutputOf<C>>> {
+      let response: Response
+      try {
+        response = await fetch(`${base}/bridge/invoke/${channel}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(input ?? null),
+          credentials: 'same-origin',
+        })
+      } catch {
+        return { ok: false, error: { code: 'connection_lost', message: 'The app is not reachable. Check that StablePay POS is running.' } }
+      }
+      try {
+        return (await response.json()) as Result<OutputOf<C>>
+      } catch {
+        return { ok: false, error: { code: 'bad_response', message: `Unexpected answer from the app (HTTP ${response.status}).` } }
+      }
+    },
+    subscribe<E extends PushEventName>(event: E, listener: (payload: PushEvents[E]) => void): () => void {
+      connect()
+      const set = listeners.get(event) ?? new Set()
+      set.add(listener as (payload: unknown) => void)
+      listeners.set(event, set)
+      return () => set.delete(listener as (payload: unknown) => void)
+    },
+    onReconnect(listener: () => void): () => void {
+      connect()
+      reconnectListeners.add(listener)
+      return () => reconnectListeners.delete(listener)
+    },
+  }
+}
+
+export function pickTransport(): Transport {
+  return window.stablepay ?? httpTransport()
+}
