@@ -1,3 +1,5 @@
+import { secp256k1 } from '@noble/curves/secp256k1'
+import { base58 } from '@scure/base'
 import { sha256 } from 'viem'
 import { HDKey, publicKeyToAddress } from 'viem/accounts'
 
@@ -41,7 +43,6 @@ const PRIVATE_VERSIONS: ReadonlyMap<number, string> = new Map([
 ])
 const PRIVATE_PREFIX = /^(xprv|tprv|yprv|zprv|Yprv|Zprv|uprv|vprv)/
 
-const BASE58_ALPHABET = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz'
 // An xpub is 111 characters; the bound keeps garbage from costing bigint work.
 const MAX_INPUT_LENGTH = 200
 
@@ -198,57 +199,18 @@ function fail(message: string): { ok: false; message: string } {
 }
 
 function base58Decode(s: string): Uint8Array | undefined {
-  let n = 0n
-  for (const ch of s) {
-    const digit = BASE58_ALPHABET.indexOf(ch)
-    if (digit < 0) return undefined
-    n = n * 58n + BigInt(digit)
+  try {
+    return base58.decode(s)
+  } catch {
+    return undefined
   }
-  const hex = n === 0n ? '' : n.toString(16)
-  const body = hexToBytes(hex.length % 2 === 0 ? hex : `0${hex}`)
-  // Each leading '1' encodes one leading zero byte.
-  let zeros = 0
-  while (s[zeros] === '1') zeros++
-  const out = new Uint8Array(zeros + body.length)
-  out.set(body, zeros)
-  return out
 }
 
-function hexToBytes(hex: string): Uint8Array {
-  const out = new Uint8Array(hex.length / 2)
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16)
-  return out
-}
-
-// secp256k1: y^2 = x^3 + 7 over F_p. p ≡ 3 (mod 4), so a square root is
-// c^((p+1)/4). Done here because viem exposes no point decompression and the
-// curve library is only a transitive dependency; this is public data only.
-const P = 2n ** 256n - 2n ** 32n - 977n
-
+// BIP-32 keys are stored compressed; viem's publicKeyToAddress needs the
+// 65-byte 0x04 form, and @noble/curves (viem's own curve library) expands it.
 function decompress(compressed: Uint8Array): HexAddress {
-  const prefix = compressed[0]
-  if (compressed.length !== 33 || (prefix !== 0x02 && prefix !== 0x03)) {
-    throw new Error('expected a 33-byte compressed secp256k1 public key')
-  }
-  const x = BigInt(`0x${toHex(compressed.subarray(1))}`)
-  if (x >= P) throw new Error('public key x coordinate out of range')
-  const rhs = (modPow(x, 3n, P) + 7n) % P
-  let y = modPow(rhs, (P + 1n) / 4n, P)
-  if ((y * y) % P !== rhs) throw new Error('public key is not on secp256k1')
-  if ((y & 1n) !== BigInt(prefix & 1)) y = P - y
-  return `0x04${x.toString(16).padStart(64, '0')}${y.toString(16).padStart(64, '0')}`
-}
-
-function modPow(base: bigint, exponent: bigint, modulus: bigint): bigint {
-  let result = 1n
-  let b = base % modulus
-  let e = exponent
-  while (e > 0n) {
-    if (e & 1n) result = (result * b) % modulus
-    b = (b * b) % modulus
-    e >>= 1n
-  }
-  return result
+  const point = secp256k1.ProjectivePoint.fromHex(compressed)
+  return `0x${toHex(point.toRawBytes(false))}`
 }
 
 function toHex(bytes: Uint8Array): string {
