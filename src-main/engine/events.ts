@@ -13,6 +13,10 @@ export class EngineEvents {
   emit<E extends PushEventName>(event: E, payload: PushEvents[E]): void {
     this.emitter.emit(event, payload)
   }
+  /** Lets a producer skip building a payload nobody is listening for. */
+  hasListeners(event: PushEventName): boolean {
+    return this.emitter.listenerCount(event) > 0
+  }
   on<E extends PushEventName>(event: E, listener: (payload: PushEvents[E]) => void): () => void {
     this.emitter.on(event, listener)
     return () => this.emitter.off(event, listener)

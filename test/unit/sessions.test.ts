@@ -1,4 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest'
+import type { SessionStatus } from '../../src-preload/contract'
+import { SESSION_STATUSES } from '../../src-preload/contract'
+import { EngineError } from '../../src-main/engine'
+import { TRANSITIONS } from '../../src-main/engine/sessions'
+import { ANVIL_ADDRESSES, ANVIL_XPUB } from './fixtures-xpub'
 import type { Shop } from './engineFixture'
 import { openShop, SHOP_ADDRESS, USDC6 } from './engineFixture'
 
@@ -7,30 +12,352 @@ afterEach(() => shop?.close())
 
 const base = { merchantId: 'merchant_123', livemode: false, currency: 'USD' }
 
+const count = (table: string) => (shop.engine.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n
+const seqOf = (id: string) => shop.engine.sessions.rowById(id)!.seq
+
+/** Walks a fresh session along `path` with the engine's own guarded transition. */
+function sessionIn(status: SessionStatus, orderId = `o-${Math.random()}`): string {
+  const { session } = shop.engine.sessions.create({ ...base, orderId, amount: '1.00' })
+  const paths: Record<SessionStatus, SessionStatus[]> = {
+    PENDING: [],
+    PROCESSING: ['PROCESSING'],
+    COMPLETED: ['PROCESSING', 'COMPLETED'],
+    EXPIRED: ['EXPIRED'],
+    CANCELLED: ['CANCELLED'],
+  }
+  shop.engine.sessions.transaction(() => {
+    for (const to of paths[status]) shop.engine.sessions.transition(seqOf(session.id), to, 'test')
+  })
+  return session.id
+}
+
 describe('creating a payment session', () => {
   it('locks the terms: one option per enabled token, exact base units, EIP-681 URI', () => {
     shop = openShop()
-    const { session, created } = shop.engine.sessions.create({ ...base, orderId: 'order_001', amount: '100.50' })
+    const { session, created } = shop.engine.sessions.create({ ...base, orderId: 'order_001', amount: '100.50', metadata: { till: '2' } })
     expect(created).toBe(true)
+    expect(session).toMatchObject({
+      object: 'payment_session',
+      status: 'PENDING',
+      livemode: false,
+      merchant_id: 'merchant_123',
+      order_id: 'order_001',
+      amount: '100.50',
+      currency: 'USD',
+      metadata: { till: '2' },
+      exchange_rate: null,
+      rate_locked_at: null,
+      amount_usd: '100.50',
+      amount_paid_base_units: '0',
+      amount_remaining_base_units: '100500000',
+      confirmations: 0,
+      required_confirmations: 1,
+      transactions: [],
+      exceptions: [],
+      remainder_option: null,
+      completed_at: null,
+    })
     expect(session.id).toMatch(/^ps_[0-9A-Za-z]{24}$/)
-    expect(session.status).toBe('PENDING')
-    expect(session.amount).toBe('100.50')
     expect(session.expires_at - session.created_at).toBe(900)
-    expect(session.payment_options.map((o) => [o.token, o.decimals, o.amount_base_units, o.amount])).toEqual([
-      ['USDC', 6, '100500000', '100.50'],
-      ['USDT', 18, '100500000000000000000', '100.50'],
+    expect(session.payment_options.map((o) => [o.network, o.token, o.decimals, o.amount_base_units, o.amount])).toEqual([
+      ['Local', 'USDC', 6, '100500000', '100.50'],
+      ['Local', 'USDT', 18, '100500000000000000000', '100.50'],
     ])
-    expect(session.payment_options[0]!.payment_uri).toBe(
-      `ethereum:${USDC6}@31337/transfer?address=${SHOP_ADDRESS}&uint256=100500000`,
-    )
+    expect(session.payment_options[0]!.payment_uri).toBe(`ethereum:${USDC6}@31337/transfer?address=${SHOP_ADDRESS}&uint256=100500000`)
+    expect(shop.engine.sessions.timeline(session.id, { merchantId: 'merchant_123' })).toEqual([
+      { at: session.created_at, from_status: null, to_status: 'PENDING', reason: 'created' },
+    ])
   })
 
-  it('makes the same price unique per open session by the smallest suffix', () => {
+  it('narrows the options to the requested chain and token', () => {
+    shop = openShop()
+    const { session } = shop.engine.sessions.create({ ...base, orderId: 'x', amount: '2.00', chainId: 31337, token: 'USDT' })
+    expect(session.payment_options.map((o) => o.token)).toEqual(['USDT'])
+    expect(() => shop.engine.sessions.create({ ...base, orderId: 'y', amount: '2.00', chainId: 1 })).toThrow(/no enabled testnet network/)
+  })
+
+  it('test keys reach testnets only, live keys mainnets only', () => {
+    shop = openShop()
+    expect(() => shop.engine.sessions.create({ ...base, livemode: true, orderId: 'live', amount: '1.00' })).toThrow(/no enabled mainnet/)
+  })
+
+  it('honours expires_in (60-86400 s) and the merchant TTL', () => {
+    shop = openShop()
+    const a = shop.engine.sessions.create({ ...base, orderId: 'a', amount: '1.00', expiresIn: 60 }).session
+    expect(a.expires_at - a.created_at).toBe(60)
+    for (const bad of [59, 86401, 1.5]) expect(() => shop.engine.sessions.create({ ...base, orderId: 'b', amount: '1.00', expiresIn: bad })).toThrow(/expires_in/)
+    shop.engine.merchants.upsert({ id: 'merchant_123', name: 'Corner Cafe', currency: 'USD', receive: { mode: 'address', address: SHOP_ADDRESS }, sessionTtlSeconds: 300 })
+    const c = shop.engine.sessions.create({ ...base, orderId: 'c', amount: '1.00' }).session
+    expect(c.expires_at - c.created_at).toBe(300)
+  })
+
+  it('rejects bad input with a named parameter and writes nothing', () => {
+    shop = openShop()
+    const before = [count('sessions'), count('payment_options'), count('session_timeline')]
+    const cases: Array<[Partial<Parameters<typeof shop.engine.sessions.create>[0]>, string]> = [
+      [{ amount: '-1.00' }, 'amount'],
+      [{ amount: '0' }, 'amount'],
+      [{ amount: '0.00' }, 'amount'],
+      [{ amount: '1.001' }, 'amount'],
+      [{ amount: '1e5' }, 'amount'],
+      [{ amount: '1234567890123' }, 'amount'],
+      [{ amount: ' 1.00' }, 'amount'],
+      [{ amount: 'NaN' }, 'amount'],
+      [{ currency: 'XYZ' }, 'currency'],
+      [{ currency: 'usd' }, 'currency'],
+      [{ orderId: '' }, 'order_id'],
+      [{ orderId: 'x'.repeat(129) }, 'order_id'],
+      [{ orderId: 'line\nbreak' }, 'order_id'],
+      [{ orderId: 'nul\u0000' }, 'order_id'],
+      [{ metadata: Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`k${i}`, 'v'])) }, 'metadata'],
+      [{ metadata: { n: 1 as unknown as string } }, 'metadata'],
+    ]
+    for (const [patch, param] of cases) {
+      let caught: unknown
+      try {
+        shop.engine.sessions.create({ ...base, orderId: 'ok', amount: '1.00', ...patch })
+      } catch (error) {
+        caught = error
+      }
+      expect(caught, JSON.stringify(patch)).toBeInstanceOf(EngineError)
+      expect((caught as EngineError).param, JSON.stringify(patch)).toBe(param)
+      expect((caught as EngineError).code).toBe('parameter_invalid')
+    }
+    expect([count('sessions'), count('payment_options'), count('session_timeline')]).toEqual(before)
+  })
+
+  it('an unknown merchant is a 404-type error', () => {
+    shop = openShop()
+    expect(() => shop.engine.sessions.create({ ...base, merchantId: 'nobody', orderId: 'a', amount: '1.00' })).toThrow(/no merchant/)
+  })
+})
+
+describe('automatic currency conversion', () => {
+  it('converts EUR and JPY exactly at the locked rate, rounded half-up to cents', () => {
+    shop = openShop()
+    shop.engine.rates.setManual('EUR', '1.08')
+    shop.engine.rates.setManual('JPY', '0.0066')
+    const eur = shop.engine.sessions.create({ ...base, orderId: 'e', amount: '100.50', currency: 'EUR' }).session
+    expect(eur).toMatchObject({ amount: '100.50', currency: 'EUR', exchange_rate: '1.08', amount_usd: '108.54' })
+    expect(eur.rate_locked_at).toBe(eur.created_at)
+    expect(eur.payment_options[0]!.amount_base_units).toBe('108540000')
+    expect(eur.payment_options[1]!.amount_base_units).toBe('108540000000000000000')
+    const jpy = shop.engine.sessions.create({ ...base, orderId: 'j', amount: '1500', currency: 'JPY' }).session
+    expect(jpy).toMatchObject({ amount: '1500', exchange_rate: '0.0066', amount_usd: '9.90' })
+    expect(() => shop.engine.sessions.create({ ...base, orderId: 'j2', amount: '1500.5', currency: 'JPY' })).toThrow(/JPY allows none/)
+    // 1 JPY * 0.0066 = 0.0066 USD rounds to 0.01 (half-up from 0.66 cent)
+    expect(shop.engine.sessions.create({ ...base, orderId: 'j3', amount: '1', currency: 'JPY' }).session.amount_usd).toBe('0.01')
+  })
+
+  it('refuses a stale provider rate with 409 rate_stale and a missing rate with rate_unavailable', () => {
+    shop = openShop()
+    const now = Math.floor(shop.clock.now() / 1000)
+    shop.engine.db
+      .prepare(`INSERT INTO rates (currency, source, usd_per_unit, as_of, fetched_at) VALUES ('GBP', 'provider', '1.27', ?, ?)`)
+      .run(now - 5 * 86400, now - 5 * 86400)
+    const err = (() => {
+      try {
+        shop.engine.sessions.create({ ...base, orderId: 'g', amount: '10.00', currency: 'GBP' })
+      } catch (e) {
+        return e as EngineError
+      }
+    })()
+    expect(err).toMatchObject({ type: 'conflict_error', code: 'rate_stale', param: 'currency' })
+    expect(() => shop.engine.sessions.create({ ...base, orderId: 'c', amount: '10.00', currency: 'CAD' })).toThrow(/CAD/)
+    expect(count('sessions')).toBe(0)
+  })
+})
+
+describe('unique amounts in address mode', () => {
+  it('adds the smallest free suffix per (chain, token, address)', () => {
     shop = openShop()
     const a = shop.engine.sessions.create({ ...base, orderId: 'a', amount: '5.00' }).session
     const b = shop.engine.sessions.create({ ...base, orderId: 'b', amount: '5.00' }).session
-    expect(a.payment_options[0]!.amount_base_units).toBe('5000000')
-    expect(b.payment_options[0]!.amount_base_units).toBe('5000001')
+    const c = shop.engine.sessions.create({ ...base, orderId: 'c', amount: '5.00' }).session
+    expect([a, b, c].map((s) => s.payment_options[0]!.amount_base_units)).toEqual(['5000000', '5000001', '5000002'])
     expect(b.payment_options[0]!.amount).toBe('5.000001')
+    expect(b.payment_options[1]!.amount_base_units).toBe('5000000000000000001')
+  })
+
+  it('keeps an ended session’s amount reserved through the late window, then frees it', () => {
+    shop = openShop({ lateWindowSeconds: 3600 })
+    const a = shop.engine.sessions.create({ ...base, orderId: 'a', amount: '5.00' }).session
+    shop.engine.sessions.cancel(a.id, { merchantId: 'merchant_123' })
+    const b = shop.engine.sessions.create({ ...base, orderId: 'b', amount: '5.00' }).session
+    expect(b.payment_options[0]!.amount_base_units).toBe('5000001')
+    shop.clock.advance(3601 * 1000)
+    shop.engine.sessions.expireDue() // the engine's one-second tick also releases lapsed holds
+    const c = shop.engine.sessions.create({ ...base, orderId: 'c', amount: '5.00' }).session
+    expect(c.payment_options[0]!.amount_base_units).toBe('5000000')
+  })
+
+  it('the database itself refuses two active reservations of one amount', () => {
+    shop = openShop()
+    const a = shop.engine.sessions.create({ ...base, orderId: 'a', amount: '5.00' }).session
+    const opt = shop.engine.db.prepare('SELECT * FROM payment_options WHERE session_seq = ? LIMIT 1').get(seqOf(a.id)) as Record<string, unknown>
+    expect(() =>
+      shop.engine.db
+        .prepare(
+          `INSERT INTO payment_options (session_seq, kind, chain_id, token_symbol, token_address, decimals, address, base_amount, suffix, amount)
+           VALUES (@session_seq, 'payment', @chain_id, @token_symbol, @token_address, @decimals, @address, @base_amount, 7, @amount)`,
+        )
+        .run(opt),
+    ).toThrow(/UNIQUE/)
+  })
+
+  it('a thousand sessions at one price all get distinct amounts', () => {
+    shop = openShop()
+    const amounts = new Set<string>()
+    for (let i = 0; i < 1000; i++) amounts.add(shop.engine.sessions.create({ ...base, orderId: `o${i}`, amount: '9.99' }).session.payment_options[0]!.amount_base_units)
+    expect(amounts.size).toBe(1000)
+    expect([...amounts].sort((x, y) => Number(BigInt(x) - BigInt(y)))[999]).toBe('9990999')
+  })
+})
+
+describe('xpub mode', () => {
+  it('pays session i to child i, persisted and never reused', () => {
+    shop = openShop({ receive: { mode: 'xpub', xpub: ANVIL_XPUB } })
+    const a = shop.engine.sessions.create({ ...base, orderId: 'a', amount: '5.00' }).session
+    const b = shop.engine.sessions.create({ ...base, orderId: 'b', amount: '5.00' }).session
+    expect(a.payment_options.map((o) => o.address)).toEqual([ANVIL_ADDRESSES[0], ANVIL_ADDRESSES[0]])
+    expect(b.payment_options[0]!.address).toBe(ANVIL_ADDRESSES[1])
+    // A fresh address needs no suffix.
+    expect(b.payment_options[0]!.amount_base_units).toBe('5000000')
+    shop.engine.sessions.cancel(b.id, { merchantId: 'merchant_123' })
+    const c = shop.engine.sessions.create({ ...base, orderId: 'c', amount: '5.00' }).session
+    expect(c.payment_options[0]!.address).not.toBe(ANVIL_ADDRESSES[1])
+    expect((shop.engine.db.prepare('SELECT next_child_index FROM merchants').get() as { next_child_index: number }).next_child_index).toBe(3)
+  })
+
+  it('refuses a bad xpub for the merchant with a clear reason and saves nothing', () => {
+    shop = openShop()
+    expect(() =>
+      shop.engine.merchants.upsert({ id: 'merchant_123', name: 'Corner Cafe', currency: 'USD', receive: { mode: 'xpub', xpub: ANVIL_XPUB.slice(0, -1) + 'x' } }),
+    ).toThrow(/not a valid xpub/)
+    expect(shop.engine.merchants.get('merchant_123').receive).toEqual({ mode: 'address', address: SHOP_ADDRESS })
+  })
+})
+
+describe('one live session per order', () => {
+  it('returns the live session, refuses a completed order, and starts anew after expiry or cancel', () => {
+    shop = openShop()
+    const first = shop.engine.sessions.create({ ...base, orderId: 'order_1', amount: '3.00' })
+    const again = shop.engine.sessions.create({ ...base, orderId: 'order_1', amount: '3.00' })
+    expect(again.created).toBe(false)
+    expect(again.session.id).toBe(first.session.id)
+
+    shop.engine.sessions.cancel(first.session.id, { merchantId: 'merchant_123' })
+    const second = shop.engine.sessions.create({ ...base, orderId: 'order_1', amount: '3.00' })
+    expect(second.created).toBe(true)
+
+    shop.engine.sessions.transaction(() => {
+      shop.engine.sessions.transition(seqOf(second.session.id), 'PROCESSING', 'paid')
+      shop.engine.sessions.transition(seqOf(second.session.id), 'COMPLETED', 'confirmed')
+    })
+    expect(() => shop.engine.sessions.create({ ...base, orderId: 'order_1', amount: '3.00' })).toThrow(
+      expect.objectContaining({ code: 'order_completed' }),
+    )
+  })
+})
+
+describe('the state machine', () => {
+  const all = [...SESSION_STATUSES]
+  for (const from of all) {
+    for (const to of all) {
+      const legal = TRANSITIONS[from].includes(to)
+      it(`${from} → ${to} is ${legal ? 'applied' : 'refused'}`, () => {
+        shop = openShop()
+        const id = sessionIn(from)
+        const timelineBefore = shop.engine.sessions.timeline(id, { merchantId: 'merchant_123' }).length
+        const eventsBefore = count('events')
+        const attempt = () => shop.engine.sessions.transaction(() => shop.engine.sessions.transition(seqOf(id), to, 'test'))
+        if (legal) {
+          attempt()
+          expect(shop.engine.sessions.get(id, { merchantId: 'merchant_123' }).status).toBe(to)
+          expect(shop.engine.sessions.timeline(id, { merchantId: 'merchant_123' })).toHaveLength(timelineBefore + 1)
+        } else {
+          expect(attempt).toThrow(expect.objectContaining({ code: 'illegal_transition' }))
+          expect(shop.engine.sessions.get(id, { merchantId: 'merchant_123' }).status).toBe(from)
+          expect(shop.engine.sessions.timeline(id, { merchantId: 'merchant_123' })).toHaveLength(timelineBefore)
+          expect(count('events')).toBe(eventsBefore)
+        }
+      })
+    }
+  }
+
+  it('writes one outbox event per status change, carrying the session as the API shows it', () => {
+    shop = openShop()
+    const id = sessionIn('COMPLETED')
+    const events = shop.engine.db.prepare('SELECT type, body FROM events WHERE session_id = ? ORDER BY seq').all(id) as Array<{ type: string; body: string }>
+    expect(events.map((e) => e.type)).toEqual(['payment.processing', 'payment.completed'])
+    const body = JSON.parse(events[1]!.body)
+    expect(body).toMatchObject({ type: 'payment.completed', livemode: false, data: { object: { id, status: 'COMPLETED' } } })
+    expect(body.id).toMatch(/^evt_/)
+  })
+
+  it('cancel is allowed only from PENDING', () => {
+    shop = openShop()
+    const id = sessionIn('PROCESSING')
+    expect(() => shop.engine.sessions.cancel(id, { merchantId: 'merchant_123' })).toThrow(expect.objectContaining({ code: 'session_not_cancellable' }))
+    const other = sessionIn('PENDING')
+    expect(shop.engine.sessions.cancel(other, { merchantId: 'merchant_123' }).status).toBe('CANCELLED')
+  })
+})
+
+describe('automatic expiry', () => {
+  it('expires PENDING sessions at expires_at (payment.expired) but not a fully paid one awaiting confirmations', () => {
+    shop = openShop()
+    const pending = shop.engine.sessions.create({ ...base, orderId: 'p', amount: '1.00' }).session
+    const paid = shop.engine.sessions.create({ ...base, orderId: 'q', amount: '1.00' }).session
+    shop.engine.db.prepare(`UPDATE sessions SET amount_due = '1000000', amount_paid = '1000000' WHERE id = ?`).run(paid.id)
+    shop.engine.sessions.transaction(() => shop.engine.sessions.transition(seqOf(paid.id), 'PROCESSING', 'paid'))
+    shop.clock.advance(899_000)
+    expect(shop.engine.sessions.expireDue()).toBe(0)
+    shop.clock.advance(1000)
+    expect(shop.engine.sessions.expireDue()).toBe(1)
+    expect(shop.engine.sessions.get(pending.id, { merchantId: 'merchant_123' }).status).toBe('EXPIRED')
+    expect(shop.engine.sessions.get(paid.id, { merchantId: 'merchant_123' }).status).toBe('PROCESSING')
+    const types = (shop.engine.db.prepare('SELECT type FROM events WHERE session_id = ?').pluck().all(pending.id) as string[])
+    expect(types).toEqual(['payment.expired'])
+  })
+
+  it('expires a still-underpaid PROCESSING session with payment.failed', () => {
+    shop = openShop()
+    const s = shop.engine.sessions.create({ ...base, orderId: 'u', amount: '1.00' }).session
+    shop.engine.db.prepare(`UPDATE sessions SET amount_due = '1000000', amount_paid = '400000' WHERE id = ?`).run(s.id)
+    shop.engine.sessions.transaction(() => shop.engine.sessions.transition(seqOf(s.id), 'PROCESSING', 'underpaid'))
+    shop.clock.advance(900_000)
+    expect(shop.engine.sessions.expireDue()).toBe(1)
+    const types = shop.engine.db.prepare('SELECT type FROM events WHERE session_id = ? ORDER BY seq').pluck().all(s.id)
+    expect(types).toEqual(['payment.processing', 'payment.failed'])
+  })
+})
+
+describe('listing', () => {
+  it('is newest first with cursors and filters, scoped to merchant and mode', () => {
+    shop = openShop()
+    const ids: string[] = []
+    for (let i = 0; i < 25; i++) {
+      ids.push(shop.engine.sessions.create({ ...base, orderId: `o${i}`, amount: '1.00' }).session.id)
+      shop.clock.advance(1000)
+    }
+    shop.engine.sessions.cancel(ids[3]!, { merchantId: 'merchant_123' })
+    const scope = { merchantId: 'merchant_123', livemode: false }
+    const page1 = shop.engine.sessions.list(scope, {})
+    expect(page1.data).toHaveLength(20)
+    expect(page1.data[0]!.id).toBe(ids[24])
+    expect(page1.has_more).toBe(true)
+    const page2 = shop.engine.sessions.list(scope, { starting_after: page1.next_cursor! })
+    expect(page2.data.map((s) => s.id)).toEqual(ids.slice(0, 5).reverse())
+    expect(page2).toMatchObject({ has_more: false, next_cursor: null })
+    expect(shop.engine.sessions.list(scope, { status: 'CANCELLED' }).data.map((s) => s.id)).toEqual([ids[3]])
+    expect(shop.engine.sessions.list(scope, { order_id: 'o7' }).data.map((s) => s.id)).toEqual([ids[7]])
+    const t10 = shop.engine.sessions.get(ids[10]!, scope).created_at
+    expect(shop.engine.sessions.list(scope, { created_gte: t10, created_lt: t10 + 3 }).data.map((s) => s.id)).toEqual([ids[12], ids[11], ids[10]])
+    expect(shop.engine.sessions.list(scope, { search: ids[5]! }).data.map((s) => s.id)).toEqual([ids[5]])
+    expect(shop.engine.sessions.list({ ...scope, livemode: true }, {}).data).toEqual([])
+    expect(shop.engine.sessions.list({ merchantId: 'other' }, {}).data).toEqual([])
+    expect(() => shop.engine.sessions.list(scope, { limit: 101 })).toThrow(/limit/)
+    expect(() => shop.engine.sessions.get(ids[0]!, { merchantId: 'other' })).toThrow(expect.objectContaining({ code: 'resource_missing' }))
   })
 })

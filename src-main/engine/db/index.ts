@@ -51,3 +51,18 @@ export function migrate(db: Db, upTo: number = MIGRATIONS.length): void {
 }
 
 export const LATEST_SCHEMA = MIGRATIONS.length
+
+const statementCaches = new WeakMap<Db, Map<string, Database.Statement>>()
+
+/**
+ * Prepared statements, compiled once per database and SQL text. Preparing
+ * costs more than running a simple statement, and the create path runs a
+ * dozen of them.
+ */
+export function prepared(db: Db, sql: string): Database.Statement {
+  let cache = statementCaches.get(db)
+  if (!cache) statementCaches.set(db, (cache = new Map()))
+  let statement = cache.get(sql)
+  if (!statement) cache.set(sql, (statement = db.prepare(sql)))
+  return statement
+}

@@ -12,6 +12,7 @@ import { SESSION_STATUSES } from '../../../src-preload/contract'
 import type { Clock } from '../clock'
 import { nowSeconds } from '../clock'
 import type { Db } from '../db'
+import { prepared } from '../db'
 import { conflict, EngineError, invalid, notFound } from '../errors'
 import type { EngineEvents } from '../events'
 import { newId } from '../ids'
@@ -158,6 +159,7 @@ export class Sessions {
     const woke = this.outboxWritten
     this.outboxWritten = false
     if (woke) this.events.emitInternal('outbox:written')
+    if (!this.events.hasListeners('session:updated')) return
     for (const seq of seqs) {
       const row = this.rowBySeq(seq)
       if (row) this.events.emit('session:updated', this.toObject(row))
@@ -224,42 +226,39 @@ export class Sessions {
     if (usdCents <= 0n) throw invalid('parameter_invalid', 'amount converts to less than one US cent', 'amount')
 
     return this.transaction(() => {
-      const live = this.db
-        .prepare(
-          `SELECT * FROM sessions WHERE merchant_id = ? AND livemode = ? AND order_id = ? AND status IN ('PENDING', 'PROCESSING')`,
-        )
-        .get(merchant.id, input.livemode ? 1 : 0, orderId) as SessionRow | undefined
-      if (live) return { session: this.toObject(live), created: false }
-      const completed = this.db
-        .prepare(`SELECT id FROM sessions WHERE merchant_id = ? AND livemode = ? AND order_id = ? AND status = 'COMPLETED' LIMIT 1`)
-        .get(merchant.id, input.livemode ? 1 : 0, orderId) as { id: string } | undefined
-      if (completed) throw conflict('order_completed', `order "${orderId}" was already paid by ${completed.id}`, 'order_id')
+      // One indexed look-up answers both order rules: a live session is returned, a completed order refused.
+      const existing = prepared(
+        this.db,
+        `SELECT * FROM sessions WHERE merchant_id = ? AND livemode = ? AND order_id = ? AND status IN ('PENDING', 'PROCESSING', 'COMPLETED')
+         ORDER BY status = 'COMPLETED' LIMIT 1`,
+      ).get(merchant.id, input.livemode ? 1 : 0, orderId) as SessionRow | undefined
+      if (existing?.status === 'COMPLETED')
+        throw conflict('order_completed', `order "${orderId}" was already paid by ${existing.id}`, 'order_id')
+      if (existing) return { session: this.toObject(existing), created: false }
 
-      this.releaseLapsedHolds(now)
       const first = accepted[0]!
-      const info = this.db
-        .prepare(
-          `INSERT INTO sessions (id, merchant_id, livemode, order_id, amount_minor, currency, metadata, status, created_at, expires_at,
-             exchange_rate, rate_locked_at, usd_cents, required_confirmations, updated_at)
-           VALUES (@id, @merchant_id, @livemode, @order_id, @amount_minor, @currency, @metadata, 'PENDING', @now, @expires_at,
-             @exchange_rate, @rate_locked_at, @usd_cents, @required_confirmations, @now)`,
-        )
-        .run({
-          id: newId('ps'),
-          merchant_id: merchant.id,
-          livemode: input.livemode ? 1 : 0,
-          order_id: orderId,
-          amount_minor: amountMinor,
-          currency,
-          metadata: JSON.stringify(metadata),
-          now,
-          expires_at: now + ttl,
-          exchange_rate: exchangeRate,
-          rate_locked_at: rateLockedAt,
-          usd_cents: usdCents,
-          required_confirmations: first.chain.confirmations,
-        })
-      const seq = Number(info.lastInsertRowid)
+      const row = prepared(
+        this.db,
+        `INSERT INTO sessions (id, merchant_id, livemode, order_id, amount_minor, currency, metadata, status, created_at, expires_at,
+           exchange_rate, rate_locked_at, usd_cents, required_confirmations, updated_at)
+         VALUES (@id, @merchant_id, @livemode, @order_id, @amount_minor, @currency, @metadata, 'PENDING', @now, @expires_at,
+           @exchange_rate, @rate_locked_at, @usd_cents, @required_confirmations, @now)
+         RETURNING *`,
+      ).get({
+        id: newId('ps'),
+        merchant_id: merchant.id,
+        livemode: input.livemode ? 1 : 0,
+        order_id: orderId,
+        amount_minor: amountMinor,
+        currency,
+        metadata: JSON.stringify(metadata),
+        now,
+        expires_at: now + ttl,
+        exchange_rate: exchangeRate,
+        rate_locked_at: rateLockedAt,
+        usd_cents: usdCents,
+        required_confirmations: first.chain.confirmations,
+      }) as SessionRow
       let address: string
       let childIndex: number | null = null
       if (merchant.receive.mode === 'xpub') {
@@ -268,9 +267,9 @@ export class Sessions {
       } else {
         address = merchant.receive.address ?? ''
       }
-      for (const { chain, token } of accepted) {
-        this.reserve({
-          sessionSeq: seq,
+      const options = accepted.map(({ chain, token }) => ({
+        ...this.reserve({
+          sessionSeq: row.seq,
           kind: 'payment',
           chainId: chain.chain_id,
           token: token.symbol,
@@ -279,13 +278,16 @@ export class Sessions {
           address,
           childIndex,
           baseAmount: usdCentsToBaseUnits(usdCents, token.decimals),
-        })
-      }
-      this.db
-        .prepare(`INSERT INTO session_timeline (session_seq, at, from_status, to_status, reason) VALUES (?, ?, NULL, 'PENDING', 'created')`)
-        .run(seq, now)
-      this.touch(seq)
-      return { session: this.toObject(this.rowBySeq(seq)!), created: true }
+        }),
+        network: chain.name,
+      }))
+      prepared(
+        this.db,
+        `INSERT INTO session_timeline (session_seq, at, from_status, to_status, reason) VALUES (?, ?, NULL, 'PENDING', 'created')`,
+      ).run(row.seq, now)
+      this.touch(row.seq)
+      // Built from what was just written: a new session has no transfers yet.
+      return { session: this.toObject(row, options, []), created: true }
     })
   }
 
@@ -306,10 +308,10 @@ export class Sessions {
     baseAmount: bigint
   }): OptionRow {
     const base = args.baseAmount.toString()
-    const taken = this.db
-      .prepare(
-        `SELECT suffix FROM payment_options WHERE chain_id = ? AND token_address = ? AND address = ? AND base_amount = ? AND active = 1 ORDER BY suffix`,
-      )
+    const taken = prepared(
+      this.db,
+      `SELECT suffix FROM payment_options WHERE chain_id = ? AND token_address = ? AND address = ? AND base_amount = ? AND active = 1 ORDER BY suffix`,
+    )
       .pluck()
       .all(args.chainId, args.tokenAddress, args.address, base) as number[]
     let suffix = 0
@@ -317,16 +319,17 @@ export class Sessions {
       if (s === suffix) suffix++
       else if (s > suffix) break
     }
-    const insert = this.db.prepare(
+    const insert = prepared(
+      this.db,
       `INSERT INTO payment_options (session_seq, kind, chain_id, token_symbol, token_address, decimals, address, child_index, base_amount, suffix, amount)
        VALUES (@session_seq, @kind, @chain_id, @token_symbol, @token_address, @decimals, @address, @child_index, @base_amount, @suffix, @amount)
-       ON CONFLICT DO NOTHING`,
+       ON CONFLICT DO NOTHING RETURNING *`,
     )
     const takenSet = new Set(taken)
     for (let tries = 0; tries < 100_000; tries++, suffix++) {
       if (takenSet.has(suffix)) continue
       const amount = (args.baseAmount + BigInt(suffix)).toString()
-      const info = insert.run({
+      const inserted = insert.get({
         session_seq: args.sessionSeq,
         kind: args.kind,
         chain_id: args.chainId,
@@ -339,25 +342,25 @@ export class Sessions {
         suffix,
         amount,
       })
-      // Another base amount already holds this exact figure: try the next suffix.
-      if (info.changes === 1) return this.db.prepare('SELECT * FROM payment_options WHERE id = ?').get(info.lastInsertRowid) as OptionRow
+      // Nothing returned: another base amount already holds this exact figure, so try the next suffix.
+      if (inserted) return inserted as OptionRow
     }
     throw new EngineError('api_error', 'amount_space_exhausted', 'could not reserve a unique amount for this payment')
   }
 
   /** Frees reservations whose late window is over, so their amounts can be offered again. */
   releaseLapsedHolds(now: number): void {
-    this.db.prepare('UPDATE payment_options SET active = 0 WHERE active = 1 AND held_until IS NOT NULL AND held_until <= ?').run(now)
+    prepared(this.db, 'UPDATE payment_options SET active = 0 WHERE active = 1 AND held_until IS NOT NULL AND held_until <= ?').run(now)
   }
 
   // ------------------------------------------------------------------ reads
 
   rowBySeq(seq: number): SessionRow | undefined {
-    return this.db.prepare('SELECT * FROM sessions WHERE seq = ?').get(seq) as SessionRow | undefined
+    return prepared(this.db, 'SELECT * FROM sessions WHERE seq = ?').get(seq) as SessionRow | undefined
   }
 
   rowById(id: string): SessionRow | undefined {
-    return this.db.prepare('SELECT * FROM sessions WHERE id = ?').get(id) as SessionRow | undefined
+    return prepared(this.db, 'SELECT * FROM sessions WHERE id = ?').get(id) as SessionRow | undefined
   }
 
   /** A session as its merchant (and mode, when given) may see it; anyone else gets 404. */
@@ -374,15 +377,16 @@ export class Sessions {
 
   timeline(id: string, scope: { merchantId: string; livemode?: boolean }): TimelineEntry[] {
     const row = this.scopedRow(id, scope)
-    return this.db
-      .prepare('SELECT at, from_status, to_status, reason FROM session_timeline WHERE session_seq = ? ORDER BY id')
-      .all(row.seq) as TimelineEntry[]
+    return prepared(this.db, 'SELECT at, from_status, to_status, reason FROM session_timeline WHERE session_seq = ? ORDER BY id').all(
+      row.seq,
+    ) as TimelineEntry[]
   }
 
   /** Newest first, cursor-paged by `starting_after` (a session id). */
   list(scope: { merchantId: string; livemode?: boolean }, filter: SessionFilter): SessionPage {
     const limit = filter.limit ?? 20
-    if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw invalid('parameter_invalid', 'limit must be an integer from 1 to 100', 'limit')
+    if (!Number.isInteger(limit) || limit < 1 || limit > 100)
+      throw invalid('parameter_invalid', 'limit must be an integer from 1 to 100', 'limit')
     const where: string[] = ['s.merchant_id = @merchant']
     const params: Record<string, unknown> = { merchant: scope.merchantId, limit: limit + 1 }
     if (scope.livemode !== undefined) {
@@ -437,9 +441,9 @@ export class Sessions {
       where.push('s.seq < @cursor')
       params.cursor = cursor.seq
     }
-    const rows = this.db
-      .prepare(`SELECT s.* FROM sessions s WHERE ${where.join(' AND ')} ORDER BY s.seq DESC LIMIT @limit`)
-      .all(params) as SessionRow[]
+    const rows = prepared(this.db, `SELECT s.* FROM sessions s WHERE ${where.join(' AND ')} ORDER BY s.seq DESC LIMIT @limit`).all(
+      params,
+    ) as SessionRow[]
     const hasMore = rows.length > limit
     const page = rows.slice(0, limit)
     return {
@@ -469,9 +473,10 @@ export class Sessions {
     const now = nowSeconds(this.clock)
     return this.transaction(() => {
       this.releaseLapsedHolds(now)
-      const due = this.db
-        .prepare(`SELECT * FROM sessions WHERE status IN ('PENDING', 'PROCESSING') AND expires_at <= ? ORDER BY expires_at LIMIT 1000`)
-        .all(now) as SessionRow[]
+      const due = prepared(
+        this.db,
+        `SELECT * FROM sessions WHERE status IN ('PENDING', 'PROCESSING') AND expires_at <= ? ORDER BY expires_at LIMIT 1000`,
+      ).all(now) as SessionRow[]
       let expired = 0
       for (const row of due) {
         if (row.status === 'PROCESSING' && !this.isUnderpaid(row)) continue
@@ -484,7 +489,9 @@ export class Sessions {
 
   /** Seconds until the next open session expires (for the expiry timer), or null. */
   nextExpiry(): number | null {
-    const row = this.db.prepare(`SELECT min(expires_at) AS at FROM sessions WHERE status IN ('PENDING', 'PROCESSING')`).get() as { at: number | null }
+    const row = prepared(this.db, `SELECT min(expires_at) AS at FROM sessions WHERE status IN ('PENDING', 'PROCESSING')`).get() as {
+      at: number | null
+    }
     return row.at
   }
 
@@ -502,24 +509,28 @@ export class Sessions {
     assertTransition(row.status, to)
     const now = nowSeconds(this.clock)
     const ends = to === 'EXPIRED' || to === 'CANCELLED' || to === 'COMPLETED'
-    this.db
-      .prepare(
-        `UPDATE sessions SET status = @to, updated_at = @now,
+    prepared(
+      this.db,
+      `UPDATE sessions SET status = @to, updated_at = @now,
            ended_at = CASE WHEN @ends THEN coalesce(ended_at, @now) ELSE ended_at END,
            completed_at = CASE WHEN @to = 'COMPLETED' THEN @now ELSE completed_at END,
            ever_processing = CASE WHEN @to = 'PROCESSING' THEN 1 ELSE ever_processing END
          WHERE seq = @seq`,
-      )
-      .run({ to, now, ends: ends ? 1 : 0, seq })
+    ).run({ to, now, ends: ends ? 1 : 0, seq })
     if (ends) {
       // Keep the amounts reserved through the late window, so a late payment still finds its session.
-      this.db
-        .prepare('UPDATE payment_options SET held_until = ? WHERE session_seq = ? AND held_until IS NULL')
-        .run(now + this.lateWindowSeconds, seq)
+      prepared(this.db, 'UPDATE payment_options SET held_until = ? WHERE session_seq = ? AND held_until IS NULL').run(
+        now + this.lateWindowSeconds,
+        seq,
+      )
     }
-    this.db
-      .prepare('INSERT INTO session_timeline (session_seq, at, from_status, to_status, reason) VALUES (?, ?, ?, ?, ?)')
-      .run(seq, now, row.status, to, reason)
+    prepared(this.db, 'INSERT INTO session_timeline (session_seq, at, from_status, to_status, reason) VALUES (?, ?, ?, ?, ?)').run(
+      seq,
+      now,
+      row.status,
+      to,
+      reason,
+    )
     const type = eventTypeFor(row.status, to, row.ever_processing === 1)
     const updated = this.rowBySeq(seq)!
     if (type) this.writeEvent(type, updated)
@@ -535,7 +546,11 @@ export class Sessions {
     const before = current.size
     for (const f of flags) current.add(f)
     if (current.size === before) return
-    this.db.prepare('UPDATE sessions SET exceptions = ?, updated_at = ? WHERE seq = ?').run(JSON.stringify([...current]), nowSeconds(this.clock), seq)
+    prepared(this.db, 'UPDATE sessions SET exceptions = ?, updated_at = ? WHERE seq = ?').run(
+      JSON.stringify([...current]),
+      nowSeconds(this.clock),
+      seq,
+    )
     this.touch(seq)
   }
 
@@ -544,28 +559,34 @@ export class Sessions {
     const id = newId('evt')
     const created = nowSeconds(this.clock)
     const body = JSON.stringify({ id, type, created, livemode: row.livemode === 1, data: { object: this.toObject(row) } })
-    this.db
-      .prepare('INSERT INTO events (id, type, merchant_id, livemode, session_id, created, body) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(id, type, row.merchant_id, row.livemode, row.id, created, body)
+    prepared(this.db, 'INSERT INTO events (id, type, merchant_id, livemode, session_id, created, body) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+      id,
+      type,
+      row.merchant_id,
+      row.livemode,
+      row.id,
+      created,
+      body,
+    )
     this.outboxWritten = true
   }
 
   // ------------------------------------------------------------------ shape
 
   options(seq: number): OptionRow[] {
-    return this.db
-      .prepare('SELECT o.*, c.name AS network FROM payment_options o LEFT JOIN chains c USING (chain_id) WHERE o.session_seq = ? ORDER BY o.id')
-      .all(seq) as OptionRow[]
+    return prepared(
+      this.db,
+      'SELECT o.*, c.name AS network FROM payment_options o LEFT JOIN chains c USING (chain_id) WHERE o.session_seq = ? ORDER BY o.id',
+    ).all(seq) as OptionRow[]
   }
 
-  toObject(row: SessionRow): PaymentSession {
-    const options = this.options(row.seq)
+  toObject(row: SessionRow, options: OptionRow[] = this.options(row.seq), transfers?: TransferRow[]): PaymentSession {
     const payment = options.filter((o) => o.kind === 'payment').map(toOption)
     const remainders = options.filter((o) => o.kind === 'remainder')
     const lastRemainder = remainders[remainders.length - 1]
-    const transfers = this.db
-      .prepare('SELECT * FROM transfers WHERE session_seq = ? ORDER BY block_number, log_index')
-      .all(row.seq) as TransferRow[]
+    transfers ??= prepared(this.db, 'SELECT * FROM transfers WHERE session_seq = ? ORDER BY block_number, log_index').all(
+      row.seq,
+    ) as TransferRow[]
     const due = row.amount_due !== null ? BigInt(row.amount_due) : BigInt(options[0]?.amount ?? '0')
     const paid = BigInt(row.amount_paid)
     const remaining = due > paid ? due - paid : 0n
@@ -635,12 +656,13 @@ function validateMetadata(metadata: unknown): Record<string, string> {
   if (typeof metadata !== 'object' || Array.isArray(metadata))
     throw invalid('parameter_invalid', 'metadata must be an object of string keys and string values', 'metadata')
   const entries = Object.entries(metadata as Record<string, unknown>)
-  if (entries.length > MAX_METADATA_PAIRS) throw invalid('parameter_invalid', `metadata may hold at most ${MAX_METADATA_PAIRS} pairs`, 'metadata')
+  if (entries.length > MAX_METADATA_PAIRS)
+    throw invalid('parameter_invalid', `metadata may hold at most ${MAX_METADATA_PAIRS} pairs`, 'metadata')
   for (const [key, value] of entries) {
-    if (key.length < 1 || key.length > 40) throw invalid('parameter_invalid', `metadata key "${key.slice(0, 40)}" must be 1-40 characters`, 'metadata')
+    if (key.length < 1 || key.length > 40)
+      throw invalid('parameter_invalid', `metadata key "${key.slice(0, 40)}" must be 1-40 characters`, 'metadata')
     if (typeof value !== 'string') throw invalid('parameter_invalid', `metadata["${key}"] must be a string`, 'metadata')
     if (value.length > 500) throw invalid('parameter_invalid', `metadata["${key}"] must be at most 500 characters`, 'metadata')
   }
   return Object.fromEntries(entries) as Record<string, string>
 }
-

@@ -3,6 +3,7 @@ import type { ApiKeyInfo } from '../../../src-preload/contract'
 import type { Clock } from '../clock'
 import { nowSeconds } from '../clock'
 import type { Db } from '../db'
+import { prepared } from '../db'
 import { invalid, notFound } from '../errors'
 import { newId } from '../ids'
 
@@ -47,7 +48,7 @@ export class ApiKeys {
   importKey(merchantId: string, secret: string): ApiKeyInfo {
     if (!KEY_FORMAT.test(secret))
       throw invalid('parameter_invalid', 'API key must be sk_test_… or sk_live_… followed by at least 16 letters or digits', 'apiKeys')
-    const existing = this.db.prepare('SELECT * FROM api_keys WHERE key_sha256 = ?').get(sha256(secret)) as ApiKeyRow | undefined
+    const existing = prepared(this.db, 'SELECT * FROM api_keys WHERE key_sha256 = ?').get(sha256(secret)) as ApiKeyRow | undefined
     if (existing) {
       if (existing.merchant_id !== merchantId)
         throw invalid('parameter_invalid', `API key ${existing.hint} already belongs to merchant "${existing.merchant_id}"`, 'apiKeys')
@@ -66,31 +67,35 @@ export class ApiKeys {
       created_at: nowSeconds(this.clock),
       revoked_at: null,
     }
-    this.db
-      .prepare(
-        'INSERT INTO api_keys (id, merchant_id, key_sha256, livemode, hint, created_at) VALUES (@id, @merchant_id, @key_sha256, @livemode, @hint, @created_at)',
-      )
-      .run(row)
+    prepared(
+      this.db,
+      'INSERT INTO api_keys (id, merchant_id, key_sha256, livemode, hint, created_at) VALUES (@id, @merchant_id, @key_sha256, @livemode, @hint, @created_at)',
+    ).run(row)
     return toInfo(row)
   }
 
   /** Returns the key's owner and mode, or null for an unknown or revoked key. */
   authenticate(secret: string): AuthenticatedKey | null {
     if (!KEY_FORMAT.test(secret)) return null
-    const row = this.db.prepare('SELECT * FROM api_keys WHERE key_sha256 = ? AND revoked_at IS NULL').get(sha256(secret)) as ApiKeyRow | undefined
+    const row = prepared(this.db, 'SELECT * FROM api_keys WHERE key_sha256 = ? AND revoked_at IS NULL').get(sha256(secret)) as
+      ApiKeyRow | undefined
     return row ? { id: row.id, merchantId: row.merchant_id, livemode: row.livemode === 1 } : null
   }
 
   list(merchantId: string): ApiKeyInfo[] {
-    const rows = this.db.prepare('SELECT * FROM api_keys WHERE merchant_id = ? ORDER BY created_at DESC, id').all(merchantId) as ApiKeyRow[]
+    const rows = prepared(this.db, 'SELECT * FROM api_keys WHERE merchant_id = ? ORDER BY created_at DESC, id').all(
+      merchantId,
+    ) as ApiKeyRow[]
     return rows.map(toInfo)
   }
 
   revoke(merchantId: string, id: string): ApiKeyInfo {
-    this.db
-      .prepare('UPDATE api_keys SET revoked_at = coalesce(revoked_at, ?) WHERE id = ? AND merchant_id = ?')
-      .run(nowSeconds(this.clock), id, merchantId)
-    const row = this.db.prepare('SELECT * FROM api_keys WHERE id = ? AND merchant_id = ?').get(id, merchantId) as ApiKeyRow | undefined
+    prepared(this.db, 'UPDATE api_keys SET revoked_at = coalesce(revoked_at, ?) WHERE id = ? AND merchant_id = ?').run(
+      nowSeconds(this.clock),
+      id,
+      merchantId,
+    )
+    const row = prepared(this.db, 'SELECT * FROM api_keys WHERE id = ? AND merchant_id = ?').get(id, merchantId) as ApiKeyRow | undefined
     if (!row) throw notFound(`no API key "${id}"`, 'id')
     return toInfo(row)
   }

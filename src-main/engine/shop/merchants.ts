@@ -2,6 +2,7 @@ import type { Merchant, ReceiveSetup } from '../../../src-preload/contract'
 import type { Clock } from '../clock'
 import { nowSeconds } from '../clock'
 import type { Db } from '../db'
+import { prepared } from '../db'
 import { invalid, notFound } from '../errors'
 import { isCurrency } from '../money'
 import { parseXpub } from '../receive'
@@ -62,8 +63,7 @@ export class Merchants {
 
   /** Validates everything first; writes nothing when anything is wrong. */
   upsert(input: MerchantInput): Merchant {
-    if (!MERCHANT_ID.test(input.id))
-      throw invalid('parameter_invalid', 'merchant id must be 1-64 letters, digits, "_" or "-"', 'id')
+    if (!MERCHANT_ID.test(input.id)) throw invalid('parameter_invalid', 'merchant id must be 1-64 letters, digits, "_" or "-"', 'id')
     const name = input.name.trim()
     if (name.length === 0 || name.length > 200) throw invalid('parameter_invalid', 'shop name must be 1-200 characters', 'name')
     if (!isCurrency(input.currency)) throw invalid('parameter_invalid', `unsupported currency "${input.currency}"`, 'currency')
@@ -74,34 +74,33 @@ export class Merchants {
     if (input.timeZone !== undefined && !validTimeZone(input.timeZone))
       throw invalid('parameter_invalid', `unknown time zone "${input.timeZone}"`, 'timeZone')
 
-    this.db
-      .prepare(
-        `INSERT INTO merchants (id, name, currency, receive_mode, receive_address, receive_xpub, session_ttl_seconds, time_zone, created_at)
+    prepared(
+      this.db,
+      `INSERT INTO merchants (id, name, currency, receive_mode, receive_address, receive_xpub, session_ttl_seconds, time_zone, created_at)
          VALUES (@id, @name, @currency, @mode, @address, @xpub, @ttl, @tz, @now)
          ON CONFLICT (id) DO UPDATE SET name = excluded.name, currency = excluded.currency,
            receive_mode = excluded.receive_mode, receive_address = excluded.receive_address,
            receive_xpub = excluded.receive_xpub,
            session_ttl_seconds = coalesce(@ttlGiven, merchants.session_ttl_seconds),
            time_zone = coalesce(@tzGiven, merchants.time_zone)`,
-      )
-      .run({
-        id: input.id,
-        name,
-        currency: input.currency,
-        mode: receive.mode,
-        address: receive.address ?? null,
-        xpub: receive.xpub ?? null,
-        ttl: ttl ?? 900,
-        tz: input.timeZone ?? 'UTC',
-        ttlGiven: ttl ?? null,
-        tzGiven: input.timeZone ?? null,
-        now: nowSeconds(this.clock),
-      })
+    ).run({
+      id: input.id,
+      name,
+      currency: input.currency,
+      mode: receive.mode,
+      address: receive.address ?? null,
+      xpub: receive.xpub ?? null,
+      ttl: ttl ?? 900,
+      tz: input.timeZone ?? 'UTC',
+      ttlGiven: ttl ?? null,
+      tzGiven: input.timeZone ?? null,
+      now: nowSeconds(this.clock),
+    })
     return this.get(input.id)
   }
 
   find(id: string): Merchant | null {
-    const row = this.db.prepare('SELECT * FROM merchants WHERE id = ?').get(id) as MerchantRow | undefined
+    const row = prepared(this.db, 'SELECT * FROM merchants WHERE id = ?').get(id) as MerchantRow | undefined
     return row ? toMerchant(row) : null
   }
 
@@ -112,15 +111,16 @@ export class Merchants {
   }
 
   first(): Merchant | null {
-    const row = this.db.prepare('SELECT * FROM merchants ORDER BY created_at, id LIMIT 1').get() as MerchantRow | undefined
+    const row = prepared(this.db, 'SELECT * FROM merchants ORDER BY created_at, id LIMIT 1').get() as MerchantRow | undefined
     return row ? toMerchant(row) : null
   }
 
   /** xpub mode: hands out the next child index; never the same one twice (call inside the session's transaction). */
   takeChildIndex(id: string): number {
-    const row = this.db
-      .prepare('UPDATE merchants SET next_child_index = next_child_index + 1 WHERE id = ? RETURNING next_child_index - 1 AS idx')
-      .get(id) as { idx: number } | undefined
+    const row = prepared(
+      this.db,
+      'UPDATE merchants SET next_child_index = next_child_index + 1 WHERE id = ? RETURNING next_child_index - 1 AS idx',
+    ).get(id) as { idx: number } | undefined
     if (!row) throw notFound(`no merchant "${id}"`, 'merchant_id')
     return row.idx
   }
@@ -131,7 +131,10 @@ function toMerchant(row: MerchantRow): Merchant {
     id: row.id,
     name: row.name,
     currency: row.currency,
-    receive: row.receive_mode === 'address' ? { mode: 'address', address: row.receive_address ?? '' } : { mode: 'xpub', xpub: row.receive_xpub ?? '' },
+    receive:
+      row.receive_mode === 'address'
+        ? { mode: 'address', address: row.receive_address ?? '' }
+        : { mode: 'xpub', xpub: row.receive_xpub ?? '' },
     session_ttl_seconds: row.session_ttl_seconds,
     time_zone: row.time_zone,
   }

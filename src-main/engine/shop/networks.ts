@@ -1,6 +1,7 @@
 import type { ChainConfig, TokenConfig } from '../../../src-preload/contract'
 import { findBuiltinChain, validateAddress, validateRpcUrl, validateWsUrl } from '../chains'
 import type { Db } from '../db'
+import { prepared } from '../db'
 import { invalid, notFound } from '../errors'
 
 /** A network as the config file or the settings screen names it; omitted fields inherit from the built-in registry. */
@@ -50,23 +51,27 @@ const SYMBOL = /^[A-Za-z0-9.]{1,16}$/
 /** Resolves an input against the registry and checks every field; throws before anything is written. */
 export function resolveNetwork(input: NetworkInput, current?: ChainConfig): ChainConfig {
   const p = (field: string) => `chains[${input.chainId}].${field}`
-  if (!Number.isSafeInteger(input.chainId) || input.chainId <= 0) throw invalid('parameter_invalid', 'chainId must be a positive integer', 'chainId')
+  if (!Number.isSafeInteger(input.chainId) || input.chainId <= 0)
+    throw invalid('parameter_invalid', 'chainId must be a positive integer', 'chainId')
   const builtin = findBuiltinChain(input.chainId)
-  const base: Partial<ChainConfig> = current ?? (builtin
-    ? {
-        name: builtin.name,
-        testnet: builtin.testnet,
-        rpc_urls: [...builtin.rpcUrls],
-        ws_urls: [...builtin.wsUrls],
-        confirmations: builtin.confirmations,
-        block_time_ms: builtin.blockTimeMs,
-        explorer_url: builtin.explorerUrl,
-        color: builtin.color,
-        tokens: builtin.tokens.map((t) => ({ ...t, enabled: true })),
-      }
-    : {})
+  const base: Partial<ChainConfig> =
+    current ??
+    (builtin
+      ? {
+          name: builtin.name,
+          testnet: builtin.testnet,
+          rpc_urls: [...builtin.rpcUrls],
+          ws_urls: [...builtin.wsUrls],
+          confirmations: builtin.confirmations,
+          block_time_ms: builtin.blockTimeMs,
+          explorer_url: builtin.explorerUrl,
+          color: builtin.color,
+          tokens: builtin.tokens.map((t) => ({ ...t, enabled: true })),
+        }
+      : {})
   const name = input.name ?? base.name
-  if (!name || name.length > 64) throw invalid('parameter_invalid', `${p('name')}: a custom network needs a name (1-64 characters)`, p('name'))
+  if (!name || name.length > 64)
+    throw invalid('parameter_invalid', `${p('name')}: a custom network needs a name (1-64 characters)`, p('name'))
   const testnet = input.testnet ?? base.testnet
   if (testnet === undefined) throw invalid('parameter_invalid', `${p('testnet')}: say whether a custom network is a testnet`, p('testnet'))
   const rpcUrls = (input.rpcUrls ?? base.rpc_urls ?? []).map((url, i) => {
@@ -116,28 +121,32 @@ export function resolveNetwork(input: NetworkInput, current?: ChainConfig): Chai
 }
 
 export class Networks {
+  // accepted() runs on every sale; the network list changes only from settings or config.
+  private acceptedCache = new Map<boolean, AcceptedToken[]>()
+
   constructor(private readonly db: Db) {}
 
   /** Writes a resolved network (call inside a transaction when applying several). */
   save(chain: ChainConfig): ChainConfig {
-    this.db
-      .prepare(
-        `INSERT INTO chains (chain_id, name, testnet, rpc_urls, ws_urls, confirmations, poll_interval_ms, block_time_ms, explorer_url, color, enabled)
+    this.acceptedCache.clear()
+    prepared(
+      this.db,
+      `INSERT INTO chains (chain_id, name, testnet, rpc_urls, ws_urls, confirmations, poll_interval_ms, block_time_ms, explorer_url, color, enabled)
          VALUES (@chain_id, @name, @testnet, @rpc_urls, @ws_urls, @confirmations, @poll_interval_ms, @block_time_ms, @explorer_url, @color, @enabled)
          ON CONFLICT (chain_id) DO UPDATE SET name = excluded.name, testnet = excluded.testnet, rpc_urls = excluded.rpc_urls,
            ws_urls = excluded.ws_urls, confirmations = excluded.confirmations, poll_interval_ms = excluded.poll_interval_ms,
            block_time_ms = excluded.block_time_ms, explorer_url = excluded.explorer_url, color = excluded.color, enabled = excluded.enabled`,
-      )
-      .run({
-        ...chain,
-        testnet: chain.testnet ? 1 : 0,
-        enabled: chain.enabled ? 1 : 0,
-        rpc_urls: JSON.stringify(chain.rpc_urls),
-        ws_urls: JSON.stringify(chain.ws_urls),
-      })
+    ).run({
+      ...chain,
+      testnet: chain.testnet ? 1 : 0,
+      enabled: chain.enabled ? 1 : 0,
+      rpc_urls: JSON.stringify(chain.rpc_urls),
+      ws_urls: JSON.stringify(chain.ws_urls),
+    })
     // Tokens no longer listed are disabled, not deleted: old sessions still name them.
-    this.db.prepare('UPDATE tokens SET enabled = 0 WHERE chain_id = ?').run(chain.chain_id)
-    const upsertToken = this.db.prepare(
+    prepared(this.db, 'UPDATE tokens SET enabled = 0 WHERE chain_id = ?').run(chain.chain_id)
+    const upsertToken = prepared(
+      this.db,
       `INSERT INTO tokens (chain_id, symbol, address, decimals, enabled) VALUES (@chain_id, @symbol, @address, @decimals, @enabled)
        ON CONFLICT (chain_id, symbol) DO UPDATE SET address = excluded.address, decimals = excluded.decimals, enabled = excluded.enabled`,
     )
@@ -153,14 +162,15 @@ export class Networks {
 
   /** Only the listed chains are watched and offered. */
   enableOnly(chainIds: number[]): void {
+    this.acceptedCache.clear()
     const keep = new Set(chainIds)
-    for (const row of this.db.prepare('SELECT chain_id FROM chains').all() as Array<{ chain_id: number }>) {
-      if (!keep.has(row.chain_id)) this.db.prepare('UPDATE chains SET enabled = 0 WHERE chain_id = ?').run(row.chain_id)
+    for (const row of prepared(this.db, 'SELECT chain_id FROM chains').all() as Array<{ chain_id: number }>) {
+      if (!keep.has(row.chain_id)) prepared(this.db, 'UPDATE chains SET enabled = 0 WHERE chain_id = ?').run(row.chain_id)
     }
   }
 
   find(chainId: number): ChainConfig | null {
-    const row = this.db.prepare('SELECT * FROM chains WHERE chain_id = ?').get(chainId) as ChainRow | undefined
+    const row = prepared(this.db, 'SELECT * FROM chains WHERE chain_id = ?').get(chainId) as ChainRow | undefined
     return row ? this.toConfig(row) : null
   }
 
@@ -171,21 +181,24 @@ export class Networks {
   }
 
   list(): ChainConfig[] {
-    return (this.db.prepare('SELECT * FROM chains ORDER BY testnet, chain_id').all() as ChainRow[]).map((r) => this.toConfig(r))
+    return (prepared(this.db, 'SELECT * FROM chains ORDER BY testnet, chain_id').all() as ChainRow[]).map((r) => this.toConfig(r))
   }
 
   /** Enabled (chain, token) pairs for one mode: test keys reach testnets only, live keys mainnets only. */
   accepted(livemode: boolean): AcceptedToken[] {
+    const cached = this.acceptedCache.get(livemode)
+    if (cached) return cached
     const out: AcceptedToken[] = []
     for (const chain of this.list()) {
       if (!chain.enabled || chain.testnet === livemode) continue
       for (const token of chain.tokens) if (token.enabled) out.push({ chain, token })
     }
+    this.acceptedCache.set(livemode, out)
     return out
   }
 
   private toConfig(row: ChainRow): ChainConfig {
-    const tokens = this.db.prepare('SELECT * FROM tokens WHERE chain_id = ? ORDER BY symbol').all(row.chain_id) as TokenRow[]
+    const tokens = prepared(this.db, 'SELECT * FROM tokens WHERE chain_id = ? ORDER BY symbol').all(row.chain_id) as TokenRow[]
     return {
       chain_id: row.chain_id,
       name: row.name,
