@@ -11,21 +11,31 @@ import type { ConfigFile } from './engine/config'
 import { applyConfig } from './engine/config'
 import type { HandlerRegistry } from './engine/handlers'
 import { createHandlerRegistry } from './engine/handlers'
+import type { SecretBox } from './engine/webhooks'
+import { FileKeySecretBox, registerWebhookHandlers, Webhooks } from './engine/webhooks'
 
 export interface AppOptions {
   dataDir: string
   config?: ConfigFile
   clock?: Clock
+  /** Where webhook secrets are sealed at rest: safeStorage in Electron, a 0600 key file otherwise. */
+  secretBox?: SecretBox
 }
 
 export interface App {
   engine: Engine
   handlers: HandlerRegistry
+  webhooks: Webhooks
   /** Stops services and closes the database. Safe to call twice. */
   stop(): Promise<void>
 }
 
-export async function startApp(options: AppOptions): Promise<App> {
+/**
+ * Opens the shop's database and applies the config file, starting nothing.
+ * Serve mode also uses it on a scratch copy to check a config before touching
+ * the real data. On any error the database is closed and the error thrown.
+ */
+export function openApp(options: AppOptions): { engine: Engine; webhooks: Webhooks } {
   const config = options.config
   const engine = createEngine({
     dataDir: options.dataDir,
@@ -34,20 +44,30 @@ export async function startApp(options: AppOptions): Promise<App> {
     rates: { providerUrl: config?.rates?.provider?.url, maxAgeSeconds: config?.rates?.maxAgeSeconds },
   })
   try {
-    if (config) applyConfig(engine, config)
+    const webhooks = new Webhooks(engine, { secretBox: options.secretBox ?? new FileKeySecretBox(options.dataDir), clock: options.clock })
+    if (config) applyConfig(engine, config, { webhooks: (list) => webhooks.applyConfig(list) })
+    return { engine, webhooks }
   } catch (error) {
     engine.close()
     throw error
   }
+}
+
+export async function startApp(options: AppOptions): Promise<App> {
+  const { engine, webhooks } = openApp(options)
   const handlers = createHandlerRegistry(engine)
+  registerWebhookHandlers(handlers, engine, webhooks)
   const stopServices = engine.start()
+  const stopWebhooks = webhooks.start()
   let stopped = false
   return {
     engine,
     handlers,
+    webhooks,
     async stop() {
       if (stopped) return
       stopped = true
+      await stopWebhooks()
       await stopServices()
       engine.close()
     },

@@ -8,6 +8,7 @@ import type { Channel } from '../../src-preload/contract'
 import { CHANNELS, IPC, PUSH_EVENTS } from '../../src-preload/contract'
 import type { App } from '../app'
 import { startApp } from '../app'
+import { desktopSecretBox } from './secretBox'
 import { CSP, createWindow, secondDisplay } from './window'
 
 const channels = new Set<string>(CHANNELS)
@@ -24,7 +25,7 @@ export async function runDesktop(): Promise<void> {
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false))
 
   const dataDir = process.env.STABLEPAY_DATA_DIR ?? join(app.getPath('userData'), 'data')
-  const shop: App = await startApp({ dataDir })
+  const shop: App = await startApp({ dataDir, secretBox: desktopSecretBox(dataDir) })
 
   ipcMain.handle(IPC.invoke, (_event, channel: unknown, input: unknown) => {
     if (typeof channel !== 'string' || !channels.has(channel))
