@@ -11,6 +11,7 @@ import type { ConfigFile } from './engine/config'
 import { applyConfig } from './engine/config'
 import type { HandlerRegistry } from './engine/handlers'
 import { createHandlerRegistry } from './engine/handlers'
+import { ChainWatchers, registerWatcherHandlers } from './engine/watcher'
 import type { SecretBox } from './engine/webhooks'
 import { FileKeySecretBox, registerWebhookHandlers, Webhooks } from './engine/webhooks'
 
@@ -26,6 +27,7 @@ export interface App {
   engine: Engine
   handlers: HandlerRegistry
   webhooks: Webhooks
+  watchers: ChainWatchers
   /** Stops services and closes the database. Safe to call twice. */
   stop(): Promise<void>
 }
@@ -57,16 +59,21 @@ export async function startApp(options: AppOptions): Promise<App> {
   const { engine, webhooks } = openApp(options)
   const handlers = createHandlerRegistry(engine)
   registerWebhookHandlers(handlers, engine, webhooks)
+  const watchers = new ChainWatchers(engine)
+  registerWatcherHandlers(handlers, engine, watchers)
   const stopServices = engine.start()
+  const stopWatchers = watchers.start()
   const stopWebhooks = webhooks.start()
   let stopped = false
   return {
     engine,
     handlers,
     webhooks,
+    watchers,
     async stop() {
       if (stopped) return
       stopped = true
+      await stopWatchers()
       await stopWebhooks()
       await stopServices()
       engine.close()

@@ -582,7 +582,7 @@ export class Sessions {
 
   toObject(row: SessionRow, options: OptionRow[] = this.options(row.seq), transfers?: TransferRow[]): PaymentSession {
     const payment = options.filter((o) => o.kind === 'payment').map(toOption)
-    const remainders = options.filter((o) => o.kind === 'remainder')
+    const remainders = options.filter((o) => o.kind === 'remainder' && o.active === 1)
     const lastRemainder = remainders[remainders.length - 1]
     transfers ??= prepared(this.db, 'SELECT * FROM transfers WHERE session_seq = ? ORDER BY block_number, log_index').all(
       row.seq,

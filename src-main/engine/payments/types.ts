@@ -1,0 +1,53 @@
+/** An ERC-20 Transfer log as the watcher saw it on chain. */
+export interface ObservedTransfer {
+  chainId: number
+  /** Lowercase 0x hex. */
+  txHash: string
+  /** Block-level index of the log. */
+  logIndex: number
+  /** Checksummed. */
+  tokenAddress: string
+  from: string
+  to: string
+  /** Base units; may be far above 2^63. */
+  amount: bigint
+  blockNumber: number
+  /** Lowercase 0x hex. */
+  blockHash: string
+  /** Unix seconds: decides on time vs late, not when the app saw it. */
+  blockTimestamp: number
+}
+
+/** What one scan of a chain found, applied in one commit. */
+export interface ChainObservation {
+  chainId: number
+  /** The chain's head when scanned: confirmations = head − block + 1. */
+  head: number
+  /**
+   * A reorg was found: every transfer in a block above this number is no longer
+   * canonical (those seen again in `transfers` come back in the same commit).
+   */
+  orphanAbove?: number | null
+  /** Transfers to watched addresses in the scanned blocks, in any order. */
+  transfers: ObservedTransfer[]
+  /** Block number → hash, for blocks whose header this scan fetched (known canonical right now). */
+  canonical: ReadonlyMap<number, string>
+}
+
+/** A fully paid, confirmed session that waits only for proof that these blocks are still canonical. */
+export interface CanonicalProofRequest {
+  sessionSeq: number
+  chainId: number
+  blockNumber: number
+  blockHash: string
+}
+
+export interface ObservationResult {
+  /** Transfers recorded for the first time. */
+  recorded: number
+  /** Sessions that could complete once their blocks are proven canonical (fetch the headers, then `recheck`). */
+  proofsNeeded: CanonicalProofRequest[]
+}
+
+/** chainId → (block number → canonical hash). */
+export type CanonicalHashes = ReadonlyMap<number, ReadonlyMap<number, string>>

@@ -1,0 +1,63 @@
+import { createWalletClient, encodeFunctionData, http, parseAbi } from 'viem'
+import type { Address, Hex } from 'viem'
+import type { Engine } from '..'
+import { conflict, invalid } from '../errors'
+import type { HandlerRegistry } from '../handlers'
+import { uiScope } from '../handlers'
+import type { ChainWatchers } from './watchers'
+
+/** anvil's chain id: "simulate payment" exists only on a local dev chain, never on a real network. */
+export const DEVNET_CHAIN_ID = 31337
+
+const erc20Transfer = parseAbi(['function transfer(address to, uint256 amount) returns (bool)'])
+
+/** Registers chains:state, transfers:list, transfers:assign and sessions:simulate-payment. */
+export function registerWatcherHandlers(registry: HandlerRegistry, engine: Engine, watchers: ChainWatchers): void {
+  registry.register('chains:state', () => watchers.states())
+
+  registry.register('transfers:list', (input) => {
+    const scope = uiScope(engine)
+    return watchers.payments.list(scope, { unmatched: input?.unmatched, limit: input?.limit, before: input?.before })
+  })
+
+  registry.register('transfers:assign', async (input) => {
+    const scope = uiScope(engine)
+    const { seq, proofsNeeded } = watchers.payments.assign(input, scope)
+    // Fully paid and deep enough already: prove its block is still canonical, then it completes.
+    if (proofsNeeded.length > 0) await watchers.prove(proofsNeeded)
+    return engine.sessions.toObject(engine.sessions.rowBySeq(seq)!)
+  })
+
+  registry.register('sessions:simulate-payment', async (input) => {
+    const scope = uiScope(engine)
+    if (scope.livemode) throw conflict('simulation_unavailable', 'Payments can only be simulated in test mode.')
+    const kind = input?.kind
+    if (kind !== 'exact' && kind !== 'under' && kind !== 'over')
+      throw invalid('parameter_invalid', 'kind must be exact, under or over', 'kind')
+    const row = engine.sessions.scopedRow(input.id, scope)
+    const option = engine.sessions.options(row.seq).find((o) => o.kind === 'payment')
+    if (!option || option.chain_id !== DEVNET_CHAIN_ID)
+      throw conflict('simulation_unavailable', `Payments can only be simulated on the local dev chain (${DEVNET_CHAIN_ID}).`)
+    const chain = engine.networks.find(DEVNET_CHAIN_ID)
+    const rpcUrl = chain?.rpc_urls[0]
+    if (!chain?.enabled || !rpcUrl) throw conflict('simulation_unavailable', 'The local dev chain is not configured.')
+    const amount = simulatedAmount(BigInt(option.amount), kind)
+    // anvil's dev accounts are unlocked on the node: eth_sendTransaction, no key in this app.
+    const wallet = createWalletClient({ transport: http(rpcUrl, { retryCount: 0, timeout: 10_000 }) })
+    const accounts = await wallet.getAddresses()
+    const payer = accounts[1]
+    if (!payer) throw conflict('simulation_unavailable', 'The dev chain has no unlocked account #1 to pay from.')
+    const data: Hex = encodeFunctionData({ abi: erc20Transfer, functionName: 'transfer', args: [option.address as Address, amount] })
+    // Never retried: a retried send whose first attempt landed would pay twice.
+    const hash = await wallet.sendTransaction({ account: payer, to: option.token_address as Address, data, chain: null })
+    void watchers.pollNow(DEVNET_CHAIN_ID)
+    return { tx_hash: hash }
+  })
+}
+
+/** exact: the reserved amount; under: half of it; over: 10 % more (at least one base unit). */
+export function simulatedAmount(amount: bigint, kind: 'exact' | 'under' | 'over'): bigint {
+  if (kind === 'under') return amount / 2n > 0n ? amount / 2n : 0n
+  if (kind === 'over') return amount + (amount / 10n > 0n ? amount / 10n : 1n)
+  return amount
+}

@@ -1,0 +1,10 @@
+/**
+ * The chain watcher: one follower per enabled chain (viem, HTTP fallback and
+ * WebSocket heads), feeding the payments room, plus the UI handlers for chain
+ * state, transfers and the dev-chain payment simulator.
+ */
+export { ChainWatchers } from './watchers'
+export type { ChainWatchersOptions } from './watchers'
+export type { WatcherTuning } from './chainWatcher'
+export { registerWatcherHandlers, simulatedAmount, DEVNET_CHAIN_ID } from './handlers'
+export { classifyError, isRangeRefusal, parseRetryAfter } from './rpc'
