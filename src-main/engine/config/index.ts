@@ -141,9 +141,9 @@ export interface ApplyHooks {
  * reason is thrown and nothing at all is written.
  */
 export function applyConfig(engine: Engine, config: ConfigFile, hooks: ApplyHooks = {}): void {
-  // Resolve networks first so a bad URL or address is reported before any write.
-  const networks = (config.chains ?? []).map((c) => resolveNetwork(c as NetworkInput, engine.networks.find(c.chainId) ?? undefined))
   try {
+    // Resolve networks first so a bad URL or address is reported before any write.
+    const networks = (config.chains ?? []).map((c) => resolveNetwork(c as NetworkInput, engine.networks.find(c.chainId) ?? undefined))
     engine.db.transaction(() => {
       for (const m of config.merchants ?? []) {
         engine.merchants.upsert({

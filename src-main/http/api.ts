@@ -1,0 +1,203 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { App } from '../app'
+import type { AuthenticatedKey } from '../engine/shop'
+import { EngineError, nowSeconds } from '../engine'
+import { readBody, parseJson } from './body'
+import type { HttpError } from './errors'
+import { badRequest, forbidden, methodNotAllowed, notFoundError, toHttpError, unauthorized } from './errors'
+import { bearer } from './guards'
+import { GroupCommit } from './groupCommit'
+import { checkIdempotencyKey, IdempotencyStore, requestFingerprint } from './idempotency'
+import { sendApiError, sendJsonText } from './respond'
+import type { CreateSessionBody } from './schemas'
+import { cancelSessionSchema, createSessionSchema, listSessionsSchema, parseWith } from './schemas'
+
+function requireObject(body: unknown): asserts body is Record<string, unknown> {
+  if (body === undefined) throw badRequest('json_invalid', 'the request body is empty; send a JSON object')
+  if (body === null || typeof body !== 'object' || Array.isArray(body))
+    throw badRequest('json_invalid', 'the request body must be a JSON object')
+}
+
+/** StablePay sends small JSON objects; anything bigger is a mistake or an attack. */
+export const API_BODY_LIMIT = 64 * 1024
+
+interface ApiRequest {
+  key: AuthenticatedKey
+  params: string[]
+  query: URLSearchParams
+  body: unknown
+}
+
+interface ApiResponse {
+  status: number
+  body: unknown
+}
+
+type Handler = (request: ApiRequest) => ApiResponse
+
+interface Route {
+  pattern: RegExp
+  methods: Partial<Record<'GET' | 'POST', Handler>>
+}
+
+/**
+ * The REST API under /v1: StablePay's paths and shapes, answered from the
+ * same engine the UI uses. Handlers are synchronous (the engine is), so a POST
+ * runs, and stores its idempotent response, in one savepoint of a group
+ * commit (./groupCommit.ts) and is answered once that commit is done.
+ */
+export function createApi(app: App): { handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void>; prune(): void } {
+  const { engine } = app
+  const idempotency = new IdempotencyStore(engine.db)
+  const writes = new GroupCommit((fn) => engine.sessions.transaction(fn))
+  const scope = (key: AuthenticatedKey) => ({ merchantId: key.merchantId, livemode: key.livemode })
+
+  const routes: Route[] = [
+    { pattern: /^\/v1\/payment\/sessions\/create$/, methods: { POST: createSession } },
+    { pattern: /^\/v1\/payment\/sessions$/, methods: { GET: listSessions } },
+    { pattern: /^\/v1\/payment\/sessions\/([^/]+)\/cancel$/, methods: { POST: cancelSession } },
+    { pattern: /^\/v1\/payment\/sessions\/([^/]+)$/, methods: { GET: getSession } },
+  ]
+
+  function createSession({ key, body }: ApiRequest): ApiResponse {
+    requireObject(body)
+    // zod's record drops a "__proto__" key without a word; refuse it rather than lose what was sent.
+    const metadata = body.metadata
+    if (metadata !== null && typeof metadata === 'object' && Object.hasOwn(metadata, '__proto__'))
+      throw badRequest('parameter_invalid', 'metadata key "__proto__" is not allowed', 'metadata')
+    const input: CreateSessionBody = parseWith(createSessionSchema, body)
+    // The key decides the merchant; the body must agree, so a key copied into the wrong back office fails loudly.
+    if (input.merchant_id !== key.merchantId)
+      throw forbidden(
+        'merchant_mismatch',
+        `this API key belongs to merchant "${key.merchantId}", not "${input.merchant_id}"`,
+        'merchant_id',
+      )
+    try {
+      const { session, created } = engine.sessions.create({
+        merchantId: key.merchantId,
+        livemode: key.livemode,
+        orderId: input.order_id,
+        amount: input.amount,
+        currency: input.currency,
+        chainId: input.chain_id,
+        token: input.token,
+        metadata: input.metadata,
+        expiresIn: input.expires_in,
+      })
+      return { status: created ? 201 : 200, body: session }
+    } catch (error) {
+      // Checked only on failure, to keep the create path lean: "no network matches" may really be "wrong mode".
+      if (error instanceof EngineError && error.code === 'parameter_invalid' && [undefined, 'chain_id', 'token'].includes(error.param))
+        throw modeMismatch(key.livemode, input.chain_id, input.token) ?? error
+      throw error
+    }
+  }
+
+  /** 403 when what the key asked for exists, but only in the other mode (test keys reach testnets, live keys mainnets). */
+  function modeMismatch(livemode: boolean, chainId: number | undefined, token: string | undefined): HttpError | null {
+    const mine = livemode ? 'live keys only reach mainnets' : 'test keys only reach testnets'
+    if (chainId !== undefined) {
+      const chain = engine.networks.find(chainId)
+      if (chain && chain.enabled && chain.testnet === livemode)
+        return forbidden(
+          'livemode_mismatch',
+          `${chain.name} (${chainId}) is a ${chain.testnet ? 'testnet' : 'mainnet'}; ${mine}`,
+          'chain_id',
+        )
+      return null
+    }
+    const other = engine.networks.accepted(!livemode).filter((a) => token === undefined || a.token.symbol === token)
+    if (other.length === 0) return null
+    return forbidden('livemode_mismatch', `this shop accepts ${token ?? 'payments'} only on ${livemode ? 'testnets' : 'mainnets'}; ${mine}`)
+  }
+
+  function getSession({ key, params }: ApiRequest): ApiResponse {
+    return { status: 200, body: engine.sessions.get(params[0] ?? '', scope(key)) }
+  }
+
+  function cancelSession({ key, params, body }: ApiRequest): ApiResponse {
+    if (body !== undefined) requireObject(body)
+    parseWith(cancelSessionSchema, body ?? {})
+    return { status: 200, body: engine.sessions.cancel(params[0] ?? '', scope(key)) }
+  }
+
+  function listSessions({ key, query }: ApiRequest): ApiResponse {
+    const raw: Record<string, string> = {}
+    for (const [name, value] of query) {
+      if (Object.hasOwn(raw, name)) throw badRequest('parameter_invalid', `${name} is given more than once`, name)
+      raw[name] = value
+    }
+    const filter = parseWith(listSessionsSchema, raw)
+    return { status: 200, body: engine.sessions.list(scope(key), filter) }
+  }
+
+  function authenticate(req: IncomingMessage): AuthenticatedKey {
+    const header = req.headers.authorization
+    if (header === undefined || header.trim() === '')
+      throw unauthorized('api_key_missing', 'no API key: send "Authorization: Bearer sk_test_…" (or sk_live_…)')
+    let secret = bearer(req)
+    // curl -u sk_test_…: works too, as with Stripe: the key is the user name, the password is empty.
+    const basic = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header)
+    if (secret === undefined && basic)
+      secret = Buffer.from(basic[1] ?? '', 'base64')
+        .toString('utf8')
+        .split(':')[0]
+    const key = secret ? engine.apiKeys.authenticate(secret) : null
+    // One answer for malformed, unknown and revoked keys: which one it was is not the caller's business.
+    if (!key) throw unauthorized('api_key_invalid', 'the API key is not valid (unknown, revoked or malformed)')
+    return key
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    try {
+      const route = routes.find((r) => r.pattern.test(url.pathname))
+      if (!route) throw notFoundError(`no such endpoint: ${url.pathname}`)
+      const method = req.method === 'HEAD' ? 'GET' : (req.method ?? 'GET')
+      const handler = route.methods[method as 'GET' | 'POST']
+      if (!handler) throw methodNotAllowed(req.method ?? '', Object.keys(route.methods))
+      const params = (route.pattern.exec(url.pathname) ?? []).slice(1).map((p) => {
+        try {
+          return decodeURIComponent(p)
+        } catch {
+          throw notFoundError(`no such endpoint: ${url.pathname}`)
+        }
+      })
+      const key = authenticate(req)
+      if (method !== 'POST') {
+        req.resume()
+        const response = handler({ key, params, query: url.searchParams, body: undefined })
+        sendJsonText(res, response.status, JSON.stringify(response.body))
+        return
+      }
+      const idempotencyKey = checkIdempotencyKey(req.headers['idempotency-key'])
+      const raw = await readBody(req, API_BODY_LIMIT)
+      const body = parseJson(raw)
+      const now = nowSeconds(engine.clock)
+      const fingerprint = idempotencyKey !== undefined ? requestFingerprint(method, url.pathname, body) : ''
+      // Lookup, change and stored response run in one synchronous piece inside the batch's transaction,
+      // so they cannot interleave with another request (a retry in the same batch sees the stored answer).
+      const { status, text, replayed } = await writes.run(() => {
+        if (idempotencyKey !== undefined) {
+          const stored = idempotency.lookup(key.id, idempotencyKey, fingerprint, now)
+          if (stored) return { status: stored.status, text: stored.body, replayed: true }
+        }
+        const response = handler({ key, params, query: url.searchParams, body })
+        const text = JSON.stringify(response.body)
+        if (idempotencyKey !== undefined)
+          idempotency.save(key.id, idempotencyKey, fingerprint, { status: response.status, body: text }, now)
+        return { status: response.status, text, replayed: false }
+      })
+      sendJsonText(res, status, text, replayed ? { 'Idempotent-Replayed': 'true' } : {})
+    } catch (error) {
+      sendApiError(res, toHttpError(error))
+    }
+  }
+
+  return {
+    handle,
+    prune: () => {
+      idempotency.prune(nowSeconds(engine.clock))
+    },
+  }
+}

@@ -1,0 +1,110 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { PushEventName } from '../../src-preload/contract'
+import { PUSH_EVENTS } from '../../src-preload/contract'
+import type { App } from '../app'
+import { parseJson, readBody } from './body'
+import { HttpError, methodNotAllowed, toHttpError } from './errors'
+import { sendBridgeError, sendJson } from './respond'
+
+/** UI requests are small; a settings save is the largest. */
+export const BRIDGE_BODY_LIMIT = 256 * 1024
+/** A client this far behind is not reading; it is cut off and, like any dropped EventSource, reconnects and refetches. */
+const MAX_BUFFERED_BYTES = 4 * 1024 * 1024
+
+export interface Bridge {
+  invoke(req: IncomingMessage, res: ServerResponse, channel: string): Promise<void>
+  events(req: IncomingMessage, res: ServerResponse): void
+  /** Ends every event stream (server shutdown). */
+  close(): void
+  readonly clients: number
+}
+
+/**
+ * Serve mode's transport for the renderer: the same handler registry as
+ * Electron IPC, over `POST /bridge/invoke/<channel>` and server-sent events.
+ * Authentication and origin checks happen before these are called.
+ */
+export function createBridge(app: App, options: { heartbeatMs: number }): Bridge {
+  const clients = new Set<ServerResponse>()
+
+  const broadcast = (event: PushEventName, payload: unknown) => {
+    // One serialisation for all clients; JSON.stringify never emits a raw newline, which SSE would split on.
+    const frame = `event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`
+    for (const res of clients) write(res, frame)
+  }
+  const write = (res: ServerResponse, frame: string) => {
+    if (res.writableLength > MAX_BUFFERED_BYTES) {
+      removeClient(res)
+      res.destroy()
+      return
+    }
+    res.write(frame)
+  }
+  // Subscribed only while a screen listens: with nobody subscribed the engine skips building pushed
+  // objects at all, which is most of a busy back office's API traffic on a box with no browser open.
+  let unsubscribers: Array<() => void> = []
+  const addClient = (res: ServerResponse) => {
+    if (clients.size === 0) unsubscribers = PUSH_EVENTS.map((event) => app.engine.events.on(event, (payload) => broadcast(event, payload)))
+    clients.add(res)
+  }
+  const removeClient = (res: ServerResponse) => {
+    if (!clients.delete(res) || clients.size > 0) return
+    for (const unsubscribe of unsubscribers.splice(0)) unsubscribe()
+  }
+  // Keeps idle connections (and proxies between) from timing out, and lets a client notice a dead server.
+  const heartbeat = setInterval(() => {
+    for (const res of clients) write(res, ': heartbeat\n\n')
+  }, options.heartbeatMs)
+  heartbeat.unref()
+
+  return {
+    get clients() {
+      return clients.size
+    },
+
+    async invoke(req, res, channel) {
+      try {
+        if (req.method !== 'POST') throw methodNotAllowed(req.method ?? '', ['POST'])
+        if (!app.handlers.has(channel))
+          throw new HttpError(404, 'not_found_error', 'unknown_channel', `no channel "${channel.slice(0, 64)}"`, 'channel')
+        const raw = await readBody(req, BRIDGE_BODY_LIMIT)
+        // The renderer sends `null` for channels without input.
+        const input = parseJson(raw) ?? undefined
+        const result = await app.handlers.invoke(channel, input as never)
+        sendJson(res, 200, result)
+      } catch (error) {
+        sendBridgeError(res, toHttpError(error))
+      }
+    },
+
+    events(req, res) {
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        sendBridgeError(res, methodNotAllowed(req.method ?? '', ['GET']))
+        return
+      }
+      res.writeHead(200, {
+        'Content-Type': 'text/event-stream; charset=utf-8',
+        'Cache-Control': 'no-store',
+        Connection: 'keep-alive',
+        'X-Accel-Buffering': 'no',
+      })
+      if (req.method === 'HEAD') {
+        res.end()
+        return
+      }
+      // Sent at once so the client's `open` fires now, not at the first event.
+      res.write('retry: 2000\n: connected\n\n')
+      res.socket?.setNoDelay(true)
+      addClient(res)
+      res.on('close', () => removeClient(res))
+    },
+
+    close() {
+      clearInterval(heartbeat)
+      for (const res of [...clients]) {
+        removeClient(res)
+        res.end()
+      }
+    },
+  }
+}

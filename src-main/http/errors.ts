@@ -1,0 +1,67 @@
+import type { ErrorType } from '../engine'
+import { EngineError } from '../engine'
+
+/**
+ * StablePay's error shape, `{"error":{"type","code","message","param"}}`, as
+ * an exception the HTTP layer throws anywhere and answers in one place.
+ * `param` is always present in the body (null when no field is to blame) so
+ * clients can read it without a presence check.
+ */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly type: ErrorType,
+    readonly code: string,
+    message: string,
+    readonly param: string | null = null,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message)
+    this.name = 'HttpError'
+  }
+}
+
+export interface ErrorBody {
+  error: { type: ErrorType; code: string; message: string; param: string | null }
+}
+
+const STATUS_OF: Record<ErrorType, number> = {
+  invalid_request_error: 400,
+  authentication_error: 401,
+  permission_error: 403,
+  not_found_error: 404,
+  conflict_error: 409,
+  api_error: 500,
+}
+
+export const badRequest = (code: string, message: string, param: string | null = null) =>
+  new HttpError(400, 'invalid_request_error', code, message, param)
+export const notFoundError = (message: string, param: string | null = null) =>
+  new HttpError(404, 'not_found_error', 'resource_missing', message, param)
+export const forbidden = (code: string, message: string, param: string | null = null) =>
+  new HttpError(403, 'permission_error', code, message, param)
+// A 401 must name the scheme (RFC 9110); Bearer, unlike Basic, never makes a browser pop up a login box.
+export const unauthorized = (code: string, message: string) =>
+  new HttpError(401, 'authentication_error', code, message, null, { 'WWW-Authenticate': 'Bearer realm="StablePay POS"' })
+export const methodNotAllowed = (method: string, allowed: readonly string[]) =>
+  new HttpError(405, 'invalid_request_error', 'method_not_allowed', `${method} is not allowed here; use ${allowed.join(' or ')}`, null, {
+    Allow: allowed.join(', '),
+  })
+export const tooLarge = (limit: number) =>
+  new HttpError(413, 'invalid_request_error', 'body_too_large', `the request body is larger than ${Math.floor(limit / 1024)} KB`)
+
+/**
+ * Any thrown value as an HttpError. Engine errors keep their type, code and
+ * param; anything else is our bug, so it is logged (message and stack only:
+ * never a request, which could carry a key) and answered as a plain 500.
+ */
+export function toHttpError(error: unknown): HttpError {
+  if (error instanceof HttpError) return error
+  if (error instanceof EngineError) return new HttpError(STATUS_OF[error.type], error.type, error.code, error.message, error.param ?? null)
+  console.error('request failed:', error instanceof Error ? (error.stack ?? error.message) : String(error))
+  return new HttpError(500, 'api_error', 'internal_error', 'Something went wrong inside StablePay POS; the details are in its log.')
+}
+
+export function errorBody(error: HttpError): ErrorBody {
+  return { error: { type: error.type, code: error.code, message: error.message, param: error.param } }
+}

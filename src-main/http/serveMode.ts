@@ -1,0 +1,191 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { homedir, tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import type { App } from '../app'
+import { openApp, startApp } from '../app'
+import { DATABASE_FILE, DatabaseTooNewError, EngineError } from '../engine'
+import type { ConfigFile } from '../engine/config'
+import { ConfigError, loadConfig } from '../engine/config'
+import type { HttpServerHandle } from './server'
+import { newAccessToken, startHttpServer, TOKEN_FORMAT } from './server'
+
+export const USAGE = `Usage: npm run serve -- [--config FILE] [--data-dir DIR] [--host HOST] [--port PORT] [--renderer DIR]
+
+Runs StablePay POS without Electron: the engine, the REST API (/v1) and the
+screens on http://HOST:PORT, guarded by an access token printed at start.
+
+  --config FILE    JSON config applied at start (see examples/config.json);
+                   its dataDir is relative to the file
+  --data-dir DIR   where the shop's database lives (default: the config's
+                   dataDir, else $STABLEPAY_DATA_DIR, else ~/.stablepay-pos)
+  --host HOST      address to listen on (default: the config's, else 127.0.0.1)
+  --port PORT      port to listen on; 0 picks a free one (default: the config's, else 7420)
+  --renderer DIR   the built screens (default: out/renderer)
+
+Environment: STABLEPAY_DATA_DIR, STABLEPAY_ACCESS_TOKEN (a fixed token, e.g.
+for a kiosk bookmark: 16+ letters, digits, "_" or "-").
+`
+
+/** A reason to exit without a stack trace: 1 for a bad config or environment, 2 for bad arguments. */
+export class ServeError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: 1 | 2 = 1,
+  ) {
+    super(message)
+    this.name = 'ServeError'
+  }
+}
+
+export interface ServeArgs {
+  help: boolean
+  config?: string
+  dataDir?: string
+  host?: string
+  port?: number
+  rendererDir?: string
+}
+
+const FLAGS = { '--config': 'config', '--data-dir': 'dataDir', '--host': 'host', '--port': 'port', '--renderer': 'rendererDir' } as const
+
+export function parseServeArgs(argv: readonly string[]): ServeArgs {
+  const args: ServeArgs = { help: false }
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? ''
+    if (arg === '--help' || arg === '-h') {
+      args.help = true
+      continue
+    }
+    const eq = arg.indexOf('=')
+    const flag = eq > 0 ? arg.slice(0, eq) : arg
+    const field = (FLAGS as Record<string, (typeof FLAGS)[keyof typeof FLAGS] | undefined>)[flag]
+    if (!field) throw new ServeError(`unknown argument "${arg}"\n\n${USAGE}`, 2)
+    const value = eq > 0 ? arg.slice(eq + 1) : argv[++i]
+    if (value === undefined || value === '') throw new ServeError(`${flag} needs a value`, 2)
+    if (field === 'port') {
+      if (!/^\d{1,5}$/.test(value) || Number(value) > 65535) throw new ServeError(`--port must be 0-65535, not "${value}"`, 2)
+      args.port = Number(value)
+    } else {
+      args[field] = value
+    }
+  }
+  return args
+}
+
+export function defaultDataDir(env: NodeJS.ProcessEnv): string {
+  return resolve(env.STABLEPAY_DATA_DIR || join(homedir(), '.stablepay-pos'))
+}
+
+export interface ServeOptions {
+  argv: readonly string[]
+  env?: NodeJS.ProcessEnv
+  /** Where the built renderer is when --renderer is not given (the entry knows its own location). */
+  rendererDir: string
+  /** Event-stream heartbeat (tests shorten it). */
+  heartbeatMs?: number
+}
+
+export interface ServeHandle {
+  app: App
+  http: HttpServerHandle
+  dataDir: string
+  /** Stops HTTP first (no new work), then the app's services and the database. Safe to call twice. */
+  stop(): Promise<void>
+}
+
+/** The line serve mode prints once it listens; the only place the token is ever written. */
+export function listeningLine(handle: ServeHandle): string {
+  return `StablePay POS listening on ${handle.http.loginUrl}`
+}
+
+/**
+ * Serve mode minus the process concerns (signals, exit codes, printing),
+ * so tests can run it in-process. Throws ServeError for anything the user
+ * must fix; nothing has been written when it does.
+ */
+export async function runServe(options: ServeOptions): Promise<ServeHandle> {
+  const env = options.env ?? process.env
+  const args = parseServeArgs(options.argv)
+  let config: ConfigFile | undefined
+  let dataDir = args.dataDir !== undefined ? resolve(args.dataDir) : defaultDataDir(env)
+  let host = args.host ?? '127.0.0.1'
+  let port = args.port ?? 7420
+  if (args.config !== undefined) {
+    try {
+      const loaded = loadConfig(args.config)
+      config = loaded.config
+      if (args.dataDir === undefined) dataDir = loaded.dataDir
+      host = args.host ?? loaded.host
+      port = args.port ?? loaded.port
+    } catch (error) {
+      throw asServeError(error)
+    }
+  }
+  const token = env.STABLEPAY_ACCESS_TOKEN || newAccessToken()
+  if (!TOKEN_FORMAT.test(token)) throw new ServeError('STABLEPAY_ACCESS_TOKEN must be 16-256 letters, digits, "_" or "-"')
+
+  // A config that fails half-way must leave no trace; a transaction covers an existing database,
+  // but a new one would still be created empty. So a new shop's config is tried on a scratch copy first.
+  if (config && !existsSync(join(dataDir, DATABASE_FILE))) rehearse(config)
+
+  let app: App
+  try {
+    app = await startApp({ dataDir, config })
+  } catch (error) {
+    throw asServeError(error)
+  }
+  let http: HttpServerHandle
+  try {
+    http = await startHttpServer({
+      app,
+      host,
+      port,
+      token,
+      rendererDir: args.rendererDir ?? options.rendererDir,
+      heartbeatMs: options.heartbeatMs,
+    })
+  } catch (error) {
+    await app.stop()
+    throw new ServeError(error instanceof Error ? error.message : String(error))
+  }
+  let stopping: Promise<void> | null = null
+  return {
+    app,
+    http,
+    dataDir,
+    stop() {
+      stopping ??= (async () => {
+        try {
+          await http.close()
+        } finally {
+          await app.stop()
+        }
+      })()
+      return stopping
+    },
+  }
+}
+
+function rehearse(config: ConfigFile): void {
+  const scratch = mkdtempSync(join(tmpdir(), 'stablepay-config-check-'))
+  try {
+    // The same apply as the real start (webhook endpoints included), on a throwaway database.
+    openApp({ dataDir: scratch, config }).engine.close()
+  } catch (error) {
+    throw asServeError(error)
+  } finally {
+    rmSync(scratch, { recursive: true, force: true })
+  }
+}
+
+function asServeError(error: unknown): unknown {
+  if (error instanceof ConfigError) return new ServeError(`invalid config: ${error.message}`)
+  if (error instanceof DatabaseTooNewError) return new ServeError(error.message)
+  // startApp only meets engine errors while applying the file (e.g. a network it resolves before its transaction).
+  if (error instanceof EngineError) return new ServeError(`invalid config: ${error.param ? `${error.param}: ` : ''}${error.message}`)
+  const code = (error as NodeJS.ErrnoException | undefined)?.code
+  // The data folder or database cannot be opened: say where and why, without a stack.
+  if (typeof code === 'string' && /^(E[A-Z]+|SQLITE_[A-Z_]+)$/.test(code))
+    return new ServeError(`cannot open the data folder: ${(error as Error).message}`)
+  return error
+}
