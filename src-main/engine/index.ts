@@ -8,6 +8,7 @@ import type { Clock } from './clock'
 import { systemClock } from './clock'
 import type { Db } from './db'
 import { openDatabase } from './db'
+import { startCheckpointer } from './db/checkpointer'
 import { EngineEvents } from './events'
 import { RateBook } from './rates'
 import { Sessions } from './sessions'
@@ -74,6 +75,7 @@ export function createEngine(options: EngineOptions): Engine {
       }, 1000)
       expiry.unref()
       services.push(() => clearInterval(expiry))
+      services.push(startCheckpointer(db))
       return async () => {
         for (const stop of services.splice(0).reverse()) await stop()
       }

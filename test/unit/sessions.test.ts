@@ -361,3 +361,22 @@ describe('listing', () => {
     expect(() => shop.engine.sessions.get(ids[0]!, { merchantId: 'other' })).toThrow(expect.objectContaining({ code: 'resource_missing' }))
   })
 })
+
+describe('suffix search after releases', () => {
+  it('fills the lowest gap left by a released reservation, then continues past the top', () => {
+    shop = openShop({ lateWindowSeconds: 60 })
+    const ids = ['a', 'b', 'c', 'd'].map((o) => shop.engine.sessions.create({ ...base, orderId: o, amount: '5.00' }).session.id)
+    shop.engine.sessions.cancel(ids[1]!, { merchantId: 'merchant_123' }) // frees 5.000001 after the late window
+    shop.clock.advance(61_000)
+    shop.engine.sessions.expireDue()
+    const e = shop.engine.sessions.create({ ...base, orderId: 'e', amount: '5.00' }).session
+    expect(e.payment_options[0]!.amount_base_units).toBe('5000001')
+    const f = shop.engine.sessions.create({ ...base, orderId: 'f', amount: '5.00' }).session
+    expect(f.payment_options[0]!.amount_base_units).toBe('5000004')
+    const usdcHeld = shop.engine.db
+      .prepare(`SELECT amount FROM payment_options WHERE token_symbol = 'USDC' AND active = 1 ORDER BY CAST(amount AS INTEGER)`)
+      .pluck()
+      .all()
+    expect(new Set(usdcHeld).size).toBe(usdcHeld.length)
+  })
+})

@@ -1,6 +1,7 @@
 import type { Engine } from '..'
 import { invalid } from '../errors'
 import { HandlerRegistry } from './registry'
+import { registerShopHandlers } from './shop'
 
 export { HandlerRegistry, toContractError } from './registry'
 
@@ -40,5 +41,6 @@ export function registerSessionHandlers(registry: HandlerRegistry, engine: Engin
 export function createHandlerRegistry(engine: Engine): HandlerRegistry {
   const registry = new HandlerRegistry()
   registerSessionHandlers(registry, engine)
+  registerShopHandlers(registry, engine)
   return registry
 }

@@ -308,44 +308,51 @@ export class Sessions {
     baseAmount: bigint
   }): OptionRow {
     const base = args.baseAmount.toString()
-    const taken = prepared(
-      this.db,
-      `SELECT suffix FROM payment_options WHERE chain_id = ? AND token_address = ? AND address = ? AND base_amount = ? AND active = 1 ORDER BY suffix`,
-    )
-      .pluck()
-      .all(args.chainId, args.tokenAddress, args.address, base) as number[]
-    let suffix = 0
-    for (const s of taken) {
-      if (s === suffix) suffix++
-      else if (s > suffix) break
-    }
+    const key = { chain_id: args.chainId, token_address: args.tokenAddress, address: args.address, base_amount: base }
     const insert = prepared(
       this.db,
       `INSERT INTO payment_options (session_seq, kind, chain_id, token_symbol, token_address, decimals, address, child_index, base_amount, suffix, amount)
        VALUES (@session_seq, @kind, @chain_id, @token_symbol, @token_address, @decimals, @address, @child_index, @base_amount, @suffix, @amount)
        ON CONFLICT DO NOTHING RETURNING *`,
     )
-    const takenSet = new Set(taken)
-    for (let tries = 0; tries < 100_000; tries++, suffix++) {
-      if (takenSet.has(suffix)) continue
-      const amount = (args.baseAmount + BigInt(suffix)).toString()
+    let suffix = 0
+    for (let tries = 0; tries < 1000; tries++) {
       const inserted = insert.get({
+        ...key,
         session_seq: args.sessionSeq,
         kind: args.kind,
-        chain_id: args.chainId,
         token_symbol: args.token,
-        token_address: args.tokenAddress,
         decimals: args.decimals,
-        address: args.address,
         child_index: args.childIndex,
-        base_amount: base,
         suffix,
-        amount,
+        amount: (args.baseAmount + BigInt(suffix)).toString(),
       })
-      // Nothing returned: another base amount already holds this exact figure, so try the next suffix.
       if (inserted) return inserted as OptionRow
+      // Taken: ask the suffix index for the first gap above it. Usually the suffixes in use are
+      // dense (0..n-1), which count and max answer without a walk.
+      suffix = this.nextFreeSuffix(key, suffix)
     }
     throw new EngineError('api_error', 'amount_space_exhausted', 'could not reserve a unique amount for this payment')
+  }
+
+  /** The smallest suffix above `after` that this base amount does not hold yet. */
+  private nextFreeSuffix(key: Record<string, string | number>, after: number): number {
+    const held = `FROM payment_options WHERE chain_id = @chain_id AND token_address = @token_address AND address = @address
+      AND base_amount = @base_amount AND active = 1`
+    const above = prepared(this.db, `SELECT count(*) AS n, max(suffix) AS top ${held} AND suffix > @after`).get({ ...key, after }) as {
+      n: number
+      top: number | null
+    }
+    // Dense (after+1 .. top all held): the answer is just past the top, found without a walk.
+    if (above.top === null || above.n === above.top - after) return (above.top ?? after) + 1
+    const gap = prepared(
+      this.db,
+      `SELECT min(candidate) AS free FROM (
+         SELECT @after + 1 AS candidate
+         UNION ALL SELECT suffix + 1 ${held} AND suffix > @after
+       ) WHERE NOT EXISTS (SELECT 1 ${held} AND suffix = candidate)`,
+    ).get({ ...key, after }) as { free: number }
+    return gap.free
   }
 
   /** Frees reservations whose late window is over, so their amounts can be offered again. */
@@ -427,27 +434,31 @@ export class Sessions {
       const q = filter.search.trim()
       params.q = q
       params.qLower = q.toLowerCase()
+      // A union of index look-ups (session id, order id, tx hash, payer, pay address), never a table scan.
       where.push(
-        `(s.id = @q OR s.order_id = @q
-          OR s.seq IN (SELECT session_seq FROM transfers WHERE tx_hash = @qLower AND session_seq IS NOT NULL)
-          OR s.seq IN (SELECT session_seq FROM transfers WHERE lower(from_address) = @qLower AND session_seq IS NOT NULL)
-          OR s.seq IN (SELECT session_seq FROM payment_options WHERE address = @q COLLATE NOCASE))`,
+        `s.seq IN (SELECT seq FROM sessions WHERE id = @q
+          UNION ALL SELECT seq FROM sessions WHERE merchant_id = @merchant AND livemode IN (0, 1) AND order_id = @q
+          UNION ALL SELECT session_seq FROM transfers WHERE tx_hash = @qLower
+          UNION ALL SELECT session_seq FROM transfers WHERE lower(from_address) = @qLower
+          UNION ALL SELECT session_seq FROM payment_options WHERE address = @q COLLATE NOCASE)`,
       )
     }
     if (filter.starting_after !== undefined) {
       const cursor = this.rowById(filter.starting_after)
       if (!cursor || cursor.merchant_id !== scope.merchantId)
         throw invalid('parameter_invalid', `starting_after: no payment session "${filter.starting_after}"`, 'starting_after')
-      where.push('s.seq < @cursor')
-      params.cursor = cursor.seq
+      where.push('(s.created_at < @cursorAt OR (s.created_at = @cursorAt AND s.seq < @cursorSeq))')
+      params.cursorAt = cursor.created_at
+      params.cursorSeq = cursor.seq
     }
-    const rows = prepared(this.db, `SELECT s.* FROM sessions s WHERE ${where.join(' AND ')} ORDER BY s.seq DESC LIMIT @limit`).all(
-      params,
-    ) as SessionRow[]
+    const rows = prepared(
+      this.db,
+      `SELECT s.* FROM sessions s WHERE ${where.join(' AND ')} ORDER BY s.created_at DESC, s.seq DESC LIMIT @limit`,
+    ).all(params) as SessionRow[]
     const hasMore = rows.length > limit
     const page = rows.slice(0, limit)
     return {
-      data: page.map((r) => this.toObject(r)),
+      data: this.toObjects(page),
       has_more: hasMore,
       next_cursor: hasMore ? (page[page.length - 1]?.id ?? null) : null,
     }
@@ -578,6 +589,26 @@ export class Sessions {
       this.db,
       'SELECT o.*, c.name AS network FROM payment_options o LEFT JOIN chains c USING (chain_id) WHERE o.session_seq = ? ORDER BY o.id',
     ).all(seq) as OptionRow[]
+  }
+
+  /** Many sessions with two queries in all (options, transfers), not two per session. */
+  toObjects(rows: SessionRow[]): PaymentSession[] {
+    if (rows.length === 0) return []
+    const seqs = JSON.stringify(rows.map((r) => r.seq))
+    const options = new Map<number, OptionRow[]>()
+    for (const o of prepared(
+      this.db,
+      `SELECT o.*, c.name AS network FROM payment_options o LEFT JOIN chains c USING (chain_id)
+       WHERE o.session_seq IN (SELECT value FROM json_each(?)) ORDER BY o.id`,
+    ).all(seqs) as OptionRow[])
+      options.set(o.session_seq, [...(options.get(o.session_seq) ?? []), o])
+    const transfers = new Map<number, TransferRow[]>()
+    for (const t of prepared(
+      this.db,
+      `SELECT * FROM transfers WHERE session_seq IN (SELECT value FROM json_each(?)) ORDER BY block_number, log_index`,
+    ).all(seqs) as Array<TransferRow & { session_seq: number }>)
+      transfers.set(t.session_seq, [...(transfers.get(t.session_seq) ?? []), t])
+    return rows.map((r) => this.toObject(r, options.get(r.seq) ?? [], transfers.get(r.seq) ?? []))
   }
 
   toObject(row: SessionRow, options: OptionRow[] = this.options(row.seq), transfers?: TransferRow[]): PaymentSession {

@@ -101,10 +101,11 @@ export function m0001Core(db: Database.Database): void {
       completed_at INTEGER,
       updated_at INTEGER NOT NULL
     ) STRICT;
-    CREATE INDEX sessions_by_merchant ON sessions (merchant_id, livemode, seq);
-    CREATE INDEX sessions_by_status ON sessions (merchant_id, livemode, status, seq);
-    CREATE INDEX sessions_by_order ON sessions (merchant_id, livemode, order_id, seq);
+    -- Lists are newest first by (created_at, seq); seq is the rowid, so these indexes end in it and
+    -- hand rows over already in list order, for any created_at range.
     CREATE INDEX sessions_by_created ON sessions (merchant_id, livemode, created_at);
+    CREATE INDEX sessions_by_status ON sessions (merchant_id, livemode, status, created_at);
+    CREATE INDEX sessions_by_order ON sessions (merchant_id, livemode, order_id, seq);
     CREATE INDEX sessions_open_by_expiry ON sessions (expires_at) WHERE status IN ('PENDING', 'PROCESSING');
     -- One live session per (merchant, mode, order): enforced by the database, not by a check in code.
     CREATE UNIQUE INDEX sessions_one_live_order ON sessions (merchant_id, livemode, order_id)
@@ -133,7 +134,7 @@ export function m0001Core(db: Database.Database): void {
     CREATE INDEX payment_options_suffixes ON payment_options (chain_id, token_address, address, base_amount, suffix)
       WHERE active = 1;
     CREATE INDEX payment_options_by_session ON payment_options (session_seq);
-    CREATE INDEX payment_options_by_address ON payment_options (address);
+    CREATE INDEX payment_options_by_address ON payment_options (address COLLATE NOCASE);
     CREATE INDEX payment_options_release ON payment_options (held_until) WHERE active = 1 AND held_until IS NOT NULL;
 
     CREATE TABLE session_timeline (
@@ -171,6 +172,7 @@ export function m0001Core(db: Database.Database): void {
     CREATE INDEX transfers_unmatched ON transfers (chain_id, id) WHERE session_seq IS NULL;
     CREATE INDEX transfers_by_block ON transfers (chain_id, block_number);
     CREATE INDEX transfers_by_hash ON transfers (tx_hash);
+    CREATE INDEX transfers_by_payer ON transfers (lower(from_address));
 
     -- The outbox: written in the same transaction as the change that caused it.
     CREATE TABLE events (

@@ -1,0 +1,240 @@
+import type { Writable } from 'node:stream'
+import type { SessionException, SessionStatus } from '../../../src-preload/contract'
+import type { Engine } from '..'
+import { prepared } from '../db'
+import { formatBaseUnits, formatMinor } from '../money'
+import type { ReportScope } from './filter'
+import { filterSql, reportFilter } from './filter'
+import { knownTimeZone, localDateTime } from './timeZone'
+
+/** The columns, in the shop's words, exactly as the owner's spreadsheet sees them. */
+export const CSV_COLUMNS = [
+  'created',
+  'session id',
+  'order id',
+  'status',
+  'amount',
+  'currency',
+  'token',
+  'network',
+  'paid amount',
+  'tx hash',
+  'payer',
+  'exceptions',
+] as const
+
+/** Excel reads a file without a BOM as the machine's ANSI code page, which turns Chinese order ids into mojibake. */
+export const UTF8_BOM = '\uFEFF'
+
+/** RFC 4180 line ending. */
+const EOL = '\r\n'
+
+// A cell a spreadsheet would run as a formula (=, +, -, @, and tab/CR which some treat the same): CSV injection.
+const FORMULA_START = /^[=+\-@\t\r]/
+const NEEDS_QUOTES = /[",\r\n]/
+
+/**
+ * One CSV cell: a leading single quote disarms formula starters (OWASP's
+ * advice; Excel shows the text as typed), then RFC 4180 quoting when the
+ * text holds a comma, quote or line break.
+ */
+export function csvCell(value: string): string {
+  const safe = FORMULA_START.test(value) ? `'${value}` : value
+  return NEEDS_QUOTES.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe
+}
+
+export function csvRow(cells: readonly string[]): string {
+  return cells.map(csvCell).join(',') + EOL
+}
+
+export const CSV_HEADER = UTF8_BOM + csvRow(CSV_COLUMNS)
+
+/** Rows per SQL page: big enough that a page's three queries are cheap per row, small enough to keep memory flat. */
+export const CSV_PAGE_ROWS = 500
+
+interface ExportRow {
+  seq: number
+  id: string
+  order_id: string
+  status: SessionStatus
+  amount_minor: number
+  currency: string
+  created_at: number
+  paid_option_id: number | null
+  amount_paid: string
+  exceptions: string
+}
+
+interface OptionCell {
+  session_seq: number
+  id: number
+  chain_id: number
+  token_symbol: string
+  decimals: number
+  network: string | null
+}
+
+interface TransferCell {
+  session_seq: number
+  tx_hash: string
+  from_address: string
+}
+
+export interface CsvOptions {
+  pageRows?: number
+}
+
+/**
+ * Streams the filtered sessions as CSV (UTF-8 with BOM, RFC 4180, formula
+ * guard), newest first, into `sink`, a page of SQL at a time: memory stays
+ * flat whatever the count, and it waits for `sink` to drain (backpressure).
+ * Between pages it yields, so a long export never stalls the till.
+ *
+ * The set is fixed when the export starts (sessions created after it are not
+ * in the file); statuses are read as each page is. Resolves with the number
+ * of sessions written, or with what was written so far if `sink` closes
+ * early (the browser cancelled the download); rejects if `sink` fails.
+ * It never ends `sink`: the caller does (an HTTP response, a file).
+ */
+export async function writeSessionsCsv(
+  engine: Engine,
+  scope: ReportScope,
+  rawFilter: unknown,
+  sink: Writable,
+  options: CsvOptions = {},
+): Promise<{ rows: number; complete: boolean }> {
+  const filter = reportFilter(rawFilter)
+  const pageRows = options.pageRows ?? CSV_PAGE_ROWS
+  const timeZone = knownTimeZone(engine.merchants.get(scope.merchantId).time_zone)
+  const { where, params } = filterSql(scope, filter)
+  const newest = (prepared(engine.db, 'SELECT max(seq) AS seq FROM sessions').get() as { seq: number | null }).seq ?? 0
+  const page = prepared(
+    engine.db,
+    `SELECT s.seq, s.id, s.order_id, s.status, s.amount_minor, s.currency, s.created_at, s.paid_option_id, s.amount_paid, s.exceptions
+       FROM sessions s WHERE ${where} AND s.seq < @before ORDER BY s.seq DESC LIMIT @pageRows`,
+  )
+  const optionsOf = prepared(
+    engine.db,
+    `SELECT o.session_seq, o.id, o.chain_id, o.token_symbol, o.decimals, c.name AS network
+       FROM payment_options o LEFT JOIN chains c USING (chain_id)
+      WHERE o.session_seq IN (SELECT value FROM json_each(?)) AND o.kind = 'payment' ORDER BY o.id`,
+  )
+  // Reorged-out transfers paid nothing; they stay visible in the History drawer, not in the books.
+  const transfersOf = prepared(
+    engine.db,
+    `SELECT session_seq, tx_hash, from_address FROM transfers
+      WHERE session_seq IN (SELECT value FROM json_each(?)) AND state != 'orphaned' ORDER BY block_number, log_index`,
+  )
+
+  const closed = watchSink(sink)
+  let rows = 0
+  const stopped = () => {
+    // A reader that went away is an ending; a sink that failed (disk full) is an error the caller must hear.
+    const error = closed.error()
+    if (error) throw error
+    return { rows, complete: false }
+  }
+  try {
+    if (!(await write(sink, CSV_HEADER, closed))) return stopped()
+    let before = newest + 1
+    for (;;) {
+      const sessions = page.all({ ...params, before, pageRows }) as ExportRow[]
+      if (sessions.length === 0) break
+      const seqs = JSON.stringify(sessions.map((s) => s.seq))
+      const optionsBySession = groupBy(optionsOf.all(seqs) as OptionCell[])
+      const transfersBySession = groupBy(transfersOf.all(seqs) as TransferCell[])
+      let chunk = ''
+      for (const s of sessions) chunk += csvRow(cells(s, optionsBySession.get(s.seq) ?? [], transfersBySession.get(s.seq) ?? [], timeZone))
+      rows += sessions.length
+      before = sessions[sessions.length - 1]!.seq
+      if (!(await write(sink, chunk, closed))) return stopped()
+      if (sessions.length < pageRows) break
+      // Let the HTTP server answer the cashier between pages.
+      await new Promise((resolve) => setImmediate(resolve))
+    }
+    return { rows, complete: true }
+  } finally {
+    closed.dispose()
+  }
+}
+
+function cells(s: ExportRow, options: OptionCell[], transfers: TransferCell[], timeZone: string): string[] {
+  const paid = options.find((o) => o.id === s.paid_option_id)
+  const shown = paid ? [paid] : options
+  const distinct = (values: string[]) => [...new Set(values)].join(' / ')
+  const exceptions = JSON.parse(s.exceptions) as SessionException[]
+  return [
+    localDateTime(s.created_at, timeZone),
+    s.id,
+    s.order_id,
+    s.status,
+    formatMinor(BigInt(s.amount_minor), s.currency as Parameters<typeof formatMinor>[1]),
+    s.currency,
+    distinct(shown.map((o) => o.token_symbol)),
+    distinct(shown.map((o) => o.network ?? `Chain ${o.chain_id}`)),
+    paid ? formatBaseUnits(BigInt(s.amount_paid), paid.decimals) : '0',
+    [...new Set(transfers.map((t) => t.tx_hash))].join(' '),
+    [...new Set(transfers.map((t) => t.from_address))].join(' '),
+    exceptions.join(' '),
+  ]
+}
+
+function groupBy<T extends { session_seq: number }>(rows: T[]): Map<number, T[]> {
+  const map = new Map<number, T[]>()
+  for (const row of rows) {
+    const list = map.get(row.session_seq)
+    if (list) list.push(row)
+    else map.set(row.session_seq, [row])
+  }
+  return map
+}
+
+interface SinkWatch {
+  /** Resolves when the sink can no longer be written (closed, destroyed or failed). */
+  gone: Promise<void>
+  isGone(): boolean
+  /** The sink's own failure (a full disk), as opposed to a reader that went away. */
+  error(): Error | null
+  dispose(): void
+}
+
+function watchSink(sink: Writable): SinkWatch {
+  let gone = sink.destroyed || sink.writableEnded
+  let failure: Error | null = null
+  let signal: () => void = () => undefined
+  const promise = new Promise<void>((resolve) => (signal = resolve))
+  const onClose = () => {
+    gone = true
+    signal()
+  }
+  const onError = (error: Error) => {
+    failure ??= error
+    onClose()
+  }
+  sink.on('close', onClose)
+  sink.on('error', onError)
+  if (gone) signal()
+  return {
+    gone: promise,
+    isGone: () => gone,
+    error: () => failure,
+    dispose() {
+      sink.off('close', onClose)
+      sink.off('error', onError)
+    },
+  }
+}
+
+/** Writes a chunk and, when the sink's buffer is full, waits for it to drain. False when the sink went away. */
+async function write(sink: Writable, chunk: string, watch: SinkWatch): Promise<boolean> {
+  if (watch.isGone()) return false
+  if (sink.write(chunk, 'utf8')) return true
+  let onDrain: () => void = () => undefined
+  const drained = new Promise<void>((resolve) => {
+    onDrain = resolve
+    sink.once('drain', onDrain)
+  })
+  await Promise.race([drained, watch.gone])
+  sink.off('drain', onDrain)
+  return !watch.isGone()
+}

@@ -1,0 +1,28 @@
+import { createWriteStream } from 'node:fs'
+import { rename, rm } from 'node:fs/promises'
+import { finished } from 'node:stream/promises'
+import type { Engine } from '..'
+import { writeSessionsCsv } from './csv'
+import type { ReportScope } from './filter'
+
+/**
+ * The CSV export to a file the owner chose (Electron's save dialog): written
+ * beside it under a temporary name and renamed when complete, so a failed or
+ * interrupted export never leaves a half file that looks whole.
+ */
+export async function exportSessionsCsvToFile(engine: Engine, scope: ReportScope, rawFilter: unknown, path: string): Promise<{ rows: number }> {
+  const partial = `${path}.part`
+  const file = createWriteStream(partial, { flags: 'w' })
+  try {
+    const { rows, complete } = await writeSessionsCsv(engine, scope, rawFilter, file)
+    if (!complete) throw new Error('the export file was closed before it was complete')
+    file.end()
+    await finished(file)
+    await rename(partial, path)
+    return { rows }
+  } catch (error) {
+    file.destroy()
+    await rm(partial, { force: true })
+    throw error
+  }
+}

@@ -1,0 +1,107 @@
+import type { SessionFilter, SessionStatus } from '../../../src-preload/contract'
+import { SESSION_STATUSES } from '../../../src-preload/contract'
+import { invalid } from '../errors'
+
+/** Whose sessions a report covers: the UI's merchant in the mode the owner chose. */
+export interface ReportScope {
+  merchantId: string
+  livemode?: boolean
+}
+
+/** The filtered set of a report: a SessionFilter without paging (a report covers every matching session). */
+export type ReportFilter = Omit<SessionFilter, 'limit' | 'starting_after'>
+
+export interface FilterSql {
+  /** Conditions on `s` (sessions), joined with AND. */
+  where: string
+  params: Record<string, unknown>
+}
+
+const MAX_TEXT = 256
+
+/**
+ * Checks a filter as it arrives from JSON or a query string (the contract's
+ * types hold at compile time only) and drops the paging fields.
+ */
+export function reportFilter(raw: unknown): ReportFilter {
+  if (raw === undefined || raw === null) return {}
+  if (typeof raw !== 'object' || Array.isArray(raw)) throw invalid('parameter_invalid', 'the filter must be an object')
+  const input = raw as Record<string, unknown>
+  const filter: ReportFilter = {}
+  if (input.status !== undefined && input.status !== null) {
+    if (typeof input.status !== 'string' || !(SESSION_STATUSES as readonly string[]).includes(input.status))
+      throw invalid('parameter_invalid', `status must be one of ${SESSION_STATUSES.join(', ')}`, 'status')
+    filter.status = input.status as SessionStatus
+  }
+  for (const key of ['order_id', 'token', 'search'] as const) {
+    const value = input[key]
+    if (value === undefined || value === null) continue
+    if (typeof value !== 'string' || value.length > MAX_TEXT) throw invalid('parameter_invalid', `${key} must be a string of at most ${MAX_TEXT} characters`, key)
+    filter[key] = value
+  }
+  for (const key of ['created_gte', 'created_lt'] as const) {
+    const value = input[key]
+    if (value === undefined || value === null) continue
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) throw invalid('parameter_invalid', `${key} must be unix seconds`, key)
+    filter[key] = value
+  }
+  if (input.chain_id !== undefined && input.chain_id !== null) {
+    if (typeof input.chain_id !== 'number' || !Number.isSafeInteger(input.chain_id)) throw invalid('parameter_invalid', 'chain_id must be an integer', 'chain_id')
+    filter.chain_id = input.chain_id
+  }
+  return filter
+}
+
+/**
+ * The filter as SQL over `sessions s`, with the same meaning as
+ * `Sessions.list` (src-main/engine/sessions/service.ts), so the totals bar and
+ * the CSV always describe exactly the rows the History list shows. A test
+ * runs both over the same data to keep them in step.
+ */
+export function filterSql(scope: ReportScope, filter: ReportFilter): FilterSql {
+  const where: string[] = ['s.merchant_id = @merchant']
+  const params: Record<string, unknown> = { merchant: scope.merchantId }
+  if (scope.livemode !== undefined) {
+    where.push('s.livemode = @livemode')
+    params.livemode = scope.livemode ? 1 : 0
+  }
+  if (filter.status !== undefined) {
+    where.push('s.status = @status')
+    params.status = filter.status
+  }
+  if (filter.order_id !== undefined) {
+    where.push('s.order_id = @order')
+    params.order = filter.order_id
+  }
+  if (filter.created_gte !== undefined) {
+    where.push('s.created_at >= @created_gte')
+    params.created_gte = filter.created_gte
+  }
+  if (filter.created_lt !== undefined) {
+    where.push('s.created_at < @created_lt')
+    params.created_lt = filter.created_lt
+  }
+  if (filter.chain_id !== undefined || filter.token !== undefined) {
+    // A paid session counts under the network it was paid on; an unpaid one under every network it offered.
+    where.push(
+      `EXISTS (SELECT 1 FROM payment_options o WHERE o.session_seq = s.seq AND o.kind = 'payment'` +
+        (filter.chain_id !== undefined ? ' AND o.chain_id = @chain' : '') +
+        (filter.token !== undefined ? ' AND o.token_symbol = @token' : '') +
+        ' AND (s.paid_option_id IS NULL OR s.paid_option_id = o.id))',
+    )
+    if (filter.chain_id !== undefined) params.chain = filter.chain_id
+    if (filter.token !== undefined) params.token = filter.token
+  }
+  const q = filter.search?.trim()
+  if (q) {
+    params.q = q
+    params.qLower = q.toLowerCase()
+    where.push(
+      `(s.id = @q OR s.order_id = @q
+        OR s.seq IN (SELECT session_seq FROM transfers WHERE tx_hash = @qLower AND session_seq IS NOT NULL)
+        OR s.seq IN (SELECT session_seq FROM transfers WHERE lower(from_address) = @qLower AND session_seq IS NOT NULL)
+        OR s.seq IN (SELECT session_seq FROM payment_options WHERE address = @q COLLATE NOCASE))`,
+    )
+  }
+  return { where: where.join(' AND '), params }
+}
