@@ -3,7 +3,7 @@
  * one contract to the engine's handler registry, and quitting cleanly.
  */
 import { join } from 'node:path'
-import { app, ipcMain, session } from 'electron'
+import { app, BrowserWindow, ipcMain, session } from 'electron'
 import type { Channel } from '../../src-preload/contract'
 import { CHANNELS, IPC, PUSH_EVENTS } from '../../src-preload/contract'
 import type { App } from '../app'
@@ -33,12 +33,13 @@ export async function runDesktop(): Promise<void> {
     return shop.handlers.invoke(channel as Channel, input as never)
   })
 
-  const cashier = createWindow({ title: 'StablePay POS' })
+  createWindow({ title: 'StablePay POS' })
+  // With a second screen the customer display opens there at once; otherwise the cashier opens it on demand.
   const display = secondDisplay()
-  const customer = display ? createWindow({ title: 'StablePay POS: customer', route: '/customer', display }) : null
+  if (display) createWindow({ title: 'StablePay POS: customer', route: '/customer', display })
   for (const event of PUSH_EVENTS) {
     shop.engine.events.on(event, (payload) => {
-      for (const win of [cashier, customer]) if (win && !win.isDestroyed()) win.webContents.send(IPC.push, event, payload)
+      for (const win of BrowserWindow.getAllWindows()) if (!win.isDestroyed()) win.webContents.send(IPC.push, event, payload)
     })
   }
 

@@ -4,7 +4,53 @@ import { BrowserWindow, screen, shell } from 'electron'
 const CSP =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
 
-/** Secure defaults for every window: sandboxed, isolated, no Node, no navigation, no new windows. */
+const RENDERER_FILE = join(__dirname, '../renderer/index.html')
+
+/** Every window gets these: sandboxed, isolated, no Node, only the contract's preload. */
+const SECURE_PREFERENCES: Electron.WebPreferences = {
+  preload: join(__dirname, '../preload/index.js'),
+  sandbox: true,
+  contextIsolation: true,
+  nodeIntegration: false,
+  webSecurity: true,
+  allowRunningInsecureContent: false,
+  spellcheck: false,
+}
+
+/** The one window the renderer may open itself: the customer display, from the app's own page. */
+function isCustomerDisplay(url: string): boolean {
+  try {
+    const target = new URL(url)
+    return target.protocol === 'file:' && decodeURIComponent(target.pathname).endsWith('/renderer/index.html') && target.hash === '#/customer'
+  } catch {
+    return false
+  }
+}
+
+/** Secure defaults for every window: no navigation away from the app, no other windows, links to the browser. */
+function harden(win: BrowserWindow): void {
+  win.webContents.setWindowOpenHandler(({ url }) => {
+    if (isCustomerDisplay(url)) {
+      const display = secondDisplay()?.workArea
+      return {
+        action: 'allow',
+        overrideBrowserWindowOptions: {
+          title: 'StablePay POS: customer',
+          autoHideMenuBar: true,
+          ...(display ? { x: display.x, y: display.y, width: display.width, height: display.height } : { width: 900, height: 700 }),
+          webPreferences: SECURE_PREFERENCES,
+        },
+      }
+    }
+    // Links (block explorers) open in the user's browser.
+    if (url.startsWith('https://')) void shell.openExternal(url)
+    return { action: 'deny' }
+  })
+  win.webContents.on('did-create-window', (child) => harden(child))
+  win.webContents.on('will-navigate', (event) => event.preventDefault())
+  win.webContents.on('will-attach-webview', (event) => event.preventDefault())
+}
+
 export function createWindow(options: { route?: string; display?: Electron.Display; title: string }): BrowserWindow {
   const bounds = options.display?.workArea
   const win = new BrowserWindow({
@@ -14,26 +60,11 @@ export function createWindow(options: { route?: string; display?: Electron.Displ
     ...(bounds ? { x: bounds.x, y: bounds.y, width: bounds.width, height: bounds.height } : {}),
     show: false,
     autoHideMenuBar: true,
-    webPreferences: {
-      preload: join(__dirname, '../preload/index.js'),
-      sandbox: true,
-      contextIsolation: true,
-      nodeIntegration: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      spellcheck: false,
-    },
+    webPreferences: SECURE_PREFERENCES,
   })
   win.once('ready-to-show', () => win.show())
-  // Links (block explorers) open in the user's browser; the app itself never opens windows.
-  win.webContents.setWindowOpenHandler(({ url }) => {
-    if (url.startsWith('https://')) void shell.openExternal(url)
-    return { action: 'deny' }
-  })
-  win.webContents.on('will-navigate', (event) => event.preventDefault())
-  win.webContents.on('will-attach-webview', (event) => event.preventDefault())
-  const file = join(__dirname, '../renderer/index.html')
-  void win.loadFile(file, options.route ? { hash: options.route } : undefined)
+  harden(win)
+  void win.loadFile(RENDERER_FILE, options.route ? { hash: options.route } : undefined)
   return win
 }
 

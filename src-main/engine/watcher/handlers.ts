@@ -35,7 +35,12 @@ export function registerWatcherHandlers(registry: HandlerRegistry, engine: Engin
     if (kind !== 'exact' && kind !== 'under' && kind !== 'over')
       throw invalid('parameter_invalid', 'kind must be exact, under or over', 'kind')
     const row = engine.sessions.scopedRow(input.id, scope)
-    const option = engine.sessions.options(row.seq).find((o) => o.kind === 'payment')
+    const options = engine.sessions.options(row.seq)
+    // After an underpayment the customer pays what remains: the remainder's reserved amount.
+    const remainder = engine.sessions.toObject(row).remainder_option
+    const option =
+      (remainder && options.find((o) => o.kind === 'remainder' && o.amount === remainder.amount_base_units)) ??
+      options.find((o) => o.kind === 'payment')
     if (!option || option.chain_id !== DEVNET_CHAIN_ID)
       throw conflict('simulation_unavailable', `Payments can only be simulated on the local dev chain (${DEVNET_CHAIN_ID}).`)
     const chain = engine.networks.find(DEVNET_CHAIN_ID)
