@@ -53,7 +53,8 @@ function priceCurrency(value: unknown): CurrencyCode {
 
 function receiveSetup(value: unknown): ReceiveSetup {
   const receive = record(value, 'receive')
-  if (receive.mode !== 'address' && receive.mode !== 'xpub') throw invalid('parameter_invalid', 'receive.mode must be "address" or "xpub"', 'receive.mode')
+  if (receive.mode !== 'address' && receive.mode !== 'xpub')
+    throw invalid('parameter_invalid', 'receive.mode must be "address" or "xpub"', 'receive.mode')
   return validateReceive({
     mode: receive.mode,
     ...(receive.mode === 'address' ? { address: string(receive.address ?? '', 'receive.address') } : {}),
@@ -121,7 +122,8 @@ export function completeSetup(engine: Engine, rawInput: unknown): Merchant {
   for (const [chainId, symbols] of wanted) {
     const current = engine.networks.find(chainId)
     const builtin = findBuiltinChain(chainId)
-    const offered = current?.tokens ?? builtin?.tokens.map((t) => ({ symbol: t.symbol, address: t.address, decimals: t.decimals, enabled: true }))
+    const offered =
+      current?.tokens ?? builtin?.tokens.map((t) => ({ symbol: t.symbol, address: t.address, decimals: t.decimals, enabled: true }))
     if (!offered) throw invalid('parameter_invalid', `accept: no network with chain id ${chainId} is known`, 'accept')
     for (const symbol of symbols) {
       if (!offered.some((t) => t.symbol === symbol))
@@ -138,7 +140,9 @@ export function completeSetup(engine: Engine, rawInput: unknown): Merchant {
   if (!networks.some((n) => n.testnet !== livemode))
     throw invalid(
       'parameter_invalid',
-      livemode ? 'live mode needs at least one mainnet token; tick one or start in test mode' : 'test mode needs at least one testnet token',
+      livemode
+        ? 'live mode needs at least one mainnet token; tick one or start in test mode'
+        : 'test mode needs at least one testnet token',
       'livemode',
     )
 
@@ -186,7 +190,8 @@ function rateList(engine: Engine): RateInfo[] {
 
 function networkInput(raw: Record<string, unknown>): NetworkInput {
   const chainId = raw.chain_id
-  if (typeof chainId !== 'number' || !Number.isSafeInteger(chainId)) throw invalid('parameter_invalid', 'chain_id must be an integer', 'chain_id')
+  if (typeof chainId !== 'number' || !Number.isSafeInteger(chainId))
+    throw invalid('parameter_invalid', 'chain_id must be an integer', 'chain_id')
   const input: NetworkInput = { chainId }
   const c = raw as Partial<ChainConfig>
   if (c.name !== undefined) input.name = string(c.name, 'name')
@@ -269,5 +274,7 @@ export function registerShopHandlers(registry: HandlerRegistry, engine: Engine):
     if (typeof input.livemode !== 'boolean') throw invalid('parameter_invalid', 'livemode must be true or false', 'livemode')
     return engine.apiKeys.create(uiScope(engine).merchantId, input.livemode)
   })
-  registry.register('api-keys:revoke', (rawInput) => engine.apiKeys.revoke(uiScope(engine).merchantId, string(record(rawInput, 'input').id, 'id')))
+  registry.register('api-keys:revoke', (rawInput) =>
+    engine.apiKeys.revoke(uiScope(engine).merchantId, string(record(rawInput, 'input').id, 'id')),
+  )
 }

@@ -1,0 +1,277 @@
+import { useEffect, useState } from 'react'
+import type { PaymentSession } from '../../../src-preload/contract'
+import { Button, Countdown, Dialog, NetworkName, playChime, QrCode, StatusChip } from '../components'
+import { formatClock, formatFiat, formatToken, useErrorText, useLanguage, useT } from '../i18n'
+import type { SaleView } from '../state'
+import { qrOption, useAppStore, useSaleStore, useShopStore, viewOf } from '../state'
+
+/** The QR takes the centre once the sale is charged; ≥ 280 px whatever the window. */
+const QR_SIZE = 400
+
+function networkColor(chains: ReturnType<typeof useShopStore.getState>['chains'], chainId: number): string {
+  return chains.find((c) => c.chain_id === chainId)?.color ?? '#6B7280'
+}
+
+export function SessionPanel({ session }: { session: PaymentSession }) {
+  const view = viewOf(session)
+  if (view.kind === 'paid') return <PaidPanel session={session} view={view} />
+  if (view.kind === 'expired' || view.kind === 'cancelled') return <EndedPanel session={session} view={view} />
+  return <PayingPanel session={session} view={view} />
+}
+
+function PayingPanel({ session, view }: { session: PaymentSession; view: Exclude<SaleView, { kind: 'paid' | 'expired' | 'cancelled' }> }) {
+  const t = useT()
+  const errorText = useErrorText()
+  const language = useLanguage()
+  const chains = useShopStore((s) => s.chains)
+  const devnet = useAppStore((s) => s.info?.devnet ?? false)
+  const livemode = useAppStore((s) => s.settings?.livemode ?? false)
+  const refreshing = useSaleStore((s) => s.refreshing)
+  const error = useSaleStore((s) => s.error)
+  const dialog = useSaleStore((s) => s.dialog)
+  const requestCancel = useSaleStore((s) => s.requestCancel)
+  const confirmCancel = useSaleStore((s) => s.confirmCancel)
+  const closeDialog = useSaleStore((s) => s.closeDialog)
+  const simulate = useSaleStore((s) => s.simulate)
+  const simulating = useSaleStore((s) => s.simulating)
+  const simulatedTx = useSaleStore((s) => s.simulatedTx)
+
+  const option = view.option
+  const qr = qrOption(view)
+  const askedAmount = formatToken(qr?.amount ?? option.amount, option.token, language)
+  const paidText = view.kind === 'underpaid' ? formatToken(view.paid, option.token, language) : ''
+
+  return (
+    <div className="session" data-testid="session" data-session-id={session.id} data-status={session.status} data-view={view.kind}>
+      <div className="qr-zone">
+        {qr ? (
+          <QrCode
+            value={qr.payment_uri}
+            size={QR_SIZE}
+            label={t('cashier.qrLabel', { amount: askedAmount, network: qr.network })}
+            testId="payment-qr"
+          />
+        ) : (
+          <div className="qr-missing" />
+        )}
+        <p className="qr-caption">{t('cashier.scanToPay')}</p>
+      </div>
+
+      <div className="terms">
+        <p className="token-amount" data-testid="token-amount">
+          {askedAmount}
+        </p>
+        <NetworkName name={option.network} color={networkColor(chains, option.chain_id)} className="network-lg" />
+        <p className="fiat-line" data-testid="fiat-price">
+          {t('cashier.price', { fiat: formatFiat(session.amount, session.currency, language) })}
+        </p>
+        {session.exchange_rate && session.rate_locked_at ? (
+          <p className="rate-line" data-testid="rate">
+            {t('cashier.rate', {
+              currency: session.currency,
+              rate: session.exchange_rate,
+              time: formatClock(session.rate_locked_at, language),
+            })}
+          </p>
+        ) : null}
+        {!session.order_id.startsWith('pos-') ? <p className="muted">{t('cashier.order', { order: session.order_id })}</p> : null}
+
+        <div className="status-area" aria-live="polite" data-testid="sale-status">
+          {refreshing ? (
+            <StatusChip tone="idle" large>
+              {t('cashier.refreshing')}
+            </StatusChip>
+          ) : view.kind === 'waiting' ? (
+            <StatusChip tone="neutral" large>
+              {t('cashier.waiting')}
+            </StatusChip>
+          ) : view.kind === 'detected' ? (
+            <div className="detected">
+              <StatusChip tone="info" large>
+                {t('cashier.detected', { n: view.confirmations, m: view.required })}
+              </StatusChip>
+              <div
+                className="confirm-bar"
+                role="progressbar"
+                aria-valuemin={0}
+                aria-valuemax={view.required}
+                aria-valuenow={view.confirmations}
+              >
+                <div className="confirm-fill" style={{ width: `${(view.confirmations / Math.max(1, view.required)) * 100}%` }} />
+              </div>
+            </div>
+          ) : (
+            <div className="underpaid">
+              <StatusChip tone="warn" large>
+                {t('cashier.underpaidTitle')}
+              </StatusChip>
+              <p className="underpaid-remaining" data-testid="remaining">
+                {t('cashier.underpaid', { remaining: formatToken(view.remaining, option.token, language) })}
+              </p>
+              <p>{t('cashier.underpaidHelp', { paid: paidText })}</p>
+            </div>
+          )}
+        </div>
+
+        <Countdown expiresAt={session.expires_at} createdAt={session.created_at} />
+
+        {error ? (
+          <p className="notice notice-bad" role="alert">
+            {errorText(error)}
+          </p>
+        ) : null}
+
+        <div className="session-actions">
+          <Button variant="secondary" size="lg" onClick={() => void requestCancel()} data-testid="cancel-sale">
+            {t('cashier.cancelSale')}
+          </Button>
+        </div>
+
+        {devnet && !livemode ? (
+          <div className="simulate" data-testid="simulate">
+            <p className="field-label">{t('cashier.simulate')}</p>
+            <div className="simulate-buttons">
+              <Button onClick={() => void simulate('exact')} disabled={simulating} data-testid="simulate-exact">
+                {t('cashier.simulateExact')}
+              </Button>
+              <Button onClick={() => void simulate('under')} disabled={simulating} data-testid="simulate-under">
+                {t('cashier.simulateUnder')}
+              </Button>
+              <Button onClick={() => void simulate('over')} disabled={simulating} data-testid="simulate-over">
+                {t('cashier.simulateOver')}
+              </Button>
+            </div>
+            {simulatedTx ? <p className="muted mono">{t('cashier.simulateSent', { tx: `${simulatedTx.slice(0, 10)}…` })}</p> : null}
+          </div>
+        ) : null}
+      </div>
+
+      {dialog === 'cannot-cancel' ? (
+        <Dialog
+          title={t('cashier.cannotCancelTitle')}
+          onClose={closeDialog}
+          actions={
+            <Button variant="primary" size="lg" onClick={closeDialog}>
+              {t('cashier.keepWaiting')}
+            </Button>
+          }
+        >
+          <p>{t('cashier.cannotCancel')}</p>
+        </Dialog>
+      ) : null}
+      {dialog === 'confirm-cancel-paid' ? (
+        <Dialog
+          title={t('cashier.cancelConfirmTitle')}
+          onClose={closeDialog}
+          actions={
+            <>
+              <Button variant="primary" size="lg" onClick={closeDialog} data-testid="keep-waiting">
+                {t('cashier.keepWaiting')}
+              </Button>
+              <Button variant="danger" size="lg" onClick={() => void confirmCancel()} data-testid="confirm-cancel">
+                {t('cashier.cancelConfirm')}
+              </Button>
+            </>
+          }
+        >
+          <p>{t('cashier.cancelConfirmPaid', { paid: paidText || formatToken('0', option.token, language) })}</p>
+        </Dialog>
+      ) : null}
+    </div>
+  )
+}
+
+function PaidPanel({ session, view }: { session: PaymentSession; view: Extract<SaleView, { kind: 'paid' }> }) {
+  const t = useT()
+  const language = useLanguage()
+  const autoSeconds = useAppStore((s) => s.settings?.auto_new_sale_seconds ?? 5)
+  const keepOpen = useSaleStore((s) => s.keepOpen)
+  const keepThisOpen = useSaleStore((s) => s.keepThisOpen)
+  const newSale = useSaleStore((s) => s.newSale)
+  const [left, setLeft] = useState(autoSeconds)
+
+  useEffect(() => {
+    playChime()
+  }, [session.id])
+
+  useEffect(() => {
+    if (keepOpen || autoSeconds <= 0) return
+    const endsAt = Date.now() + autoSeconds * 1000
+    const timer = setInterval(() => {
+      const remaining = Math.ceil((endsAt - Date.now()) / 1000)
+      if (remaining <= 0) {
+        clearInterval(timer)
+        newSale()
+      } else setLeft(remaining)
+    }, 200)
+    return () => clearInterval(timer)
+  }, [keepOpen, autoSeconds, newSale, session.id])
+
+  const notes: string[] = []
+  if (view.overpaidBy) notes.push(t('cashier.overpaid', { extra: formatToken(view.overpaidBy, view.option.token, language) }))
+  if (session.exceptions.includes('paid_late')) notes.push(t('cashier.paidLate'))
+  if (session.exceptions.includes('multiple_payments')) notes.push(t('cashier.multiplePayments'))
+
+  return (
+    <div className="paid" data-testid="paid" data-session-id={session.id} data-status={session.status} data-view="paid" role="status">
+      <div className="paid-check" aria-hidden="true">
+        ✓
+      </div>
+      <h1 className="paid-title">{t('cashier.paid')}</h1>
+      <p className="paid-amount">{t('cashier.received', { amount: formatToken(view.paid, view.option.token, language) })}</p>
+      <p className="paid-fiat">{formatFiat(session.amount, session.currency, language)}</p>
+      {notes.map((note) => (
+        <p key={note} className="notice notice-warn paid-note" data-testid="paid-note">
+          {note}
+        </p>
+      ))}
+      <div className="paid-actions">
+        {keepOpen || autoSeconds <= 0 ? (
+          <p className="paid-countdown">{t('cashier.keptOpen')}</p>
+        ) : (
+          <>
+            <p className="paid-countdown" data-testid="auto-new-sale">
+              {t('cashier.newSaleIn', { s: left })}
+            </p>
+            <Button size="lg" onClick={keepThisOpen} data-testid="keep-open">
+              {t('cashier.keepOpen')}
+            </Button>
+          </>
+        )}
+        <Button variant="primary" size="lg" onClick={newSale} data-testid="new-sale">
+          {t('cashier.newSale')}
+        </Button>
+      </div>
+    </div>
+  )
+}
+
+function EndedPanel({ session, view }: { session: PaymentSession; view: Extract<SaleView, { kind: 'expired' | 'cancelled' }> }) {
+  const t = useT()
+  const language = useLanguage()
+  const newSale = useSaleStore((s) => s.newSale)
+  const expired = view.kind === 'expired'
+  const token = view.option?.token ?? ''
+  return (
+    <div className="ended" data-testid="ended" data-session-id={session.id} data-status={session.status} data-view={view.kind}>
+      <StatusChip tone="idle" large>
+        {expired ? t('cashier.expiredTitle') : t('cashier.cancelledTitle')}
+      </StatusChip>
+      <p className="ended-amount">
+        {formatFiat(session.amount, session.currency, language)}
+        {view.option ? ` · ${formatToken(view.option.amount, token, language)}` : ''}
+      </p>
+      <p className="ended-text">
+        {expired
+          ? view.paid
+            ? t('cashier.expiredUnderpaid', { paid: formatToken(view.paid, token, language) })
+            : t('cashier.expired')
+          : t('cashier.cancelled')}
+      </p>
+      {session.exceptions.includes('paid_after_cancel') ? <p className="notice notice-warn">{t('cashier.paidAfterCancel')}</p> : null}
+      <Button variant="primary" size="lg" onClick={newSale} data-testid="new-sale" autoFocus>
+        {t('cashier.newSale')}
+      </Button>
+    </div>
+  )
+}

@@ -1,0 +1,2 @@
+// The cashier room's door.
+export { CashierScreen } from './CashierScreen'

@@ -1,0 +1,12 @@
+// Shared components' door.
+export { Button } from './Button'
+export type { ButtonVariant } from './Button'
+export { Keypad } from './Keypad'
+export { QrCode } from './QrCode'
+export { StatusChip } from './StatusChip'
+export type { StatusTone } from './StatusChip'
+export { Countdown, HURRY_SECONDS } from './Countdown'
+export { NetworkName } from './NetworkDot'
+export { Dialog } from './Dialog'
+export { Layout, LanguageSwitch } from './Layout'
+export { prepareChime, playChime } from './chime'

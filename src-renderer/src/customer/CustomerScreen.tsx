@@ -1,0 +1,142 @@
+import { useEffect, useRef, useState } from 'react'
+import type { PaymentSession } from '../../../src-preload/contract'
+import { Countdown, NetworkName, QrCode, StatusChip } from '../components'
+import { formatFiat, formatToken, useLanguage, useT } from '../i18n'
+import { qrOption, useAppStore, useCustomerStore, useShopStore, viewOf } from '../state'
+
+const QR_SIZE = 440
+
+/**
+ * The screen turned to the customer: amount, token, network, QR, countdown,
+ * status, and nothing to press. It follows the shop's newest sale (see
+ * state/customer.ts), so it also works as a separate tab or device.
+ */
+export function CustomerScreen() {
+  const session = useCustomerStore((s) => s.session)
+  const load = useCustomerStore((s) => s.load)
+  const autoSeconds = useAppStore((s) => s.settings?.auto_new_sale_seconds ?? 5)
+  const refreshSettings = useAppStore((s) => s.refreshSettings)
+  const [endedLongAgo, setEndedLongAgo] = useState(false)
+  const firstSeen = useRef<string | null>(null)
+
+  useEffect(() => {
+    void load()
+    void useShopStore
+      .getState()
+      .load()
+      .catch(() => undefined)
+    // The language is chosen at the cashier's screen (maybe another window): follow it.
+    const onVisible = () => {
+      if (document.visibilityState === 'visible') void refreshSettings()
+    }
+    document.addEventListener('visibilitychange', onVisible)
+    return () => document.removeEventListener('visibilitychange', onVisible)
+  }, [load, refreshSettings])
+
+  const sessionKey = session ? `${session.id}:${session.status}` : null
+  useEffect(() => {
+    if (!session) return
+    void refreshSettings()
+    const ended = session.status !== 'PENDING' && session.status !== 'PROCESSING'
+    // A sale that had already ended when this screen opened is not news: show the welcome instead.
+    if (firstSeen.current === null) {
+      firstSeen.current = sessionKey
+      if (ended) return setEndedLongAgo(true)
+    }
+    setEndedLongAgo(false)
+    if (!ended) return
+    const timer = setTimeout(() => setEndedLongAgo(true), Math.max(3, autoSeconds) * 1000)
+    return () => clearTimeout(timer)
+  }, [sessionKey, autoSeconds])
+
+  return (
+    <div className="customer" data-testid="customer-display">
+      {session && !endedLongAgo ? <CustomerSale session={session} /> : <Welcome />}
+    </div>
+  )
+}
+
+function Welcome() {
+  const t = useT()
+  const shopName = useShopStore((s) => s.merchant?.name)
+  return (
+    <div className="customer-idle" data-testid="customer-idle">
+      <p className="customer-welcome">{t('customer.welcome')}</p>
+      {shopName ? <p className="customer-shop">{shopName}</p> : null}
+      <p className="muted">{t('customer.idle')}</p>
+    </div>
+  )
+}
+
+function CustomerSale({ session }: { session: PaymentSession }) {
+  const t = useT()
+  const language = useLanguage()
+  const chains = useShopStore((s) => s.chains)
+  const view = viewOf(session)
+  const option = view.option
+  const color = chains.find((c) => c.chain_id === option?.chain_id)?.color ?? '#6B7280'
+
+  if (view.kind === 'paid') {
+    return (
+      <div className="customer-paid" data-testid="customer-paid" data-status={session.status} role="status">
+        <div className="paid-check" aria-hidden="true">
+          ✓
+        </div>
+        <p className="paid-title">{t('cashier.paid')}</p>
+        <p className="paid-amount">{formatToken(view.paid, view.option.token, language)}</p>
+        <p className="customer-welcome">{t('customer.thanks')}</p>
+      </div>
+    )
+  }
+  if (view.kind === 'expired' || view.kind === 'cancelled') {
+    return (
+      <div className="customer-ended" data-testid="customer-ended" data-status={session.status}>
+        <StatusChip tone="idle" large>
+          {t(view.kind === 'expired' ? 'status.EXPIRED' : 'status.CANCELLED')}
+        </StatusChip>
+        <p className="ended-text">{t(view.kind === 'expired' ? 'customer.expired' : 'customer.cancelled')}</p>
+      </div>
+    )
+  }
+
+  const qr = qrOption(view)
+  const amount = formatToken(qr?.amount ?? view.option.amount, view.option.token, language)
+  return (
+    <div
+      className="customer-sale"
+      data-testid="customer-sale"
+      data-status={session.status}
+      data-view={view.kind}
+      data-session-id={session.id}
+    >
+      <div className="customer-terms">
+        <p className="customer-scan">{t('customer.scan')}</p>
+        <p className="token-amount customer-amount" data-testid="customer-amount">
+          {amount}
+        </p>
+        <NetworkName name={view.option.network} color={color} className="network-lg" />
+        <p className="fiat-line">{formatFiat(session.amount, session.currency, language)}</p>
+        <p className="muted">{t('customer.sendExactly', { network: view.option.network })}</p>
+        <div className="status-area" aria-live="polite">
+          {view.kind === 'waiting' ? (
+            <StatusChip tone="neutral" large>
+              {t('cashier.waiting')}
+            </StatusChip>
+          ) : view.kind === 'detected' ? (
+            <StatusChip tone="info" large>
+              {t('cashier.detected', { n: view.confirmations, m: view.required })}
+            </StatusChip>
+          ) : (
+            <StatusChip tone="warn" large>
+              {t('customer.remaining', { remaining: formatToken(view.remaining, view.option.token, language) })}
+            </StatusChip>
+          )}
+        </div>
+        <Countdown expiresAt={session.expires_at} createdAt={session.created_at} large />
+      </div>
+      <div className="qr-zone">
+        {qr ? <QrCode value={qr.payment_uri} size={QR_SIZE} label={amount} testId="customer-qr" /> : <div className="qr-missing" />}
+      </div>
+    </div>
+  )
+}

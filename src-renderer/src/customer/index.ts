@@ -1,0 +1,2 @@
+// The customer display's door.
+export { CustomerScreen } from './CustomerScreen'

@@ -1,0 +1,69 @@
+import { defineStrings } from './define'
+
+/** Strings shared by every screen: navigation, statuses, generic actions. */
+export const commonStrings = defineStrings({
+  'app.name': { en: 'StablePay POS', zh: 'StablePay 收银台' },
+  'app.loading': { en: 'Starting…', zh: '正在启动…' },
+  'app.unreachable': {
+    en: 'The app is not reachable. Check that StablePay POS is running; this screen reconnects by itself.',
+    zh: '无法连接到应用。请确认 StablePay 收银台正在运行；本页面会自动重新连接。',
+  },
+  'app.retry': { en: 'Try again', zh: '重试' },
+
+  'nav.sale': { en: 'Sale', zh: '收款' },
+  'nav.history': { en: 'History', zh: '历史记录' },
+  'nav.webhooks': { en: 'Webhooks', zh: 'Webhooks' },
+  'nav.settings': { en: 'Settings', zh: '设置' },
+  'nav.customerDisplay': { en: 'Customer display', zh: '顾客显示屏' },
+  'nav.main': { en: 'Main menu', zh: '主菜单' },
+
+  'mode.test': { en: 'Test mode', zh: '测试模式' },
+  'mode.live': { en: 'Live', zh: '正式' },
+
+  'language.label': { en: 'Language', zh: '语言' },
+  'language.switchTo': { en: '中文', zh: 'English' },
+  'language.switchToLabel': { en: 'Switch to Chinese', zh: '切换到英文' },
+
+  'status.PENDING': { en: 'Waiting for payment', zh: '等待付款' },
+  'status.PROCESSING': { en: 'Payment detected', zh: '已检测到付款' },
+  'status.COMPLETED': { en: 'Paid', zh: '已付款' },
+  'status.EXPIRED': { en: 'Expired', zh: '已过期' },
+  'status.CANCELLED': { en: 'Cancelled', zh: '已取消' },
+
+  'action.cancel': { en: 'Cancel', zh: '取消' },
+  'action.close': { en: 'Close', zh: '关闭' },
+  'action.back': { en: 'Back', zh: '返回' },
+  'action.next': { en: 'Next', zh: '下一步' },
+  'action.copy': { en: 'Copy', zh: '复制' },
+  'action.copied': { en: 'Copied', zh: '已复制' },
+
+  'placeholder.soon': {
+    en: 'This screen is on its way in the next update.',
+    zh: '此页面将在下一次更新中推出。',
+  },
+  'placeholder.failed': {
+    en: 'This screen could not be loaded. Reload the page to try again.',
+    zh: '此页面无法加载。请重新加载页面再试。',
+  },
+
+  // Engine errors a cashier meets, by code; any other code shows the engine's own (English) message.
+  'error.connection_lost': {
+    en: 'The app is not reachable. Check that StablePay POS is running.',
+    zh: '无法连接到应用。请确认 StablePay 收银台正在运行。',
+  },
+  'error.rate_unavailable': {
+    en: 'There is no exchange rate for this currency yet. Set one in Settings.',
+    zh: '此货币尚无汇率。请在设置中设定汇率。',
+  },
+  'error.rate_stale': {
+    en: 'The exchange rate is too old to sell with. Refresh it or set one in Settings.',
+    zh: '汇率已过期，无法收款。请在设置中刷新或手动设定汇率。',
+  },
+  'error.session_not_cancellable': {
+    en: 'Only a sale still waiting for payment can be cancelled.',
+    zh: '只有仍在等待付款的收款才能取消。',
+  },
+  'error.order_completed': { en: 'This order reference was already paid.', zh: '此订单号已经付款。' },
+  'time.minSec': { en: '{m}:{s}', zh: '{m}:{s}' },
+  'countdown.label': { en: 'Time left to pay', zh: '剩余付款时间' },
+})

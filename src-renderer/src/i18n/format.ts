@@ -1,0 +1,139 @@
+import type { Language } from './define'
+
+/**
+ * ISO 4217 minor units of the price currencies the engine supports. The
+ * renderer cannot import the engine, so this mirrors
+ * src-main/engine/money/currencies.ts; a unit test pins the two together.
+ * It decides how many decimals the keypad accepts (JPY none, KWD three).
+ */
+export const CURRENCY_DECIMALS = {
+  USD: 2,
+  EUR: 2,
+  GBP: 2,
+  AUD: 2,
+  CAD: 2,
+  JPY: 0,
+  HKD: 2,
+  SGD: 2,
+  IDR: 2,
+  PHP: 2,
+  VND: 0,
+  THB: 2,
+  MYR: 2,
+  MXN: 2,
+  BRL: 2,
+  AED: 2,
+  SAR: 2,
+  QAR: 2,
+  KWD: 3,
+  OMR: 3,
+  BHD: 3,
+  KRW: 0,
+  CNY: 2,
+} as const satisfies Record<string, number>
+
+export type CurrencyCode = keyof typeof CURRENCY_DECIMALS
+export const CURRENCY_CODES = Object.keys(CURRENCY_DECIMALS) as CurrencyCode[]
+
+export function currencyDecimals(currency: string): number {
+  return Object.hasOwn(CURRENCY_DECIMALS, currency) ? CURRENCY_DECIMALS[currency as CurrencyCode] : 2
+}
+
+export function localeOf(language: Language): string {
+  return language === 'zh-CN' ? 'zh-CN' : 'en-US'
+}
+
+// Intl formatters are costly to build and these run on every keypress and countdown tick.
+const cache = new Map<string, Intl.NumberFormat>()
+function numberFormat(locale: string, options: Intl.NumberFormatOptions): Intl.NumberFormat {
+  const key = `${locale}|${JSON.stringify(options)}`
+  let f = cache.get(key)
+  if (!f) {
+    f = new Intl.NumberFormat(locale, options)
+    cache.set(key, f)
+  }
+  return f
+}
+
+const DECIMAL = /^\d+(\.\d+)?$/
+
+/**
+ * Intl formats a decimal *string* exactly (no float on the way), so money
+ * stays a string from the engine to the pixel. Anything that is not a plain
+ * decimal is shown as it came rather than guessed at.
+ */
+function formatDecimalString(value: string, locale: string, options: Intl.NumberFormatOptions): string {
+  if (!DECIMAL.test(value)) return value
+  return numberFormat(locale, options).format(value as Intl.StringNumericLiteral)
+}
+
+/** "€25.50", "¥1,000", "US$25.50" (zh): the price as the shop wrote it. */
+export function formatFiat(amount: string, currency: string, language: Language): string {
+  const d = currencyDecimals(currency)
+  try {
+    return formatDecimalString(amount, localeOf(language), {
+      style: 'currency',
+      currency,
+      minimumFractionDigits: d,
+      maximumFractionDigits: d,
+    })
+  } catch {
+    return `${amount} ${currency}`
+  }
+}
+
+/**
+ * "25.50 USDC": at least two decimals so it reads like money, and never
+ * rounded, because the wallet must be asked for exactly this figure.
+ */
+export function formatToken(amount: string, symbol: string, language: Language): string {
+  const fraction = amount.split('.')[1] ?? ''
+  const digits = Math.max(2, fraction.length)
+  const number = formatDecimalString(amount, localeOf(language), {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: Math.min(digits, 100),
+    useGrouping: true,
+  })
+  return `${number} ${symbol}`
+}
+
+/** The amount being typed, grouped, keeping a trailing "." or "0" the cashier just typed. */
+export function formatEntry(entry: string, language: Language): string {
+  const [whole = '0', fraction] = entry.split('.')
+  const grouped = formatDecimalString(whole === '' ? '0' : whole, localeOf(language), { maximumFractionDigits: 0, useGrouping: true })
+  return fraction === undefined ? grouped : `${grouped}.${fraction}`
+}
+
+/** Base units (integer string) to a decimal string, exactly; "25500000", 6 → "25.5". */
+export function baseUnitsToDecimal(baseUnits: string, decimals: number): string {
+  let units: bigint
+  try {
+    units = BigInt(baseUnits)
+  } catch {
+    return baseUnits
+  }
+  const negative = units < 0n
+  if (negative) units = -units
+  const scale = 10n ** BigInt(decimals)
+  const whole = units / scale
+  const fraction = (units % scale).toString().padStart(decimals, '0').replace(/0+$/, '')
+  return `${negative ? '-' : ''}${whole}${fraction ? `.${fraction}` : ''}`
+}
+
+export function formatClock(unixSeconds: number, language: Language): string {
+  return new Date(unixSeconds * 1000).toLocaleTimeString(localeOf(language), { hour: '2-digit', minute: '2-digit' })
+}
+
+export function currencyName(currency: string, language: Language): string {
+  try {
+    return new Intl.DisplayNames([localeOf(language)], { type: 'currency' }).of(currency) ?? currency
+  } catch {
+    return currency
+  }
+}
+
+/** "4:05" for a countdown; never negative. */
+export function formatCountdown(seconds: number): string {
+  const s = Math.max(0, Math.floor(seconds))
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`
+}

@@ -1,0 +1,70 @@
+/**
+ * The i18n room's door. Every visible string comes from one typed dictionary
+ * merged from per-area files of the `defineStrings` shape (see define.ts).
+ *
+ * An area that is always on screen adds its file by spreading it into
+ * `dictionary` below; its keys then type-check everywhere `t()` is used.
+ * The owner screens (`owner/strings.ts`, same shape) deliberately stay out:
+ * they are lazy-loaded, and their strings travel with their chunk (owner/i18n.ts
+ * falls back to this dictionary for shared keys), so the cashier's first
+ * paint does not carry them. test/unit/renderer.test.ts checks that no key is
+ * defined twice across all areas, owner included.
+ */
+import { useCallback } from 'react'
+import { useAppStore } from '../state/app'
+import { cashierStrings } from './cashier'
+import { commonStrings } from './common'
+import type { Language, Params, StringTable } from './define'
+import { fill, pick } from './define'
+import { setupStrings } from './setup'
+
+export const dictionary = {
+  ...commonStrings,
+  ...cashierStrings,
+  ...setupStrings,
+} as const satisfies StringTable
+
+export type StringKey = keyof typeof dictionary
+export type TFunction = (key: StringKey, params?: Params) => string
+
+export function translate(language: Language, key: StringKey, params?: Params): string {
+  return fill(pick(dictionary[key], language), params)
+}
+
+export function useLanguage(): Language {
+  return useAppStore((s) => s.language)
+}
+
+/** `const t = useT(); t('cashier.charge')`: re-renders when the language changes. */
+export function useT(): TFunction {
+  const language = useLanguage()
+  return useCallback((key: StringKey, params?: Params) => translate(language, key, params), [language])
+}
+
+const TRANSLATED_ERRORS = ['connection_lost', 'rate_unavailable', 'rate_stale', 'session_not_cancellable', 'order_completed'] as const
+
+/**
+ * An engine error in the cashier's language. English shows the engine's exact
+ * message (it names the currency, the order…); Chinese shows a translation of
+ * the known codes and falls back to the exact message for the rest.
+ */
+export function useErrorText(): (error: { code: string; message: string }) => string {
+  const language = useLanguage()
+  return useCallback(
+    (error: { code: string; message: string }) => {
+      if (language === 'en' || !(TRANSLATED_ERRORS as readonly string[]).includes(error.code)) return error.message
+      return translate(language, `error.${error.code}` as StringKey)
+    },
+    [language],
+  )
+}
+
+/** For an area whose strings are not merged into `dictionary` (yet). */
+export function useStrings<T extends StringTable>(table: T): (key: keyof T & string, params?: Params) => string {
+  const language = useLanguage()
+  return useCallback((key: keyof T & string, params?: Params) => fill(pick(table[key]!, language), params), [language, table])
+}
+
+export type { Language, Params, StringTable, Translation } from './define'
+export { defineStrings } from './define'
+export * from './format'

@@ -1,0 +1,2 @@
+// The first-run wizard's door.
+export { SetupScreen } from './SetupScreen'

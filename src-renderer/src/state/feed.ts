@@ -1,0 +1,25 @@
+import { on, onReconnect } from '../bridge'
+import { useAppStore } from './app'
+import { useCustomerStore } from './customer'
+import { useSaleStore } from './sale'
+
+/**
+ * The one module that listens to the engine's pushes and hands them to the
+ * stores. Components never subscribe to the transport themselves.
+ */
+let started = false
+
+export function startFeed(): void {
+  if (started) return
+  started = true
+  on('session:updated', (session) => {
+    useSaleStore.getState().receive(session)
+    useCustomerStore.getState().receive(session)
+  })
+  onReconnect(() => {
+    // Whatever happened while the line was down, ask again rather than trust the screen.
+    void useSaleStore.getState().refetch()
+    void useCustomerStore.getState().load()
+    void useAppStore.getState().refreshSettings()
+  })
+}

@@ -1,0 +1,34 @@
+import { useSyncExternalStore } from 'react'
+
+/**
+ * A tiny hash router. Electron loads the UI from file://, where only the hash
+ * can change without a reload, so every screen is a hash route; serve mode
+ * uses the same URLs.
+ */
+export const ROUTES = ['/', '/customer', '/setup', '/history', '/webhooks', '/settings'] as const
+export type Route = (typeof ROUTES)[number]
+
+export function parseRoute(hash: string): Route {
+  const path = hash.replace(/^#/, '').split('?')[0] || '/'
+  return (ROUTES as readonly string[]).includes(path) ? (path as Route) : '/'
+}
+
+function subscribe(onChange: () => void): () => void {
+  window.addEventListener('hashchange', onChange)
+  return () => window.removeEventListener('hashchange', onChange)
+}
+
+export function useRoute(): Route {
+  return useSyncExternalStore(subscribe, () => parseRoute(window.location.hash))
+}
+
+export function navigate(route: Route, options: { replace?: boolean } = {}): void {
+  const hash = `#${route}`
+  if (window.location.hash === hash) return
+  if (options.replace) window.location.replace(hash)
+  else window.location.hash = hash
+}
+
+export function routeHref(route: Route): string {
+  return `#${route}`
+}

@@ -1,0 +1,222 @@
+import { create } from 'zustand'
+import type { PaymentSession } from '../../../src-preload/contract'
+import { api, BridgeError } from '../bridge'
+import type { KeypadKey } from './keypad'
+import { applyKey, isChargeable, toAmount } from './keypad'
+import { hasPayment, isOpen } from './sessionView'
+
+/**
+ * The cashier's sale: what is being typed, and then the one payment session
+ * on screen. The session object is only ever replaced by what the engine
+ * says (create, push, refetch), never edited here, so the screen cannot show
+ * a status the engine does not hold.
+ */
+export type SalePhase = 'entry' | 'creating' | 'session'
+export type SaleDialog = 'confirm-cancel-paid' | 'cannot-cancel' | null
+
+const CHOICE_KEY = 'stablepay.payChoice'
+// Per tab: a reload in the middle of a sale comes back to it; another tab does not steal it.
+const CURRENT_KEY = 'stablepay.currentSale'
+
+function readStorage(storage: 'local' | 'session', key: string): string | null {
+  try {
+    return (storage === 'local' ? localStorage : sessionStorage).getItem(key)
+  } catch {
+    return null
+  }
+}
+function writeStorage(storage: 'local' | 'session', key: string, value: string | null): void {
+  try {
+    const s = storage === 'local' ? localStorage : sessionStorage
+    if (value === null) s.removeItem(key)
+    else s.setItem(key, value)
+  } catch {
+    // Not remembered; harmless.
+  }
+}
+
+export interface SaleState {
+  entry: string
+  orderRef: string
+  choice: string | null
+  phase: SalePhase
+  session: PaymentSession | null
+  /** The engine's error as it came (`code` picks a translation, `message` is the exact English). */
+  error: SaleError | null
+  dialog: SaleDialog
+  keepOpen: boolean
+  refreshing: boolean
+  simulating: boolean
+  simulatedTx: string | null
+
+  press(key: KeypadKey, decimals: number): void
+  setOrderRef(orderRef: string): void
+  setChoice(choice: string): void
+  charge(target: { chainId: number; token: string } | null): Promise<void>
+  escape(): Promise<void>
+  requestCancel(): Promise<void>
+  confirmCancel(): Promise<void>
+  closeDialog(): void
+  newSale(): void
+  keepThisOpen(): void
+  /** A `session:updated` push. */
+  receive(session: PaymentSession): void
+  /** After a dropped connection: ask the engine again, never trust what is on screen. */
+  refetch(): Promise<void>
+  resume(): Promise<void>
+  simulate(kind: 'exact' | 'under' | 'over'): Promise<void>
+}
+
+export interface SaleError {
+  code: string
+  message: string
+}
+
+const errorOf = (error: unknown): SaleError =>
+  error instanceof BridgeError
+    ? { code: error.code, message: error.message }
+    : { code: 'unexpected', message: error instanceof Error ? error.message : String(error) }
+
+// Pushes that arrive while `sessions:create` is still answering (a very fast payment) are kept here.
+const earlyPushes = new Map<string, PaymentSession>()
+
+export const useSaleStore = create<SaleState>()((set, get) => ({
+  entry: '',
+  orderRef: '',
+  choice: readStorage('local', CHOICE_KEY),
+  phase: 'entry',
+  session: null,
+  error: null,
+  dialog: null,
+  keepOpen: false,
+  refreshing: false,
+  simulating: false,
+  simulatedTx: null,
+
+  press(key, decimals) {
+    if (get().phase !== 'entry') return
+    set({ entry: applyKey(get().entry, key, decimals), error: null })
+  },
+
+  setOrderRef(orderRef) {
+    set({ orderRef: orderRef.slice(0, 128), error: null })
+  },
+
+  setChoice(choice) {
+    writeStorage('local', CHOICE_KEY, choice)
+    set({ choice, error: null })
+  },
+
+  async charge(target) {
+    const { entry, orderRef, phase } = get()
+    if (phase !== 'entry' || !isChargeable(entry)) return
+    set({ phase: 'creating', error: null })
+    earlyPushes.clear()
+    try {
+      const created = await api['sessions:create']({
+        amount: toAmount(entry),
+        ...(orderRef.trim() ? { order_id: orderRef.trim() } : {}),
+        ...(target ? { chain_id: target.chainId, token: target.token } : {}),
+      })
+      const session = earlyPushes.get(created.id) ?? created
+      earlyPushes.clear()
+      writeStorage('session', CURRENT_KEY, session.id)
+      set({ phase: 'session', session, keepOpen: false, simulatedTx: null })
+    } catch (error) {
+      set({ phase: 'entry', error: errorOf(error) })
+    }
+  },
+
+  async escape() {
+    const { phase, dialog, session } = get()
+    if (dialog) return set({ dialog: null })
+    if (phase === 'entry') return set({ entry: '', error: null })
+    if (phase !== 'session' || !session) return
+    if (isOpen(session)) return get().requestCancel()
+    get().newSale()
+  },
+
+  async requestCancel() {
+    const session = get().session
+    if (!session) return
+    // Only PENDING can be cancelled (the engine refuses otherwise); say why instead of failing.
+    if (session.status === 'PROCESSING') return set({ dialog: 'cannot-cancel' })
+    if (session.status !== 'PENDING') return
+    if (hasPayment(session)) return set({ dialog: 'confirm-cancel-paid' })
+    await get().confirmCancel()
+  },
+
+  async confirmCancel() {
+    const session = get().session
+    if (!session) return
+    set({ dialog: null })
+    try {
+      const cancelled = await api['sessions:cancel']({ id: session.id })
+      if (get().session?.id === cancelled.id) set({ session: cancelled, error: null })
+    } catch (error) {
+      // The status moved on meanwhile (e.g. a payment arrived): show the engine's word and its truth.
+      set({ error: errorOf(error) })
+      await get().refetch()
+      if (error instanceof BridgeError && error.code === 'session_not_cancellable' && get().session?.status === 'PROCESSING')
+        set({ dialog: 'cannot-cancel', error: null })
+    }
+  },
+
+  closeDialog() {
+    set({ dialog: null })
+  },
+
+  newSale() {
+    writeStorage('session', CURRENT_KEY, null)
+    set({ phase: 'entry', session: null, entry: '', orderRef: '', error: null, dialog: null, keepOpen: false, simulatedTx: null })
+  },
+
+  keepThisOpen() {
+    set({ keepOpen: true })
+  },
+
+  receive(session) {
+    const current = get().session
+    if (get().phase === 'creating') earlyPushes.set(session.id, session)
+    if (current && current.id === session.id) set({ session })
+  },
+
+  async refetch() {
+    const current = get().session
+    if (!current) return
+    set({ refreshing: true })
+    try {
+      const fresh = await api['sessions:get']({ id: current.id })
+      if (get().session?.id === fresh.id) set({ session: fresh })
+      set({ refreshing: false })
+    } catch (error) {
+      // Still unreachable: keep saying so rather than showing the old status as if current.
+      set({ error: errorOf(error) })
+    }
+  },
+
+  async resume() {
+    const id = readStorage('session', CURRENT_KEY)
+    if (!id || get().session) return
+    try {
+      const session = await api['sessions:get']({ id })
+      if (!get().session && get().phase === 'entry') set({ phase: 'session', session })
+    } catch {
+      writeStorage('session', CURRENT_KEY, null)
+    }
+  },
+
+  async simulate(kind) {
+    const session = get().session
+    if (!session || get().simulating) return
+    set({ simulating: true, error: null })
+    try {
+      const { tx_hash } = await api['sessions:simulate-payment']({ id: session.id, kind })
+      set({ simulatedTx: tx_hash })
+    } catch (error) {
+      set({ error: errorOf(error) })
+    } finally {
+      set({ simulating: false })
+    }
+  },
+}))
