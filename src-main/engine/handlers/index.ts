@@ -1,6 +1,7 @@
 import type { Engine } from '..'
 import { invalid } from '../errors'
 import { HandlerRegistry } from './registry'
+import { registerReportHandlers } from '../reports'
 import { registerShopHandlers } from './shop'
 
 export { HandlerRegistry, toContractError } from './registry'
@@ -33,7 +34,9 @@ export function registerSessionHandlers(registry: HandlerRegistry, engine: Engin
     }).session
   })
   registry.register('sessions:get', (input) => engine.sessions.get(input.id, uiScope(engine)))
-  registry.register('sessions:list', (input) => engine.sessions.list({ merchantId: uiScope(engine).merchantId, livemode: uiScope(engine).livemode }, input))
+  registry.register('sessions:list', (input) =>
+    engine.sessions.list({ merchantId: uiScope(engine).merchantId, livemode: uiScope(engine).livemode }, input),
+  )
   registry.register('sessions:cancel', (input) => engine.sessions.cancel(input.id, uiScope(engine)))
   registry.register('sessions:timeline', (input) => engine.sessions.timeline(input.id, uiScope(engine)))
 }
@@ -42,5 +45,6 @@ export function createHandlerRegistry(engine: Engine): HandlerRegistry {
   const registry = new HandlerRegistry()
   registerSessionHandlers(registry, engine)
   registerShopHandlers(registry, engine)
+  registerReportHandlers(registry, engine)
   return registry
 }

@@ -86,7 +86,7 @@ export interface CsvOptions {
 
 /**
  * Streams the filtered sessions as CSV (UTF-8 with BOM, RFC 4180, formula
- * guard), newest first, into `sink`, a page of SQL at a time: memory stays
+ * guard), newest first like the History list, into `sink`, a page of SQL at a time: memory stays
  * flat whatever the count, and it waits for `sink` to drain (backpressure).
  * Between pages it yields, so a long export never stalls the till.
  *
@@ -108,10 +108,13 @@ export async function writeSessionsCsv(
   const timeZone = knownTimeZone(engine.merchants.get(scope.merchantId).time_zone)
   const { where, params } = filterSql(scope, filter)
   const newest = (prepared(engine.db, 'SELECT max(seq) AS seq FROM sessions').get() as { seq: number | null }).seq ?? 0
+  // The History list's order (newest first by created_at, then seq), paged by keyset on the same pair, walking
+  // the (merchant, mode, created_at) index. Sessions created after the export began (seq above `newest`) are left out.
   const page = prepared(
     engine.db,
     `SELECT s.seq, s.id, s.order_id, s.status, s.amount_minor, s.currency, s.created_at, s.paid_option_id, s.amount_paid, s.exceptions
-       FROM sessions s WHERE ${where} AND s.seq < @before ORDER BY s.seq DESC LIMIT @pageRows`,
+       FROM sessions s WHERE ${where} AND s.seq <= @newest AND (s.created_at < @beforeAt OR (s.created_at = @beforeAt AND s.seq < @beforeSeq))
+      ORDER BY s.created_at DESC, s.seq DESC LIMIT @pageRows`,
   )
   const optionsOf = prepared(
     engine.db,
@@ -136,9 +139,10 @@ export async function writeSessionsCsv(
   }
   try {
     if (!(await write(sink, CSV_HEADER, closed))) return stopped()
-    let before = newest + 1
+    let beforeAt = Number.MAX_SAFE_INTEGER
+    let beforeSeq = Number.MAX_SAFE_INTEGER
     for (;;) {
-      const sessions = page.all({ ...params, before, pageRows }) as ExportRow[]
+      const sessions = page.all({ ...params, newest, beforeAt, beforeSeq, pageRows }) as ExportRow[]
       if (sessions.length === 0) break
       const seqs = JSON.stringify(sessions.map((s) => s.seq))
       const optionsBySession = groupBy(optionsOf.all(seqs) as OptionCell[])
@@ -146,7 +150,9 @@ export async function writeSessionsCsv(
       let chunk = ''
       for (const s of sessions) chunk += csvRow(cells(s, optionsBySession.get(s.seq) ?? [], transfersBySession.get(s.seq) ?? [], timeZone))
       rows += sessions.length
-      before = sessions[sessions.length - 1]!.seq
+      const last = sessions[sessions.length - 1]!
+      beforeAt = last.created_at
+      beforeSeq = last.seq
       if (!(await write(sink, chunk, closed))) return stopped()
       if (sessions.length < pageRows) break
       // Let the HTTP server answer the cashier between pages.

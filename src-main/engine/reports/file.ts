@@ -10,7 +10,12 @@ import type { ReportScope } from './filter'
  * beside it under a temporary name and renamed when complete, so a failed or
  * interrupted export never leaves a half file that looks whole.
  */
-export async function exportSessionsCsvToFile(engine: Engine, scope: ReportScope, rawFilter: unknown, path: string): Promise<{ rows: number }> {
+export async function exportSessionsCsvToFile(
+  engine: Engine,
+  scope: ReportScope,
+  rawFilter: unknown,
+  path: string,
+): Promise<{ rows: number }> {
   const partial = `${path}.part`
   const file = createWriteStream(partial, { flags: 'w' })
   try {

@@ -36,17 +36,20 @@ export function reportFilter(raw: unknown): ReportFilter {
   for (const key of ['order_id', 'token', 'search'] as const) {
     const value = input[key]
     if (value === undefined || value === null) continue
-    if (typeof value !== 'string' || value.length > MAX_TEXT) throw invalid('parameter_invalid', `${key} must be a string of at most ${MAX_TEXT} characters`, key)
+    if (typeof value !== 'string' || value.length > MAX_TEXT)
+      throw invalid('parameter_invalid', `${key} must be a string of at most ${MAX_TEXT} characters`, key)
     filter[key] = value
   }
   for (const key of ['created_gte', 'created_lt'] as const) {
     const value = input[key]
     if (value === undefined || value === null) continue
-    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) throw invalid('parameter_invalid', `${key} must be unix seconds`, key)
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0)
+      throw invalid('parameter_invalid', `${key} must be unix seconds`, key)
     filter[key] = value
   }
   if (input.chain_id !== undefined && input.chain_id !== null) {
-    if (typeof input.chain_id !== 'number' || !Number.isSafeInteger(input.chain_id)) throw invalid('parameter_invalid', 'chain_id must be an integer', 'chain_id')
+    if (typeof input.chain_id !== 'number' || !Number.isSafeInteger(input.chain_id))
+      throw invalid('parameter_invalid', 'chain_id must be an integer', 'chain_id')
     filter.chain_id = input.chain_id
   }
   return filter
@@ -55,8 +58,9 @@ export function reportFilter(raw: unknown): ReportFilter {
 /**
  * The filter as SQL over `sessions s`, with the same meaning as
  * `Sessions.list` (src-main/engine/sessions/service.ts), so the totals bar and
- * the CSV always describe exactly the rows the History list shows. A test
- * runs both over the same data to keep them in step.
+ * the CSV always describe exactly the rows the History list shows, in its
+ * order (newest first by created_at, then seq). A test runs both over the
+ * same data to keep them in step.
  */
 export function filterSql(scope: ReportScope, filter: ReportFilter): FilterSql {
   const where: string[] = ['s.merchant_id = @merchant']
@@ -96,11 +100,13 @@ export function filterSql(scope: ReportScope, filter: ReportFilter): FilterSql {
   if (q) {
     params.q = q
     params.qLower = q.toLowerCase()
+    // A union of index look-ups (session id, order id, tx hash, payer, pay address), as Sessions.list does.
     where.push(
-      `(s.id = @q OR s.order_id = @q
-        OR s.seq IN (SELECT session_seq FROM transfers WHERE tx_hash = @qLower AND session_seq IS NOT NULL)
-        OR s.seq IN (SELECT session_seq FROM transfers WHERE lower(from_address) = @qLower AND session_seq IS NOT NULL)
-        OR s.seq IN (SELECT session_seq FROM payment_options WHERE address = @q COLLATE NOCASE))`,
+      `s.seq IN (SELECT seq FROM sessions WHERE id = @q
+        UNION ALL SELECT seq FROM sessions WHERE merchant_id = @merchant AND livemode IN (0, 1) AND order_id = @q
+        UNION ALL SELECT session_seq FROM transfers WHERE tx_hash = @qLower
+        UNION ALL SELECT session_seq FROM transfers WHERE lower(from_address) = @qLower
+        UNION ALL SELECT session_seq FROM payment_options WHERE address = @q COLLATE NOCASE)`,
     )
   }
   return { where: where.join(' AND '), params }

@@ -70,7 +70,12 @@ export interface TotalsOptions {
  * time slices of about 20 ms each, aligned to quarter hours, with the event
  * loop free between them: a payment arriving meanwhile is still seen at once.
  */
-export async function sessionTotals(engine: Engine, scope: ReportScope, rawFilter: unknown, options: TotalsOptions = {}): Promise<DailyTotal[]> {
+export async function sessionTotals(
+  engine: Engine,
+  scope: ReportScope,
+  rawFilter: unknown,
+  options: TotalsOptions = {},
+): Promise<DailyTotal[]> {
   const filter = reportFilter(rawFilter)
   if (filter.status !== undefined && filter.status !== 'COMPLETED') return []
   const timeZone = knownTimeZone(engine.merchants.get(scope.merchantId).time_zone)
@@ -82,7 +87,8 @@ export async function sessionTotals(engine: Engine, scope: ReportScope, rawFilte
   const straddling = new Set<number>()
 
   const add = (row: BucketRow, day: string) => {
-    if (row.longest > BigInt(LIMB_DIGITS * LIMBS)) throw new Error(`a paid amount has ${row.longest} digits; totals handle up to ${LIMB_DIGITS * LIMBS}`)
+    if (row.longest > BigInt(LIMB_DIGITS * LIMBS))
+      throw new Error(`a paid amount has ${row.longest} digits; totals handle up to ${LIMB_DIGITS * LIMBS}`)
     let baseUnits = 0n
     for (let k = LIMBS - 1; k >= 0; k--) baseUnits = baseUnits * LIMB_BASE + (row[`l${k}`] ?? 0n)
     const minor = row.minor_hi * BigInt(MINOR_SPLIT) + row.minor_lo
@@ -125,10 +131,16 @@ export async function sessionTotals(engine: Engine, scope: ReportScope, rawFilte
     addBuckets(aggregate(engine, BUCKET_SECONDS, where, params))
   } else {
     let width = 86400
-    for (let start = span.from; start < span.to; ) {
+    for (let start = span.from; start < span.to;) {
       const end = Math.min(start + width, span.to)
       const began = performance.now()
-      addBuckets(aggregate(engine, BUCKET_SECONDS, `${where} AND s.created_at >= @sliceFrom AND s.created_at < @sliceTo`, { ...params, sliceFrom: start, sliceTo: end }))
+      addBuckets(
+        aggregate(engine, BUCKET_SECONDS, `${where} AND s.created_at >= @sliceFrom AND s.created_at < @sliceTo`, {
+          ...params,
+          sliceFrom: start,
+          sliceTo: end,
+        }),
+      )
       const took = performance.now() - began
       start = end
       // Aim the next slice at the target from this one's pace; quarter-hour aligned so a bucket is summed in one slice.
@@ -144,7 +156,10 @@ export async function sessionTotals(engine: Engine, scope: ReportScope, rawFilte
   }
 
   return [...sums.values()]
-    .sort((a, b) => (a.day < b.day ? 1 : a.day > b.day ? -1 : 0) || a.chainId - b.chainId || cmp(a.token, b.token) || cmp(a.currency, b.currency))
+    .sort(
+      (a, b) =>
+        (a.day < b.day ? 1 : a.day > b.day ? -1 : 0) || a.chainId - b.chainId || cmp(a.token, b.token) || cmp(a.currency, b.currency),
+    )
     .map((s) => ({
       day: s.day,
       token: s.token,
@@ -162,7 +177,11 @@ export async function sessionTotals(engine: Engine, scope: ReportScope, rawFilte
  * oldest and newest session (two index seeks) narrowed by the date filter;
  * empty (from = to) when there is nothing to add up.
  */
-function createdSpan(engine: Engine, scope: ReportScope, filter: { created_gte?: number; created_lt?: number }): { from: number; to: number } {
+function createdSpan(
+  engine: Engine,
+  scope: ReportScope,
+  filter: { created_gte?: number; created_lt?: number },
+): { from: number; to: number } {
   const mode = scope.livemode === undefined ? '' : ' AND livemode = @livemode'
   const edge = (order: 'ASC' | 'DESC') =>
     (

@@ -1,0 +1,129 @@
+import { useMemo, useState } from 'react'
+import { NetworkName } from '../../components'
+import { baseUnitsToDecimal, formatFiat, formatToken, useLanguage } from '../../i18n'
+import { useShopStore } from '../../state'
+import { useChainsById } from '../components'
+import { useOwnerT } from '../i18n'
+import type { CurrencySum, TokenSum } from '../money'
+import { minorToDecimal, summarise } from '../money'
+import { useTotalsStore } from '../state'
+import { formatDayLabel, safeTimeZone } from '../time'
+
+/**
+ * Totals of the filtered set, kept in view above the list: paid sales, per
+ * price currency and per token received, and day by day in the shop's time
+ * zone on request.
+ */
+export function TotalsBar() {
+  const t = useOwnerT()
+  const language = useLanguage()
+  const rows = useTotalsStore((s) => s.rows)
+  const loading = useTotalsStore((s) => s.loading)
+  const error = useTotalsStore((s) => s.error)
+  const zone = safeTimeZone(useShopStore((s) => s.merchant?.time_zone))
+  const summary = useMemo(() => summarise(rows), [rows])
+  const [showDays, setShowDays] = useState(false)
+
+  return (
+    <section
+      className={`owner-totals ${loading ? 'owner-totals-busy' : ''}`}
+      aria-label={t('history.totals')}
+      aria-busy={loading}
+      data-testid="totals-bar"
+    >
+      <div className="owner-totals-main">
+        {error ? (
+          <span className="field-error" role="alert">
+            {error}
+          </span>
+        ) : summary.count === 0 ? (
+          <span className="muted" data-testid="totals-none">
+            {loading ? t('history.totals.loading') : t('history.totals.none')}
+          </span>
+        ) : (
+          <>
+            <span className="owner-total owner-total-count" data-testid="totals-count">
+              {summary.count === 1
+                ? t('history.totals.countOne')
+                : t('history.totals.count', { n: new Intl.NumberFormat(language).format(summary.count) })}
+            </span>
+            <CurrencyList sums={summary.currencies} />
+            <TokenList sums={summary.tokens} />
+            <button
+              type="button"
+              className="btn btn-ghost owner-totals-days"
+              aria-expanded={showDays}
+              onClick={() => setShowDays(!showDays)}
+              data-testid="totals-days-toggle"
+            >
+              {showDays ? t('history.totals.hideDays') : t('history.totals.byDay', { n: summary.days.length })}
+            </button>
+          </>
+        )}
+        {loading && summary.count > 0 ? <span className="help">{t('history.totals.loading')}</span> : null}
+      </div>
+      {showDays && summary.count > 0 ? (
+        <div className="owner-days" data-testid="totals-days">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t('history.totals.day')}</th>
+                <th scope="col" className="num">
+                  {t('history.totals.sales')}
+                </th>
+                <th scope="col">{t('history.totals.currencies')}</th>
+                <th scope="col">{t('history.totals.tokens')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {summary.days.map((day) => (
+                <tr key={day.day} data-day={day.day}>
+                  <th scope="row">{formatDayLabel(day.day, language)}</th>
+                  <td className="num">{day.count}</td>
+                  <td>
+                    <CurrencyList sums={day.currencies} />
+                  </td>
+                  <td>
+                    <TokenList sums={day.tokens} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+      <p className="help owner-totals-zone">{t('history.totals.zone', { zone })}</p>
+    </section>
+  )
+}
+
+function CurrencyList({ sums }: { sums: CurrencySum[] }) {
+  const language = useLanguage()
+  return (
+    <span className="owner-total-list">
+      {sums.map((c) => (
+        <span key={c.currency} className="owner-total" data-testid={`total-${c.currency}`}>
+          {formatFiat(minorToDecimal(c.minor, c.currency), c.currency, language)}
+        </span>
+      ))}
+    </span>
+  )
+}
+
+function TokenList({ sums }: { sums: TokenSum[] }) {
+  const language = useLanguage()
+  const chains = useChainsById()
+  return (
+    <span className="owner-total-list">
+      {sums.map((s) => {
+        const chain = chains.get(s.chainId)
+        return (
+          <span key={`${s.chainId}:${s.token}:${s.decimals}`} className="owner-total" data-testid={`total-${s.token}-${s.chainId}`}>
+            {formatToken(baseUnitsToDecimal(s.baseUnits.toString(), s.decimals), s.token, language)}
+            <NetworkName className="owner-total-network" name={chain?.name ?? `#${s.chainId}`} color={chain?.color ?? '#888'} />
+          </span>
+        )
+      })}
+    </span>
+  )
+}

@@ -1,0 +1,11 @@
+/**
+ * The owner screens' door (lazy-loaded by App.tsx): History, Webhooks and
+ * Settings. Their styles come with them, so the cashier's first paint
+ * carries none of this.
+ */
+import './owner.css'
+
+export { HistoryScreen } from './history/HistoryScreen'
+export { WebhooksScreen } from './webhooks/WebhooksScreen'
+export { SettingsScreen } from './settings/SettingsScreen'
+export { ownerStrings } from './strings'

@@ -1,0 +1,116 @@
+import { create } from 'zustand'
+import type { PaymentSession, SessionFilter } from '../../../../src-preload/contract'
+import { api } from '../../bridge'
+import { useShopStore } from '../../state'
+import type { HistoryFilter, HistoryRow } from '../historyQuery'
+import { EMPTY_FILTER, PAGE_SIZE, toHistoryRow, toSessionFilter } from '../historyQuery'
+import { safeTimeZone } from '../time'
+
+/**
+ * The History list: the owner's filter, and the sessions loaded so far,
+ * newest first, a page (100) at a time by cursor as the list is scrolled.
+ * Rows are kept compact (what the table shows): a million sessions scrolled
+ * through must not hold a million full session objects.
+ */
+
+/** The shop's time zone as the screens use it (the merchant setting, checked). */
+export function shopTimeZone(): string {
+  return safeTimeZone(useShopStore.getState().merchant?.time_zone)
+}
+
+export const nowSeconds = () => Math.floor(Date.now() / 1000)
+
+interface HistoryState {
+  filter: HistoryFilter
+  /** The engine filter the rows (and totals, and the CSV) were asked with. */
+  applied: SessionFilter
+  rows: HistoryRow[]
+  hasMore: boolean
+  loading: boolean
+  loaded: boolean
+  error: string | null
+  /** Sessions that appeared since the list was loaded (shown as "new activity", not jumped into the list). */
+  newActivity: number
+  setFilter(patch: Partial<HistoryFilter>): void
+  resetFilter(): void
+  reload(): Promise<void>
+  loadMore(): Promise<void>
+  receive(session: PaymentSession): void
+}
+
+// Answers to an older filter arrive after a newer one's: each reload starts a new generation and drops the rest.
+let generation = 0
+
+export const useHistoryStore = create<HistoryState>()((set, get) => ({
+  filter: EMPTY_FILTER,
+  applied: {},
+  rows: [],
+  hasMore: false,
+  loading: false,
+  loaded: false,
+  error: null,
+  newActivity: 0,
+
+  setFilter(patch) {
+    set({ filter: { ...get().filter, ...patch } })
+    void get().reload()
+  },
+
+  resetFilter() {
+    set({ filter: EMPTY_FILTER })
+    void get().reload()
+  },
+
+  async reload() {
+    const mine = ++generation
+    const applied = toSessionFilter(get().filter, shopTimeZone(), nowSeconds())
+    set({ applied, loading: true, error: null, newActivity: 0 })
+    try {
+      const page = await api['sessions:list']({ ...applied, limit: PAGE_SIZE })
+      if (mine !== generation) return
+      set({ rows: page.data.map(toHistoryRow), hasMore: page.has_more, loading: false, loaded: true })
+    } catch (error) {
+      if (mine !== generation) return
+      set({ rows: [], hasMore: false, loading: false, loaded: true, error: error instanceof Error ? error.message : String(error) })
+    }
+  },
+
+  async loadMore() {
+    const { rows, hasMore, loading, applied } = get()
+    const last = rows[rows.length - 1]
+    if (!hasMore || loading || !last) return
+    const mine = generation
+    set({ loading: true })
+    try {
+      const page = await api['sessions:list']({ ...applied, limit: PAGE_SIZE, starting_after: last.id })
+      if (mine !== generation) return
+      set({ rows: [...get().rows, ...page.data.map(toHistoryRow)], hasMore: page.has_more, loading: false })
+    } catch (error) {
+      if (mine !== generation) return
+      set({ loading: false, error: error instanceof Error ? error.message : String(error) })
+    }
+  },
+
+  receive(session) {
+    const { rows } = get()
+    const index = rows.findIndex((r) => r.id === session.id)
+    if (index >= 0) {
+      const next = rows.slice()
+      next[index] = toHistoryRow(session)
+      set({ rows: next })
+      return
+    }
+    // A sale newer than the top of the list: say so rather than shift the rows under the owner's finger.
+    const top = rows[0]
+    if (!top || session.created_at >= top.createdAt) set({ newActivity: get().newActivity + 1 })
+  },
+}))
+
+/**
+ * The download is an HTTP route: present in serve mode (a browser), not in
+ * Electron, whose renderer is a file:// page; there the export needs its own
+ * channel (a save dialog in the main process).
+ */
+export function canDownloadCsv(): boolean {
+  return window.stablepay === undefined && window.location.protocol.startsWith('http')
+}

@@ -1,0 +1,126 @@
+import type { Server } from 'node:http'
+import { createServer, request } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { afterEach, describe, expect, it } from 'vitest'
+import type { App } from '../../src-main/app'
+import { startApp } from '../../src-main/app'
+import { exportRoute } from '../../src-main/http/exportRoute'
+import { makeTempDir } from '../support/tempDir'
+import type { TempDir } from '../support/tempDir'
+
+const SHOP_ADDRESS = '0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc'
+
+let app: App | undefined
+let server: Server | undefined
+let dir: TempDir | undefined
+afterEach(async () => {
+  if (server) await new Promise<void>((done) => server!.close(() => done()))
+  server?.closeAllConnections()
+  await app?.stop()
+  await dir?.cleanup()
+  app = server = dir = undefined
+})
+
+/** The route mounted on a bare server, as the serve-mode server mounts it behind its token check. */
+async function start(): Promise<{ url: string; app: App }> {
+  dir = makeTempDir('stablepay-reports-http')
+  app = await startApp({ dataDir: dir.path })
+  const engine = app.engine
+  engine.merchants.upsert({
+    id: 'shop',
+    name: 'Corner Café',
+    currency: 'USD',
+    receive: { mode: 'address', address: SHOP_ADDRESS },
+    timeZone: 'Asia/Shanghai',
+  })
+  engine.networks.update({
+    chainId: 31337,
+    name: 'Local devnet',
+    testnet: true,
+    rpcUrls: ['http://127.0.0.1:8545'],
+    confirmations: 1,
+    tokens: [{ symbol: 'USDC', address: '0x5FbDB2315678afecb367f032d93F642f64180aa3', decimals: 6 }],
+  })
+  const current = app
+  server = createServer((req, res) => {
+    if (!exportRoute(req, res, current, new URL(req.url ?? '/', 'http://placeholder'))) {
+      res.writeHead(404)
+      res.end()
+    }
+  })
+  await new Promise<void>((done) => server!.listen(0, '127.0.0.1', () => done()))
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, app }
+}
+
+describe('GET /export/sessions.csv', () => {
+  it('streams the filtered set as a UTF-8 CSV download with a BOM, Chinese intact', async () => {
+    const { url, app } = await start()
+    app.engine.sessions.create({ merchantId: 'shop', livemode: false, orderId: '外卖 #8', amount: '8.80', currency: 'USD' })
+    const cancelled = app.engine.sessions.create({
+      merchantId: 'shop',
+      livemode: false,
+      orderId: 'walk-in',
+      amount: '3.00',
+      currency: 'USD',
+    })
+    app.engine.sessions.cancel(cancelled.session.id, { merchantId: 'shop' })
+
+    const response = await fetch(`${url}/export/sessions.csv?status=PENDING`)
+    expect(response.status).toBe(200)
+    expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8')
+    expect(response.headers.get('content-disposition')).toMatch(/^attachment; filename="stablepay-sessions-\d{4}-\d{2}-\d{2}\.csv"$/)
+    expect(response.headers.get('cache-control')).toBe('no-store')
+    const bytes = Buffer.from(await response.arrayBuffer())
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf])
+    const lines = bytes.subarray(3).toString('utf8').split('\r\n')
+    expect(lines[0]).toBe('created,session id,order id,status,amount,currency,token,network,paid amount,tx hash,payer,exceptions')
+    expect(lines).toHaveLength(3)
+    expect(lines[1]).toContain(',外卖 #8,PENDING,8.80,USD,USDC,Local devnet,0,,,')
+    expect(lines[1]).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+08:00,ps_/)
+  })
+
+  it('answers a bad filter with the bridge’s error shape, before any byte of CSV', async () => {
+    const { url } = await start()
+    for (const [query, param] of [
+      ['status=PAID', 'status'],
+      ['created_gte=yesterday', 'created_gte'],
+      ['chain_id=-1', 'chain_id'],
+    ] as const) {
+      const response = await fetch(`${url}/export/sessions.csv?${query}`)
+      expect(response.status, query).toBe(400)
+      expect(await response.json()).toMatchObject({ ok: false, error: { code: 'parameter_invalid', param } })
+    }
+    const post = await fetch(`${url}/export/sessions.csv`, { method: 'POST' })
+    expect(post.status).toBe(405)
+    expect(post.headers.get('allow')).toBe('GET')
+    expect((await fetch(`${url}/export/other.csv`)).status).toBe(404)
+  })
+
+  it('keeps serving after a reader abandons a long download mid-stream', async () => {
+    const { url, app } = await start()
+    const db = app.engine.db
+    const insert = db.prepare(
+      `INSERT INTO sessions (id, merchant_id, livemode, order_id, amount_minor, currency, metadata, status, created_at, expires_at, usd_cents,
+         amount_paid, required_confirmations, updated_at)
+       VALUES (?, 'shop', 0, ?, 100, 'USD', '{}', 'EXPIRED', ?, ?, 100, '0', 1, ?)`,
+    )
+    db.transaction(() => {
+      for (let i = 0; i < 30_000; i++)
+        insert.run(`ps_bulk${String(i).padStart(17, '0')}`, `bulk-${i}`, 1_700_000_000 + i, 1_700_000_900 + i, 1_700_000_000 + i)
+    })()
+    // Read the first chunk, then hang up.
+    await new Promise<void>((done, fail) => {
+      const req = request(`${url}/export/sessions.csv`, (res) => {
+        res.once('data', () => {
+          res.destroy()
+          done()
+        })
+      })
+      req.on('error', fail)
+      req.end()
+    })
+    const again = await fetch(`${url}/export/sessions.csv?search=bulk-7`)
+    expect(again.status).toBe(200)
+    expect((await again.text()).split('\r\n')).toHaveLength(3)
+  })
+})
