@@ -9,7 +9,7 @@ import { createEngine } from './engine'
 import type { Clock } from './engine/clock'
 import type { ConfigFile } from './engine/config'
 import { applyConfig } from './engine/config'
-import type { HandlerRegistry } from './engine/handlers'
+import type { HandlerRegistry, ShellHooks } from './engine/handlers'
 import { createHandlerRegistry } from './engine/handlers'
 import { ChainWatchers, registerWatcherHandlers } from './engine/watcher'
 import type { SecretBox } from './engine/webhooks'
@@ -21,6 +21,8 @@ export interface AppOptions {
   clock?: Clock
   /** Where webhook secrets are sealed at rest: safeStorage in Electron, a 0600 key file otherwise. */
   secretBox?: SecretBox
+  /** What the front door offers the handlers (the desktop's save dialog). */
+  shell?: ShellHooks
 }
 
 export interface App {
@@ -57,7 +59,7 @@ export function openApp(options: AppOptions): { engine: Engine; webhooks: Webhoo
 
 export async function startApp(options: AppOptions): Promise<App> {
   const { engine, webhooks } = openApp(options)
-  const handlers = createHandlerRegistry(engine)
+  const handlers = createHandlerRegistry(engine, options.shell)
   registerWebhookHandlers(handlers, engine, webhooks)
   const watchers = new ChainWatchers(engine)
   registerWatcherHandlers(handlers, engine, watchers)

@@ -283,6 +283,8 @@ export interface Contract {
   'sessions:cancel': { input: { id: string }; output: PaymentSession }
   'sessions:timeline': { input: { id: string }; output: TimelineEntry[] }
   'sessions:totals': { input: SessionFilter; output: DailyTotal[] }
+  /** Desktop: asks where to save, then streams the filtered set to that file. (A browser downloads /export/sessions.csv.) */
+  'sessions:export-csv': { input: SessionFilter; output: { saved: boolean; rows: number } }
   'sessions:simulate-payment': {
     input: { id: string; kind: 'exact' | 'under' | 'over' }
     output: { tx_hash: string }
@@ -335,6 +337,7 @@ export const CHANNELS = [
   'sessions:cancel',
   'sessions:timeline',
   'sessions:totals',
+  'sessions:export-csv',
   'sessions:simulate-payment',
   'transfers:list',
   'transfers:assign',

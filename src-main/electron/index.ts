@@ -3,7 +3,7 @@
  * one contract to the engine's handler registry, and quitting cleanly.
  */
 import { join } from 'node:path'
-import { app, BrowserWindow, ipcMain, session } from 'electron'
+import { app, BrowserWindow, dialog, ipcMain, session } from 'electron'
 import type { Channel } from '../../src-preload/contract'
 import { CHANNELS, IPC, PUSH_EVENTS } from '../../src-preload/contract'
 import type { App } from '../app'
@@ -25,7 +25,16 @@ export async function runDesktop(): Promise<void> {
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false))
 
   const dataDir = process.env.STABLEPAY_DATA_DIR ?? join(app.getPath('userData'), 'data')
-  const shop: App = await startApp({ dataDir, secretBox: desktopSecretBox(dataDir) })
+  const shop: App = await startApp({
+    dataDir,
+    secretBox: desktopSecretBox(dataDir),
+    shell: {
+      chooseExportFile: async (suggestedName) => {
+        const choice = await dialog.showSaveDialog({ defaultPath: suggestedName, filters: [{ name: 'CSV', extensions: ['csv'] }] })
+        return choice.canceled || !choice.filePath ? null : choice.filePath
+      },
+    },
+  })
 
   ipcMain.handle(IPC.invoke, (_event, channel: unknown, input: unknown) => {
     if (typeof channel !== 'string' || !channels.has(channel))

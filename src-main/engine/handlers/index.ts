@@ -1,7 +1,7 @@
 import type { Engine } from '..'
-import { invalid } from '../errors'
+import { conflict, invalid } from '../errors'
 import { HandlerRegistry } from './registry'
-import { registerReportHandlers } from '../reports'
+import { exportSessionsCsvToFile, registerReportHandlers } from '../reports'
 import { registerShopHandlers } from './shop'
 
 export { HandlerRegistry, toContractError } from './registry'
@@ -41,10 +41,26 @@ export function registerSessionHandlers(registry: HandlerRegistry, engine: Engin
   registry.register('sessions:timeline', (input) => engine.sessions.timeline(input.id, uiScope(engine)))
 }
 
-export function createHandlerRegistry(engine: Engine): HandlerRegistry {
+/** What only a front door can do: the desktop shell has a save dialog, a browser downloads instead. */
+export interface ShellHooks {
+  /** Asks the owner where to save; null when they cancel. */
+  chooseExportFile?: (suggestedName: string) => Promise<string | null>
+}
+
+export function createHandlerRegistry(engine: Engine, shell: ShellHooks = {}): HandlerRegistry {
   const registry = new HandlerRegistry()
   registerSessionHandlers(registry, engine)
   registerShopHandlers(registry, engine)
   registerReportHandlers(registry, engine)
+  registry.register('sessions:export-csv', async (filter) => {
+    const choose = shell.chooseExportFile
+    if (!choose) throw conflict('export_in_browser', 'In the browser the CSV downloads directly from History (Export CSV).')
+    const scope = uiScope(engine)
+    const day = new Date(engine.clock.now()).toISOString().slice(0, 10)
+    const path = await choose(`stablepay-sales-${day}.csv`)
+    if (!path) return { saved: false, rows: 0 }
+    const { rows } = await exportSessionsCsvToFile(engine, scope, filter, path)
+    return { saved: true, rows }
+  })
   return registry
 }

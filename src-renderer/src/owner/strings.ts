@@ -33,10 +33,7 @@ export const ownerStrings = defineStrings({
     en: 'Downloads every sale matching these filters, for Excel or your accounting.',
     zh: '下载符合当前筛选条件的全部收款记录，可用 Excel 或记账软件打开。',
   },
-  'history.exportUnavailable': {
-    en: 'CSV export is available when StablePay POS is opened in a browser (serve mode).',
-    zh: '在浏览器中打开 StablePay 收银台（服务模式）时可导出 CSV。',
-  },
+  'history.exportSaved': { en: 'Saved {n} sales to the CSV file.', zh: '已将 {n} 笔收款保存到 CSV 文件。' },
 
   'history.col.time': { en: 'Time', zh: '时间' },
   'history.col.order': { en: 'Order', zh: '订单' },

@@ -16,6 +16,8 @@ export function HistoryFilters() {
   const applied = useHistoryStore((s) => s.applied)
   const setFilter = useHistoryStore((s) => s.setFilter)
   const resetFilter = useHistoryStore((s) => s.resetFilter)
+  const exportToFile = useHistoryStore((s) => s.exportToFile)
+  const [exportNote, setExportNote] = useState<string | null>(null)
   const livemode = useAppStore((s) => s.settings?.livemode ?? false)
   const chains = useShopStore((s) => s.chains)
 
@@ -165,10 +167,27 @@ export function HistoryFilters() {
             ⤓ {t('history.export')}
           </a>
         ) : (
-          <button type="button" className="btn btn-secondary" disabled title={t('history.exportUnavailable')} data-testid="export-csv">
+          <button
+            type="button"
+            className="btn btn-secondary"
+            title={t('history.exportHelp')}
+            data-testid="export-csv"
+            onClick={() => {
+              setExportNote(null)
+              exportToFile().then(
+                (result) => setExportNote(result.saved ? t('history.exportSaved', { n: result.rows }) : null),
+                (error: unknown) => setExportNote(error instanceof Error ? error.message : String(error)),
+              )
+            }}
+          >
             ⤓ {t('history.export')}
           </button>
         )}
+        {exportNote ? (
+          <span className="owner-export-note" role="status">
+            {exportNote}
+          </span>
+        ) : null}
       </div>
     </form>
   )

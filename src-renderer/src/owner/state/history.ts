@@ -36,6 +36,8 @@ interface HistoryState {
   reload(): Promise<void>
   loadMore(): Promise<void>
   receive(session: PaymentSession): void
+  /** Desktop only: the main process asks where to save and writes the file. */
+  exportToFile(): Promise<{ saved: boolean; rows: number }>
 }
 
 // Answers to an older filter arrive after a newer one's: each reload starts a new generation and drops the rest.
@@ -50,6 +52,10 @@ export const useHistoryStore = create<HistoryState>()((set, get) => ({
   loaded: false,
   error: null,
   newActivity: 0,
+
+  async exportToFile() {
+    return api['sessions:export-csv'](get().applied)
+  },
 
   setFilter(patch) {
     set({ filter: { ...get().filter, ...patch } })
@@ -108,8 +114,8 @@ export const useHistoryStore = create<HistoryState>()((set, get) => ({
 
 /**
  * The download is an HTTP route: present in serve mode (a browser), not in
- * Electron, whose renderer is a file:// page; there the export needs its own
- * channel (a save dialog in the main process).
+ * Electron, whose renderer is a file:// page; there `exportToFile` asks the
+ * main process, which shows a save dialog.
  */
 export function canDownloadCsv(): boolean {
   return window.stablepay === undefined && window.location.protocol.startsWith('http')
