@@ -12,6 +12,53 @@
  * all read one shape.
  */
 
+// ---------------------------------------------------------------- shared constants
+
+/**
+ * Supported price currencies and their ISO 4217 minor-unit exponents. Data,
+ * not a display hint: the exponent decides how many decimals an integrator may
+ * send and how an amount is stored, and the keypad accepts exactly as many
+ * (JPY none, KWD three). IDR is 2 per ISO even though cash has no cents.
+ */
+export const CURRENCY_DECIMALS = {
+  USD: 2,
+  EUR: 2,
+  GBP: 2,
+  AUD: 2,
+  CAD: 2,
+  JPY: 0,
+  HKD: 2,
+  SGD: 2,
+  IDR: 2,
+  PHP: 2,
+  VND: 0,
+  THB: 2,
+  MYR: 2,
+  MXN: 2,
+  BRL: 2,
+  AED: 2,
+  SAR: 2,
+  QAR: 2,
+  KWD: 3,
+  OMR: 3,
+  BHD: 3,
+  KRW: 0,
+  CNY: 2,
+} as const
+export type CurrencyCode = keyof typeof CURRENCY_DECIMALS
+
+/** What a webhook endpoint can subscribe to (`*` is all of them). */
+export const WEBHOOK_EVENT_TYPES = [
+  'payment.processing',
+  'payment.completed',
+  'payment.expired',
+  'payment.cancelled',
+  'payment.failed',
+  'refund.succeeded',
+  'refund.failed',
+] as const
+export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number]
+
 // ---------------------------------------------------------------- domain shapes
 
 export const SESSION_STATUSES = ['PENDING', 'PROCESSING', 'COMPLETED', 'EXPIRED', 'CANCELLED'] as const

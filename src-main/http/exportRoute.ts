@@ -3,8 +3,9 @@ import type { App } from '../app'
 import { nowSeconds } from '../engine/clock'
 import { invalid } from '../engine/errors'
 import { uiScope } from '../engine/handlers'
-import type { ReportFilter } from '../engine/reports'
-import { knownTimeZone, localDay, reportFilter, writeSessionsCsv } from '../engine/reports'
+import { knownTimeZone, localDay, writeSessionsCsv } from '../engine/reports'
+import type { SessionSetFilter } from '../engine/sessions'
+import { parseSessionFilter } from '../engine/sessions'
 import { methodNotAllowed, toHttpError } from './errors'
 import { sendBridgeError } from './respond'
 
@@ -14,7 +15,7 @@ const TEXT_PARAMS = ['status', 'order_id', 'token', 'search'] as const
 const INTEGER_PARAMS = ['created_gte', 'created_lt', 'chain_id'] as const
 
 /** The History filter as query parameters (`?status=COMPLETED&created_gte=…`), checked like the bridge's JSON. */
-export function filterFromQuery(params: URLSearchParams): ReportFilter {
+export function filterFromQuery(params: URLSearchParams): SessionSetFilter {
   const raw: Record<string, string | number> = {}
   for (const key of TEXT_PARAMS) {
     const value = params.get(key)
@@ -26,7 +27,7 @@ export function filterFromQuery(params: URLSearchParams): ReportFilter {
     if (!/^\d{1,15}$/.test(value)) throw invalid('parameter_invalid', `${key} must be a whole number`, key)
     raw[key] = Number(value)
   }
-  return reportFilter(raw)
+  return parseSessionFilter(raw)
 }
 
 /**

@@ -1,41 +1,11 @@
+import type { CurrencyCode } from '../../../src-preload/contract'
+import { CURRENCY_DECIMALS } from '../../../src-preload/contract'
 import { MoneyError } from './errors'
 
-/**
- * Supported price currencies and their ISO 4217 minor-unit exponents.
- *
- * The exponent decides how many decimals an integrator may send and how an
- * amount is stored (integer minor units), so it is data, not a display hint:
- * changing a value here changes the meaning of every stored amount in that
- * currency. ISO 4217 is the authority (e.g. IDR is 2 even though cash has no
- * cents, KRW/VND/JPY are 0, the Gulf dinars/rial are 3).
- */
-export const CURRENCIES = Object.freeze({
-  USD: 2,
-  EUR: 2,
-  GBP: 2,
-  AUD: 2,
-  CAD: 2,
-  JPY: 0,
-  HKD: 2,
-  SGD: 2,
-  IDR: 2,
-  PHP: 2,
-  VND: 0,
-  THB: 2,
-  MYR: 2,
-  MXN: 2,
-  BRL: 2,
-  AED: 2,
-  SAR: 2,
-  QAR: 2,
-  KWD: 3,
-  OMR: 3,
-  BHD: 3,
-  KRW: 0,
-  CNY: 2,
-} as const)
+/** The table lives in the contract so the renderer's keypad and the engine cannot disagree. */
+export const CURRENCIES = Object.freeze({ ...CURRENCY_DECIMALS })
 
-export type CurrencyCode = keyof typeof CURRENCIES
+export type { CurrencyCode }
 
 /** Every supported code, in declaration order (handy for selects and tests). */
 export const CURRENCY_CODES = Object.freeze(Object.keys(CURRENCIES) as CurrencyCode[])

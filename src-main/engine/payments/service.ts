@@ -6,6 +6,7 @@ import type { Db } from '../db'
 import { conflict, invalid, notFound } from '../errors'
 import type { EngineEvents } from '../events'
 import type { OptionRow, SessionRow, Sessions } from '../sessions'
+import { toTransaction } from '../sessions'
 import type { CanonicalHashes, CanonicalProofRequest, ChainObservation, ObservationResult, ObservedTransfer } from './types'
 
 export interface PaymentsDeps {
@@ -596,19 +597,5 @@ export function normalize(amount: bigint, fromDecimals: number, toDecimals: numb
 }
 
 export function toTransfer(t: TransferRow, sessionId: string | null): Transfer {
-  return {
-    chain_id: t.chain_id,
-    tx_hash: t.tx_hash,
-    log_index: t.log_index,
-    token: t.token_symbol,
-    token_address: t.token_address,
-    from: t.from_address,
-    to: t.to_address,
-    amount_base_units: t.amount,
-    block_number: t.block_number,
-    block_timestamp: t.block_timestamp,
-    confirmations: t.confirmations,
-    state: t.state,
-    session_id: sessionId,
-  }
+  return { ...toTransaction(t), session_id: sessionId }
 }

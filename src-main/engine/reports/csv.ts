@@ -3,8 +3,8 @@ import type { SessionException, SessionStatus } from '../../../src-preload/contr
 import type { Engine } from '..'
 import { prepared } from '../db'
 import { formatBaseUnits, formatMinor } from '../money'
-import type { ReportScope } from './filter'
-import { filterSql, reportFilter } from './filter'
+import type { SessionScope } from '../sessions'
+import { sessionFilterSql, parseSessionFilter } from '../sessions'
 import { knownTimeZone, localDateTime } from './timeZone'
 
 /** The columns, in the shop's words, exactly as the owner's spreadsheet sees them. */
@@ -98,15 +98,15 @@ export interface CsvOptions {
  */
 export async function writeSessionsCsv(
   engine: Engine,
-  scope: ReportScope,
+  scope: SessionScope,
   rawFilter: unknown,
   sink: Writable,
   options: CsvOptions = {},
 ): Promise<{ rows: number; complete: boolean }> {
-  const filter = reportFilter(rawFilter)
+  const filter = parseSessionFilter(rawFilter)
   const pageRows = options.pageRows ?? CSV_PAGE_ROWS
   const timeZone = knownTimeZone(engine.merchants.get(scope.merchantId).time_zone)
-  const { where, params } = filterSql(scope, filter)
+  const { where, params } = sessionFilterSql(scope, filter)
   const newest = (prepared(engine.db, 'SELECT max(seq) AS seq FROM sessions').get() as { seq: number | null }).seq ?? 0
   // The History list's order (newest first by created_at, then seq), paged by keyset on the same pair, walking
   // the (merchant, mode, created_at) index. Sessions created after the export began (seq above `newest`) are left out.

@@ -3,7 +3,7 @@ import { rename, rm } from 'node:fs/promises'
 import { finished } from 'node:stream/promises'
 import type { Engine } from '..'
 import { writeSessionsCsv } from './csv'
-import type { ReportScope } from './filter'
+import type { SessionScope } from '../sessions'
 
 /**
  * The CSV export to a file the owner chose (Electron's save dialog): written
@@ -12,7 +12,7 @@ import type { ReportScope } from './filter'
  */
 export async function exportSessionsCsvToFile(
   engine: Engine,
-  scope: ReportScope,
+  scope: SessionScope,
   rawFilter: unknown,
   path: string,
 ): Promise<{ rows: number }> {

@@ -1,14 +1,12 @@
 /**
  * Reports on payment sessions for the owner: daily totals in the shop's time
  * zone (`sessions:totals`) and the streamed CSV export of a filtered set.
- * Both read the same filter as the History list (see filter.ts).
+ * Both read the same filtered set as the History list (sessions/filter.ts).
  */
 export { sessionTotals, BUCKET_SECONDS } from './totals'
 export { writeSessionsCsv, csvCell, csvRow, CSV_COLUMNS, CSV_HEADER, CSV_PAGE_ROWS, UTF8_BOM } from './csv'
 export type { CsvOptions } from './csv'
 export { exportSessionsCsvToFile } from './file'
-export { filterSql, reportFilter } from './filter'
-export type { ReportFilter, ReportScope, FilterSql } from './filter'
 export { localDay, localDateTime, wallClock, knownTimeZone } from './timeZone'
 export type { WallClock } from './timeZone'
 export { registerReportHandlers } from './handlers'

@@ -1,8 +1,8 @@
 import type { DailyTotal } from '../../../src-preload/contract'
 import type { Engine } from '..'
 import { prepared } from '../db'
-import type { ReportScope } from './filter'
-import { filterSql, reportFilter } from './filter'
+import type { SessionScope } from '../sessions'
+import { sessionFilterSql, parseSessionFilter } from '../sessions'
 import { knownTimeZone, localDay } from './timeZone'
 
 /**
@@ -72,14 +72,14 @@ export interface TotalsOptions {
  */
 export async function sessionTotals(
   engine: Engine,
-  scope: ReportScope,
+  scope: SessionScope,
   rawFilter: unknown,
   options: TotalsOptions = {},
 ): Promise<DailyTotal[]> {
-  const filter = reportFilter(rawFilter)
+  const filter = parseSessionFilter(rawFilter)
   if (filter.status !== undefined && filter.status !== 'COMPLETED') return []
   const timeZone = knownTimeZone(engine.merchants.get(scope.merchantId).time_zone)
-  const { where, params } = filterSql(scope, { ...filter, status: 'COMPLETED' })
+  const { where, params } = sessionFilterSql(scope, { ...filter, status: 'COMPLETED' })
   const pause = options.yieldBetweenSlices ?? (() => new Promise<void>((resolve) => setImmediate(resolve)))
 
   const sums = new Map<string, Sum>()
@@ -179,7 +179,7 @@ export async function sessionTotals(
  */
 function createdSpan(
   engine: Engine,
-  scope: ReportScope,
+  scope: SessionScope,
   filter: { created_gte?: number; created_lt?: number },
 ): { from: number; to: number } {
   const mode = scope.livemode === undefined ? '' : ' AND livemode = @livemode'

@@ -8,7 +8,6 @@ import type {
   SessionTransaction,
   TimelineEntry,
 } from '../../../src-preload/contract'
-import { SESSION_STATUSES } from '../../../src-preload/contract'
 import type { Clock } from '../clock'
 import { nowSeconds } from '../clock'
 import type { Db } from '../db'
@@ -21,6 +20,8 @@ import type { RateBook } from '../rates'
 import { RateError } from '../rates'
 import { buildPaymentUri, deriveAddress } from '../receive'
 import type { Merchants, Networks } from '../shop'
+import type { SessionScope } from './filter'
+import { parseSessionFilter, sessionFilterSql } from './filter'
 import { assertTransition, eventTypeFor, OPEN_STATUSES } from './stateMachine'
 
 export interface CreateSessionInput {
@@ -86,7 +87,7 @@ export interface OptionRow {
   network?: string
 }
 
-interface TransferRow {
+export interface TransferRow {
   chain_id: number
   tx_hash: string
   log_index: number
@@ -390,70 +391,26 @@ export class Sessions {
   }
 
   /** Newest first, cursor-paged by `starting_after` (a session id). */
-  list(scope: { merchantId: string; livemode?: boolean }, filter: SessionFilter): SessionPage {
-    const limit = filter.limit ?? 20
+  list(scope: SessionScope, input: SessionFilter): SessionPage {
+    const raw = (input ?? {}) as SessionFilter
+    const limit = raw.limit ?? 20
     if (!Number.isInteger(limit) || limit < 1 || limit > 100)
       throw invalid('parameter_invalid', 'limit must be an integer from 1 to 100', 'limit')
-    const where: string[] = ['s.merchant_id = @merchant']
-    const params: Record<string, unknown> = { merchant: scope.merchantId, limit: limit + 1 }
-    if (scope.livemode !== undefined) {
-      where.push('s.livemode = @livemode')
-      params.livemode = scope.livemode ? 1 : 0
-    }
-    if (filter.status !== undefined) {
-      if (!(SESSION_STATUSES as readonly string[]).includes(filter.status))
-        throw invalid('parameter_invalid', `status must be one of ${SESSION_STATUSES.join(', ')}`, 'status')
-      where.push('s.status = @status')
-      params.status = filter.status
-    }
-    if (filter.order_id !== undefined) {
-      where.push('s.order_id = @order')
-      params.order = filter.order_id
-    }
-    for (const [key, op] of [
-      ['created_gte', '>='],
-      ['created_lt', '<'],
-    ] as const) {
-      const value = filter[key]
-      if (value === undefined) continue
-      if (!Number.isSafeInteger(value) || value < 0) throw invalid('parameter_invalid', `${key} must be unix seconds`, key)
-      where.push(`s.created_at ${op} @${key}`)
-      params[key] = value
-    }
-    if (filter.chain_id !== undefined || filter.token !== undefined) {
-      where.push(
-        `EXISTS (SELECT 1 FROM payment_options o WHERE o.session_seq = s.seq AND o.kind = 'payment'` +
-          (filter.chain_id !== undefined ? ' AND o.chain_id = @chain' : '') +
-          (filter.token !== undefined ? ' AND o.token_symbol = @token' : '') +
-          ' AND (s.paid_option_id IS NULL OR s.paid_option_id = o.id))',
-      )
-      params.chain = filter.chain_id
-      params.token = filter.token
-    }
-    if (filter.search !== undefined && filter.search.trim() !== '') {
-      const q = filter.search.trim()
-      params.q = q
-      params.qLower = q.toLowerCase()
-      // A union of index look-ups (session id, order id, tx hash, payer, pay address), never a table scan.
-      where.push(
-        `s.seq IN (SELECT seq FROM sessions WHERE id = @q
-          UNION ALL SELECT seq FROM sessions WHERE merchant_id = @merchant AND livemode IN (0, 1) AND order_id = @q
-          UNION ALL SELECT session_seq FROM transfers WHERE tx_hash = @qLower
-          UNION ALL SELECT session_seq FROM transfers WHERE lower(from_address) = @qLower
-          UNION ALL SELECT session_seq FROM payment_options WHERE address = @q COLLATE NOCASE)`,
-      )
-    }
-    if (filter.starting_after !== undefined) {
-      const cursor = this.rowById(filter.starting_after)
+    // The same filtered set as the totals bar and the CSV (filter.ts); a list adds only the page.
+    const { where, params } = sessionFilterSql(scope, parseSessionFilter({ ...raw, limit: undefined, starting_after: undefined }))
+    const conditions = [where]
+    params.limit = limit + 1
+    if (raw.starting_after !== undefined) {
+      const cursor = typeof raw.starting_after === 'string' ? this.rowById(raw.starting_after) : undefined
       if (!cursor || cursor.merchant_id !== scope.merchantId)
-        throw invalid('parameter_invalid', `starting_after: no payment session "${filter.starting_after}"`, 'starting_after')
-      where.push('(s.created_at < @cursorAt OR (s.created_at = @cursorAt AND s.seq < @cursorSeq))')
+        throw invalid('parameter_invalid', `starting_after: no payment session "${String(raw.starting_after)}"`, 'starting_after')
+      conditions.push('(s.created_at < @cursorAt OR (s.created_at = @cursorAt AND s.seq < @cursorSeq))')
       params.cursorAt = cursor.created_at
       params.cursorSeq = cursor.seq
     }
     const rows = prepared(
       this.db,
-      `SELECT s.* FROM sessions s WHERE ${where.join(' AND ')} ORDER BY s.created_at DESC, s.seq DESC LIMIT @limit`,
+      `SELECT s.* FROM sessions s WHERE ${conditions.join(' AND ')} ORDER BY s.created_at DESC, s.seq DESC LIMIT @limit`,
     ).all(params) as SessionRow[]
     const hasMore = rows.length > limit
     const page = rows.slice(0, limit)
@@ -665,7 +622,8 @@ function toOption(o: OptionRow): PaymentOption {
   }
 }
 
-function toTransaction(t: TransferRow): SessionTransaction {
+/** A stored transfer as the API shows it on a session (and, with its session id, in the transfers list). */
+export function toTransaction(t: TransferRow): SessionTransaction {
   return {
     chain_id: t.chain_id,
     tx_hash: t.tx_hash,

@@ -1,4 +1,5 @@
-import type { WebhookEndpoint } from '../../../src-preload/contract'
+import type { WebhookEndpoint, WebhookEventType } from '../../../src-preload/contract'
+import { WEBHOOK_EVENT_TYPES } from '../../../src-preload/contract'
 import type { Clock } from '../clock'
 import { nowSeconds } from '../clock'
 import type { Db } from '../db'
@@ -6,17 +7,8 @@ import { invalid, notFound } from '../errors'
 import { newId } from '../ids'
 import type { SecretBox } from './secretBox'
 
-/** What a shop event can be; `*` subscribes to all of them. */
-export const WEBHOOK_EVENT_TYPES = [
-  'payment.processing',
-  'payment.completed',
-  'payment.expired',
-  'payment.cancelled',
-  'payment.failed',
-  'refund.succeeded',
-  'refund.failed',
-] as const
-export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number]
+export { WEBHOOK_EVENT_TYPES }
+export type { WebhookEventType }
 
 /** Only sent by "send test event", to one endpoint, whatever its filter. */
 export const TEST_EVENT_TYPE = 'webhook.test'

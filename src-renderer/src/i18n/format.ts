@@ -1,38 +1,8 @@
+import type { CurrencyCode } from '../../../src-preload/contract'
+import { CURRENCY_DECIMALS } from '../../../src-preload/contract'
 import type { Language } from './define'
 
-/**
- * ISO 4217 minor units of the price currencies the engine supports. The
- * renderer cannot import the engine, so this mirrors
- * src-main/engine/money/currencies.ts; a unit test pins the two together.
- * It decides how many decimals the keypad accepts (JPY none, KWD three).
- */
-export const CURRENCY_DECIMALS = {
-  USD: 2,
-  EUR: 2,
-  GBP: 2,
-  AUD: 2,
-  CAD: 2,
-  JPY: 0,
-  HKD: 2,
-  SGD: 2,
-  IDR: 2,
-  PHP: 2,
-  VND: 0,
-  THB: 2,
-  MYR: 2,
-  MXN: 2,
-  BRL: 2,
-  AED: 2,
-  SAR: 2,
-  QAR: 2,
-  KWD: 3,
-  OMR: 3,
-  BHD: 3,
-  KRW: 0,
-  CNY: 2,
-} as const satisfies Record<string, number>
-
-export type CurrencyCode = keyof typeof CURRENCY_DECIMALS
+// The table is the contract's, shared with the engine: the keypad accepts exactly the decimals the engine does.
 export const CURRENCY_CODES = Object.keys(CURRENCY_DECIMALS) as CurrencyCode[]
 
 export function currencyDecimals(currency: string): number {

@@ -1,21 +1,15 @@
 import { create } from 'zustand'
 import type { WebhookAttempt, WebhookDelivery, WebhookEndpoint } from '../../../../src-preload/contract'
+import { WEBHOOK_EVENT_TYPES } from '../../../../src-preload/contract'
 import { api } from '../../bridge'
+
+/** The event types an endpoint can pick, as the contract lists them. */
+export const EVENT_TYPES = WEBHOOK_EVENT_TYPES
 
 /**
  * Webhook endpoints and the delivery log. A new endpoint's secret is held
  * here only until the owner closes the dialog that shows it once.
  */
-export const EVENT_TYPES = [
-  'payment.processing',
-  'payment.completed',
-  'payment.expired',
-  'payment.cancelled',
-  'payment.failed',
-  'refund.succeeded',
-  'refund.failed',
-] as const
-
 export const DELIVERY_PAGE = 100
 
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error))

@@ -2,16 +2,16 @@ import type { SessionFilter, SessionStatus } from '../../../src-preload/contract
 import { SESSION_STATUSES } from '../../../src-preload/contract'
 import { invalid } from '../errors'
 
-/** Whose sessions a report covers: the UI's merchant in the mode the owner chose. */
-export interface ReportScope {
+/** Whose sessions a list or report covers: a key's or the UI's merchant, in one mode when given. */
+export interface SessionScope {
   merchantId: string
   livemode?: boolean
 }
 
-/** The filtered set of a report: a SessionFilter without paging (a report covers every matching session). */
-export type ReportFilter = Omit<SessionFilter, 'limit' | 'starting_after'>
+/** The filtered set: a SessionFilter without paging (a report covers every matching session, a list pages through it). */
+export type SessionSetFilter = Omit<SessionFilter, 'limit' | 'starting_after'>
 
-export interface FilterSql {
+export interface SessionFilterSql {
   /** Conditions on `s` (sessions), joined with AND. */
   where: string
   params: Record<string, unknown>
@@ -23,11 +23,11 @@ const MAX_TEXT = 256
  * Checks a filter as it arrives from JSON or a query string (the contract's
  * types hold at compile time only) and drops the paging fields.
  */
-export function reportFilter(raw: unknown): ReportFilter {
+export function parseSessionFilter(raw: unknown): SessionSetFilter {
   if (raw === undefined || raw === null) return {}
   if (typeof raw !== 'object' || Array.isArray(raw)) throw invalid('parameter_invalid', 'the filter must be an object')
   const input = raw as Record<string, unknown>
-  const filter: ReportFilter = {}
+  const filter: SessionSetFilter = {}
   if (input.status !== undefined && input.status !== null) {
     if (typeof input.status !== 'string' || !(SESSION_STATUSES as readonly string[]).includes(input.status))
       throw invalid('parameter_invalid', `status must be one of ${SESSION_STATUSES.join(', ')}`, 'status')
@@ -56,13 +56,11 @@ export function reportFilter(raw: unknown): ReportFilter {
 }
 
 /**
- * The filter as SQL over `sessions s`, with the same meaning as
- * `Sessions.list` (src-main/engine/sessions/service.ts), so the totals bar and
- * the CSV always describe exactly the rows the History list shows, in its
- * order (newest first by created_at, then seq). A test runs both over the
- * same data to keep them in step.
+ * The one definition of a filtered set of sessions, as SQL over `sessions s`:
+ * `Sessions.list`, the totals bar and the CSV all use it, so they always
+ * describe exactly the same rows (listed newest first by created_at, then seq).
  */
-export function filterSql(scope: ReportScope, filter: ReportFilter): FilterSql {
+export function sessionFilterSql(scope: SessionScope, filter: SessionSetFilter): SessionFilterSql {
   const where: string[] = ['s.merchant_id = @merchant']
   const params: Record<string, unknown> = { merchant: scope.merchantId }
   if (scope.livemode !== undefined) {
@@ -100,7 +98,7 @@ export function filterSql(scope: ReportScope, filter: ReportFilter): FilterSql {
   if (q) {
     params.q = q
     params.qLower = q.toLowerCase()
-    // A union of index look-ups (session id, order id, tx hash, payer, pay address), as Sessions.list does.
+    // A union of index look-ups (session id, order id, tx hash, payer, pay address), never a table scan.
     where.push(
       `s.seq IN (SELECT seq FROM sessions WHERE id = @q
         UNION ALL SELECT seq FROM sessions WHERE merchant_id = @merchant AND livemode IN (0, 1) AND order_id = @q
