@@ -316,7 +316,9 @@ export class Sessions {
        VALUES (@session_seq, @kind, @chain_id, @token_symbol, @token_address, @decimals, @address, @child_index, @base_amount, @suffix, @amount)
        ON CONFLICT DO NOTHING RETURNING *`,
     )
-    let suffix = 0
+    // Ask the suffix index for the first free suffix, then insert; the UNIQUE index still has the last word
+    // (another base amount may hold that exact figure), in which case the next free one is tried.
+    let suffix = this.nextFreeSuffix(key, -1)
     for (let tries = 0; tries < 1000; tries++) {
       const inserted = insert.get({
         ...key,
@@ -329,8 +331,6 @@ export class Sessions {
         amount: (args.baseAmount + BigInt(suffix)).toString(),
       })
       if (inserted) return inserted as OptionRow
-      // Taken: ask the suffix index for the first gap above it. Usually the suffixes in use are
-      // dense (0..n-1), which count and max answer without a walk.
       suffix = this.nextFreeSuffix(key, suffix)
     }
     throw new EngineError('api_error', 'amount_space_exhausted', 'could not reserve a unique amount for this payment')
