@@ -146,6 +146,7 @@ function main(): void {
     const engine = createEngine({ dataDir: dir })
     const scope = { merchantId: MERCHANT, livemode: false }
     const middle = idOf(Math.floor(SESSIONS / 2))
+    const middleCreatedAt = (engine.db.prepare('SELECT created_at FROM sessions WHERE id = ?').get(middle) as { created_at: number }).created_at
     const day = 86_400
     const cases: Array<{ name: string; filter: SessionFilter; where: string; params: Record<string, unknown> }> = [
       { name: 'newest page, no filter', filter: {}, where: '', params: {} },
@@ -180,8 +181,8 @@ function main(): void {
       {
         name: 'cursor mid-table + COMPLETED',
         filter: { status: 'COMPLETED', starting_after: middle },
-        where: 'AND status = @status AND seq < @cursor',
-        params: { status: 'COMPLETED', cursor: Math.floor(SESSIONS / 2) + 1 },
+        where: 'AND status = @status AND (created_at < @cursorAt OR (created_at = @cursorAt AND seq < @cursor))',
+        params: { status: 'COMPLETED', cursor: Math.floor(SESSIONS / 2) + 1, cursorAt: middleCreatedAt },
       },
       {
         name: 'chain_id + token (EXISTS)',
@@ -210,7 +211,7 @@ function main(): void {
       let bareText = '        -        -'
       if (!c.filter.search) {
         const stmt = engine.db.prepare(
-          `SELECT s.* FROM sessions s WHERE s.merchant_id = @merchant AND s.livemode = 0 ${c.where} ORDER BY s.seq DESC LIMIT 21`,
+          `SELECT s.* FROM sessions s WHERE s.merchant_id = @merchant AND s.livemode = 0 ${c.where} ORDER BY s.created_at DESC, s.seq DESC LIMIT 21`,
         )
         const bare: number[] = []
         const bareBudget = performance.now() + 2000
