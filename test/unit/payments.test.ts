@@ -441,3 +441,19 @@ describe('xpub mode', () => {
     expect(get(s.id).status).toBe('COMPLETED')
   })
 })
+
+describe('catching up over old blocks', () => {
+  it('never credits a transfer from before the sale existed, even at its exact amount or as the only open sale', () => {
+    open()
+    const s = sale('7.00')
+    const hourBefore = now() - 3600
+    observe([transfer({ amount: usdc(s), blockNumber: 90, blockTimestamp: hourBefore })], 95)
+    observe([transfer({ amount: 123n, blockNumber: 91, blockTimestamp: hourBefore, logIndex: 1 })], 95)
+    expect(get(s.id)).toMatchObject({ status: 'PENDING', amount_paid_base_units: '0', transactions: [] })
+    const unmatched = shop.engine.db.prepare('SELECT count(*) FROM transfers WHERE session_seq IS NULL').pluck().get()
+    expect(unmatched).toBe(2)
+    // The same amount in a block made after the QR was shown pays it.
+    observe([transfer({ amount: usdc(s), blockNumber: 96 })], 96)
+    expect(get(s.id).status).toBe('COMPLETED')
+  })
+})

@@ -16,6 +16,9 @@ export interface PaymentsDeps {
   sessions: Sessions
 }
 
+/** How far the till's clock may run ahead of the chain's block timestamps. */
+const CLOCK_SKEW_SECONDS = 300
+
 export interface TransferRow {
   id: number
   chain_id: number
@@ -217,13 +220,16 @@ export class Payments {
    * single open session waiting on that address (under/overpaid); else nobody.
    */
   match(t: ObservedTransfer): { sessionSeq: number; optionId: number } | null {
+    // Every branch also asks that the block is not older than the sale: a payment cannot come before its QR
+    // was shown, and a catch-up over old blocks must not credit an old transfer to today's sale.
     const amount = t.amount.toString()
     const exact = this.stmt(
       `SELECT id, session_seq FROM payment_options
        WHERE chain_id = @chain AND token_address = @token AND address = @to AND amount = @amount
          AND active = 1 AND (held_until IS NULL OR held_until > @ts)
+         AND (SELECT created_at FROM sessions WHERE seq = payment_options.session_seq) <= @ts + @skew
        ORDER BY id DESC LIMIT 1`,
-    ).get({ chain: t.chainId, token: t.tokenAddress, to: t.to, amount, ts: t.blockTimestamp }) as
+    ).get({ chain: t.chainId, token: t.tokenAddress, to: t.to, amount, ts: t.blockTimestamp, skew: CLOCK_SKEW_SECONDS }) as
       { id: number; session_seq: number } | undefined
     if (exact) return { sessionSeq: exact.session_seq, optionId: exact.id }
     // Released while the app was offline, yet still held when the block was made.
@@ -231,24 +237,28 @@ export class Payments {
       `SELECT id, session_seq FROM payment_options
        WHERE chain_id = @chain AND token_address = @token AND address = @to AND amount = @amount
          AND active = 0 AND held_until IS NOT NULL AND held_until > @ts
+         AND (SELECT created_at FROM sessions WHERE seq = payment_options.session_seq) <= @ts + @skew
        ORDER BY id DESC LIMIT 1`,
-    ).get({ chain: t.chainId, token: t.tokenAddress, to: t.to, amount, ts: t.blockTimestamp }) as
+    ).get({ chain: t.chainId, token: t.tokenAddress, to: t.to, amount, ts: t.blockTimestamp, skew: CLOCK_SKEW_SECONDS }) as
       { id: number; session_seq: number } | undefined
     if (released) return { sessionSeq: released.session_seq, optionId: released.id }
     const xpub = this.stmt(
       `SELECT id, session_seq FROM payment_options
        WHERE chain_id = @chain AND token_address = @token AND address = @to AND child_index IS NOT NULL
          AND ((active = 1 AND (held_until IS NULL OR held_until > @ts)) OR (active = 0 AND held_until IS NOT NULL AND held_until > @ts))
+         AND (SELECT created_at FROM sessions WHERE seq = payment_options.session_seq) <= @ts + @skew
        ORDER BY active DESC, kind = 'payment' DESC, id DESC LIMIT 1`,
-    ).get({ chain: t.chainId, token: t.tokenAddress, to: t.to, ts: t.blockTimestamp }) as { id: number; session_seq: number } | undefined
+    ).get({ chain: t.chainId, token: t.tokenAddress, to: t.to, ts: t.blockTimestamp, skew: CLOCK_SKEW_SECONDS }) as
+      { id: number; session_seq: number } | undefined
     if (xpub) return { sessionSeq: xpub.session_seq, optionId: xpub.id }
     const open = this.stmt(
       `SELECT DISTINCT o.session_seq FROM payment_options o JOIN sessions s ON s.seq = o.session_seq
-       WHERE o.chain_id = ? AND o.token_address = ? AND o.address = ? AND o.active = 1 AND s.status IN ('PENDING', 'PROCESSING')
+       WHERE o.chain_id = @chain AND o.token_address = @token AND o.address = @to AND o.active = 1 AND s.status IN ('PENDING', 'PROCESSING')
+         AND s.created_at <= @ts + @skew
        LIMIT 2`,
     )
       .pluck()
-      .all(t.chainId, t.tokenAddress, t.to) as number[]
+      .all({ chain: t.chainId, token: t.tokenAddress, to: t.to, ts: t.blockTimestamp, skew: CLOCK_SKEW_SECONDS }) as number[]
     if (open.length === 1) {
       const seq = open[0]!
       const option = this.optionFor(seq, t.chainId, t.tokenAddress, t.to)
