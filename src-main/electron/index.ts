@@ -9,7 +9,7 @@ import { CHANNELS, IPC, PUSH_EVENTS } from '../../src-preload/contract'
 import type { App } from '../app'
 import { startApp } from '../app'
 import { desktopSecretBox } from './secretBox'
-import { CSP, createWindow, secondDisplay } from './window'
+import { createWindow, CSP, isAppPage, secondDisplay } from './window'
 
 const channels = new Set<string>(CHANNELS)
 
@@ -36,7 +36,9 @@ export async function runDesktop(): Promise<void> {
     },
   })
 
-  ipcMain.handle(IPC.invoke, (_event, channel: unknown, input: unknown) => {
+  ipcMain.handle(IPC.invoke, (event, channel: unknown, input: unknown) => {
+    // Only the app's own pages may call the engine (not a frame that somehow loaded something else).
+    if (!isAppPage(event.senderFrame?.url ?? '')) return { ok: false, error: { code: 'forbidden_sender', message: 'not an app page' } }
     if (typeof channel !== 'string' || !channels.has(channel))
       return { ok: false, error: { code: 'unknown_channel', message: `no channel "${String(channel)}"` } }
     return shop.handlers.invoke(channel as Channel, input as never)

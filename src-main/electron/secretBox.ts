@@ -5,13 +5,16 @@ import { FileKeySecretBox } from '../engine/webhooks'
 /**
  * Webhook secrets at rest in the desktop app: sealed by the OS keychain
  * (safeStorage). Where the OS offers no encryption (a bare Linux session
- * without a keyring), fall back to serve mode's 0600 key file rather than
- * storing secrets in the clear.
+ * without a keyring), serve mode's 0600 key file seals instead. Opening goes by
+ * the sealed value's prefix, not by today's availability, so a secret sealed
+ * on a boot without a keyring still opens on one with it (and the reverse).
  */
 export function desktopSecretBox(dataDir: string): SecretBox {
-  if (!safeStorage.isEncryptionAvailable()) return new FileKeySecretBox(dataDir)
+  const fileBox = new FileKeySecretBox(dataDir)
   return {
-    seal: (plain) => `ss1:${safeStorage.encryptString(plain).toString('base64')}`,
-    open: (sealed) => safeStorage.decryptString(Buffer.from(sealed.replace(/^ss1:/, ''), 'base64')),
+    seal: (plain) =>
+      safeStorage.isEncryptionAvailable() ? `ss1:${safeStorage.encryptString(plain).toString('base64')}` : fileBox.seal(plain),
+    open: (sealed) =>
+      sealed.startsWith('ss1:') ? safeStorage.decryptString(Buffer.from(sealed.slice(4), 'base64')) : fileBox.open(sealed),
   }
 }

@@ -1,4 +1,5 @@
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { BrowserWindow, screen, shell } from 'electron'
 
 const CSP =
@@ -17,14 +18,19 @@ const SECURE_PREFERENCES: Electron.WebPreferences = {
   spellcheck: false,
 }
 
-/** The one window the renderer may open itself: the customer display, from the app's own page. */
-function isCustomerDisplay(url: string): boolean {
+/** The app's own page (any route), loaded from this build's renderer folder. */
+export function isAppPage(url: string): boolean {
   try {
     const target = new URL(url)
-    return target.protocol === 'file:' && decodeURIComponent(target.pathname).endsWith('/renderer/index.html') && target.hash === '#/customer'
+    return target.protocol === 'file:' && resolve(fileURLToPath(target)) === resolve(RENDERER_FILE)
   } catch {
     return false
   }
+}
+
+/** The one window the renderer may open itself: the customer display, from the app's own page. */
+function isCustomerDisplay(url: string): boolean {
+  return isAppPage(url) && new URL(url).hash === '#/customer'
 }
 
 /** Secure defaults for every window: no navigation away from the app, no other windows, links to the browser. */

@@ -11,7 +11,14 @@ export class EngineEvents {
     this.emitter.setMaxListeners(100)
   }
   emit<E extends PushEventName>(event: E, payload: PushEvents[E]): void {
-    this.emitter.emit(event, payload)
+    // Emitted after a commit: a failing listener must not make a stored change look failed.
+    for (const listener of this.emitter.listeners(event)) {
+      try {
+        ;(listener as (p: PushEvents[E]) => void)(payload)
+      } catch (error) {
+        console.error(`${event} listener failed:`, error instanceof Error ? error.message : error)
+      }
+    }
   }
   /** Lets a producer skip building a payload nobody is listening for. */
   hasListeners(event: PushEventName): boolean {
@@ -27,6 +34,12 @@ export class EngineEvents {
     return () => this.emitter.off(event, listener)
   }
   emitInternal(event: string): void {
-    this.emitter.emit(event)
+    for (const listener of this.emitter.listeners(event)) {
+      try {
+        ;(listener as () => void)()
+      } catch (error) {
+        console.error(`${event} listener failed:`, error instanceof Error ? error.message : error)
+      }
+    }
   }
 }

@@ -4,7 +4,8 @@
  * the POSTs whose bodies arrived in the same turn of the event loop run in
  * ONE transaction, each inside its own savepoint: one request's refusal rolls
  * back only its own writes. Nobody is answered before the commit that holds
- * their change, so a 2xx still means "on disk" (as durable as a lone commit).
+ * their change, so a 2xx means what a lone commit means here (WAL with
+ * synchronous=NORMAL): it survives a crash of the process, not a power cut.
  */
 export class GroupCommit {
   private queue: Array<{ work: () => unknown; settle: (outcome: { ok: true; value: unknown } | { ok: false; error: unknown }) => void }> =

@@ -450,6 +450,8 @@ describe('exceptions on chain', () => {
     rig.engine.sessions.expireDue()
     expect(get(rig, old.id).status).toBe('EXPIRED')
     const fresh = rig.sale('7.00', { orderId: 'dup' })
+    // The chain's time moves on with the shop's: the next blocks are made after the fresh sale.
+    await rpc(anvil.rpcUrl, 'evm_setNextBlockTimestamp', [fresh.created_at + 1])
     await pay(rig.address, amountOf(fresh))
     await r.watchers.pollNow()
     expect(get(rig, fresh.id).status).toBe('COMPLETED')

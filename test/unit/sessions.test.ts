@@ -380,3 +380,40 @@ describe('suffix search after releases', () => {
     expect(new Set(usdcHeld).size).toBe(usdcHeld.length)
   })
 })
+
+describe('review fixes', () => {
+  it('a built-in mainnet cannot be relabelled as a testnet (test keys would take real money)', () => {
+    shop = openShop()
+    expect(() => shop.engine.networks.update({ chainId: 1, testnet: true })).toThrow(/Ethereum is a mainnet/)
+    expect(shop.engine.networks.find(1)).toBeNull()
+  })
+
+  it('asking again for a live order returns it even after its currency’s rate went stale', () => {
+    shop = openShop()
+    const now = Math.floor(shop.clock.now() / 1000)
+    shop.engine.db
+      .prepare(`INSERT INTO rates (currency, source, usd_per_unit, as_of, fetched_at) VALUES ('GBP', 'provider', '1.27', ?, ?)`)
+      .run(now, now)
+    const first = shop.engine.sessions.create({ ...base, orderId: 'gbp-1', amount: '10.00', currency: 'GBP' })
+    shop.clock.advance(5 * 86400 * 1000)
+    const again = shop.engine.sessions.create({ ...base, orderId: 'gbp-1', amount: '10.00', currency: 'GBP' })
+    expect(again).toMatchObject({ created: false, session: { id: first.session.id } })
+  })
+
+  it('a push listener that throws does not make a committed change look failed', () => {
+    shop = openShop()
+    shop.engine.events.on('session:updated', () => {
+      throw new Error('listener broke')
+    })
+    const { session } = shop.engine.sessions.create({ ...base, orderId: 'l', amount: '1.00' })
+    expect(shop.engine.sessions.get(session.id, { merchantId: 'merchant_123' }).status).toBe('PENDING')
+  })
+
+  it('a session paid late and open again holds its amounts while open', () => {
+    shop = openShop({ lateWindowSeconds: 60 })
+    const id = sessionIn('EXPIRED')
+    shop.engine.sessions.transaction(() => shop.engine.sessions.transition(seqOf(id), 'PROCESSING', 'paid late'))
+    const holds = shop.engine.db.prepare('SELECT held_until FROM payment_options WHERE session_seq = ?').pluck().all(seqOf(id))
+    expect(holds).toEqual([null, null])
+  })
+})

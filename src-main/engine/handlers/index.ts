@@ -1,5 +1,7 @@
+import type { SessionFilter } from '../../../src-preload/contract'
 import type { Engine } from '..'
 import { conflict, invalid } from '../errors'
+import { optionalInteger, optionalString, record, string } from './input'
 import { HandlerRegistry } from './registry'
 import { exportSessionsCsvToFile, registerReportHandlers } from '../reports'
 import { registerShopHandlers } from './shop'
@@ -18,27 +20,29 @@ export function uiScope(engine: Engine): { merchantId: string; livemode: boolean
 
 /** Registers the session handlers; other features register theirs beside it. */
 export function registerSessionHandlers(registry: HandlerRegistry, engine: Engine): void {
+  const idOf = (input: unknown) => string(record(input, 'the request').id, 'id')
   registry.register('sessions:create', (input) => {
+    const sale = record(input, 'the sale')
     const scope = uiScope(engine)
     const merchant = engine.merchants.get(scope.merchantId)
     return engine.sessions.create({
       merchantId: scope.merchantId,
       livemode: scope.livemode,
       // A counter sale without a reference still needs a unique order id.
-      orderId: input.order_id?.trim() || `pos-${engine.clock.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`,
-      amount: input.amount,
-      currency: input.currency ?? merchant.currency,
-      chainId: input.chain_id,
-      token: input.token,
-      expiresIn: input.expires_in,
+      orderId:
+        optionalString(sale.order_id, 'order_id')?.trim() ||
+        `pos-${engine.clock.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`,
+      amount: string(sale.amount, 'amount'),
+      currency: optionalString(sale.currency, 'currency') ?? merchant.currency,
+      chainId: optionalInteger(sale.chain_id, 'chain_id'),
+      token: optionalString(sale.token, 'token'),
+      expiresIn: optionalInteger(sale.expires_in, 'expires_in'),
     }).session
   })
-  registry.register('sessions:get', (input) => engine.sessions.get(input.id, uiScope(engine)))
-  registry.register('sessions:list', (input) =>
-    engine.sessions.list({ merchantId: uiScope(engine).merchantId, livemode: uiScope(engine).livemode }, input),
-  )
-  registry.register('sessions:cancel', (input) => engine.sessions.cancel(input.id, uiScope(engine)))
-  registry.register('sessions:timeline', (input) => engine.sessions.timeline(input.id, uiScope(engine)))
+  registry.register('sessions:get', (input) => engine.sessions.get(idOf(input), uiScope(engine)))
+  registry.register('sessions:list', (input) => engine.sessions.list(uiScope(engine), (input ?? {}) as SessionFilter))
+  registry.register('sessions:cancel', (input) => engine.sessions.cancel(idOf(input), uiScope(engine)))
+  registry.register('sessions:timeline', (input) => engine.sessions.timeline(idOf(input), uiScope(engine)))
 }
 
 /** What only a front door can do: the desktop shell has a save dialog, a browser downloads instead. */

@@ -15,6 +15,7 @@ import { deriveAddress, parseXpub } from '../receive'
 import type { NetworkInput } from '../shop'
 import { resolveNetwork, validateReceive } from '../shop'
 import { uiScope } from '.'
+import { record, string } from './input'
 import type { HandlerRegistry } from './registry'
 
 /** The merchant the first-run wizard creates when the config file named none. */
@@ -27,16 +28,6 @@ export const DEVNET_CHAIN_ID = 31337
 export const PREVIEW_ADDRESSES = 5
 
 const MAX_SHOP_NAME = 200
-
-function record(input: unknown, what: string): Record<string, unknown> {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw invalid('parameter_invalid', `${what} must be an object`)
-  return input as Record<string, unknown>
-}
-
-function string(value: unknown, param: string): string {
-  if (typeof value !== 'string') throw invalid('parameter_invalid', `${param} must be a string`, param)
-  return value
-}
 
 function shopName(value: unknown): string {
   const name = string(value, 'name').trim()

@@ -416,8 +416,9 @@ export class Payments {
     if (unproven.length > 0) {
       return unproven.map((c) => ({ sessionSeq: seq, chainId: c.chain_id, blockNumber: c.block_number, blockHash: c.block_hash }))
     }
-    this.sessions.transition(seq, 'COMPLETED', `confirmed (${confirmations} confirmation${confirmations === 1 ? '' : 's'})`)
+    // Transfers first: the payment.completed event carries the session as it is once confirmed.
     this.stmt(`UPDATE transfers SET state = 'confirmed' WHERE session_seq = ? AND state = 'pending'`).run(seq)
+    this.sessions.transition(seq, 'COMPLETED', `confirmed (${confirmations} confirmation${confirmations === 1 ? '' : 's'})`)
     return []
   }
 

@@ -162,8 +162,13 @@ export class Sessions {
     if (woke) this.events.emitInternal('outbox:written')
     if (!this.events.hasListeners('session:updated')) return
     for (const seq of seqs) {
-      const row = this.rowBySeq(seq)
-      if (row) this.events.emit('session:updated', this.toObject(row))
+      try {
+        const row = this.rowBySeq(seq)
+        if (row) this.events.emit('session:updated', this.toObject(row))
+      } catch (error) {
+        // Already committed: a push that cannot be built is logged, and the UI refetches on its next look.
+        console.error('session:updated push failed:', error instanceof Error ? error.message : error)
+      }
     }
   }
 
@@ -207,25 +212,6 @@ export class Sessions {
       )
     }
 
-    const now = nowSeconds(this.clock)
-    let exchangeRate: string | null = null
-    let rateLockedAt: number | null = null
-    if (currency !== 'USD') {
-      try {
-        const quote = this.rates.quote(currency)
-        exchangeRate = quote.rate
-        rateLockedAt = now
-      } catch (error) {
-        if (error instanceof RateError) {
-          if (error.code === 'rate_stale') throw conflict('rate_stale', error.message, 'currency')
-          throw conflict('rate_unavailable', error.message, 'currency')
-        }
-        throw error
-      }
-    }
-    const usdCents = fiatToUsdCents(amountMinor, currency, exchangeRate)
-    if (usdCents <= 0n) throw invalid('parameter_invalid', 'amount converts to less than one US cent', 'amount')
-
     return this.transaction(() => {
       // One indexed look-up answers both order rules: a live session is returned, a completed order refused.
       const existing = prepared(
@@ -236,6 +222,29 @@ export class Sessions {
       if (existing?.status === 'COMPLETED')
         throw conflict('order_completed', `order "${orderId}" was already paid by ${existing.id}`, 'order_id')
       if (existing) return { session: this.toObject(existing), created: false }
+
+      // Priced only for a new session: asking again for a live order returns it even if the rate went stale since.
+      const now = nowSeconds(this.clock)
+      let exchangeRate: string | null = null
+      let rateLockedAt: number | null = null
+      if (currency !== 'USD') {
+        try {
+          const quote = this.rates.quote(currency)
+          exchangeRate = quote.rate
+          rateLockedAt = now
+        } catch (error) {
+          if (error instanceof RateError) {
+            if (error.code === 'rate_stale') throw conflict('rate_stale', error.message, 'currency')
+            throw conflict('rate_unavailable', error.message, 'currency')
+          }
+          throw error
+        }
+      }
+      const usdCents = fiatToUsdCents(amountMinor, currency, exchangeRate)
+      if (usdCents <= 0n) throw invalid('parameter_invalid', 'amount converts to less than one US cent', 'amount')
+      // Stored as an INTEGER and read back as a JS number: beyond 2^53 it would not round-trip exactly.
+      if (usdCents > BigInt(Number.MAX_SAFE_INTEGER))
+        throw invalid('parameter_invalid', 'amount converts to more US dollars than a payment session can hold', 'amount')
 
       const first = accepted[0]!
       const row = prepared(
@@ -443,28 +452,20 @@ export class Sessions {
       this.releaseLapsedHolds(now)
       const due = prepared(
         this.db,
-        `SELECT * FROM sessions WHERE status IN ('PENDING', 'PROCESSING') AND expires_at <= ? ORDER BY expires_at LIMIT 1000`,
+        // Fully paid PROCESSING sessions wait for confirmations and are left out here, in SQL, so that a
+        // backlog of them can never fill the batch and stall expiry. Base units are canonical integer
+        // strings: a longer one is larger, and equal lengths compare as text.
+        `SELECT * FROM sessions WHERE expires_at <= ? AND (status = 'PENDING' OR (status = 'PROCESSING' AND amount_due IS NOT NULL
+           AND (length(amount_paid) < length(amount_due) OR (length(amount_paid) = length(amount_due) AND amount_paid < amount_due))))
+         ORDER BY expires_at LIMIT 1000`,
       ).all(now) as SessionRow[]
       let expired = 0
       for (const row of due) {
-        if (row.status === 'PROCESSING' && !this.isUnderpaid(row)) continue
         this.transition(row.seq, 'EXPIRED', row.status === 'PENDING' ? 'expired unpaid' : 'expired underpaid')
         expired++
       }
       return expired
     })
-  }
-
-  /** Seconds until the next open session expires (for the expiry timer), or null. */
-  nextExpiry(): number | null {
-    const row = prepared(this.db, `SELECT min(expires_at) AS at FROM sessions WHERE status IN ('PENDING', 'PROCESSING')`).get() as {
-      at: number | null
-    }
-    return row.at
-  }
-
-  isUnderpaid(row: SessionRow): boolean {
-    return row.amount_due !== null && BigInt(row.amount_paid) < BigInt(row.amount_due)
   }
 
   /**
@@ -485,6 +486,10 @@ export class Sessions {
            ever_processing = CASE WHEN @to = 'PROCESSING' THEN 1 ELSE ever_processing END
          WHERE seq = @seq`,
     ).run({ to, now, ends: ends ? 1 : 0, seq })
+    if (row.status === 'EXPIRED' && to === 'PROCESSING') {
+      // Paid late and open again: its amounts are held for as long as it stays open.
+      prepared(this.db, 'UPDATE payment_options SET held_until = NULL WHERE session_seq = ? AND active = 1').run(seq)
+    }
     if (ends) {
       // Keep the amounts reserved through the late window, so a late payment still finds its session.
       prepared(this.db, 'UPDATE payment_options SET held_until = ? WHERE session_seq = ? AND held_until IS NULL').run(

@@ -72,7 +72,10 @@ export function resolveNetwork(input: NetworkInput, current?: ChainConfig): Chai
   const name = input.name ?? base.name
   if (!name || name.length > 64)
     throw invalid('parameter_invalid', `${p('name')}: a custom network needs a name (1-64 characters)`, p('name'))
-  const testnet = input.testnet ?? base.testnet
+  // A built-in network is what it is: relabelling Ethereum as a testnet would let test keys take real money.
+  if (builtin && input.testnet !== undefined && input.testnet !== builtin.testnet)
+    throw invalid('parameter_invalid', `${p('testnet')}: ${builtin.name} is ${builtin.testnet ? 'a testnet' : 'a mainnet'}`, p('testnet'))
+  const testnet = builtin ? builtin.testnet : (input.testnet ?? base.testnet)
   if (testnet === undefined) throw invalid('parameter_invalid', `${p('testnet')}: say whether a custom network is a testnet`, p('testnet'))
   const rpcUrls = (input.rpcUrls ?? base.rpc_urls ?? []).map((url, i) => {
     const checked = validateRpcUrl(url)

@@ -24,7 +24,7 @@ export class Settings {
       throw invalid('parameter_invalid', 'auto_new_sale_seconds must be 0-600', 'auto_new_sale_seconds')
     const put = this.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value')
     this.db.transaction(() => {
-      for (const [key, value] of Object.entries(patch)) if (key in DEFAULTS && value !== undefined) put.run(key, JSON.stringify(value))
+      for (const [key, value] of Object.entries(patch)) if (Object.hasOwn(DEFAULTS, key) && value !== undefined) put.run(key, JSON.stringify(value))
     })()
     return this.get()
   }
