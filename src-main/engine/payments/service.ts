@@ -1,11 +1,11 @@
 import type Database from 'better-sqlite3'
-import type { SessionException, SessionStatus, Transfer, TransferState } from '../../../src-preload/contract'
+import type { SessionException, SessionStatus, Transfer } from '../../../src-preload/contract'
 import type { Clock } from '../clock'
 import { nowSeconds } from '../clock'
 import type { Db } from '../db'
 import { conflict, invalid, notFound } from '../errors'
 import type { EngineEvents } from '../events'
-import type { OptionRow, SessionRow, Sessions } from '../sessions'
+import type { OptionRow, SessionRow, Sessions, TransferRow as ShownTransferRow } from '../sessions'
 import { toTransaction } from '../sessions'
 import type { CanonicalHashes, CanonicalProofRequest, ChainObservation, ObservationResult, ObservedTransfer } from './types'
 
@@ -19,21 +19,10 @@ export interface PaymentsDeps {
 /** How far the till's clock may run ahead of the chain's block timestamps. */
 const CLOCK_SKEW_SECONDS = 300
 
-export interface TransferRow {
+/** The whole stored row; the part the API shows is the sessions room's `TransferRow`. */
+export interface TransferRow extends ShownTransferRow {
   id: number
-  chain_id: number
-  tx_hash: string
-  log_index: number
-  token_symbol: string
-  token_address: string
-  from_address: string
-  to_address: string
-  amount: string
-  block_number: number
   block_hash: string
-  block_timestamp: number
-  confirmations: number
-  state: TransferState
   session_seq: number | null
   option_id: number | null
   seen_at: number

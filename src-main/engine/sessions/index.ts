@@ -1,5 +1,5 @@
 export { Sessions, toTransaction } from './service'
 export { parseSessionFilter, sessionFilterSql } from './filter'
 export type { SessionScope, SessionSetFilter, SessionFilterSql } from './filter'
-export type { CreateSessionInput, SessionsOptions, SessionRow, OptionRow } from './service'
+export type { CreateSessionInput, SessionsOptions, SessionRow, OptionRow, TransferRow } from './service'
 export { TRANSITIONS, OPEN_STATUSES, canTransition, assertTransition, eventTypeFor } from './stateMachine'
