@@ -242,6 +242,12 @@ describe('exceptions', () => {
     expect(b.status).toBe('COMPLETED')
     expect(b.exceptions).toEqual(['paid_late'])
     expect(timelineOf(late.id)).toEqual(['->PENDING', 'PENDING>EXPIRED', 'EXPIRED>PROCESSING', 'PROCESSING>COMPLETED'])
+    // The reopening event tells the back office what was paid, not the state before this transfer.
+    const processing = shop.engine.db
+      .prepare(`SELECT body FROM events WHERE session_id = ? AND type = 'payment.processing'`)
+      .pluck()
+      .get(late.id) as string
+    expect(JSON.parse(processing).data.object).toMatchObject({ status: 'PROCESSING', amount_paid_base_units: usdc(late).toString() })
   })
 
   it('a payment after the late window is unmatched, and the owner can still assign it by hand', () => {

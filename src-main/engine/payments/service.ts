@@ -57,6 +57,11 @@ export class Payments {
   private readonly pushes: Transfer[] = []
   private depth = 0
   private readonly requiredByChain = new Map<number, number>()
+  /**
+   * Expired sessions a credit reopens, with the timeline reason. The move itself waits for `recompute`, so
+   * the payment.processing event carries the amounts as paid, not as they were before this transfer.
+   */
+  private readonly reopening = new Map<number, string>()
 
   constructor(private readonly deps: PaymentsDeps) {}
 
@@ -84,7 +89,10 @@ export class Payments {
       result = this.sessions.transaction(fn)
     } catch (error) {
       this.depth--
-      if (this.depth === 0) this.pushes.length = 0
+      if (this.depth === 0) {
+        this.pushes.length = 0
+        this.reopening.clear()
+      }
       throw error
     }
     this.depth--
@@ -281,7 +289,7 @@ export class Payments {
       // The order already has another live session: reopening this one would make two, which the shop
       // could not tell apart (and the database refuses). The payment stays recorded and flagged.
       if ((withinWindow || manual) && !this.liveSibling(row)) {
-        this.sessions.transition(seq, 'PROCESSING', late ? 'paid late' : 'payment made before expiry, seen after')
+        this.reopening.set(seq, late ? 'paid late' : 'payment made before expiry, seen after')
       }
     }
     this.flagDuplicateOrder(row)
@@ -347,7 +355,9 @@ export class Payments {
     let paid = 0n
     for (const c of credits) paid += normalize(BigInt(c.amount), c.decimals, paidOption.decimals)
 
-    const open = OPEN.includes(row.status)
+    const reopenReason = this.reopening.get(seq)
+    this.reopening.delete(seq)
+    const open = OPEN.includes(row.status) || reopenReason !== undefined
     if (open && paid < due) {
       const remaining = (due - paid).toString()
       const current = this.stmt(
@@ -388,6 +398,7 @@ export class Payments {
       derived,
     )
 
+    if (reopenReason !== undefined && row.status === 'EXPIRED') row = this.sessions.transition(seq, 'PROCESSING', reopenReason)
     if (row.status === 'PENDING') {
       const flags = JSON.parse(this.sessions.rowBySeq(seq)!.exceptions) as SessionException[]
       row = this.sessions.transition(seq, 'PROCESSING', flags.includes('paid_late') ? 'paid late' : 'payment detected')
