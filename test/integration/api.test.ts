@@ -808,3 +808,15 @@ describe('a shop that sells on mainnets only', () => {
     expect(live.status).toBe(201)
   })
 })
+
+describe('unique amounts under concurrency', () => {
+  it('thirty creates at one price sent at once get thirty different amounts on every token', async () => {
+    const replies = await Promise.all(Array.from({ length: 30 }, (_, i) => create(sale({ order_id: `same-price-${i}`, amount: '19.99' }))))
+    expect(replies.every((r) => r.status === 201)).toBe(true)
+    const tokens = new Set(replies.flatMap((r) => r.json.payment_options.map((o) => o.token)))
+    for (const token of tokens) {
+      const amounts = replies.map((r) => r.json.payment_options.find((o) => o.token === token)!.amount_base_units)
+      expect(new Set(amounts).size, token).toBe(30)
+    }
+  })
+})

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { SessionStatus } from '../../src-preload/contract'
 import { SESSION_STATUSES } from '../../src-preload/contract'
-import { EngineError } from '../../src-main/engine'
+import { createEngine, EngineError } from '../../src-main/engine'
 import { TRANSITIONS } from '../../src-main/engine/sessions'
 import { ANVIL_ADDRESSES, ANVIL_XPUB } from './fixtures-xpub'
 import type { Shop } from './engineFixture'
@@ -85,8 +85,15 @@ describe('creating a payment session', () => {
     shop = openShop()
     const a = shop.engine.sessions.create({ ...base, orderId: 'a', amount: '1.00', expiresIn: 60 }).session
     expect(a.expires_at - a.created_at).toBe(60)
-    for (const bad of [59, 86401, 1.5]) expect(() => shop.engine.sessions.create({ ...base, orderId: 'b', amount: '1.00', expiresIn: bad })).toThrow(/expires_in/)
-    shop.engine.merchants.upsert({ id: 'merchant_123', name: 'Corner Cafe', currency: 'USD', receive: { mode: 'address', address: SHOP_ADDRESS }, sessionTtlSeconds: 300 })
+    for (const bad of [59, 86401, 1.5])
+      expect(() => shop.engine.sessions.create({ ...base, orderId: 'b', amount: '1.00', expiresIn: bad })).toThrow(/expires_in/)
+    shop.engine.merchants.upsert({
+      id: 'merchant_123',
+      name: 'Corner Cafe',
+      currency: 'USD',
+      receive: { mode: 'address', address: SHOP_ADDRESS },
+      sessionTtlSeconds: 300,
+    })
     const c = shop.engine.sessions.create({ ...base, orderId: 'c', amount: '1.00' }).session
     expect(c.expires_at - c.created_at).toBe(300)
   })
@@ -194,7 +201,10 @@ describe('unique amounts in address mode', () => {
   it('the database itself refuses two active reservations of one amount', () => {
     shop = openShop()
     const a = shop.engine.sessions.create({ ...base, orderId: 'a', amount: '5.00' }).session
-    const opt = shop.engine.db.prepare('SELECT * FROM payment_options WHERE session_seq = ? LIMIT 1').get(seqOf(a.id)) as Record<string, unknown>
+    const opt = shop.engine.db.prepare('SELECT * FROM payment_options WHERE session_seq = ? LIMIT 1').get(seqOf(a.id)) as Record<
+      string,
+      unknown
+    >
     expect(() =>
       shop.engine.db
         .prepare(
@@ -208,7 +218,8 @@ describe('unique amounts in address mode', () => {
   it('a thousand sessions at one price all get distinct amounts', () => {
     shop = openShop()
     const amounts = new Set<string>()
-    for (let i = 0; i < 1000; i++) amounts.add(shop.engine.sessions.create({ ...base, orderId: `o${i}`, amount: '9.99' }).session.payment_options[0]!.amount_base_units)
+    for (let i = 0; i < 1000; i++)
+      amounts.add(shop.engine.sessions.create({ ...base, orderId: `o${i}`, amount: '9.99' }).session.payment_options[0]!.amount_base_units)
     expect(amounts.size).toBe(1000)
     expect([...amounts].sort((x, y) => Number(BigInt(x) - BigInt(y)))[999]).toBe('9990999')
   })
@@ -226,13 +237,20 @@ describe('xpub mode', () => {
     shop.engine.sessions.cancel(b.id, { merchantId: 'merchant_123' })
     const c = shop.engine.sessions.create({ ...base, orderId: 'c', amount: '5.00' }).session
     expect(c.payment_options[0]!.address).not.toBe(ANVIL_ADDRESSES[1])
-    expect((shop.engine.db.prepare('SELECT next_child_index FROM merchants').get() as { next_child_index: number }).next_child_index).toBe(3)
+    expect((shop.engine.db.prepare('SELECT next_child_index FROM merchants').get() as { next_child_index: number }).next_child_index).toBe(
+      3,
+    )
   })
 
   it('refuses a bad xpub for the merchant with a clear reason and saves nothing', () => {
     shop = openShop()
     expect(() =>
-      shop.engine.merchants.upsert({ id: 'merchant_123', name: 'Corner Cafe', currency: 'USD', receive: { mode: 'xpub', xpub: ANVIL_XPUB.slice(0, -1) + 'x' } }),
+      shop.engine.merchants.upsert({
+        id: 'merchant_123',
+        name: 'Corner Cafe',
+        currency: 'USD',
+        receive: { mode: 'xpub', xpub: ANVIL_XPUB.slice(0, -1) + 'x' },
+      }),
     ).toThrow(/not a valid xpub/)
     expect(shop.engine.merchants.get('merchant_123').receive).toEqual({ mode: 'address', address: SHOP_ADDRESS })
   })
@@ -288,7 +306,10 @@ describe('the state machine', () => {
   it('writes one outbox event per status change, carrying the session as the API shows it', () => {
     shop = openShop()
     const id = sessionIn('COMPLETED')
-    const events = shop.engine.db.prepare('SELECT type, body FROM events WHERE session_id = ? ORDER BY seq').all(id) as Array<{ type: string; body: string }>
+    const events = shop.engine.db.prepare('SELECT type, body FROM events WHERE session_id = ? ORDER BY seq').all(id) as Array<{
+      type: string
+      body: string
+    }>
     expect(events.map((e) => e.type)).toEqual(['payment.processing', 'payment.completed'])
     const body = JSON.parse(events[1]!.body)
     expect(body).toMatchObject({ type: 'payment.completed', livemode: false, data: { object: { id, status: 'COMPLETED' } } })
@@ -298,7 +319,9 @@ describe('the state machine', () => {
   it('cancel is allowed only from PENDING', () => {
     shop = openShop()
     const id = sessionIn('PROCESSING')
-    expect(() => shop.engine.sessions.cancel(id, { merchantId: 'merchant_123' })).toThrow(expect.objectContaining({ code: 'session_not_cancellable' }))
+    expect(() => shop.engine.sessions.cancel(id, { merchantId: 'merchant_123' })).toThrow(
+      expect.objectContaining({ code: 'session_not_cancellable' }),
+    )
     const other = sessionIn('PENDING')
     expect(shop.engine.sessions.cancel(other, { merchantId: 'merchant_123' }).status).toBe('CANCELLED')
   })
@@ -317,7 +340,7 @@ describe('automatic expiry', () => {
     expect(shop.engine.sessions.expireDue()).toBe(1)
     expect(shop.engine.sessions.get(pending.id, { merchantId: 'merchant_123' }).status).toBe('EXPIRED')
     expect(shop.engine.sessions.get(paid.id, { merchantId: 'merchant_123' }).status).toBe('PROCESSING')
-    const types = (shop.engine.db.prepare('SELECT type FROM events WHERE session_id = ?').pluck().all(pending.id) as string[])
+    const types = shop.engine.db.prepare('SELECT type FROM events WHERE session_id = ?').pluck().all(pending.id) as string[]
     expect(types).toEqual(['payment.expired'])
   })
 
@@ -353,7 +376,11 @@ describe('listing', () => {
     expect(shop.engine.sessions.list(scope, { status: 'CANCELLED' }).data.map((s) => s.id)).toEqual([ids[3]])
     expect(shop.engine.sessions.list(scope, { order_id: 'o7' }).data.map((s) => s.id)).toEqual([ids[7]])
     const t10 = shop.engine.sessions.get(ids[10]!, scope).created_at
-    expect(shop.engine.sessions.list(scope, { created_gte: t10, created_lt: t10 + 3 }).data.map((s) => s.id)).toEqual([ids[12], ids[11], ids[10]])
+    expect(shop.engine.sessions.list(scope, { created_gte: t10, created_lt: t10 + 3 }).data.map((s) => s.id)).toEqual([
+      ids[12],
+      ids[11],
+      ids[10],
+    ])
     expect(shop.engine.sessions.list(scope, { search: ids[5]! }).data.map((s) => s.id)).toEqual([ids[5]])
     expect(shop.engine.sessions.list({ ...scope, livemode: true }, {}).data).toEqual([])
     expect(shop.engine.sessions.list({ merchantId: 'other' }, {}).data).toEqual([])
@@ -415,5 +442,22 @@ describe('review fixes', () => {
     shop.engine.sessions.transaction(() => shop.engine.sessions.transition(seqOf(id), 'PROCESSING', 'paid late'))
     const holds = shop.engine.db.prepare('SELECT held_until FROM payment_options WHERE session_seq = ?').pluck().all(seqOf(id))
     expect(holds).toEqual([null, null])
+  })
+})
+
+describe('two connections to one shop file', () => {
+  it('interleaved creates at one price never share an amount: the database arbitrates, not the process', () => {
+    shop = openShop()
+    const other = createEngine({ dataDir: shop.dir, clock: shop.clock })
+    try {
+      const amounts: string[] = []
+      for (let i = 0; i < 40; i++) {
+        const engine = i % 2 === 0 ? shop.engine : other
+        amounts.push(engine.sessions.create({ ...base, orderId: `two-${i}`, amount: '3.00' }).session.payment_options[0]!.amount_base_units)
+      }
+      expect(new Set(amounts).size).toBe(40)
+    } finally {
+      other.close()
+    }
   })
 })
