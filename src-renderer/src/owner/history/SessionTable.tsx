@@ -1,5 +1,4 @@
-import { useVirtualizer } from '@tanstack/react-virtual'
-import { memo, useEffect, useRef } from 'react'
+import { memo, useCallback, useEffect } from 'react'
 import type { ChainConfig } from '../../../../src-preload/contract'
 import { NetworkName } from '../../components'
 import type { Language } from '../../i18n'
@@ -11,9 +10,8 @@ import type { OwnerT } from '../i18n'
 import { useOwnerT } from '../i18n'
 import { useDetailStore, useHistoryStore } from '../state'
 import { formatShortDateTime, safeTimeZone } from '../time'
+import { usePagedRows } from './usePagedRows'
 
-/** Fixed row height: the virtualiser needs no measuring, and 52 px stays a comfortable touch target. */
-export const ROW_HEIGHT = 52
 /** Ask for the next page this many rows (3 pages) before the end: one request stays in flight while the owner flicks fast, with room for a slow answer. */
 const PREFETCH_ROWS = 300
 
@@ -37,19 +35,14 @@ export function SessionTable() {
   const zone = safeTimeZone(useShopStore((s) => s.merchant?.time_zone))
   const chains = useChainsById()
 
-  const scrollRef = useRef<HTMLDivElement>(null)
-  const virtualizer = useVirtualizer({
-    count: rows.length + (hasMore || loading ? 1 : 0),
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
+  const nextPage = useCallback(() => void loadMore(), [loadMore])
+  const { scrollRef, virtualizer, items } = usePagedRows({
+    rows: rows.length,
+    trailingRow: hasMore || loading,
+    canLoadMore: hasMore && !loading,
+    loadMore: nextPage,
+    prefetchRows: PREFETCH_ROWS,
   })
-  const items = virtualizer.getVirtualItems()
-  const lastIndex = items[items.length - 1]?.index ?? 0
-
-  useEffect(() => {
-    if (hasMore && !loading && lastIndex >= rows.length - PREFETCH_ROWS) void loadMore()
-  }, [lastIndex, rows.length, hasMore, loading, loadMore])
 
   // A new filter (or a reload) starts at the top.
   const applied = useHistoryStore((s) => s.applied)

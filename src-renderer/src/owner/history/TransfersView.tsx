@@ -1,5 +1,4 @@
-import { useVirtualizer } from '@tanstack/react-virtual'
-import { useEffect, useRef, useState } from 'react'
+import { useCallback, useEffect, useState } from 'react'
 import type { ChainConfig, Transfer } from '../../../../src-preload/contract'
 import { NetworkName } from '../../components'
 import { baseUnitsToDecimal, formatToken, useLanguage } from '../../i18n'
@@ -10,7 +9,7 @@ import type { TransferView } from '../state'
 import { transferKey, useDetailStore, useTransfersStore } from '../state'
 import { formatShortDateTime, safeTimeZone } from '../time'
 import { AssignDialog } from './AssignDialog'
-import { ROW_HEIGHT } from './SessionTable'
+import { usePagedRows } from './usePagedRows'
 
 /** The token amount of a transfer, with its decimals from the network's token list. */
 export function transferAmount(transfer: Transfer, chain: ChainConfig | undefined, language: ReturnType<typeof useLanguage>): string {
@@ -38,18 +37,14 @@ export function TransfersView({ view }: { view: TransferView }) {
     void load(view)
   }, [view, load])
 
-  const scrollRef = useRef<HTMLDivElement>(null)
-  const virtualizer = useVirtualizer({
-    count: list.rows.length + (list.hasMore ? 1 : 0),
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
+  const nextPage = useCallback(() => void loadMore(view), [loadMore, view])
+  const { scrollRef, virtualizer, items } = usePagedRows({
+    rows: list.rows.length,
+    trailingRow: list.hasMore,
+    canLoadMore: list.hasMore && !list.loading,
+    loadMore: nextPage,
+    prefetchRows: 40,
   })
-  const items = virtualizer.getVirtualItems()
-  const lastIndex = items[items.length - 1]?.index ?? 0
-  useEffect(() => {
-    if (list.hasMore && !list.loading && lastIndex >= list.rows.length - 40) void loadMore(view)
-  }, [lastIndex, list.rows.length, list.hasMore, list.loading, loadMore, view])
 
   return (
     <>
