@@ -47,6 +47,39 @@ describe('migrations', () => {
     })
   }
 
+  it('0004 keeps a shop’s sales: stored "created" steps give way to created_at, holds and the live-order rule still guard', () => {
+    const path = file()
+    const old = new Database(path)
+    migrate(old, 3)
+    old.exec(`
+      INSERT INTO merchants (id, name, currency, receive_mode, receive_address, created_at)
+        VALUES ('merchant_123', 'Shop', 'USD', 'address', '0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc', 1);
+      INSERT INTO sessions (seq, id, merchant_id, livemode, order_id, amount_minor, currency, metadata, status, created_at, expires_at,
+          usd_cents, required_confirmations, updated_at)
+        VALUES (1, 'ps_old', 'merchant_123', 0, 'o1', 500, 'USD', '{}', 'CANCELLED', 100, 1000, 500, 1, 200);
+      INSERT INTO payment_options (session_seq, kind, chain_id, token_symbol, token_address, decimals, address, base_amount, suffix, amount)
+        VALUES (1, 'payment', 31337, 'USDC', '0x5FbDB2315678afecb367f032d93F642f64180aa3', 6, '0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc',
+          '5000000', 0, '5000000');
+      INSERT INTO session_timeline (session_seq, at, from_status, to_status, reason) VALUES
+        (1, 100, NULL, 'PENDING', 'created'), (1, 200, 'PENDING', 'CANCELLED', 'cancelled');
+    `)
+    old.close()
+
+    const db = openDatabase(path)
+    expect(schemaVersion(db)).toBe(LATEST_SCHEMA)
+    expect(db.prepare('SELECT count(*) FROM session_timeline').pluck().get()).toBe(1)
+    expect(db.prepare(`SELECT status, open_order FROM sessions WHERE id = 'ps_old'`).get()).toEqual({ status: 'CANCELLED', open_order: null })
+    const sameHold = `INSERT INTO payment_options (session_seq, kind, chain_id, token_symbol, token_address, decimals, address, base_amount, suffix, amount)
+      SELECT 1, 'payment', chain_id, token_symbol, token_address, decimals, address, base_amount, suffix, amount FROM payment_options`
+    expect(() => db.exec(sameHold)).toThrow(/UNIQUE/)
+    db.exec(`UPDATE sessions SET status = 'PENDING' WHERE id = 'ps_old'`)
+    expect(() =>
+      db.exec(`INSERT INTO sessions (id, merchant_id, livemode, order_id, amount_minor, currency, metadata, status, created_at, expires_at,
+          usd_cents, required_confirmations, updated_at) VALUES ('ps_new', 'merchant_123', 0, 'o1', 500, 'USD', '{}', 'PENDING', 300, 900, 500, 1, 300)`),
+    ).toThrow(/UNIQUE/)
+    db.close()
+  })
+
   it('a failing migration leaves the database at its previous version', () => {
     const db = new Database(file())
     migrate(db, 1)

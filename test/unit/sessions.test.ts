@@ -408,6 +408,74 @@ describe('suffix search after releases', () => {
   })
 })
 
+describe('the reserved-amount index (numeric order over text amounts)', () => {
+  it('a 2-decimal token has no room below the cent: the next free amount is the next cent, across a power of ten', () => {
+    shop = openShop()
+    shop.engine.networks.update({
+      chainId: 31337,
+      tokens: [
+        { symbol: 'USDC', address: USDC6, decimals: 6 },
+        { symbol: 'GUSD', address: '0x056fd409e1d7a124bd7017459dfea2f387b6d5cd', decimals: 2 },
+      ],
+    })
+    const gusd = (orderId: string, amount: string) =>
+      shop.engine.sessions.create({ ...base, orderId, amount, token: 'GUSD' }).session.payment_options[0]!.amount_base_units
+    expect(gusd('a', '99.99')).toBe('9999')
+    expect(gusd('b', '99.99')).toBe('10000') // one more digit: "10000" sorts before "9999" as text
+    expect(gusd('c', '100.00')).toBe('10001') // 100.00 itself is taken by b
+    expect(gusd('d', '99.99')).toBe('10002')
+  })
+
+  it('neighbouring prices never share an amount, and a second hold on one amount is refused by the database', () => {
+    shop = openShop()
+    const amounts = ['5.00', '5.00', '5.01', '5.00'].map(
+      (amount, i) => shop.engine.sessions.create({ ...base, orderId: `p${i}`, amount }).session.payment_options[0]!.amount_base_units,
+    )
+    expect(amounts).toEqual(['5000000', '5000001', '5010000', '5000002'])
+    // The database itself refuses a second hold on an amount (the guard is the UNIQUE index, not this code).
+    const seq = seqOf(shop.engine.sessions.list({ merchantId: 'merchant_123' }, { limit: 1 }).data[0]!.id)
+    expect(() =>
+      shop.engine.db
+        .prepare(
+          `INSERT INTO payment_options (session_seq, kind, chain_id, token_symbol, token_address, decimals, address, base_amount, suffix, amount)
+           VALUES (?, 'payment', 31337, 'USDC', ?, 6, ?, '5000000', 1, '5000001')`,
+        )
+        .run(seq, USDC6, SHOP_ADDRESS),
+    ).toThrow(/UNIQUE/)
+  })
+
+  it('a second live session for one order is refused by the database too; a finished one is not in the way', () => {
+    shop = openShop()
+    const first = shop.engine.sessions.create({ ...base, orderId: 'dup', amount: '1.00' }).session
+    const row = shop.engine.sessions.rowById(first.id)!
+    const insertSame = () =>
+      shop.engine.db
+        .prepare(
+          `INSERT INTO sessions (id, merchant_id, livemode, order_id, amount_minor, currency, metadata, status, created_at, expires_at, usd_cents,
+             required_confirmations, updated_at) VALUES (?, 'merchant_123', 0, 'dup', 100, 'USD', '{}', 'PENDING', 0, 60, 100, 1, 0)`,
+        )
+        .run(`ps_copy${Math.random()}`)
+    expect(insertSame).toThrow(/UNIQUE/)
+    shop.engine.sessions.cancel(first.id, { merchantId: 'merchant_123' })
+    expect(insertSame).not.toThrow()
+    expect(shop.engine.sessions.rowById(row.id)!.status).toBe('CANCELLED')
+  })
+})
+
+describe('search by pay address', () => {
+  it('finds the sale whose xpub child address it is; the shop’s one address in address mode picks out nothing', () => {
+    shop = openShop({ receive: { mode: 'xpub', xpub: ANVIL_XPUB } })
+    const scope = { merchantId: 'merchant_123' }
+    const ids = ['x0', 'x1', 'x2'].map((o) => shop.engine.sessions.create({ ...base, orderId: o, amount: '2.00' }).session.id)
+    expect(shop.engine.sessions.list(scope, { search: ANVIL_ADDRESSES[1]!.toLowerCase() }).data.map((s) => s.id)).toEqual([ids[1]])
+    shop.close()
+
+    shop = openShop()
+    shop.engine.sessions.create({ ...base, orderId: 'a0', amount: '2.00' })
+    expect(shop.engine.sessions.list(scope, { search: SHOP_ADDRESS }).data).toEqual([])
+  })
+})
+
 describe('review fixes', () => {
   it('a built-in mainnet cannot be relabelled as a testnet (test keys would take real money)', () => {
     shop = openShop()

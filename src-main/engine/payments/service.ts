@@ -222,7 +222,7 @@ export class Payments {
     const amount = t.amount.toString()
     const exact = this.stmt(
       `SELECT id, session_seq FROM payment_options
-       WHERE chain_id = @chain AND token_address = @token AND address = @to AND amount = @amount
+       WHERE chain_id = @chain AND token_address = @token AND address = @to AND length(amount) = length(@amount) AND amount = @amount
          AND active = 1 AND (held_until IS NULL OR held_until > @ts)
          AND (SELECT created_at FROM sessions WHERE seq = payment_options.session_seq) <= @ts + @skew
        ORDER BY id DESC LIMIT 1`,
@@ -537,7 +537,7 @@ export class Payments {
     const merchant = this.stmt('SELECT receive_address FROM merchants WHERE id = ?').get(scope.merchantId) as
       { receive_address: string | null } | undefined
     if (!merchant) throw notFound(`no merchant "${scope.merchantId}"`)
-    // Only this mode's networks, and only money sent to this shop: its sessions, its address, its reserved addresses.
+    // Only this mode's networks, and only money sent to this shop: its sessions, its address, its xpub child addresses.
     const rows = this.stmt(
       `SELECT t.*, s.id AS session_id FROM transfers t
        JOIN chains c ON c.chain_id = t.chain_id AND c.testnet = @testnet
@@ -546,7 +546,7 @@ export class Payments {
          AND (@unmatched = 0 OR (t.session_seq IS NULL AND t.state != 'orphaned'))
          AND (s.merchant_id = @merchant OR (t.session_seq IS NULL AND (t.to_address = @address
               OR EXISTS (SELECT 1 FROM payment_options o JOIN sessions s2 ON s2.seq = o.session_seq
-                         WHERE o.address = t.to_address AND s2.merchant_id = @merchant))))
+                         WHERE o.address = t.to_address COLLATE NOCASE AND o.child_index IS NOT NULL AND s2.merchant_id = @merchant))))
        ORDER BY t.id DESC LIMIT @limit`,
     ).all({
       testnet: scope.livemode ? 0 : 1,

@@ -99,12 +99,14 @@ export function sessionFilterSql(scope: SessionScope, filter: SessionSetFilter):
     params.q = q
     params.qLower = q.toLowerCase()
     // A union of index look-ups (session id, order id, tx hash, payer, pay address), never a table scan.
+    // A pay address finds its sale in xpub mode (one address per sale); in address mode every sale pays
+    // the shop's one address, which picks out nothing.
     where.push(
       `s.seq IN (SELECT seq FROM sessions WHERE id = @q
         UNION ALL SELECT seq FROM sessions WHERE merchant_id = @merchant AND livemode IN (0, 1) AND order_id = @q
         UNION ALL SELECT session_seq FROM transfers WHERE tx_hash = @qLower
         UNION ALL SELECT session_seq FROM transfers WHERE lower(from_address) = @qLower
-        UNION ALL SELECT session_seq FROM payment_options WHERE address = @q COLLATE NOCASE)`,
+        UNION ALL SELECT session_seq FROM payment_options WHERE address = @q COLLATE NOCASE AND child_index IS NOT NULL)`,
     )
   }
   return { where: where.join(' AND '), params }

@@ -8,6 +8,7 @@ import type {
   SessionTransaction,
   TimelineEntry,
 } from '../../../src-preload/contract'
+import type { Transaction } from 'better-sqlite3'
 import type { Clock } from '../clock'
 import { nowSeconds } from '../clock'
 import type { Db } from '../db'
@@ -118,6 +119,8 @@ export class Sessions {
   private depth = 0
   private readonly touched = new Set<number>()
   private outboxWritten = false
+  /** One wrapper for every call: better-sqlite3 builds five functions per `db.transaction()`. */
+  private readonly inTransaction: Transaction<(fn: () => unknown) => unknown>
 
   constructor(
     private readonly db: Db,
@@ -129,6 +132,7 @@ export class Sessions {
     options: SessionsOptions = {},
   ) {
     this.lateWindowSeconds = options.lateWindowSeconds ?? 24 * 3600
+    this.inTransaction = db.transaction((fn: () => unknown) => fn())
   }
 
   /**
@@ -140,7 +144,9 @@ export class Sessions {
     this.depth++
     let result: T
     try {
-      result = this.db.transaction(fn)()
+      // IMMEDIATE: the write lock is taken up front, so a transaction that reads and then writes never has to
+      // upgrade its lock, which fails at once (busy_timeout cannot help) if another connection wrote meanwhile.
+      result = this.inTransaction.immediate(fn) as T
     } catch (error) {
       this.depth--
       if (this.depth === 0) {
@@ -180,7 +186,6 @@ export class Sessions {
   // ------------------------------------------------------------------ create
 
   create(input: CreateSessionInput): { session: PaymentSession; created: boolean } {
-    const merchant = this.merchants.get(input.merchantId)
     const orderId = input.orderId
     if (typeof orderId !== 'string' || orderId.length < 1 || orderId.length > 128)
       throw invalid('parameter_invalid', 'order_id must be 1-128 characters', 'order_id')
@@ -195,8 +200,8 @@ export class Sessions {
       throw error
     }
     const metadata = validateMetadata(input.metadata)
-    const ttl = input.expiresIn ?? merchant.session_ttl_seconds
-    if (!Number.isInteger(ttl) || ttl < 60 || ttl > 86400)
+    const expiresIn = input.expiresIn
+    if (expiresIn !== undefined && (!Number.isInteger(expiresIn) || expiresIn < 60 || expiresIn > 86400))
       throw invalid('parameter_invalid', 'expires_in must be an integer number of seconds from 60 to 86400', 'expires_in')
 
     let accepted = this.networks.accepted(input.livemode)
@@ -212,16 +217,18 @@ export class Sessions {
       )
     }
 
+    // Every read below is inside the write transaction: one lock round for the whole sale.
     return this.transaction(() => {
+      const merchant = this.merchants.get(input.merchantId)
       // One indexed look-up answers both order rules: a live session is returned, a completed order refused.
-      const existing = prepared(
+      const sameOrder = prepared(
         this.db,
-        `SELECT * FROM sessions WHERE merchant_id = ? AND livemode = ? AND order_id = ? AND status IN ('PENDING', 'PROCESSING', 'COMPLETED')
-         ORDER BY status = 'COMPLETED' LIMIT 1`,
-      ).get(merchant.id, input.livemode ? 1 : 0, orderId) as SessionRow | undefined
-      if (existing?.status === 'COMPLETED')
-        throw conflict('order_completed', `order "${orderId}" was already paid by ${existing.id}`, 'order_id')
-      if (existing) return { session: this.toObject(existing), created: false }
+        `SELECT * FROM sessions WHERE merchant_id = ? AND livemode = ? AND order_id = ? AND status IN ('PENDING', 'PROCESSING', 'COMPLETED')`,
+      ).all(merchant.id, input.livemode ? 1 : 0, orderId) as SessionRow[]
+      const live = sameOrder.find((r) => r.status !== 'COMPLETED')
+      if (live) return { session: this.toObject(live), created: false }
+      const paid = sameOrder[0]
+      if (paid) throw conflict('order_completed', `order "${orderId}" was already paid by ${paid.id}`, 'order_id')
 
       // Priced only for a new session: asking again for a live order returns it even if the rate went stale since.
       const now = nowSeconds(this.clock)
@@ -263,7 +270,7 @@ export class Sessions {
         currency,
         metadata: JSON.stringify(metadata),
         now,
-        expires_at: now + ttl,
+        expires_at: now + (expiresIn ?? merchant.session_ttl_seconds),
         exchange_rate: exchangeRate,
         rate_locked_at: rateLockedAt,
         usd_cents: usdCents,
@@ -291,10 +298,6 @@ export class Sessions {
         }),
         network: chain.name,
       }))
-      prepared(
-        this.db,
-        `INSERT INTO session_timeline (session_seq, at, from_status, to_status, reason) VALUES (?, ?, NULL, 'PENDING', 'created')`,
-      ).run(row.seq, now)
       this.touch(row.seq)
       // Built from what was just written: a new session has no transfers yet.
       return { session: this.toObject(row, options, []), created: true }
@@ -304,7 +307,7 @@ export class Sessions {
   /**
    * Reserves the smallest free amount ≥ `baseAmount` on (chain, token, address)
    * and stores it as a payment option. The UNIQUE index on active reservations
-   * is the guard; the suffix scan only finds the first likely gap.
+   * is the guard; the search below only finds the first likely gap.
    */
   reserve(args: {
     sessionSeq: number
@@ -317,18 +320,19 @@ export class Sessions {
     childIndex: number | null
     baseAmount: bigint
   }): OptionRow {
-    const base = args.baseAmount.toString()
-    const key = { chain_id: args.chainId, token_address: args.tokenAddress, address: args.address, base_amount: base }
+    const key = { chain_id: args.chainId, token_address: args.tokenAddress, address: args.address }
     const insert = prepared(
       this.db,
       `INSERT INTO payment_options (session_seq, kind, chain_id, token_symbol, token_address, decimals, address, child_index, base_amount, suffix, amount)
        VALUES (@session_seq, @kind, @chain_id, @token_symbol, @token_address, @decimals, @address, @child_index, @base_amount, @suffix, @amount)
        ON CONFLICT DO NOTHING RETURNING *`,
     )
-    // Ask the suffix index for the first free suffix, then insert; the UNIQUE index still has the last word
-    // (another base amount may hold that exact figure), in which case the next free one is tried.
-    let suffix = this.nextFreeSuffix(key, -1)
+    // Sub-cent suffixes: a window of one US cent in this token's base units holds one price's suffixes.
+    const window = 10n ** BigInt(Math.max(0, args.decimals - 2))
+    let from = args.baseAmount
     for (let tries = 0; tries < 1000; tries++) {
+      const amount = this.firstFreeAmount(key, from, window)
+      // The UNIQUE index has the last word (another connection may have taken it): then the next free one is tried.
       const inserted = insert.get({
         ...key,
         session_seq: args.sessionSeq,
@@ -336,33 +340,52 @@ export class Sessions {
         token_symbol: args.token,
         decimals: args.decimals,
         child_index: args.childIndex,
-        suffix,
-        amount: (args.baseAmount + BigInt(suffix)).toString(),
+        base_amount: args.baseAmount.toString(),
+        suffix: Number(amount - args.baseAmount),
+        amount: amount.toString(),
       })
       if (inserted) return inserted as OptionRow
-      suffix = this.nextFreeSuffix(key, suffix)
+      from = amount + 1n
     }
     throw new EngineError('api_error', 'amount_space_exhausted', 'could not reserve a unique amount for this payment')
   }
 
-  /** The smallest suffix above `after` that this base amount does not hold yet. */
-  private nextFreeSuffix(key: Record<string, string | number>, after: number): number {
+  /**
+   * The smallest amount ≥ `from` not reserved on (chain, token, address). Reads
+   * the reservation index one window at a time; within one string length, text
+   * order is numeric order, which is what the index is sorted by.
+   */
+  private firstFreeAmount(key: { chain_id: number; token_address: string; address: string }, from: bigint, window: bigint): bigint {
     const held = `FROM payment_options WHERE chain_id = @chain_id AND token_address = @token_address AND address = @address
-      AND base_amount = @base_amount AND active = 1`
-    const above = prepared(this.db, `SELECT count(*) AS n, max(suffix) AS top ${held} AND suffix > @after`).get({ ...key, after }) as {
-      n: number
-      top: number | null
+      AND active = 1 AND length(amount) = @digits AND amount >= @lo AND amount <= @hi`
+    let lo = from
+    for (;;) {
+      const digits = lo.toString().length
+      const last = 10n ** BigInt(digits) - 1n // the largest amount with as many digits
+      const hi = lo + window - 1n < last ? lo + window - 1n : last
+      const range = { ...key, digits, lo: lo.toString(), hi: hi.toString() }
+      const { n, top } = prepared(this.db, `SELECT count(*) AS n, max(amount) AS top ${held}`).get(range) as {
+        n: number
+        top: string | null
+      }
+      if (n === 0 || top === null) return lo
+      const highest = BigInt(top)
+      // Dense (lo .. highest all held): the answer is just past it, found without a walk.
+      if (highest - lo + 1n === BigInt(n)) {
+        if (highest < hi) return highest + 1n
+        lo = hi + 1n
+        continue
+      }
+      // A hole in between (a released sale): walk up to it.
+      let expected = lo
+      for (const amount of prepared(this.db, `SELECT amount ${held} ORDER BY amount`)
+        .pluck()
+        .iterate({ ...range, hi: top }) as Iterable<string>) {
+        if (BigInt(amount) !== expected) return expected
+        expected++
+      }
+      return expected
     }
-    // Dense (after+1 .. top all held): the answer is just past the top, found without a walk.
-    if (above.top === null || above.n === above.top - after) return (above.top ?? after) + 1
-    const gap = prepared(
-      this.db,
-      `SELECT min(candidate) AS free FROM (
-         SELECT @after + 1 AS candidate
-         UNION ALL SELECT suffix + 1 ${held} AND suffix > @after
-       ) WHERE NOT EXISTS (SELECT 1 ${held} AND suffix = candidate)`,
-    ).get({ ...key, after }) as { free: number }
-    return gap.free
   }
 
   /** Frees reservations whose late window is over, so their amounts can be offered again. */
@@ -394,9 +417,10 @@ export class Sessions {
 
   timeline(id: string, scope: { merchantId: string; livemode?: boolean }): TimelineEntry[] {
     const row = this.scopedRow(id, scope)
-    return prepared(this.db, 'SELECT at, from_status, to_status, reason FROM session_timeline WHERE session_seq = ? ORDER BY id').all(
-      row.seq,
-    ) as TimelineEntry[]
+    // The first step is not stored: every session starts PENDING at its created_at.
+    const created: TimelineEntry = { at: row.created_at, from_status: null, to_status: 'PENDING', reason: 'created' }
+    const changes = prepared(this.db, 'SELECT at, from_status, to_status, reason FROM session_timeline WHERE session_seq = ? ORDER BY id')
+    return [created, ...(changes.all(row.seq) as TimelineEntry[])]
   }
 
   /** Newest first, cursor-paged by `starting_after` (a session id). */
