@@ -70,7 +70,19 @@ function assertAmount(amount: bigint): void {
   if (amount > MAX_UINT256) throw new Error('payment URI: amount does not fit in uint256')
 }
 
+// A shop pays to a handful of addresses and tokens: each is checked and checksummed once, not per QR code.
+const checked = new Map<string, HexAddress>()
+
 function checksummed(address: string, what: string): HexAddress {
+  const known = checked.get(address)
+  if (known) return known
+  const sum = checksummedOnce(address, what)
+  if (checked.size >= 1024) checked.clear()
+  checked.set(address, sum)
+  return sum
+}
+
+function checksummedOnce(address: string, what: string): HexAddress {
   if (!/^0x[0-9a-fA-F]{40}$/.test(address))
     throw new Error(`payment URI: ${what} is not 0x followed by 40 hex characters`)
   const body = address.slice(2)
