@@ -28,6 +28,8 @@ export function openDatabase(file: string): Db {
   db.pragma('synchronous = NORMAL')
   db.pragma('foreign_keys = ON')
   db.pragma('busy_timeout = 5000')
+  // A burst of writes can grow the WAL to hundreds of MB (see checkpointer.ts); when it restarts, it is cut back to 64 MB.
+  db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`)
   migrate(db)
   return db
 }
