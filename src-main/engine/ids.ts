@@ -1,4 +1,4 @@
-import { randomFillSync } from 'node:crypto'
+import { randomBytes, randomFillSync } from 'node:crypto'
 
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
 
@@ -16,11 +16,31 @@ function randomByte(): number {
 
 /** `ps_…`, `re_…`, `evt_…`: 24 base62 characters (~143 bits) after the prefix. */
 export function newId(prefix: string, length = 24): string {
+  return `${prefix}_${base62(length, randomByte)}`
+}
+
+/** A secret (`whsec_…`): from bytes of its own, wiped after use, never from the shared id pool. */
+export function newSecret(prefix: string, length: number): string {
+  const bytes = randomBytes(length * 2)
+  let used = 0
+  const next = (): number => {
+    if (used === bytes.length) {
+      randomFillSync(bytes)
+      used = 0
+    }
+    return bytes[used++]!
+  }
+  const secret = `${prefix}_${base62(length, next)}`
+  bytes.fill(0)
+  return secret
+}
+
+function base62(length: number, nextByte: () => number): string {
   let out = ''
   while (out.length < length) {
     // 248 = 62 * 4: rejecting bytes above it keeps every character equally likely.
-    const byte = randomByte()
+    const byte = nextByte()
     if (byte < 248) out += ALPHABET[byte % 62]
   }
-  return `${prefix}_${out}`
+  return out
 }

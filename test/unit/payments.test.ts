@@ -294,6 +294,19 @@ describe('exceptions', () => {
     expect(payments.list({ merchantId: 'merchant_123', livemode: true }, {})).toEqual([])
   })
 
+  it('an unmatched payment to the address the shop used before it changed it is still listed', () => {
+    open()
+    // Two sales open on the old address: an odd amount there is ambiguous, so it stays unmatched.
+    const before = [sale('1.00'), sale('2.00')]
+    const NEW_ADDRESS = '0x976EA74026E726554dB657fA54763abd0C3a0aa9'
+    shop.engine.merchants.upsert({ id: 'merchant_123', name: 'Corner Cafe', currency: 'USD', receive: { mode: 'address', address: NEW_ADDRESS } })
+    sale('1.00')
+    observe([transfer({ amount: 7_770_000n, to: SHOP_ADDRESS })], 100)
+    const listed = payments.list({ merchantId: 'merchant_123', livemode: false }, { unmatched: true })
+    expect(listed.map((t) => [t.to, t.session_id])).toEqual([[SHOP_ADDRESS, null]])
+    expect(before.map((b) => get(b.id).status)).toEqual(['PENDING', 'PENDING'])
+  })
+
   it('paid after cancel: stays CANCELLED, flagged for refund, no webhook', () => {
     open()
     const s = sale('4.20')

@@ -361,8 +361,10 @@ export class Payments {
     if (open && paid < due) {
       const remaining = (due - paid).toString()
       const current = this.stmt(
-        `SELECT id FROM payment_options WHERE session_seq = ? AND kind = 'remainder' AND active = 1 AND chain_id = ? AND token_address = ? AND amount = ?`,
-      ).get(seq, paidOption.chain_id, paidOption.token_address, remaining)
+        // The exact hold, found by a seek in the reservation index.
+        `SELECT id FROM payment_options WHERE chain_id = ? AND token_address = ? AND address = ? AND length(amount) = length(?) AND amount = ?
+           AND active = 1 AND session_seq = ? AND kind = 'remainder'`,
+      ).get(paidOption.chain_id, paidOption.token_address, paidOption.address, remaining, remaining, seq)
       if (!current) {
         const remainder = this.sessions.reserve({
           sessionSeq: seq,
@@ -537,7 +539,8 @@ export class Payments {
     const merchant = this.stmt('SELECT receive_address FROM merchants WHERE id = ?').get(scope.merchantId) as
       { receive_address: string | null } | undefined
     if (!merchant) throw notFound(`no merchant "${scope.merchantId}"`)
-    // Only this mode's networks, and only money sent to this shop: its sessions, its address, its xpub child addresses.
+    // Only this mode's networks, and only money sent to this shop: its sessions, its address, any address it was paid at
+    // (xpub children, an address it used before); `active = 1 OR active = 0` reads both hold indexes.
     const rows = this.stmt(
       `SELECT t.*, s.id AS session_id FROM transfers t
        JOIN chains c ON c.chain_id = t.chain_id AND c.testnet = @testnet
@@ -546,7 +549,8 @@ export class Payments {
          AND (@unmatched = 0 OR (t.session_seq IS NULL AND t.state != 'orphaned'))
          AND (s.merchant_id = @merchant OR (t.session_seq IS NULL AND (t.to_address = @address
               OR EXISTS (SELECT 1 FROM payment_options o JOIN sessions s2 ON s2.seq = o.session_seq
-                         WHERE o.address = t.to_address COLLATE NOCASE AND o.child_index IS NOT NULL AND s2.merchant_id = @merchant))))
+                         WHERE o.chain_id = t.chain_id AND o.token_address = t.token_address AND o.address = t.to_address
+                           AND (o.active = 1 OR o.active = 0) AND s2.merchant_id = @merchant))))
        ORDER BY t.id DESC LIMIT @limit`,
     ).all({
       testnet: scope.livemode ? 0 : 1,

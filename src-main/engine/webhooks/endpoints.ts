@@ -4,7 +4,7 @@ import type { Clock } from '../clock'
 import { nowSeconds } from '../clock'
 import type { Db } from '../db'
 import { invalid, notFound } from '../errors'
-import { newId } from '../ids'
+import { newId, newSecret } from '../ids'
 import type { SecretBox } from './secretBox'
 
 export { WEBHOOK_EVENT_TYPES }
@@ -83,7 +83,7 @@ export function validateSecret(secret: unknown, param = 'secret'): string {
 
 /** `whsec_` and 40 base62 characters (~238 bits). */
 export function generateSecret(): string {
-  return newId('whsec', 40)
+  return newSecret('whsec', 40)
 }
 
 /** Endpoint rows, each belonging to one merchant. Secrets go in sealed and come out only to sign. */
