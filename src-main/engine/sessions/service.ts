@@ -332,7 +332,7 @@ export class Sessions {
     let from = args.baseAmount
     for (let tries = 0; tries < 1000; tries++) {
       const amount = this.firstFreeAmount(key, from, window)
-      // The UNIQUE index has the last word (another connection may have taken it): then the next free one is tried.
+      // The UNIQUE index has the last word: should it refuse (the search and the index disagree), the next free one is tried.
       const inserted = insert.get({
         ...key,
         session_seq: args.sessionSeq,
