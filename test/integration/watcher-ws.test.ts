@@ -3,14 +3,14 @@
  * that can drop every socket. Polling is set slow (or rare) so that what is
  * seen fast can only have come through the subscription.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { Address } from 'viem'
 import type { ChainState, PaymentSession, SessionStatus } from '../../src-preload/contract'
 import type { ChainWatchersOptions } from '../../src-main/engine/watcher'
 import { ChainWatchers } from '../../src-main/engine/watcher'
-import { sendStablecoin, setupDemoChain, startAnvil } from '../../src-main/devnet'
+import { sendStablecoin } from '../../src-main/devnet'
 import type { Anvil, DemoChain } from '../../src-main/devnet'
-import { startRpcProxy } from '../support/rpcProxy'
+import { useChainBehindProxy } from '../support/chainBehindProxy'
 import type { RpcProxy } from '../support/rpcProxy'
 import { waitFor } from '../support/waitFor'
 import type { ShopRig } from '../../bench/lib/watcherRig'
@@ -20,25 +20,8 @@ let anvil: Anvil
 let tokens: DemoChain
 let proxy: RpcProxy
 let payer: Address
-const fileCleanups: Array<() => Promise<void>> = []
-const testCleanups: Array<() => Promise<void> | void> = []
-
-beforeAll(async () => {
-  anvil = await startAnvil()
-  fileCleanups.push(() => anvil.stop())
-  tokens = await setupDemoChain(anvil)
-  proxy = await startRpcProxy({ target: { http: anvil.rpcUrl, ws: anvil.wsUrl } })
-  fileCleanups.push(() => proxy.stop())
-  payer = anvil.accounts[3]!
-})
-
-afterAll(async () => {
-  for (const cleanup of fileCleanups.reverse()) await cleanup()
-})
-
-afterEach(async () => {
-  for (const cleanup of testCleanups.splice(0).reverse()) await cleanup()
-  proxy.setMode('pass')
+const testCleanups = useChainBehindProxy(3, (chain) => {
+  ;({ anvil, tokens, proxy, payer } = chain)
 })
 
 async function openWatched(options: ChainWatchersOptions): Promise<{ rig: ShopRig; watchers: ChainWatchers }> {

@@ -8,15 +8,16 @@
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { encodeFunctionData, getAddress, parseAbi } from 'viem'
 import type { Address, Hash } from 'viem'
 import type { ChainState, PaymentSession, SessionStatus } from '../../src-preload/contract'
 import { HandlerRegistry } from '../../src-main/engine/handlers'
 import type { ChainWatchersOptions } from '../../src-main/engine/watcher'
 import { ChainWatchers, registerWatcherHandlers } from '../../src-main/engine/watcher'
-import { sendStablecoin, setupDemoChain, startAnvil } from '../../src-main/devnet'
+import { sendStablecoin } from '../../src-main/devnet'
 import type { Anvil, DemoChain } from '../../src-main/devnet'
+import { useChainBehindProxy } from '../support/chainBehindProxy'
 import { startRpcProxy } from '../support/rpcProxy'
 import type { RpcProxy } from '../support/rpcProxy'
 import { waitFor } from '../support/waitFor'
@@ -27,27 +28,8 @@ let anvil: Anvil
 let tokens: DemoChain
 let proxy: RpcProxy
 let payer: Address
-const fileCleanups: Array<() => Promise<void>> = []
-const testCleanups: Array<() => Promise<void> | void> = []
-
-beforeAll(async () => {
-  anvil = await startAnvil()
-  fileCleanups.push(() => anvil.stop())
-  tokens = await setupDemoChain(anvil)
-  proxy = await startRpcProxy({ target: { http: anvil.rpcUrl, ws: anvil.wsUrl } })
-  fileCleanups.push(() => proxy.stop())
-  payer = anvil.accounts[1]!
-})
-
-afterAll(async () => {
-  for (const cleanup of fileCleanups.reverse()) await cleanup()
-})
-
-afterEach(async () => {
-  for (const cleanup of testCleanups.splice(0).reverse()) await cleanup()
-  proxy.setMode('pass')
-  proxy.setMaxLogRange(null)
-  proxy.setRetryAfter(1)
+const testCleanups = useChainBehindProxy(1, (chain) => {
+  ;({ anvil, tokens, proxy, payer } = chain)
 })
 
 interface Running {

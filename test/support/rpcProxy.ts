@@ -66,6 +66,8 @@ export interface RpcProxy {
   setMaxLogRange(n: number | null): void
   /** Added delay before forwarding each HTTP request / WS message (benchmarks). */
   setLatency(ms: number): void
+  /** Back to passing everything through: mode, Retry-After, log range and latency as at start. */
+  reset(): void
   /** Abruptly terminates every proxied WebSocket (both legs); returns how many. */
   dropWebSockets(): number
   readonly openWebSockets: number
@@ -381,6 +383,12 @@ export async function startRpcProxy(opts: { target: { http: string; ws: string }
     },
     setLatency(ms) {
       latencyMs = ms
+    },
+    reset() {
+      mode = 'pass'
+      retryAfter = 1
+      maxLogRange = null
+      latencyMs = 0
     },
     dropWebSockets,
     get openWebSockets() {
