@@ -145,6 +145,19 @@ describe('webhook delivery to a real HTTP receiver', () => {
     expect(attempt.duration_ms).toBeGreaterThanOrEqual(0)
   })
 
+  it('a retry that fell due after the sender last looked is the next wake-up at once, not at the safety poll', async () => {
+    const { shop, webhooks, receiver } = await rig()
+    receiver.enqueue({ kind: 'respond', status: 500 })
+    cancelled(shop)
+    expect(await webhooks.runDue()).toBe(1)
+    const retryAt = shop.clock.now() + 5_000
+    expect(webhooks.nextWakeAt()).toBe(retryAt)
+    // The turn that scheduled the retry ran long (a loaded machine): by the time it arms its timer, the retry is due.
+    shop.clock.advance(6_000)
+    expect(webhooks.nextWakeAt()).toBe(retryAt)
+    expect(await webhooks.runDue()).toBe(1)
+  })
+
   it('retries a 500 after its backoff, with a fresh nonce and the same event id', async () => {
     const { shop, webhooks, receiver, endpointId } = await rig()
     receiver.enqueue({ kind: 'respond', status: 500, body: 'database is down' })

@@ -86,6 +86,8 @@ export class Sender {
   private pumpQueued = false
   private running = false
   private timer: NodeJS.Timeout | null = null
+  /** The clock when fill() last looked for due work. */
+  private lookedAt: number | null = null
   private waiters: Array<() => void> = []
   /** Set by every outbox commit: a paused endpoint may be probed early (see `probeEarly`). */
   private freshEvents = false
@@ -217,13 +219,18 @@ export class Sender {
     }
   }
 
-  /** When the next delivery becomes due or a paused endpoint may be probed (ms), or null when nothing waits. */
+  /**
+   * When the next delivery becomes due or a paused endpoint may be probed (ms), or null when nothing waits.
+   * Counted from the last look for due work, not from now: a retry that fell due after that look (a slow
+   * turn, a stalled event loop) was never seen and must wake the sender at once, not at the safety poll.
+   * What was already due at the look is in flight or waiting its turn, and a finished attempt wakes it.
+   */
   nextWakeAt(): number | null {
-    const now = this.options.clock.now()
+    const since = this.lookedAt ?? this.options.clock.now()
     let wake: number | null = null
     for (const target of this.loadTargets()) {
       const paused = this.health.get(target.seq)?.pausedUntil ?? 0
-      const at = paused > now ? paused : (this.stmt.nextDue.get(target.seq, now) as number | null)
+      const at = paused > since ? paused : (this.stmt.nextDue.get(target.seq, since) as number | null)
       if (at !== null && (wake === null || at < wake)) wake = at
     }
     return wake
@@ -259,6 +266,7 @@ export class Sender {
     if (targets.length === 0) return 0
     let free = this.options.concurrency - this.inflight.size
     const now = this.options.clock.now()
+    this.lookedAt = now
     if (this.freshEvents) this.probeEarly(now)
     const queues: Array<{ target: Target; rows: DueRow[]; idle: boolean }> = []
     for (let i = 0; i < targets.length; i++) {
