@@ -69,6 +69,21 @@ describe('creating a payment session', () => {
     ])
   })
 
+  it('answers with exactly the session a later read shows (USD and EUR, address and xpub mode)', () => {
+    for (const receive of [undefined, { mode: 'xpub' as const, xpub: ANVIL_XPUB }]) {
+      shop = openShop(receive ? { receive } : {})
+      shop.engine.rates.setManual('EUR', '1.08')
+      const scope = { merchantId: 'merchant_123' }
+      const usd = shop.engine.sessions.create({ ...base, orderId: 'u', amount: '5.00', metadata: { till: '2' }, expiresIn: 600 }).session
+      const eur = shop.engine.sessions.create({ ...base, orderId: 'e', amount: '5.00', currency: 'EUR' }).session
+      // The second 5.00 USD at one address takes the next suffix; each answer must say which.
+      const again = shop.engine.sessions.create({ ...base, orderId: 'u2', amount: '5.00', token: 'USDC' }).session
+      for (const created of [usd, eur, again]) expect(created).toEqual(shop.engine.sessions.get(created.id, scope))
+      expect(again.payment_options[0]!.amount_base_units).toBe(receive ? '5000000' : '5000001')
+      shop.close()
+    }
+  })
+
   it('narrows the options to the requested chain and token', () => {
     shop = openShop()
     const { session } = shop.engine.sessions.create({ ...base, orderId: 'x', amount: '2.00', chainId: 31337, token: 'USDT' })
