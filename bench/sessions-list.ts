@@ -17,6 +17,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { SessionFilter } from '../src-preload/contract'
 import { createEngine, openDatabase } from '../src-main/engine'
+import { OPTIONS_PER_SESSION } from '../src-main/engine/sessions/options'
+import { sessionIdsOf } from '../src-main/engine/sessions/ids'
 import { fmt } from './lib/api-load'
 
 const args = process.argv.slice(2)
@@ -34,7 +36,8 @@ const START = 1_764_000_000 // late 2025
 const STEP = Math.floor((365 * 86400) / SESSIONS) || 1
 const END = START + SESSIONS * STEP
 
-const idOf = (i: number) => `ps_${i.toString(36).padStart(24, '0')}`
+/** The filled sessions' ids, by index: ids carry their row number, scrambled with the file's own key. */
+const ids: string[] = []
 // Mostly paid, some expired or cancelled, the newest few still open: a year of a real till.
 function statusOf(i: number): string {
   if (i >= SESSIONS - 50) return 'PENDING'
@@ -46,10 +49,11 @@ function fill(file: string): number {
   const t0 = performance.now()
   const db = openDatabase(file)
   // A fixture, not the product: no journal while filling, and indexes built once, sorted, after the rows
-  // (a random `ps_…` id index grown row by row is most of the fill time otherwise).
+  // (random-keyed indexes grown row by row are most of the fill time otherwise).
   db.pragma('journal_mode = OFF')
   db.pragma('synchronous = OFF')
   db.pragma('cache_size = -262144')
+  const sessionIds = sessionIdsOf(db)
   const indexes = db
     .prepare(
       `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('sessions', 'payment_options', 'transfers')`,
@@ -77,7 +81,7 @@ function fill(file: string): number {
   const transfer = db.prepare(
     `INSERT INTO transfers (chain_id, tx_hash, log_index, token_symbol, token_address, from_address, to_address, amount, block_number, block_hash,
        block_timestamp, confirmations, state, session_seq, option_id, seen_at)
-     VALUES (31337, @hash, 0, 'USDC', @token, @from, @to, @amount, @block, @hash, @created, 1, 'confirmed', @seq, @seq, @created)`,
+     VALUES (31337, @hash, 0, 'USDC', @token, @from, @to, @amount, @block, @hash, @created, 1, 'confirmed', @seq, @option, @created)`,
   )
   db.transaction(() => {
     for (let i = 0; i < SESSIONS; i++) {
@@ -90,7 +94,7 @@ function fill(file: string): number {
       const open = status === 'PENDING'
       session.run({
         seq,
-        id: idOf(i),
+        id: (ids[i] = sessionIds.make(seq)),
         merchant: MERCHANT,
         order: `order_${i}`,
         minor,
@@ -98,14 +102,22 @@ function fill(file: string): number {
         created,
         expires: created + 900,
         ended: open ? null : created + 300,
-        paid_option: paid ? seq : null,
+        paid_option: paid ? seq * OPTIONS_PER_SESSION : null,
         due: paid ? base : null,
         paid: paid ? base : '0',
         confirmations: paid ? 1 : 0,
         completed: paid ? created + 20 : null,
       })
       // Ended sessions' amounts were released after the late window, so only open ones hold a reservation.
-      option.run({ id: seq, seq, token: USDC, address: SHOP, base, held: open ? null : created + 86_700, active: open ? 1 : 0 })
+      option.run({
+        id: seq * OPTIONS_PER_SESSION,
+        seq,
+        token: USDC,
+        address: SHOP,
+        base,
+        held: open ? null : created + 86_700,
+        active: open ? 1 : 0,
+      })
       if (paid) {
         const hash = `0x${seq.toString(16).padStart(64, '0')}`
         transfer.run({
@@ -117,6 +129,7 @@ function fill(file: string): number {
           block: seq,
           created,
           seq,
+          option: seq * OPTIONS_PER_SESSION,
         })
       }
     }
@@ -145,8 +158,9 @@ function main(): void {
     )
     const engine = createEngine({ dataDir: dir })
     const scope = { merchantId: MERCHANT, livemode: false }
-    const middle = idOf(Math.floor(SESSIONS / 2))
-    const middleCreatedAt = (engine.db.prepare('SELECT created_at FROM sessions WHERE id = ?').get(middle) as { created_at: number }).created_at
+    const middle = ids[Math.floor(SESSIONS / 2)]!
+    const middleCreatedAt = (engine.db.prepare('SELECT created_at FROM sessions WHERE id = ?').get(middle) as { created_at: number })
+      .created_at
     const day = 86_400
     const cases: Array<{ name: string; filter: SessionFilter; where: string; params: Record<string, unknown> }> = [
       { name: 'newest page, no filter', filter: {}, where: '', params: {} },

@@ -28,6 +28,8 @@ import type { App } from '../src-main/app'
 import { startApp } from '../src-main/app'
 import type { Db } from '../src-main/engine'
 import { registerReportHandlers } from '../src-main/engine/reports'
+import { sessionIdsOf } from '../src-main/engine/sessions/ids'
+import { OPTIONS_PER_SESSION } from '../src-main/engine/sessions/options'
 import { startHttpServer } from '../src-main/http'
 import { makeTempDir } from '../test/support/tempDir'
 
@@ -80,11 +82,12 @@ export function fillHistory(db: Db, count: number, nowSeconds: number): void {
   const insertTransfer = db.prepare(
     `INSERT INTO transfers (chain_id, tx_hash, log_index, token_symbol, token_address, from_address, to_address, amount, block_number, block_hash,
        block_timestamp, confirmations, state, session_seq, option_id, seen_at)
-     VALUES (${CHAIN_ID}, @hash, 0, @symbol, @tokenAddress, @from, '${SHOP_ADDRESS}', @amount, @block, @blockHash, @at, 12, 'confirmed', @seq, @seq, @at)`,
+     VALUES (${CHAIN_ID}, @hash, 0, @symbol, @tokenAddress, @from, '${SHOP_ADDRESS}', @amount, @block, @blockHash, @at, 12, 'confirmed', @seq, @option, @at)`,
   )
   const span = 365 * 86400
   const start = nowSeconds - span
   const seed = randomBytes(4).toString('hex')
+  const ids = sessionIdsOf(db)
   db.transaction(() => {
     for (let i = 0; i < count; i++) {
       const seq = i + 1
@@ -102,7 +105,7 @@ export function fillHistory(db: Db, count: number, nowSeconds: number): void {
       const name = ORDER_NAMES[i % ORDER_NAMES.length]!
       insertSession.run({
         seq,
-        id: `ps_${seed}${seq.toString(36).padStart(16, '0')}`,
+        id: ids.make(seq),
         merchant: MERCHANT,
         order: i % 10 === 3 ? `${name} ${(i % 40) + 1} · 拿铁 #${seq}` : `${name}-${seq}`,
         minor: cents,
@@ -110,7 +113,7 @@ export function fillHistory(db: Db, count: number, nowSeconds: number): void {
         created,
         expires: created + 900,
         ended: open ? null : created + (paid ? 40 : 900),
-        paidOption: paid ? seq : null,
+        paidOption: paid ? seq * OPTIONS_PER_SESSION : null,
         due: paid ? amount : null,
         paid: paidAmount,
         confirmations: paid ? 1 : 0,
@@ -119,7 +122,7 @@ export function fillHistory(db: Db, count: number, nowSeconds: number): void {
         completed: paid ? created + 40 : null,
       })
       insertOption.run({
-        id: seq,
+        id: seq * OPTIONS_PER_SESSION,
         seq,
         symbol: token.symbol,
         tokenAddress: token.address,
@@ -138,6 +141,7 @@ export function fillHistory(db: Db, count: number, nowSeconds: number): void {
           blockHash: `0x${seq.toString(16).padStart(64, '0')}`,
           at: created + 30,
           seq,
+          option: seq * OPTIONS_PER_SESSION,
         })
     }
   })()

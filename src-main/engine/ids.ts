@@ -16,7 +16,12 @@ function randomByte(): number {
 
 /** `ps_…`, `re_…`, `evt_…`: 24 base62 characters (~143 bits) after the prefix. */
 export function newId(prefix: string, length = 24): string {
-  return `${prefix}_${base62(length, randomByte)}`
+  return `${prefix}_${randomChars(length)}`
+}
+
+/** `length` random base62 characters from the pooled bytes. */
+export function randomChars(length: number): string {
+  return base62(length, randomByte)
 }
 
 /** A secret (`whsec_…`): from bytes of its own, wiped after use, never from the shared id pool. */

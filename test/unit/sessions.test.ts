@@ -84,6 +84,24 @@ describe('creating a payment session', () => {
     }
   })
 
+  it('finds a session by its whole id only: a changed character or another shop’s id for the same row is not found', () => {
+    shop = openShop()
+    const scope = { merchantId: 'merchant_123' }
+    const { session } = shop.engine.sessions.create({ ...base, orderId: 'whole', amount: '1.00' })
+    expect(shop.engine.sessions.get(session.id, scope).order_id).toBe('whole')
+    const last = session.id.at(-1)!
+    const tampered = session.id.slice(0, -1) + (last === 'A' ? 'B' : 'A')
+    expect(() => shop.engine.sessions.get(tampered, scope)).toThrow(/no payment session/)
+    const other = openShop()
+    try {
+      const elsewhere = other.engine.sessions.create({ ...base, orderId: 'whole', amount: '1.00' }).session.id
+      expect(other.engine.sessions.ids.seqOf(elsewhere)).toBe(shop.engine.sessions.ids.seqOf(session.id))
+      expect(() => shop.engine.sessions.get(elsewhere, scope)).toThrow(/no payment session/)
+    } finally {
+      other.close()
+    }
+  })
+
   it('narrows the options to the requested chain and token', () => {
     shop = openShop()
     const { session } = shop.engine.sessions.create({ ...base, orderId: 'x', amount: '2.00', chainId: 31337, token: 'USDT' })

@@ -42,13 +42,27 @@ export function schemaVersion(db: Db): number {
 export function migrate(db: Db, upTo: number = MIGRATIONS.length): void {
   const current = schemaVersion(db)
   if (current > MIGRATIONS.length) throw new DatabaseTooNewError(current, MIGRATIONS.length)
-  for (let version = current + 1; version <= upTo; version++) {
-    const step = MIGRATIONS[version - 1]
-    if (!step) throw new Error(`missing migration ${version}`)
-    db.transaction(() => {
-      step(db)
-      db.pragma(`user_version = ${version}`)
-    })()
+  if (current >= upTo) return
+  // Off while migrating, as SQLite's procedure for rebuilding a table asks (a DROP TABLE would
+  // otherwise act on the rows pointing at it); every reference is checked before each commit instead.
+  const enforced = db.pragma('foreign_keys', { simple: true }) === 1
+  db.pragma('foreign_keys = OFF')
+  try {
+    for (let version = current + 1; version <= upTo; version++) {
+      const step = MIGRATIONS[version - 1]
+      if (!step) throw new Error(`missing migration ${version}`)
+      db.transaction(() => {
+        step(db)
+        const broken = db.pragma('foreign_key_check') as Array<{ table: string; parent: string }>
+        if (broken.length > 0)
+          throw new Error(
+            `migration ${version} left ${broken.length} broken references (first: ${broken[0]!.table} → ${broken[0]!.parent})`,
+          )
+        db.pragma(`user_version = ${version}`)
+      })()
+    }
+  } finally {
+    if (enforced) db.pragma('foreign_keys = ON')
   }
 }
 

@@ -8,6 +8,7 @@ import type { EngineEvents } from '../events'
 import type { OptionRow, SessionRow, Sessions, TransferRow as ShownTransferRow } from '../sessions'
 import { toTransaction } from '../sessions'
 import type { CanonicalHashes, CanonicalProofRequest, ChainObservation, ObservationResult, ObservedTransfer } from './types'
+import { optionsOfSession } from '../sessions/options'
 
 export interface PaymentsDeps {
   db: Db
@@ -267,9 +268,9 @@ export class Payments {
   /** The session's option on (chain, token), preferring the same address and the payment kind. */
   private optionFor(seq: number, chainId: number, tokenAddress: string, address: string | null): OptionRow | undefined {
     return this.stmt(
-      `SELECT * FROM payment_options WHERE session_seq = ? AND chain_id = ? AND token_address = ?
+      `SELECT * FROM payment_options WHERE ${optionsOfSession('?')} AND chain_id = ? AND token_address = ?
        ORDER BY (address = ?) DESC, kind = 'payment' DESC, active DESC, id LIMIT 1`,
-    ).get(seq, chainId, tokenAddress, address ?? '') as OptionRow | undefined
+    ).get(seq, seq, chainId, tokenAddress, address ?? '') as OptionRow | undefined
   }
 
   // ------------------------------------------------------------------ crediting
@@ -425,7 +426,10 @@ export class Payments {
   }
 
   private dropRemainders(seq: number): void {
-    const remainders = this.stmt(`SELECT * FROM payment_options WHERE session_seq = ? AND kind = 'remainder'`).all(seq) as OptionRow[]
+    const remainders = this.stmt(`SELECT * FROM payment_options WHERE ${optionsOfSession('?')} AND kind = 'remainder'`).all(
+      seq,
+      seq,
+    ) as OptionRow[]
     for (const r of remainders) {
       // An orphaned transfer may still point at it (and come back if re-included): point it at the sale's option for that token.
       const payment = this.optionFor(seq, r.chain_id, r.token_address, r.address)

@@ -6,6 +6,7 @@ import { formatBaseUnits, formatMinor } from '../money'
 import type { SessionScope } from '../sessions'
 import { sessionFilterSql, parseSessionFilter } from '../sessions'
 import { knownTimeZone, localDateTime } from './timeZone'
+import { optionsOfSession } from '../sessions/options'
 
 /** The columns, in the shop's words, exactly as the owner's spreadsheet sees them. */
 export const CSV_COLUMNS = [
@@ -118,9 +119,10 @@ export async function writeSessionsCsv(
   )
   const optionsOf = prepared(
     engine.db,
+    // CROSS JOIN keeps the page's sessions outermost: each one's options are then a range of ids.
     `SELECT o.session_seq, o.id, o.chain_id, o.token_symbol, o.decimals, c.name AS network
-       FROM payment_options o LEFT JOIN chains c USING (chain_id)
-      WHERE o.session_seq IN (SELECT value FROM json_each(?)) AND o.kind = 'payment' ORDER BY o.id`,
+       FROM json_each(?) s CROSS JOIN payment_options o ON ${optionsOfSession('s.value', 'o.id')} LEFT JOIN chains c ON c.chain_id = o.chain_id
+      WHERE o.kind = 'payment' ORDER BY o.id`,
   )
   // Reorged-out transfers paid nothing; they stay visible in the History drawer, not in the books.
   const transfersOf = prepared(

@@ -23,6 +23,9 @@ import { buildPaymentUri, deriveAddress } from '../receive'
 import type { Merchants, Networks } from '../shop'
 import type { SessionScope } from './filter'
 import { parseSessionFilter, sessionFilterSql } from './filter'
+import type { SessionIds } from './ids'
+import { sessionIdsOf } from './ids'
+import { OPTIONS_PER_SESSION, optionsOfSession } from './options'
 import { assertTransition, eventTypeFor, OPEN_STATUSES } from './stateMachine'
 
 export interface CreateSessionInput {
@@ -121,6 +124,7 @@ export class Sessions {
   private outboxWritten = false
   /** One wrapper for every call: better-sqlite3 builds five functions per `db.transaction()`. */
   private readonly inTransaction: Transaction<(fn: () => unknown) => unknown>
+  readonly ids: SessionIds
 
   constructor(
     private readonly db: Db,
@@ -133,6 +137,9 @@ export class Sessions {
   ) {
     this.lateWindowSeconds = options.lateWindowSeconds ?? 24 * 3600
     this.inTransaction = db.transaction((fn: () => unknown) => fn())
+    this.ids = sessionIdsOf(db)
+    // For SQL that finds a session by an id it was given (the history search).
+    db.function('session_seq_of', { deterministic: true }, (id: unknown) => this.ids.seqOf(id))
   }
 
   /**
@@ -223,7 +230,7 @@ export class Sessions {
       // One indexed look-up answers both order rules: a live session is returned, a completed order refused.
       const sameOrder = prepared(
         this.db,
-        `SELECT * FROM sessions WHERE merchant_id = ? AND livemode = ? AND order_id = ? AND status IN ('PENDING', 'PROCESSING', 'COMPLETED')`,
+        `SELECT * FROM sessions WHERE merchant_id = ? AND livemode = ? AND order_id = ? AND status NOT IN ('EXPIRED', 'CANCELLED')`,
       ).all(merchant.id, input.livemode ? 1 : 0, orderId) as SessionRow[]
       const live = sameOrder.find((r) => r.status !== 'COMPLETED')
       if (live) return { session: this.toObject(live), created: false }
@@ -256,9 +263,11 @@ export class Sessions {
       const first = accepted[0]!
       // Built here rather than read back with RETURNING *: a 26-column row object costs more to make in
       // better-sqlite3 than the INSERT itself. Positional parameters bind without a property look-up each.
+      // The id carries the row number (ids.ts), so the row number is chosen here, inside the write lock.
+      const seq = prepared(this.db, 'SELECT coalesce(max(seq), 0) + 1 FROM sessions').pluck().get() as number
       const row: SessionRow = {
-        seq: 0,
-        id: newId('ps'),
+        seq,
+        id: this.ids.make(seq),
         merchant_id: merchant.id,
         livemode: input.livemode ? 1 : 0,
         order_id: orderId,
@@ -282,28 +291,27 @@ export class Sessions {
         completed_at: null,
         updated_at: now,
       }
-      row.seq = Number(
-        prepared(
-          this.db,
-          `INSERT INTO sessions (id, merchant_id, livemode, order_id, amount_minor, currency, metadata, status, created_at, expires_at,
-             exchange_rate, rate_locked_at, usd_cents, required_confirmations, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, 'PENDING', ?, ?, ?, ?, ?, ?, ?)`,
-        ).run(
-          row.id,
-          row.merchant_id,
-          row.livemode,
-          row.order_id,
-          amountMinor,
-          row.currency,
-          row.metadata,
-          now,
-          row.expires_at,
-          exchangeRate,
-          rateLockedAt,
-          usdCents,
-          row.required_confirmations,
-          now,
-        ).lastInsertRowid,
+      prepared(
+        this.db,
+        `INSERT INTO sessions (seq, id, merchant_id, livemode, order_id, amount_minor, currency, metadata, status, created_at, expires_at,
+           exchange_rate, rate_locked_at, usd_cents, required_confirmations, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'PENDING', ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(
+        seq,
+        row.id,
+        row.merchant_id,
+        row.livemode,
+        row.order_id,
+        amountMinor,
+        row.currency,
+        row.metadata,
+        now,
+        row.expires_at,
+        exchangeRate,
+        rateLockedAt,
+        usdCents,
+        row.required_confirmations,
+        now,
       )
       let address: string
       let childIndex: number | null = null
@@ -313,8 +321,9 @@ export class Sessions {
       } else {
         address = merchant.receive.address ?? ''
       }
-      const options = accepted.map(({ chain, token }) => ({
+      const options = accepted.map(({ chain, token }, n) => ({
         ...this.reserve({
+          id: row.seq * OPTIONS_PER_SESSION + n,
           sessionSeq: row.seq,
           kind: 'payment',
           chainId: chain.chain_id,
@@ -339,6 +348,8 @@ export class Sessions {
    * is the guard; the search below only finds the first likely gap.
    */
   reserve(args: {
+    /** The option's id; by default the session's next (options.ts). */
+    id?: number
     sessionSeq: number
     kind: 'payment' | 'remainder'
     chainId: number
@@ -349,10 +360,13 @@ export class Sessions {
     childIndex: number | null
     baseAmount: bigint
   }): OptionRow {
+    const id = args.id ?? this.nextOptionId(args.sessionSeq)
     const insert = prepared(
       this.db,
-      `INSERT INTO payment_options (session_seq, kind, chain_id, token_symbol, token_address, decimals, address, child_index, base_amount, suffix, amount)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+      // Only the reservation may refuse quietly: a clash of ids is a bug and must throw.
+      `INSERT INTO payment_options (id, session_seq, kind, chain_id, token_symbol, token_address, decimals, address, child_index, base_amount, suffix, amount)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (chain_id, token_address, address, length(amount), amount) WHERE active = 1 DO NOTHING`,
     )
     const baseAmount = args.baseAmount.toString()
     // Sub-cent suffixes: a window of one US cent in this token's base units holds one price's suffixes.
@@ -363,7 +377,8 @@ export class Sessions {
       const suffix = Number(amount - args.baseAmount)
       const amountText = amount.toString()
       // The UNIQUE index has the last word: should it refuse (the search and the index disagree), the next free one is tried.
-      const { changes, lastInsertRowid } = insert.run(
+      const { changes } = insert.run(
+        id,
         args.sessionSeq,
         args.kind,
         args.chainId,
@@ -378,7 +393,7 @@ export class Sessions {
       )
       if (changes === 1)
         return {
-          id: Number(lastInsertRowid),
+          id,
           session_seq: args.sessionSeq,
           kind: args.kind,
           chain_id: args.chainId,
@@ -396,6 +411,18 @@ export class Sessions {
       from = amount + 1n
     }
     throw new EngineError('api_error', 'amount_space_exhausted', 'could not reserve a unique amount for this payment')
+  }
+
+  private nextOptionId(seq: number): number {
+    const next = prepared(
+      this.db,
+      `SELECT coalesce(max(id) + 1, ? * ${OPTIONS_PER_SESSION}) FROM payment_options WHERE ${optionsOfSession('?')}`,
+    )
+      .pluck()
+      .get(seq, seq, seq) as number
+    if (next >= (seq + 1) * OPTIONS_PER_SESSION)
+      throw new EngineError('api_error', 'too_many_options', `session #${seq} already has ${OPTIONS_PER_SESSION} payment options`)
+    return next
   }
 
   /**
@@ -445,8 +472,18 @@ export class Sessions {
     return prepared(this.db, 'SELECT * FROM sessions WHERE seq = ?').get(seq) as SessionRow | undefined
   }
 
+  /** By the row number the id carries (ids.ts), or for an id issued before ids carried one, by the old ids' table. */
   rowById(id: string): SessionRow | undefined {
-    return prepared(this.db, 'SELECT * FROM sessions WHERE id = ?').get(id) as SessionRow | undefined
+    const seq = this.ids.seqOf(id)
+    const row =
+      seq === null
+        ? undefined
+        : (prepared(this.db, 'SELECT * FROM sessions WHERE seq = ? AND id = ?').get(seq, id) as SessionRow | undefined)
+    return (
+      row ??
+      (prepared(this.db, 'SELECT s.* FROM session_legacy_ids l JOIN sessions s ON s.seq = l.seq WHERE l.id = ?').get(id) as
+        SessionRow | undefined)
+    )
   }
 
   /** A session as its merchant (and mode, when given) may see it; anyone else gets 404. */
@@ -558,12 +595,13 @@ export class Sessions {
     ).run({ to, now, ends: ends ? 1 : 0, seq })
     if (row.status === 'EXPIRED' && to === 'PROCESSING') {
       // Paid late and open again: its amounts are held for as long as it stays open.
-      prepared(this.db, 'UPDATE payment_options SET held_until = NULL WHERE session_seq = ? AND active = 1').run(seq)
+      prepared(this.db, `UPDATE payment_options SET held_until = NULL WHERE ${optionsOfSession('?')} AND active = 1`).run(seq, seq)
     }
     if (ends) {
       // Keep the amounts reserved through the late window, so a late payment still finds its session.
-      prepared(this.db, 'UPDATE payment_options SET held_until = ? WHERE session_seq = ? AND held_until IS NULL').run(
+      prepared(this.db, `UPDATE payment_options SET held_until = ? WHERE ${optionsOfSession('?')} AND held_until IS NULL`).run(
         now + this.lateWindowSeconds,
+        seq,
         seq,
       )
     }
@@ -619,8 +657,8 @@ export class Sessions {
   options(seq: number): OptionRow[] {
     return prepared(
       this.db,
-      'SELECT o.*, c.name AS network FROM payment_options o LEFT JOIN chains c USING (chain_id) WHERE o.session_seq = ? ORDER BY o.id',
-    ).all(seq) as OptionRow[]
+      `SELECT o.*, c.name AS network FROM payment_options o LEFT JOIN chains c USING (chain_id) WHERE ${optionsOfSession('?', 'o.id')} ORDER BY o.id`,
+    ).all(seq, seq) as OptionRow[]
   }
 
   /** Many sessions with two queries in all (options, transfers), not two per session. */
@@ -630,8 +668,9 @@ export class Sessions {
     const options = new Map<number, OptionRow[]>()
     for (const o of prepared(
       this.db,
-      `SELECT o.*, c.name AS network FROM payment_options o LEFT JOIN chains c USING (chain_id)
-       WHERE o.session_seq IN (SELECT value FROM json_each(?)) ORDER BY o.id`,
+      // CROSS JOIN keeps the sessions outermost: each one's options are then a range of ids.
+      `SELECT o.*, c.name AS network FROM json_each(?) s CROSS JOIN payment_options o ON ${optionsOfSession('s.value', 'o.id')}
+       LEFT JOIN chains c ON c.chain_id = o.chain_id ORDER BY o.id`,
     ).all(seqs) as OptionRow[])
       options.set(o.session_seq, [...(options.get(o.session_seq) ?? []), o])
     const transfers = new Map<number, TransferRow[]>()

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3'
 import type { Db } from '../db'
 import type { BlockHeader } from './rpc'
+import { optionsOfSession } from '../sessions/options'
 
 export interface Cursor {
   number: number
@@ -101,8 +102,10 @@ export class ChainStore {
   /** Whether a sale is open on this chain right now: it decides between the counter pace and the idle pace. */
   hasOpenSession(chainId: number): boolean {
     const row = this.stmt(
+      // `+` keeps SQLite on the session's own id range, not on every hold of the chain.
       `SELECT 1 FROM sessions s WHERE s.status IN ('PENDING', 'PROCESSING')
-         AND EXISTS (SELECT 1 FROM payment_options o WHERE o.session_seq = s.seq AND o.chain_id = ? AND o.active = 1) LIMIT 1`,
+         AND EXISTS (SELECT 1 FROM payment_options o WHERE ${optionsOfSession('s.seq', 'o.id')} AND +o.chain_id = ? AND +o.active = 1)
+       LIMIT 1`,
     ).get(chainId)
     return row !== undefined
   }

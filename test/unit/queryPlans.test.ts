@@ -1,0 +1,111 @@
+import { Writable } from 'node:stream'
+import { afterEach, describe, expect, it } from 'vitest'
+import { nowSeconds } from '../../src-main/engine'
+import { Payments } from '../../src-main/engine/payments'
+import { writeSessionsCsv } from '../../src-main/engine/reports'
+import { ChainStore } from '../../src-main/engine/watcher/store'
+import type { Shop } from './engineFixture'
+import { openShop, SHOP_ADDRESS, USDC6 } from './engineFixture'
+
+let shop: Shop
+afterEach(() => shop?.close())
+
+/**
+ * Payment options have no index by session (migration 0005): a session's
+ * options are a range of ids. A query that forgets to say so still works, by
+ * reading every option of every sale ever made. This walks a sale through
+ * create, underpayment, remainder, completion, the History list and the CSV,
+ * then asks SQLite how it runs every statement that touched payment_options.
+ */
+describe('query plans', () => {
+  it('no statement of a sale’s life reads all payment options, and no write builds a temporary table', async () => {
+    shop = openShop()
+    const db = shop.engine.db
+    const seen = new Set<string>()
+    const prepare = db.prepare.bind(db)
+    db.prepare = ((sql: string) => {
+      seen.add(sql)
+      return prepare(sql)
+    }) as typeof db.prepare
+
+    const scope = { merchantId: 'merchant_123' }
+    const payments = new Payments({ db, clock: shop.clock, events: shop.engine.events, sessions: shop.engine.sessions })
+    const sale = shop.engine.sessions.create({
+      merchantId: 'merchant_123',
+      livemode: false,
+      orderId: 'plan',
+      amount: '10.00',
+      currency: 'USD',
+    }).session
+    let block = 100
+    const canonical = new Map<number, string>()
+    const pay = (amount: bigint) => {
+      block++
+      const hash = `0x${block.toString(16).padStart(64, '0')}`
+      canonical.set(block, hash)
+      payments.observe({
+        chainId: 31337,
+        head: block,
+        canonical: new Map(canonical),
+        transfers: [
+          {
+            chainId: 31337,
+            txHash: hash,
+            logIndex: 0,
+            tokenAddress: USDC6,
+            from: SHOP_ADDRESS,
+            to: SHOP_ADDRESS,
+            amount,
+            blockNumber: block,
+            blockHash: hash,
+            blockTimestamp: nowSeconds(shop.clock),
+          },
+        ],
+      })
+    }
+    pay(6_000_000n)
+    expect(shop.engine.sessions.get(sale.id, scope).remainder_option).not.toBeNull()
+    pay(4_000_000n)
+    expect(shop.engine.sessions.get(sale.id, scope).status).toBe('COMPLETED')
+    new ChainStore(db).hasOpenSession(31337)
+    shop.engine.sessions.list(scope, { chain_id: 31337, token: 'USDC', search: sale.id })
+    shop.engine.sessions.cancel(
+      shop.engine.sessions.create({ ...scope, livemode: false, orderId: 'c', amount: '1.00', currency: 'USD' }).session.id,
+      scope,
+    )
+    shop.engine.sessions.expireDue()
+    await writeSessionsCsv(shop.engine, scope, { chain_id: 31337 }, new Writable({ write: (_chunk, _enc, done) => done() }))
+
+    const touching = [...seen].filter((sql) => /payment_options/.test(sql))
+    expect(touching.length).toBeGreaterThan(10)
+    for (const sql of touching) {
+      const names = [...new Set(sql.match(/@\w+/g) ?? [])].map((n) => n.slice(1))
+      const explain = prepare(`EXPLAIN QUERY PLAN ${sql}`)
+      const steps = (
+        names.length > 0
+          ? explain.all(Object.fromEntries(names.map((n) => [n, null])))
+          : explain.all(...new Array<null>((sql.match(/\?/g) ?? []).length).fill(null))
+      ) as Array<{ detail: string }>
+      const plan = steps.map((s) => s.detail).join(' | ')
+      expect(plan, sql).not.toMatch(/SCAN (payment_options|o)\b(?! USING)|AUTOMATIC/)
+    }
+
+    // A CHECK or partial index with `IN (3+ values)` makes SQLite build a temporary B-tree on every insert or status change.
+    // (The expiry batch's UPDATE of holds does build one: it changes the column its index is read by, once a tick.)
+    const writes = [...seen].filter((sql) => /^\s*(INSERT INTO (sessions|payment_options)|UPDATE sessions)\b/.test(sql))
+    expect(writes.length).toBeGreaterThanOrEqual(4)
+    for (const sql of writes) {
+      const names = [...new Set(sql.match(/@\w+/g) ?? [])].map((n) => n.slice(1))
+      const explain = prepare(`EXPLAIN ${sql}`)
+      const program = (
+        names.length > 0
+          ? explain.all(Object.fromEntries(names.map((n) => [n, null])))
+          : explain.all(...new Array<null>((sql.match(/\?/g) ?? []).length).fill(null))
+      ) as Array<{ opcode: string }>
+      expect(
+        program.map((op) => op.opcode),
+        sql,
+      ).not.toContain('OpenEphemeral')
+    }
+  })
+})
