@@ -159,8 +159,7 @@ function main(): void {
     const engine = createEngine({ dataDir: dir })
     const scope = { merchantId: MERCHANT, livemode: false }
     const middle = ids[Math.floor(SESSIONS / 2)]!
-    const middleCreatedAt = (engine.db.prepare('SELECT created_at FROM sessions WHERE id = ?').get(middle) as { created_at: number })
-      .created_at
+    const middleCreatedAt = engine.sessions.rowById(middle)!.created_at
     const day = 86_400
     const cases: Array<{ name: string; filter: SessionFilter; where: string; params: Record<string, unknown> }> = [
       { name: 'newest page, no filter', filter: {}, where: '', params: {} },
@@ -201,7 +200,8 @@ function main(): void {
       {
         name: 'chain_id + token (EXISTS)',
         filter: { chain_id: 31337, token: 'USDC' },
-        where: `AND EXISTS (SELECT 1 FROM payment_options o WHERE o.session_seq = s.seq AND o.chain_id = 31337 AND o.token_symbol = 'USDC')`,
+        where: `AND EXISTS (SELECT 1 FROM payment_options o WHERE o.id BETWEEN s.seq * 65536 AND s.seq * 65536 + 65535
+          AND +o.chain_id = 31337 AND +o.token_symbol = 'USDC')`,
         params: {},
       },
       { name: 'search: order id (UI)', filter: { search: 'order_654321' }, where: '', params: {} },

@@ -268,7 +268,8 @@ export class Payments {
   /** The session's option on (chain, token), preferring the same address and the payment kind. */
   private optionFor(seq: number, chainId: number, tokenAddress: string, address: string | null): OptionRow | undefined {
     return this.stmt(
-      `SELECT * FROM payment_options WHERE ${optionsOfSession('?')} AND chain_id = ? AND token_address = ?
+      // `+`: the session's id range, never a temporary index (query-plan test).
+      `SELECT * FROM payment_options WHERE ${optionsOfSession('?')} AND +chain_id = ? AND +token_address = ?
        ORDER BY (address = ?) DESC, kind = 'payment' DESC, active DESC, id LIMIT 1`,
     ).get(seq, seq, chainId, tokenAddress, address ?? '') as OptionRow | undefined
   }
@@ -426,7 +427,7 @@ export class Payments {
   }
 
   private dropRemainders(seq: number): void {
-    const remainders = this.stmt(`SELECT * FROM payment_options WHERE ${optionsOfSession('?')} AND kind = 'remainder'`).all(
+    const remainders = this.stmt(`SELECT * FROM payment_options WHERE ${optionsOfSession('?')} AND +kind = 'remainder'`).all(
       seq,
       seq,
     ) as OptionRow[]

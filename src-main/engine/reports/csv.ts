@@ -122,7 +122,7 @@ export async function writeSessionsCsv(
     // CROSS JOIN keeps the page's sessions outermost: each one's options are then a range of ids.
     `SELECT o.session_seq, o.id, o.chain_id, o.token_symbol, o.decimals, c.name AS network
        FROM json_each(?) s CROSS JOIN payment_options o ON ${optionsOfSession('s.value', 'o.id')} LEFT JOIN chains c ON c.chain_id = o.chain_id
-      WHERE o.kind = 'payment' ORDER BY o.id`,
+      WHERE +o.kind = 'payment' ORDER BY o.id`,
   )
   // Reorged-out transfers paid nothing; they stay visible in the History drawer, not in the books.
   const transfersOf = prepared(

@@ -595,7 +595,7 @@ export class Sessions {
     ).run({ to, now, ends: ends ? 1 : 0, seq })
     if (row.status === 'EXPIRED' && to === 'PROCESSING') {
       // Paid late and open again: its amounts are held for as long as it stays open.
-      prepared(this.db, `UPDATE payment_options SET held_until = NULL WHERE ${optionsOfSession('?')} AND active = 1`).run(seq, seq)
+      prepared(this.db, `UPDATE payment_options SET held_until = NULL WHERE ${optionsOfSession('?')} AND +active = 1`).run(seq, seq)
     }
     if (ends) {
       // Keep the amounts reserved through the late window, so a late payment still finds its session.
