@@ -11,14 +11,20 @@ let shop: Shop
 afterEach(() => shop?.close())
 
 /**
- * Payment options have no index by session (migration 0005): a session's
- * options are a range of ids. A query that forgets to say so still works, by
- * reading every option of every sale ever made. This walks a sale through
- * create, underpayment, remainder, completion, the History list and the CSV,
- * then asks SQLite how it runs every statement that touched payment_options.
+ * Every statement of a sale's life must reach its rows through an index, on
+ * the first day and with a year of sales behind it. Payment options, for one,
+ * have no index by session (migration 0005): a query that forgets to use the
+ * session's id range still works, by reading every option ever offered. This
+ * walks a sale through create, underpayment, remainder, completion, expiry,
+ * the History list and the CSV, then asks SQLite how it runs each statement.
  */
+// A full read of a table that grows with every sale (or its alias here). The open sessions' own partial index
+// holds only live sales, so reading it whole is fine; json_each is the caller's own list.
+const FULL_READ =
+  /SCAN (sessions|payment_options|transfers|events|webhook_deliveries|webhook_attempts|session_timeline|s|o|t)\b(?! VIRTUAL TABLE| USING INDEX sessions_open_by_expiry)|AUTOMATIC/
+
 describe('query plans', () => {
-  it('no statement of a sale’s life reads all payment options, and no write builds a temporary table', async () => {
+  it('no statement of a sale’s life reads a whole growing table, and no write builds a temporary table', async () => {
     shop = openShop()
     const db = shop.engine.db
     const seen = new Set<string>()
@@ -68,6 +74,8 @@ describe('query plans', () => {
     pay(4_000_000n)
     expect(shop.engine.sessions.get(sale.id, scope).status).toBe('COMPLETED')
     new ChainStore(db).hasOpenSession(31337)
+    shop.engine.sessions.create({ ...scope, livemode: false, orderId: 'lapses', amount: '2.00', currency: 'USD', expiresIn: 60 })
+    shop.clock.advance(61_000)
     shop.engine.sessions.list(scope, { chain_id: 31337, token: 'USDC', search: sale.id })
     shop.engine.sessions.cancel(
       shop.engine.sessions.create({ ...scope, livemode: false, orderId: 'c', amount: '1.00', currency: 'USD' }).session.id,
@@ -76,8 +84,8 @@ describe('query plans', () => {
     shop.engine.sessions.expireDue()
     await writeSessionsCsv(shop.engine, scope, { chain_id: 31337 }, new Writable({ write: (_chunk, _enc, done) => done() }))
 
-    const touching = [...seen].filter((sql) => /payment_options/.test(sql))
-    expect(touching.length).toBeGreaterThan(10)
+    const touching = [...seen].filter((sql) => !/^\s*(EXPLAIN|PRAGMA|ANALYZE)/.test(sql))
+    expect(touching.filter((sql) => /payment_options/.test(sql)).length).toBeGreaterThan(10)
     const checkPlans = (stats: string) => {
       for (const sql of touching) {
         const names = [...new Set(sql.match(/@\w+/g) ?? [])].map((n) => n.slice(1))
@@ -88,7 +96,7 @@ describe('query plans', () => {
             : explain.all(...new Array<null>((sql.match(/\?/g) ?? []).length).fill(null))
         ) as Array<{ detail: string }>
         const plan = steps.map((s) => s.detail).join(' | ')
-        expect(plan, `${stats}: ${sql}`).not.toMatch(/SCAN (payment_options|o)\b(?! USING)|AUTOMATIC/)
+        expect(plan, `${stats}: ${sql}`).not.toMatch(FULL_READ)
       }
     }
     checkPlans('no statistics (a shop that never ran ANALYZE)')

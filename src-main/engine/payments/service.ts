@@ -241,8 +241,9 @@ export class Payments {
       { id: number; session_seq: number } | undefined
     if (released) return { sessionSeq: released.session_seq, optionId: released.id }
     const xpub = this.stmt(
+      // The address twice: exactly, and as the child-address index compares it, so that index can find it.
       `SELECT id, session_seq FROM payment_options
-       WHERE chain_id = @chain AND token_address = @token AND address = @to AND child_index IS NOT NULL
+       WHERE chain_id = @chain AND token_address = @token AND address = @to AND address = @to COLLATE NOCASE AND child_index IS NOT NULL
          AND ((active = 1 AND (held_until IS NULL OR held_until > @ts)) OR (active = 0 AND held_until IS NOT NULL AND held_until > @ts))
          AND (SELECT created_at FROM sessions WHERE seq = payment_options.session_seq) <= @ts + @skew
        ORDER BY active DESC, kind = 'payment' DESC, id DESC LIMIT 1`,

@@ -561,8 +561,10 @@ export class Sessions {
         this.db,
         // Fully paid PROCESSING sessions wait for confirmations and are left out here, in SQL, so that a
         // backlog of them can never fill the batch and stall expiry. Base units are canonical integer
-        // strings: a longer one is larger, and equal lengths compare as text.
-        `SELECT * FROM sessions WHERE expires_at <= ? AND (status = 'PENDING' OR (status = 'PROCESSING' AND amount_due IS NOT NULL
+        // strings: a longer one is larger, and equal lengths compare as text. The first status term is
+        // the open-sessions index's own condition: without it, SQLite cannot tell that index applies
+        // and reads every session ever made, every second.
+        `SELECT * FROM sessions WHERE status IN ('PENDING', 'PROCESSING') AND expires_at <= ? AND (status = 'PENDING' OR (status = 'PROCESSING' AND amount_due IS NOT NULL
            AND (length(amount_paid) < length(amount_due) OR (length(amount_paid) = length(amount_due) AND amount_paid < amount_due))))
          ORDER BY expires_at LIMIT 1000`,
       ).all(now) as SessionRow[]

@@ -103,7 +103,8 @@ export class ChainStore {
   hasOpenSession(chainId: number): boolean {
     const row = this.stmt(
       // `+` keeps SQLite on the session's own id range, not on every hold of the chain.
-      `SELECT 1 FROM sessions s WHERE s.status IN ('PENDING', 'PROCESSING')
+      // The open sessions' own index: the status index would be read whole, past every finished sale.
+      `SELECT 1 FROM sessions s INDEXED BY sessions_open_by_expiry WHERE s.status IN ('PENDING', 'PROCESSING')
          AND EXISTS (SELECT 1 FROM payment_options o WHERE ${optionsOfSession('s.seq', 'o.id')} AND +o.chain_id = ? AND +o.active = 1)
        LIMIT 1`,
     ).get(chainId)
