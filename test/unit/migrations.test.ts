@@ -174,6 +174,30 @@ describe('migrations', () => {
     }
   })
 
+  it('a broken reference a damaged file already had does not stop the update; one a migration would add does', () => {
+    const path = file()
+    const old = new Database(path)
+    migrate(old, 4)
+    old.pragma('foreign_keys = OFF')
+    old.exec(`INSERT INTO webhook_attempts (delivery_seq, at_ms, duration_ms) VALUES (999, 1, 1)`)
+    old.close()
+    const db = openDatabase(path)
+    expect(schemaVersion(db)).toBe(LATEST_SCHEMA)
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1)
+    db.close()
+
+    const fresh = new Database(file())
+    migrate(fresh, 1)
+    const orphaning = [
+      ...MIGRATIONS.slice(0, 1),
+      (d: Database.Database) =>
+        d.exec(`INSERT INTO api_keys (id, merchant_id, key_sha256, livemode, hint, created_at) VALUES ('k', 'nobody', 'h', 0, 'h', 1)`),
+    ]
+    expect(() => migrate(fresh, 2, orphaning)).toThrow(/migration 2 left 1 broken reference/)
+    expect(schemaVersion(fresh)).toBe(1)
+    fresh.close()
+  })
+
   it('a failing migration leaves the database at its previous version', () => {
     const db = new Database(file())
     migrate(db, 1)

@@ -173,6 +173,28 @@ describe('exceptions', () => {
     expect(eventsOf(s.id)).toEqual(['payment.processing', 'payment.completed'])
   })
 
+  it('a sale with no room for another remainder QR still records the payment, and the chain keeps crediting others', () => {
+    open()
+    const flooded = sale('10.00')
+    const seq = shop.engine.sessions.rowById(flooded.id)!.seq
+    // As after ~65,000 dust payments: every id of the sale's range taken by a lapsed remainder.
+    const fill = shop.engine.db.prepare(
+      `INSERT INTO payment_options (id, session_seq, kind, chain_id, token_symbol, token_address, decimals, address, base_amount, suffix, amount, active)
+       VALUES (?, ?, 'remainder', ${CHAIN}, 'USDC', '${USDC6}', 6, '${SHOP_ADDRESS}', '1', 0, '1', 0)`,
+    )
+    shop.engine.db.transaction(() => {
+      for (let n = 2; n < 65536; n++) fill.run(seq * 65536 + n, seq)
+    })()
+    // Another sale, in USDT: the USDC underpayment below then has one open sale to go to (the flooded one).
+    const other = sale('3.00', { token: 'USDT' })
+    observe([transfer({ amount: 6_000_000n }), transfer({ amount: 3n * 10n ** 18n, tokenAddress: USDT18, logIndex: 1 })], 100)
+    const under = get(flooded.id)
+    expect(under).toMatchObject({ status: 'PROCESSING', amount_paid_base_units: '6000000', amount_remaining_base_units: '4000000' })
+    expect(under.exceptions).toEqual(['underpaid'])
+    expect(under.remainder_option).toBeNull()
+    expect(get(other.id).status).toBe('COMPLETED')
+  })
+
   it('the remainder amount is unique too, and its suffix is due, so paying it exactly is not overpaid', () => {
     open()
     // Another open sale already holds 4.00 USDC on the shop address.
@@ -299,7 +321,12 @@ describe('exceptions', () => {
     // Two sales open on the old address: an odd amount there is ambiguous, so it stays unmatched.
     const before = [sale('1.00'), sale('2.00')]
     const NEW_ADDRESS = '0x976EA74026E726554dB657fA54763abd0C3a0aa9'
-    shop.engine.merchants.upsert({ id: 'merchant_123', name: 'Corner Cafe', currency: 'USD', receive: { mode: 'address', address: NEW_ADDRESS } })
+    shop.engine.merchants.upsert({
+      id: 'merchant_123',
+      name: 'Corner Cafe',
+      currency: 'USD',
+      receive: { mode: 'address', address: NEW_ADDRESS },
+    })
     sale('1.00')
     observe([transfer({ amount: 7_770_000n, to: SHOP_ADDRESS })], 100)
     const listed = payments.list({ merchantId: 'merchant_123', livemode: false }, { unmatched: true })

@@ -3,7 +3,7 @@ import type { SessionException, SessionStatus, Transfer } from '../../../src-pre
 import type { Clock } from '../clock'
 import { nowSeconds } from '../clock'
 import type { Db } from '../db'
-import { conflict, invalid, notFound } from '../errors'
+import { conflict, EngineError, invalid, notFound } from '../errors'
 import type { EngineEvents } from '../events'
 import type { OptionRow, SessionRow, Sessions, TransferRow as ShownTransferRow } from '../sessions'
 import { toTransaction } from '../sessions'
@@ -266,6 +266,21 @@ export class Payments {
     return null
   }
 
+  /**
+   * A remainder QR, or none when the sale has no room left for one (65,536
+   * options: a flood of dust payments, one remainder each) or no free amount.
+   * Throwing here would roll back the whole scan, and the watcher would retry
+   * the same blocks forever, crediting nobody on that chain.
+   */
+  private reserveRemainder(args: Omit<Parameters<Sessions['reserve']>[0], 'kind'>): OptionRow | null {
+    try {
+      return this.sessions.reserve({ ...args, kind: 'remainder' })
+    } catch (error) {
+      if (error instanceof EngineError && (error.code === 'too_many_options' || error.code === 'amount_space_exhausted')) return null
+      throw error
+    }
+  }
+
   /** The session's option on (chain, token), preferring the same address and the payment kind. */
   private optionFor(seq: number, chainId: number, tokenAddress: string, address: string | null): OptionRow | undefined {
     return this.stmt(
@@ -369,9 +384,8 @@ export class Payments {
            AND active = 1 AND session_seq = ? AND kind = 'remainder'`,
       ).get(paidOption.chain_id, paidOption.token_address, paidOption.address, remaining, remaining, seq)
       if (!current) {
-        const remainder = this.sessions.reserve({
+        const remainder = this.reserveRemainder({
           sessionSeq: seq,
-          kind: 'remainder',
           chainId: paidOption.chain_id,
           token: paidOption.token_symbol,
           tokenAddress: paidOption.token_address,
@@ -381,7 +395,7 @@ export class Payments {
           baseAmount: due - paid,
         })
         // The suffix that makes the remainder unique is part of what is due, so paying the remainder QR exactly is exact.
-        due += BigInt(remainder.suffix)
+        if (remainder) due += BigInt(remainder.suffix)
       }
     }
 

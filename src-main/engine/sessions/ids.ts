@@ -1,13 +1,14 @@
 import type { Db } from '../db'
 import { randomChars } from '../ids'
+import { OPTIONS_PER_SESSION } from './options'
 
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
 const DIGIT = new Map([...ALPHABET].map((c, i) => [c, i]))
 /** Characters of the id, after `ps_`, that carry the row number; 62^7 > 2^40. */
 const SEQ_CHARS = 7
 const HALF = 2 ** 20
-/** Row numbers up to 2^40 (a trillion sales) fit. */
-export const MAX_SESSION_SEQ = HALF * HALF - 1
+/** Ids scramble 40 bits; a session's option ids (seq × 65536 + n) must stay exact JS numbers: 2^37 − 1 (137 billion sales). */
+export const MAX_SESSION_SEQ = Math.floor(Number.MAX_SAFE_INTEGER / OPTIONS_PER_SESSION) - 1
 
 /**
  * A session id says where its row is: `ps_` + 7 characters for the row
@@ -53,12 +54,12 @@ export class SessionIds {
       if (digit === undefined) return null
       code = code * 62 + digit
     }
-    if (code > MAX_SESSION_SEQ) return null
+    if (code >= HALF * HALF) return null
     let left = Math.floor(code / HALF)
     let right = code % HALF
     for (let r = this.rounds.length - 1; r >= 0; r--) [left, right] = [(right ^ mix(left, this.rounds[r]!)) >>> 0, left]
     const seq = left * HALF + right
-    return seq >= 1 ? seq : null
+    return seq >= 1 && seq <= MAX_SESSION_SEQ ? seq : null
   }
 }
 
