@@ -30,6 +30,17 @@ describe('migrations', () => {
     db.close()
   })
 
+  it('after migrating, the shop gets a fresh connection: no temp database left open to join every sale’s transaction', () => {
+    const path = file()
+    const old = new Database(path)
+    migrate(old, 4)
+    old.close()
+    const db = openDatabase(path)
+    expect(schemaVersion(db)).toBe(LATEST_SCHEMA)
+    expect(db.prepare('PRAGMA database_list').all()).toEqual([expect.objectContaining({ name: 'main' })])
+    db.close()
+  })
+
   it('0001 creates the core tables and records version 1', () => {
     const db = new Database(file())
     migrate(db, 1)

@@ -24,6 +24,17 @@ export class DatabaseTooNewError extends Error {
  * promise this app makes.
  */
 export function openDatabase(file: string): Db {
+  const db = connect(file)
+  const before = schemaVersion(db)
+  migrate(db)
+  if (schemaVersion(db) === before) return db
+  // Migrations leave a connection with its temp database open (the schema changes use it), and from then on
+  // every transaction, every sale, also begins and commits that one. The shop gets a connection of its own.
+  db.close()
+  return connect(file)
+}
+
+function connect(file: string): Db {
   const db = new Database(file)
   db.pragma('journal_mode = WAL')
   db.pragma('synchronous = NORMAL')
@@ -31,7 +42,6 @@ export function openDatabase(file: string): Db {
   db.pragma('busy_timeout = 5000')
   // A burst of writes can grow the WAL to hundreds of MB (see checkpointer.ts); when it restarts, it is cut back to 64 MB.
   db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`)
-  migrate(db)
   return db
 }
 

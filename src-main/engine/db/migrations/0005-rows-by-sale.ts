@@ -59,10 +59,10 @@ export function m0005RowsBySale(db: Database.Database): void {
     ) STRICT, WITHOUT ROWID;
     INSERT INTO session_legacy_ids (id, seq) SELECT id, seq FROM sessions;
 
-    CREATE TEMP TABLE option_numbers AS
-      SELECT id AS old_id, session_seq * 65536 + row_number() OVER (PARTITION BY session_seq ORDER BY id) - 1 AS new_id
-      FROM payment_options;
-    CREATE UNIQUE INDEX temp.option_numbers_by_old ON option_numbers (old_id);
+    -- Old option id → new, dropped below.
+    CREATE TABLE option_numbers (old_id INTEGER PRIMARY KEY, new_id INTEGER NOT NULL) STRICT;
+    INSERT INTO option_numbers (old_id, new_id)
+      SELECT id, session_seq * 65536 + row_number() OVER (PARTITION BY session_seq ORDER BY id) - 1 FROM payment_options;
 
     INSERT INTO sessions_v5 (seq, id, merchant_id, livemode, order_id, amount_minor, currency, metadata, status, created_at,
         expires_at, ended_at, exchange_rate, rate_locked_at, usd_cents, paid_option_id, amount_due, amount_paid, confirmations,
@@ -111,7 +111,7 @@ export function m0005RowsBySale(db: Database.Database): void {
     CREATE INDEX payment_options_released ON payment_options (chain_id, token_address, address, amount) WHERE active = 0;
     CREATE INDEX payment_options_release ON payment_options (held_until) WHERE active = 1 AND held_until IS NOT NULL;
     CREATE INDEX payment_options_by_child_address ON payment_options (address COLLATE NOCASE) WHERE child_index IS NOT NULL;
-    DROP TABLE temp.option_numbers;
+    DROP TABLE option_numbers;
 
     -- Keys of this shop's own, never shown: what scrambles row numbers in session ids.
     CREATE TABLE shop_keys (
