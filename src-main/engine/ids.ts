@@ -1,6 +1,7 @@
 import { randomBytes, randomFillSync } from 'node:crypto'
 
-const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
+/** The characters of every id and secret. */
+export const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
 
 // Random bytes drawn a few kilobytes at a time: one call to the OS RNG per ~80 ids, not per id.
 const pool = Buffer.alloc(4096)

@@ -1,8 +1,7 @@
 import type { Db } from '../db'
-import { randomChars } from '../ids'
+import { ALPHABET, randomChars } from '../ids'
 import { OPTIONS_PER_SESSION } from './options'
 
-const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
 const DIGIT = new Map([...ALPHABET].map((c, i) => [c, i]))
 /** Characters of the id, after `ps_`, that carry the row number; 62^7 > 2^40. */
 const SEQ_CHARS = 7
