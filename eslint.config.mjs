@@ -37,6 +37,19 @@ export default tseslint.config(
       ],
     },
   },
+  // The sandboxed preload stays small: electron and the contract, never zod or the channel schemas.
+  {
+    files: ['src-preload/index.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'zod', message: 'The preload only forwards; the engine checks input (src-preload/schemas.ts).' }],
+          patterns: [{ group: ['./schemas'], message: 'The preload only forwards; the engine checks input.' }],
+        },
+      ],
+    },
+  },
   // The contract is types and constants only.
   {
     files: ['src-preload/contract.ts'],
