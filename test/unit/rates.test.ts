@@ -4,6 +4,7 @@ import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import fc from 'fast-check'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { fiatToUsdCents, parseFiatAmount } from '../../src-main/engine/money'
 import { DEFAULT_MAX_AGE_SECONDS, RateBook, RateError, ecbToUsdPerUnit, parseEcbXml } from '../../src-main/engine/rates'
@@ -149,6 +150,66 @@ describe('ecbToUsdPerUnit', () => {
 
   it('requires USD', () => {
     expect(rateError(() => ecbToUsdPerUnit({ JPY: '162' })).code).toBe('rate_provider_invalid')
+  })
+})
+
+/**
+ * Exact USD cents for `minor` units of a currency priced through the ECB's
+ * euro rates, by rational arithmetic written out here rather than taken from
+ * the code under test: minor / 10^decimals x usdPerEur / xPerEur x 100,
+ * rounded half-up once.
+ */
+function exactCents(minor: bigint, decimals: number, usdPerEur: string, xPerEur: string): bigint {
+  const asFraction = (s: string) => {
+    const [int = '', frac = ''] = s.split('.')
+    return { n: BigInt(int + frac), d: 10n ** BigInt(frac.length) }
+  }
+  const u = asFraction(usdPerEur)
+  const x = asFraction(xPerEur)
+  const n = minor * u.n * x.d * 100n
+  const d = 10n ** BigInt(decimals) * u.d * x.n
+  return (2n * n + d) / (2n * d)
+}
+
+describe('conversion through the ECB cross rates is exact at the largest amounts', () => {
+  // Figures like a real ECB day; USD per JPY = 1.0812 / 162.45 has no finite decimal.
+  const ECB = { USD: '1.0812', JPY: '162.45', GBP: '0.8432', AUD: '1.6523', IDR: '17654.32', KRW: '1489.17' }
+  // The biggest price of each currency: 12 integer digits and every decimal the currency has.
+  const MAX = { JPY: [999_999_999_999n, 0], KRW: [999_999_999_999n, 0], GBP: [99_999_999_999_999n, 2], AUD: [99_999_999_999_999n, 2], IDR: [99_999_999_999_999n, 2] } as const
+
+  it('999,999,999,999 JPY is $6,655,586,334.25, to the cent', () => {
+    const usdPer = ecbToUsdPerUnit(ECB)
+    // 999999999999 x 1.0812 / 162.45 = 6655586334.2535...; a rate cut to 12 decimals gave 26 cents less.
+    expect(fiatToUsdCents(999_999_999_999n, 'JPY', usdPer['JPY']!)).toBe(665_558_633_425n)
+    expect(exactCents(999_999_999_999n, 0, ECB.USD, ECB.JPY)).toBe(665_558_633_425n)
+  })
+
+  it('every cross rate converts its largest amount exactly', () => {
+    const usdPer = ecbToUsdPerUnit(ECB)
+    for (const [code, [minor, decimals]] of Object.entries(MAX)) {
+      const currency = code as keyof typeof MAX
+      expect(fiatToUsdCents(minor, currency, usdPer[currency]!), currency).toBe(exactCents(minor, decimals, ECB.USD, ECB[currency]))
+    }
+    // EUR itself is the ECB's USD figure, a plain decimal: exact already.
+    expect(fiatToUsdCents(99_999_999_999_999n, 'EUR', usdPer['EUR']!)).toBe(108_119_999_999_999n)
+  })
+
+  it('any ECB figures and any amount up to the limit convert exactly (property)', () => {
+    const figure = fc
+      .tuple(fc.bigInt({ min: 1n, max: 10n ** 10n }), fc.integer({ min: 0, max: 6 }))
+      .map(([digits, scale]) => {
+        const s = digits.toString().padStart(scale + 1, '0')
+        return scale === 0 ? s : `${s.slice(0, -scale)}.${s.slice(-scale)}`
+      })
+    fc.assert(
+      fc.property(figure, figure, fc.bigInt({ min: 1n, max: 10n ** 14n - 1n }), (usd, idr, minor) => {
+        const usdPer = ecbToUsdPerUnit({ USD: usd, IDR: idr })
+        // A cross rate too small to show, or absurdly large, is left out on purpose.
+        fc.pre(usdPer['IDR'] !== undefined)
+        expect(fiatToUsdCents(minor, 'IDR', usdPer['IDR']!)).toBe(exactCents(minor, 2, usd, idr))
+      }),
+      { numRuns: 1000 },
+    )
   })
 })
 
