@@ -1,6 +1,7 @@
 import { currencyDecimals, type CurrencyCode } from './currencies'
-import { digitsToBigInt, divRoundHalfUp, formatFixed, parseDecimalRate, splitPlainDecimal } from './decimal'
+import { digitsToBigInt, divRoundHalfUp, formatFixed, splitPlainDecimal } from './decimal'
 import { MoneyError, quoteInput } from './errors'
+import { parseRate } from './rate'
 
 /** Integer digits allowed in a price: 999,999,999,999 units (~1e12) of any currency. */
 export const MAX_AMOUNT_INT_DIGITS = 12
@@ -62,9 +63,10 @@ export function formatMinor(minor: bigint, currency: CurrencyCode): string {
 /**
  * Convert a price in minor units of `currency` to USD cents.
  *
- * `rate` is USD per ONE unit of `currency` (EUR "1.08": 1 EUR = 1.08 USD) and
- * must be null exactly when `currency` is USD: passing a rate for USD, or no
- * rate for anything else, is a wiring bug we want to hear about.
+ * `rate` is USD per ONE unit of `currency` (EUR "1.08": 1 EUR = 1.08 USD),
+ * as a plain decimal or an exact quotient such as "1.0812/162.45" (see
+ * rate.ts), and must be null exactly when `currency` is USD: passing a rate
+ * for USD, or no rate for anything else, is a wiring bug we want to hear about.
  *
  * The product amount x rate is computed exactly as a rational with bigints
  * and rounded once, half-up (ties away from zero), to whole cents. E.g.
@@ -87,7 +89,7 @@ export function fiatToUsdCents(minor: bigint, currency: CurrencyCode, rate: stri
   if (rate === null) {
     throw new MoneyError('rate_invalid', `an exchange rate is required to convert ${currency} to USD`, 'rate')
   }
-  const { digits, scale } = parseDecimalRate(rate)
-  // cents = minor / 10^decimals * digits / 10^scale * 100
-  return divRoundHalfUp(minor * digits * 100n, 10n ** BigInt(decimals + scale))
+  const { num, den } = parseRate(rate)
+  // cents = minor / 10^decimals * num / den * 100
+  return divRoundHalfUp(minor * num * 100n, den * 10n ** BigInt(decimals))
 }

@@ -6,14 +6,19 @@
  */
 export { CURRENCIES, CURRENCY_CODES, currencyDecimals, isCurrency, type CurrencyCode } from './currencies'
 export { MoneyError, type MoneyErrorCode } from './errors'
+export { divRoundHalfUp } from './decimal'
 export {
-  divRoundHalfUp,
+  divideRates,
   formatDecimalRate,
   normalizeRate,
   parseDecimalRate,
+  parseRate,
+  readableRate,
   MAX_RATE_DECIMALS,
   MAX_RATE_INT_DIGITS,
+  SHOWN_RATE_DECIMALS,
   type DecimalRate,
-} from './decimal'
+  type ExactRate,
+} from './rate'
 export { MAX_AMOUNT_INT_DIGITS, fiatToUsdCents, formatMinor, parseFiatAmount } from './fiat'
 export { MAX_UINT256, formatBaseUnits, parseTokenAmount, usdCentsToBaseUnits } from './token'

@@ -1,5 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3'
-import { MoneyError, isCurrency, normalizeRate, type CurrencyCode } from '../money'
+import { MoneyError, isCurrency, normalizeRate, readableRate, type CurrencyCode } from '../money'
 import { ECB_DAILY_URL, ecbToUsdPerUnit, parseEcbXml } from './ecb'
 import { RateError } from './errors'
 
@@ -26,8 +26,13 @@ export type NonUsdCurrency = Exclude<CurrencyCode, 'USD'>
 /** A rate to price a non-USD sale with, locked at `lockedAt`. */
 export interface FiatQuote {
   readonly currency: NonUsdCurrency
-  /** USD per one unit of `currency`, canonical decimal string; feed to fiatToUsdCents. */
+  /**
+   * USD per one unit of `currency` as a person reads it, a plain decimal
+   * (a cross rate rounded to 12 decimals): shown, and stored on the session.
+   */
   readonly rate: string
+  /** The same rate, exact (a decimal, or a quotient such as "1.0812/162.45"); feed to fiatToUsdCents. */
+  readonly exactRate: string
   readonly source: RateSource
   /** Unix s: provider publication time, or when the manual rate was set. */
   readonly asOf: number
@@ -37,12 +42,13 @@ export interface FiatQuote {
 
 /**
  * USD needs no rate. Same shape with nulls, so callers can store
- * rate/source/asOf columns uniformly and pass `rate` (null) straight to
+ * rate/source/asOf columns uniformly and pass `exactRate` (null) straight to
  * fiatToUsdCents, which requires null for USD.
  */
 export interface UsdQuote {
   readonly currency: 'USD'
   readonly rate: null
+  readonly exactRate: null
   readonly source: null
   readonly asOf: null
   readonly lockedAt: number
@@ -52,6 +58,7 @@ export type RateQuote = FiatQuote | UsdQuote
 
 export interface RateListEntry {
   readonly currency: NonUsdCurrency
+  /** As a person reads it, like FiatQuote.rate. */
   readonly rate: string
   readonly source: RateSource
   readonly asOf: number
@@ -178,11 +185,19 @@ export class RateBook {
   quote(currency: CurrencyCode): RateQuote
   quote(currency: CurrencyCode): RateQuote {
     const lockedAt = this.nowSeconds()
-    if (currency === 'USD') return { currency: 'USD', rate: null, source: null, asOf: null, lockedAt }
+    if (currency === 'USD') return { currency: 'USD', rate: null, exactRate: null, source: null, asOf: null, lockedAt }
     const code = this.requireNonUsd(currency)
     const rows = this.stmts().byCurrency.all(code)
+    const quoteOf = (row: RateRow): FiatQuote => ({
+      currency: code,
+      rate: readableRate(row.usd_per_unit),
+      exactRate: row.usd_per_unit,
+      source: row.source,
+      asOf: row.as_of,
+      lockedAt,
+    })
     const manual = rows.find((r) => r.source === 'manual')
-    if (manual) return { currency: code, rate: manual.usd_per_unit, source: 'manual', asOf: manual.as_of, lockedAt }
+    if (manual) return quoteOf(manual)
     const provider = rows.find((r) => r.source === 'provider')
     if (!provider) {
       throw new RateError(
@@ -199,7 +214,7 @@ export class RateBook {
           `Refresh rates from the provider, or set a manual rate for ${code}`,
       )
     }
-    return { currency: code, rate: provider.usd_per_unit, source: 'provider', asOf: provider.as_of, lockedAt }
+    return quoteOf(provider)
   }
 
   /** Every stored rate (manual rows first within a currency), for the settings screen. */
@@ -216,7 +231,7 @@ export class RateBook {
       const active = r.source === 'manual' || (!manualFor.has(r.currency) && !stale)
       out.push({
         currency: r.currency,
-        rate: r.usd_per_unit,
+        rate: readableRate(r.usd_per_unit),
         source: r.source,
         asOf: r.as_of,
         ageSeconds,
