@@ -1,4 +1,13 @@
-import { MoneyError, quoteInput, type MoneyErrorCode } from './errors'
+import { MoneyError, type MoneyErrorCode } from '../../../src-preload/shared/money'
+
+/**
+ * Quote user input inside an error message. JSON.stringify escapes control
+ * characters and quotes (so a hostile value cannot forge log lines), and the
+ * truncation keeps a megabyte-long "amount" from being echoed back whole.
+ */
+export function quoteInput(s: string): string {
+  return JSON.stringify(s.length > 40 ? `${s.slice(0, 40)}…` : s)
+}
 
 /**
  * The one decimal grammar shared by amounts and rates: ASCII digits, then
@@ -62,22 +71,4 @@ export function divRoundHalfUp(n: bigint, d: bigint): bigint {
   if (n < 0n || d <= 0n) throw new RangeError('divRoundHalfUp expects n >= 0 and d > 0')
   const q = n / d
   return (n % d) * 2n >= d ? q + 1n : q
-}
-
-/**
- * Exact fixed-point rendering of `value / 10^decimals`, trimming trailing
- * fraction zeros but keeping at least `minFrac` of them. Never uses Number,
- * so it is exact for any bigint.
- */
-export function formatFixed(value: bigint, decimals: number, minFrac: number): string {
-  const sign = value < 0n ? '-' : ''
-  const abs = value < 0n ? -value : value
-  if (decimals === 0) return sign + abs.toString()
-  const s = abs.toString().padStart(decimals + 1, '0')
-  const int = s.slice(0, s.length - decimals)
-  let frac = s.slice(s.length - decimals)
-  let end = frac.length
-  while (end > minFrac && frac.charCodeAt(end - 1) === 48 /* '0' */) end--
-  frac = frac.slice(0, end)
-  return frac === '' ? sign + int : `${sign}${int}.${frac}`
 }

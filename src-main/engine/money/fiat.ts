@@ -1,10 +1,6 @@
-import { currencyDecimals, type CurrencyCode } from './currencies'
-import { digitsToBigInt, divRoundHalfUp, formatFixed, splitPlainDecimal } from './decimal'
-import { MoneyError, quoteInput } from './errors'
+import { currencyDecimals, MAX_AMOUNT_INT_DIGITS, MoneyError, type CurrencyCode } from '../../../src-preload/shared/money'
+import { digitsToBigInt, divRoundHalfUp, quoteInput, splitPlainDecimal } from './decimal'
 import { parseRate } from './rate'
-
-/** Integer digits allowed in a price: 999,999,999,999 units (~1e12) of any currency. */
-export const MAX_AMOUNT_INT_DIGITS = 12
 
 function decimalsPhrase(n: number): string {
   return n === 1 ? '1 decimal' : `${n} decimals`
@@ -47,17 +43,6 @@ export function parseFiatAmount(amount: string, currency: CurrencyCode): bigint 
     throw new MoneyError('amount_not_positive', `amount ${quoteInput(amount)} must be greater than zero`, 'amount')
   }
   return minor
-}
-
-/**
- * Render integer minor units with exactly the currency's decimals:
- * 10050n USD -> "100.50", 1500n JPY -> "1500", 1250n KWD -> "1.250".
- * Negative values get a leading "-" (display of adjustments); note that
- * parseFiatAmount only accepts positive amounts, so those do not round-trip.
- */
-export function formatMinor(minor: bigint, currency: CurrencyCode): string {
-  const decimals = currencyDecimals(currency)
-  return formatFixed(minor, decimals, decimals)
 }
 
 /**

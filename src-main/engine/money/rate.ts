@@ -1,5 +1,5 @@
-import { digitsToBigInt, divRoundHalfUp, formatFixed, splitPlainDecimal } from './decimal'
-import { MoneyError, quoteInput } from './errors'
+import { formatFixed, MoneyError } from '../../../src-preload/shared/money'
+import { digitsToBigInt, divRoundHalfUp, quoteInput, splitPlainDecimal } from './decimal'
 
 /**
  * Exchange rates, always "USD per one unit of a currency". Rate text comes in
