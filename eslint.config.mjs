@@ -50,6 +50,20 @@ export default tseslint.config(
       ],
     },
   },
+  // Code the engine and the renderer both run: it may import the contract and itself, nothing else.
+  {
+    files: ['src-preload/shared/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '^(?!(\\.\\./contract|\\./[\\w-]+)$)', message: 'Shared code imports only the contract and other shared files.' },
+          ],
+        },
+      ],
+    },
+  },
   // The contract is types and constants only.
   {
     files: ['src-preload/contract.ts'],

@@ -21,8 +21,9 @@
  * for as-you-type checks. The sandboxed preload never imports this file.
  */
 import { z } from 'zod'
-import type { Channel, CurrencyCode, InputOf, ReceiveSetup } from './contract'
-import { CURRENCY_DECIMALS, SESSION_STATUSES } from './contract'
+import type { Channel, InputOf, ReceiveSetup } from './contract'
+import { SESSION_STATUSES } from './contract'
+import { isCurrency } from './shared/money'
 
 /** No control characters (C0, DEL, C1): an order id ends up in CSV files, logs and receipts. */
 // eslint-disable-next-line no-control-regex
@@ -30,11 +31,6 @@ export const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/
 
 /** JSON clients often send null for "not given"; treat it as absent rather than as a wrong type. */
 export const optional = <T extends z.ZodType>(schema: T) => schema.nullish().transform((v) => v ?? undefined)
-
-export function isCurrencyCode(code: string): code is CurrencyCode {
-  // hasOwn, not `in`: "toString" or "__proto__" must not count as currencies.
-  return Object.hasOwn(CURRENCY_DECIMALS, code)
-}
 
 /** The integrator's reference for a sale; one live session per order. */
 export const orderId = z
@@ -51,7 +47,7 @@ export const amount = z.string({ error: 'amount must be a decimal string like "1
 
 /** A supported price currency; `unsupported` words the refusal for the caller (the API lists the codes). */
 export const currencyCode = (unsupported: (code: string) => string) =>
-  z.string({ error: 'currency must be a string like "USD"' }).refine(isCurrencyCode, { error: (issue) => unsupported(String(issue.input)) })
+  z.string({ error: 'currency must be a string like "USD"' }).refine(isCurrency, { error: (issue) => unsupported(String(issue.input)) })
 
 export const chainId = z
   .number({ error: 'chain_id must be an integer chain id like 8453' })
@@ -311,7 +307,7 @@ export const INPUT_SCHEMAS: InputSchemas = {
   'rates:list': noInput,
   'rates:set-manual': request(
     {
-      currency: z.string({ error: 'currency must be a string' }).refine((c) => isCurrencyCode(c) && c !== 'USD', {
+      currency: z.string({ error: 'currency must be a string' }).refine((c) => isCurrency(c) && c !== 'USD', {
         error: (issue) => `"${String(issue.input).slice(0, 16)}" is not a supported non-USD currency`,
       }),
       // null clears the manual rate; the rate's digits are the rates module's to judge.

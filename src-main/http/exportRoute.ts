@@ -1,10 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { z } from 'zod'
 import { sessionSetFilter } from '../../src-preload/schemas'
+import { safeTimeZone, shopDay } from '../../src-preload/shared/time'
 import type { App } from '../app'
 import { nowSeconds } from '../engine/clock'
 import { parseInput, uiScope } from '../engine/handlers'
-import { knownTimeZone, localDay, writeSessionsCsv } from '../engine/reports'
+import { writeSessionsCsv } from '../engine/reports'
 import type { SessionSetFilter } from '../engine/sessions'
 import { methodNotAllowed, toHttpError } from './errors'
 import { sendBridgeError } from './respond'
@@ -49,8 +50,8 @@ export function exportRoute(req: IncomingMessage, res: ServerResponse, app: App,
     if (req.method !== 'GET' && req.method !== 'HEAD') throw methodNotAllowed(req.method ?? '', ['GET'])
     const filter = filterFromQuery(url.searchParams)
     const scope = uiScope(app.engine)
-    const timeZone = knownTimeZone(app.engine.merchants.get(scope.merchantId).time_zone)
-    const day = localDay(nowSeconds(app.engine.clock), timeZone)
+    const timeZone = safeTimeZone(app.engine.merchants.get(scope.merchantId).time_zone)
+    const day = shopDay(nowSeconds(app.engine.clock), timeZone)
     res.writeHead(200, {
       'Content-Type': 'text/csv; charset=utf-8',
       'Content-Disposition': `attachment; filename="stablepay-sessions-${day}.csv"`,

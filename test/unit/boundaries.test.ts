@@ -43,6 +43,13 @@ describe('process boundaries', () => {
     expect([...new Set(importsOf('src-preload/index.ts'))].sort()).toEqual(['./contract', 'electron'])
   })
 
+  it('code shared by the engine and the renderer imports only the contract and itself', () => {
+    for (const file of sources('src-preload/shared')) {
+      const bad = importsOf(file).filter((s) => s !== '../contract' && !/^\.\/[\w-]+$/.test(s))
+      expect(bad, file).toEqual([])
+    }
+  })
+
   it('the contract holds only types and constants (type-only imports)', () => {
     const text = readFileSync('src-preload/contract.ts', 'utf8')
     expect(text).not.toMatch(/^import (?!type )/m)

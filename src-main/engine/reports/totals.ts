@@ -1,9 +1,9 @@
 import type { DailyTotal } from '../../../src-preload/contract'
+import { safeTimeZone, shopDay } from '../../../src-preload/shared/time'
 import type { Engine } from '..'
 import { prepared } from '../db'
 import type { SessionScope } from '../sessions'
 import { sessionFilterSql, parseSessionFilter } from '../sessions'
-import { knownTimeZone, localDay } from './timeZone'
 
 /**
  * Every zone in use today is offset from UTC by a multiple of 15 minutes
@@ -78,7 +78,7 @@ export async function sessionTotals(
 ): Promise<DailyTotal[]> {
   const filter = parseSessionFilter(rawFilter)
   if (filter.status !== undefined && filter.status !== 'COMPLETED') return []
-  const timeZone = knownTimeZone(engine.merchants.get(scope.merchantId).time_zone)
+  const timeZone = safeTimeZone(engine.merchants.get(scope.merchantId).time_zone)
   const { where, params } = sessionFilterSql(scope, { ...filter, status: 'COMPLETED' })
   const pause = options.yieldBetweenSlices ?? (() => new Promise<void>((resolve) => setImmediate(resolve)))
 
@@ -116,8 +116,8 @@ export async function sessionTotals(
       const bucket = Number(row.bucket)
       let day = dayOf.get(bucket)
       if (day === undefined) {
-        const first = localDay(bucket * BUCKET_SECONDS, timeZone)
-        day = first === localDay(bucket * BUCKET_SECONDS + BUCKET_SECONDS - 1, timeZone) ? first : ''
+        const first = shopDay(bucket * BUCKET_SECONDS, timeZone)
+        day = first === shopDay(bucket * BUCKET_SECONDS + BUCKET_SECONDS - 1, timeZone) ? first : ''
         if (day === '') straddling.add(bucket)
         dayOf.set(bucket, day)
       }
@@ -152,7 +152,7 @@ export async function sessionTotals(
   for (const bucket of straddling) {
     const range = `s.created_at >= @bucketStart AND s.created_at < @bucketEnd`
     const rangeParams = { ...params, bucketStart: bucket * BUCKET_SECONDS, bucketEnd: (bucket + 1) * BUCKET_SECONDS }
-    for (const row of aggregate(engine, 1, `${where} AND ${range}`, rangeParams)) add(row, localDay(Number(row.bucket), timeZone))
+    for (const row of aggregate(engine, 1, `${where} AND ${range}`, rangeParams)) add(row, shopDay(Number(row.bucket), timeZone))
   }
 
   return [...sums.values()]
