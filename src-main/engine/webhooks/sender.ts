@@ -7,7 +7,7 @@ import type { EndpointRow, EndpointStore } from './endpoints'
 import type { DeliveryViewRow } from './log'
 import { DELIVERY_VIEW, toDelivery } from './log'
 import type { RetryPolicy } from './policy'
-import { backoffMs, classify, parseRetryAfter } from './policy'
+import { classify, retryAfterMs, retryBackoffMs } from './policy'
 import { Poster } from './post'
 
 export interface SenderOptions {
@@ -427,8 +427,8 @@ export class Sender {
           const what = r.error ?? `HTTP ${r.status}`
           const delivery = this.stmt.progress.get(r.deliverySeq) as { attempts: number; created_ms: number } | undefined
           if (!delivery) continue
-          const retryAfterMs = parseRetryAfter(r.retryAfter, now, policy)
-          const next = now + (retryAfterMs ?? backoffMs(delivery.attempts + 1, policy))
+          const retryAfter = retryAfterMs(r.retryAfter, now, policy)
+          const next = now + (retryAfter ?? retryBackoffMs(delivery.attempts + 1, policy))
           if (next > delivery.created_ms + policy.giveUpAfterMs) {
             this.stmt.failed.run({
               status: r.status,
@@ -444,7 +444,7 @@ export class Sender {
             // attempt started after the last failure (a probe) lengthens the pause.
             if (r.atMs > health.failedAt) health.failStreak++
             health.failedAt = now
-            health.pausedUntil = Math.max(health.pausedUntil, now + (retryAfterMs ?? backoffMs(health.failStreak, policy)))
+            health.pausedUntil = Math.max(health.pausedUntil, now + (retryAfter ?? retryBackoffMs(health.failStreak, policy)))
             this.health.set(r.endpointSeq, health)
             // Deliveries that waited out their whole retry window behind a dead endpoint end now, not one probe at a time.
             this.stmt.giveUp.run({
