@@ -25,16 +25,13 @@ import { newId } from '../src-main/engine/ids'
 import { startHttpServer } from '../src-main/http'
 import type { LoadResult } from './lib/api-load'
 import { benchPrice, fmt, runLoad } from './lib/api-load'
+import { benchArgs } from './lib/args'
 
-const args = process.argv.slice(2)
-const arg = (name: string, fallback: number): number => {
-  const i = args.indexOf(`--${name}`)
-  return i >= 0 && args[i + 1] !== undefined ? Number(args[i + 1]) : fallback
-}
-const ENGINE_N = arg('engine', 20_000)
-const HTTP_N = arg('http', 10_000)
-const CONCURRENCY = arg('concurrency', 16)
-const HOT_N = arg('hot', 3000)
+const args = benchArgs({ engine: 20_000, http: 10_000, concurrency: 16, hot: 3000 })
+const ENGINE_N = args.engine
+const HTTP_N = args.http
+const CONCURRENCY = args.concurrency
+const HOT_N = args.hot
 
 const MERCHANT = 'merchant_bench'
 const KEY = 'sk_test_bench_key_0000000000000000000001'

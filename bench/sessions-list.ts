@@ -20,14 +20,9 @@ import { createEngine, openDatabase } from '../src-main/engine'
 import { OPTIONS_PER_SESSION } from '../src-main/engine/sessions/options'
 import { sessionIdsOf } from '../src-main/engine/sessions/ids'
 import { fmt } from './lib/api-load'
+import { benchArgs } from './lib/args'
 
-const args = process.argv.slice(2)
-const arg = (name: string, fallback: number): number => {
-  const i = args.indexOf(`--${name}`)
-  return i >= 0 && args[i + 1] !== undefined ? Number(args[i + 1]) : fallback
-}
-const SESSIONS = arg('sessions', 1_000_000)
-const RUNS = arg('runs', 200)
+const { sessions: SESSIONS, runs: RUNS } = benchArgs({ sessions: 1_000_000, runs: 200 })
 
 const MERCHANT = 'merchant_bench'
 const SHOP = '0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc'

@@ -27,21 +27,18 @@ import { chromium } from 'playwright-core'
 import type { App } from '../src-main/app'
 import { startApp } from '../src-main/app'
 import type { Db } from '../src-main/engine'
-import { registerReportHandlers } from '../src-main/engine/reports'
 import { sessionIdsOf } from '../src-main/engine/sessions/ids'
 import { OPTIONS_PER_SESSION } from '../src-main/engine/sessions/options'
 import { startHttpServer } from '../src-main/http'
 import { makeTempDir } from '../test/support/tempDir'
+import { benchArgs } from './lib/args'
 
-const args = process.argv.slice(2)
-const arg = (name: string, fallback: number): number => {
-  const i = args.indexOf(`--${name}`)
-  return i >= 0 && args[i + 1] !== undefined ? Number(args[i + 1]) : fallback
-}
-const SERVE_ONLY = args.includes('--serve')
-const SESSIONS = arg('sessions', SERVE_ONLY ? 5000 : 1_000_000)
-const BASELINE_ROWS = arg('baseline', 10_000)
-const DEPTH = arg('depth', 20_000)
+const args = benchArgs({ serve: false, sessions: null, baseline: 10_000, depth: 20_000 })
+const SERVE_ONLY = args.serve
+// Serving only is for a look at the screen: a small shop fills in a second.
+const SESSIONS = args.sessions ?? (SERVE_ONLY ? 5000 : 1_000_000)
+const BASELINE_ROWS = args.baseline
+const DEPTH = args.depth
 const ROW_HEIGHT = 52
 const ROWS_PER_FRAME = 10
 const CHROMIUM = process.env.STABLEPAY_CHROMIUM ?? '/usr/bin/chromium'
@@ -68,7 +65,7 @@ const ORDER_NAMES = ['table', '桌号', 'takeaway', '外卖', 'counter', 'web']
  * direct SQL: 70 % paid (with their transfer), the rest expired, cancelled
  * or open. Amounts vary; every tenth order id is Chinese.
  */
-export function fillHistory(db: Db, count: number, nowSeconds: number): void {
+function fillHistory(db: Db, count: number, nowSeconds: number): void {
   const insertSession = db.prepare(
     `INSERT INTO sessions (seq, id, merchant_id, livemode, order_id, amount_minor, currency, metadata, status, created_at, expires_at, ended_at,
        usd_cents, paid_option_id, amount_due, amount_paid, confirmations, required_confirmations, exceptions, ever_processing, completed_at, updated_at)
@@ -187,8 +184,6 @@ async function serveShop(count: number): Promise<Served> {
       settings: { language: 'en', livemode: false },
     },
   })
-  // Until the registry wires the reports room itself (see the report), the bench does.
-  if (app.handlers.missing().includes('sessions:totals')) registerReportHandlers(app.handlers, app.engine)
   const began = performance.now()
   fillHistory(app.engine.db, count, Math.floor(Date.now() / 1000))
   app.engine.db.pragma('wal_checkpoint(TRUNCATE)')
@@ -493,9 +488,7 @@ async function main(): Promise<void> {
   }
 }
 
-if (require.main === module) {
-  main().catch((error: unknown) => {
-    console.error(error)
-    process.exit(1)
-  })
-}
+main().catch((error: unknown) => {
+  console.error(error)
+  process.exit(1)
+})

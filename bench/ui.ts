@@ -25,13 +25,9 @@ import type { Browser, BrowserContext } from 'playwright-core'
 import { chromium } from 'playwright-core'
 import { startApp } from '../src-main/app'
 import { startHttpServer } from '../src-main/http'
+import { benchArgs } from './lib/args'
 
-const args = process.argv.slice(2)
-const arg = (name: string, fallback: number): number => {
-  const i = args.indexOf(`--${name}`)
-  return i >= 0 && args[i + 1] !== undefined ? Number(args[i + 1]) : fallback
-}
-const RUNS = arg('runs', 15)
+const { runs: RUNS } = benchArgs({ runs: 15 })
 const ROOT = resolve(import.meta.dirname, '..')
 const RENDERER = join(ROOT, 'out/renderer')
 const CHROMIUM = process.env.STABLEPAY_CHROMIUM ?? '/usr/bin/chromium'

@@ -20,16 +20,11 @@ import type { Address } from 'viem'
 import { ChainWatchers } from '../src-main/engine/watcher'
 import { setupDemoChain, startAnvil } from '../src-main/devnet'
 import type { Anvil, DemoChain } from '../src-main/devnet'
+import { benchArgs } from './lib/args'
 import type { ShopRig } from './lib/watcherRig'
 import { openShopOnChain, removeDir, rpc } from './lib/watcherRig'
 
-const args = process.argv.slice(2)
-const arg = (name: string, fallback: number): number => {
-  const i = args.indexOf(`--${name}`)
-  return i >= 0 && args[i + 1] !== undefined ? Number(args[i + 1]) : fallback
-}
-const WS_ROUNDS = arg('ws', 40)
-const HTTP_ROUNDS = arg('http', 15)
+const { ws: WS_ROUNDS, http: HTTP_ROUNDS } = benchArgs({ ws: 40, http: 15 })
 // A 1-second-block chain: the watcher's default pace while a sale is open is the block time.
 const HTTP_INTERVAL_MS = 1000
 

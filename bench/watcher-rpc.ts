@@ -28,19 +28,16 @@ import { DEMO_TOKENS, setupDemoChain, startAnvil } from '../src-main/devnet'
 import type { Anvil, DemoChain } from '../src-main/devnet'
 import { startRpcProxy } from '../test/support/rpcProxy'
 import type { RpcProxy } from '../test/support/rpcProxy'
+import { benchArgs } from './lib/args'
 import { chainTime, headNumber, mine, randomAddress, removeDir, rpc } from './lib/watcherRig'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
-const args = process.argv.slice(2)
-const arg = (name: string, fallback: string): string => {
-  const i = args.indexOf(`--${name}`)
-  return i >= 0 && args[i + 1] !== undefined ? args[i + 1]! : fallback
-}
-const BLOCKS = Number(arg('blocks', '20'))
-const BASELINE_BLOCKS = Number(arg('baseline-blocks', '3'))
-const SIZES = arg('sizes', '1,100,10000').split(',').map(Number)
+const args = benchArgs({ blocks: 20, 'baseline-blocks': 3, sizes: '1,100,10000' })
+const BLOCKS = args.blocks
+const BASELINE_BLOCKS = args['baseline-blocks']
+const SIZES = args.sizes.split(',').map(Number)
 const XPUB = 'xpub6DyUKdwoLWmUJ4Tn9Bbsdtx7B5Ws18mEN19e5HT52ikE53FiUheSQXrZUNPovqfyKmw4579A1Mm3GXXKM39N64uooBfJ4tNAzFsEbodRTx4'
 const transferAbi = parseAbi(['function transfer(address to, uint256 amount) returns (bool)'])
 const TRANSFER_TOPIC = '0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef'

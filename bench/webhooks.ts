@@ -20,14 +20,9 @@ import { Worker } from 'node:worker_threads'
 import type { Engine } from '../src-main/engine'
 import { createEngine } from '../src-main/engine'
 import { FileKeySecretBox, Webhooks } from '../src-main/engine/webhooks'
+import { benchArgs } from './lib/args'
 
-const args = process.argv.slice(2)
-const arg = (name: string, fallback: number): number => {
-  const i = args.indexOf(`--${name}`)
-  return i >= 0 && args[i + 1] !== undefined ? Number(args[i + 1]) : fallback
-}
-const BURST = arg('events', 5000)
-const PACED = arg('paced', 300)
+const { events: BURST, paced: PACED } = benchArgs({ events: 5000, paced: 300 })
 const PACE_MS = 5
 const MERCHANT = 'merchant_bench'
 const SECRET = 'whsec_bench_secret_0123456789abcdefghij'

@@ -4,8 +4,16 @@
 import { spawnSync } from 'node:child_process'
 import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
+import { parseArgs } from 'node:util'
 
-const filters = process.argv.slice(2)
+// Only names to filter by: a flag here is a mistake (the benches' own flags are given by running one with npx tsx).
+let filters
+try {
+  filters = parseArgs({ allowPositionals: true }).positionals
+} catch (error) {
+  console.error(`${error.message}\nusage: npm run bench [-- NAME...]`)
+  process.exit(2)
+}
 const files = readdirSync('bench')
   .filter((f) => f.endsWith('.ts') && !f.startsWith('_'))
   .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))

@@ -17,18 +17,28 @@ import { spawn, spawnSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { parseArgs } from 'node:util'
 import type { Anvil } from '../src-main/devnet'
 import { DEMO_TOKENS, setupDemoChain, startAnvil } from '../src-main/devnet'
 
 const ROOT = resolve(import.meta.dirname, '..')
-const args = process.argv.slice(2)
-const option = (name: string): string | undefined => {
-  const i = args.indexOf(`--${name}`)
-  return i >= 0 ? args[i + 1] : undefined
-}
-const PORT = option('port') ?? '0'
-const CURRENCY = option('currency') ?? 'EUR'
-const KEEP = args.includes('--keep')
+const args = (() => {
+  try {
+    return parseArgs({
+      options: {
+        port: { type: 'string', default: '0' },
+        currency: { type: 'string', default: 'EUR' },
+        keep: { type: 'boolean', default: false },
+      },
+    }).values
+  } catch (error) {
+    process.stderr.write(`demo: ${(error as Error).message}\nusage: npm run demo [-- --port 7420] [--currency USD] [--keep]\n`)
+    process.exit(2)
+  }
+})()
+const PORT = args.port
+const CURRENCY = args.currency
+const KEEP = args.keep
 
 /** anvil dev account 5: the demo shop's receiving address (the customer pays from account 1). */
 const SHOP_ADDRESS = '0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc'

@@ -6,19 +6,19 @@
  */
 import { resolve } from 'node:path'
 import type { ServeHandle } from './http'
-import { listeningLine, runServe, ServeError, USAGE } from './http'
+import { listeningLine, parseServeArgs, runServe, ServeError, USAGE } from './http'
 
 /** A stuck service must not keep a supervisor's stop waiting forever. */
 const STOP_DEADLINE_MS = 10_000
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2)
-  if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write(USAGE)
-    return
-  }
   let handle: ServeHandle
   try {
+    if (parseServeArgs(argv).help) {
+      process.stdout.write(USAGE)
+      return
+    }
     // Built next to out/renderer; __dirname is out/main in the CommonJS bundle.
     handle = await runServe({ argv, env: process.env, rendererDir: resolve(__dirname, '../renderer') })
   } catch (error) {

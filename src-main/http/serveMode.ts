@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { homedir, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { parseArgs } from 'node:util'
 import type { App } from '../app'
 import { openApp, startApp } from '../app'
 import { DATABASE_FILE, DatabaseTooNewError, EngineError } from '../engine'
@@ -38,6 +39,7 @@ export class ServeError extends Error {
 }
 
 export interface ServeArgs {
+  /** --help or -h anywhere: the caller prints USAGE and serves nothing, whatever else was given. */
   help: boolean
   config?: string
   dataDir?: string
@@ -46,30 +48,37 @@ export interface ServeArgs {
   rendererDir?: string
 }
 
-const FLAGS = { '--config': 'config', '--data-dir': 'dataDir', '--host': 'host', '--port': 'port', '--renderer': 'rendererDir' } as const
+const OPTIONS = {
+  config: { type: 'string' },
+  'data-dir': { type: 'string' },
+  host: { type: 'string' },
+  port: { type: 'string' },
+  renderer: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const
 
 export function parseServeArgs(argv: readonly string[]): ServeArgs {
-  const args: ServeArgs = { help: false }
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] ?? ''
-    if (arg === '--help' || arg === '-h') {
-      args.help = true
-      continue
-    }
-    const eq = arg.indexOf('=')
-    const flag = eq > 0 ? arg.slice(0, eq) : arg
-    const field = (FLAGS as Record<string, (typeof FLAGS)[keyof typeof FLAGS] | undefined>)[flag]
-    if (!field) throw new ServeError(`unknown argument "${arg}"\n\n${USAGE}`, 2)
-    const value = eq > 0 ? arg.slice(eq + 1) : argv[++i]
-    if (value === undefined || value === '') throw new ServeError(`${flag} needs a value`, 2)
-    if (field === 'port') {
-      if (!/^\d{1,5}$/.test(value) || Number(value) > 65535) throw new ServeError(`--port must be 0-65535, not "${value}"`, 2)
-      args.port = Number(value)
-    } else {
-      args[field] = value
-    }
+  // Not strict: parseArgs splits "--flag value" and "--flag=value" and reports everything else as tokens,
+  // so serve mode keeps its own messages (each quoting the argument as typed) and exit code 2.
+  const { values, tokens } = parseArgs({ args: [...argv], options: OPTIONS, strict: false, allowPositionals: true, tokens: true })
+  if (tokens.some((t) => t.kind === 'option' && t.name === 'help' && t.value === undefined)) return { help: true }
+  for (const token of tokens) {
+    if (token.kind !== 'option' || !Object.hasOwn(OPTIONS, token.name) || token.name === 'help')
+      throw new ServeError(`unknown argument "${argv[token.index]}"\n\n${USAGE}`, 2)
+    if (!token.value) throw new ServeError(`${token.rawName} needs a value`, 2)
   }
-  return args
+  const text = (name: Exclude<keyof typeof OPTIONS, 'help'>): string | undefined => values[name] as string | undefined
+  const port = text('port')
+  if (port !== undefined && (!/^\d{1,5}$/.test(port) || Number(port) > 65535))
+    throw new ServeError(`--port must be 0-65535, not "${port}"`, 2)
+  return {
+    help: false,
+    config: text('config'),
+    dataDir: text('data-dir'),
+    host: text('host'),
+    port: port === undefined ? undefined : Number(port),
+    rendererDir: text('renderer'),
+  }
 }
 
 export function defaultDataDir(env: NodeJS.ProcessEnv): string {

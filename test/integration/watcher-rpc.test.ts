@@ -6,7 +6,7 @@ import { createServer } from 'node:http'
 import type { Server } from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createPublicClient, http } from 'viem'
-import { classifyError, isRangeRefusal, parseRetryAfter } from '../../src-main/engine/watcher'
+import { classifyError, isRangeRefusal } from '../../src-main/engine/watcher'
 
 let server: Server
 let url: string
@@ -50,8 +50,22 @@ describe('provider trouble', () => {
       body: { jsonrpc: '2.0', id: 1, error: { code: 429, message: 'Too Many Requests' } },
     })
     expect(classifyError(error)).toEqual({ kind: 'rate-limit', retryAfterMs: 7000 })
-    expect(parseRetryAfter('Wed, 21 Oct 2015 07:28:10 GMT', Date.parse('Wed, 21 Oct 2015 07:28:00 GMT'))).toBe(10_000)
-    expect(parseRetryAfter('soon')).toBeNull()
+    // An HTTP date is whole seconds against the wall clock: 20 s ahead reads as a little under 20 s.
+    const dated = await errorFor('eth_blockNumber', {
+      status: 429,
+      headers: { 'retry-after': new Date(Date.now() + 20_000).toUTCString() },
+      body: { jsonrpc: '2.0', id: 1, error: { code: 429, message: 'Too Many Requests' } },
+    })
+    const fromDate = classifyError(dated)
+    expect(fromDate.kind).toBe('rate-limit')
+    const waited = fromDate.kind === 'rate-limit' ? fromDate.retryAfterMs : null
+    expect(waited).toBeGreaterThan(15_000)
+    expect(waited).toBeLessThanOrEqual(20_000)
+    // A value that is neither leaves the wait to the URL's own backoff; an hour is cut to the 10-minute maximum.
+    const unreadable = await errorFor('eth_blockNumber', { status: 429, headers: { 'retry-after': 'soon' }, body: {} })
+    expect(classifyError(unreadable)).toEqual({ kind: 'rate-limit', retryAfterMs: null })
+    const long = await errorFor('eth_blockNumber', { status: 429, headers: { 'retry-after': '3600' }, body: {} })
+    expect(classifyError(long)).toEqual({ kind: 'rate-limit', retryAfterMs: 600_000 })
   })
 
   it('a refused block range is an answer (the provider is alive), and recognised as such', async () => {

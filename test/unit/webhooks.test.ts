@@ -9,12 +9,12 @@ import { MIGRATIONS } from '../../src-main/engine/db/migrations'
 import { m0003Webhooks } from '../../src-main/engine/db/migrations/0003-webhooks'
 import { HandlerRegistry } from '../../src-main/engine/handlers'
 import {
-  backoffMs,
   classify,
   DEFAULT_RETRY_POLICY,
   FileKeySecretBox,
-  parseRetryAfter,
   registerWebhookHandlers,
+  retryAfterMs,
+  retryBackoffMs,
   SECRET_KEY_FILE,
   SecretBoxError,
   verifyWebhook,
@@ -136,22 +136,24 @@ describe('retry policy', () => {
 
   it('backs off exponentially with ±25 % jitter, never above one hour', () => {
     const at = (r: number) => ({ ...DEFAULT_RETRY_POLICY, random: () => r })
-    expect(backoffMs(1, at(0.5))).toBe(5_000)
-    expect(backoffMs(2, at(0.5))).toBe(10_000)
-    expect(backoffMs(3, at(0))).toBe(15_000)
-    expect(backoffMs(3, at(0.999999))).toBeLessThanOrEqual(25_000)
-    for (let n = 1; n < 200; n++) expect(backoffMs(n, at(0.999999))).toBeLessThanOrEqual(3_600_000)
-    expect(backoffMs(20, at(0))).toBe(2_700_000)
+    expect(retryBackoffMs(1, at(0.5))).toBe(5_000)
+    expect(retryBackoffMs(2, at(0.5))).toBe(10_000)
+    expect(retryBackoffMs(3, at(0))).toBe(15_000)
+    expect(retryBackoffMs(3, at(0.999999))).toBeLessThanOrEqual(25_000)
+    for (let n = 1; n < 200; n++) expect(retryBackoffMs(n, at(0.999999))).toBeLessThanOrEqual(3_600_000)
+    expect(retryBackoffMs(20, at(0))).toBe(2_700_000)
   })
 
   it('reads Retry-After as seconds or an HTTP date, at least 1 s, clamped to a day', () => {
     const now = Date.UTC(2026, 10, 26, 12, 0, 0)
-    expect(parseRetryAfter(undefined, now, DEFAULT_RETRY_POLICY)).toBeNull()
-    expect(parseRetryAfter('garbage', now, DEFAULT_RETRY_POLICY)).toBeNull()
-    expect(parseRetryAfter('120', now, DEFAULT_RETRY_POLICY)).toBe(120_000)
-    expect(parseRetryAfter('0', now, DEFAULT_RETRY_POLICY)).toBe(1_000)
-    expect(parseRetryAfter(new Date(now + 90_000).toUTCString(), now, DEFAULT_RETRY_POLICY)).toBe(90_000)
-    expect(parseRetryAfter('99999999', now, DEFAULT_RETRY_POLICY)).toBe(86_400_000)
+    expect(retryAfterMs(undefined, now, DEFAULT_RETRY_POLICY)).toBeNull()
+    expect(retryAfterMs('garbage', now, DEFAULT_RETRY_POLICY)).toBeNull()
+    expect(retryAfterMs('120', now, DEFAULT_RETRY_POLICY)).toBe(120_000)
+    expect(retryAfterMs('0', now, DEFAULT_RETRY_POLICY)).toBe(1_000)
+    expect(retryAfterMs(new Date(now + 90_000).toUTCString(), now, DEFAULT_RETRY_POLICY)).toBe(90_000)
+    expect(retryAfterMs('99999999', now, DEFAULT_RETRY_POLICY)).toBe(86_400_000)
+    // A date already past waits the floor too, not zero.
+    expect(retryAfterMs(new Date(now - 90_000).toUTCString(), now, DEFAULT_RETRY_POLICY)).toBe(1_000)
   })
 })
 

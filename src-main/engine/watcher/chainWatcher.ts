@@ -2,6 +2,7 @@ import type { ChainConfig, ChainConnection, ChainState } from '../../../src-prel
 import type { Clock } from '../clock'
 import { nowSeconds } from '../clock'
 import type { CanonicalHashes, CanonicalProofRequest, ObservedTransfer, Payments } from '../payments'
+import { backoff } from '../retry'
 import { addressTopic, decodeTransfer, TRANSFER_TOPIC } from './erc20'
 import { HeadFeed } from './headFeed'
 import type { BlockHeader } from './rpc'
@@ -14,7 +15,11 @@ export interface WatcherTuning {
   /** Pace with nothing open, and the safety poll under a live WebSocket; default 15 s. */
   idlePollIntervalMs: number
   requestTimeoutMs: number
-  /** Cap of the backoff after failures (per URL and per chain). */
+  /**
+   * Cap of the backoff after failures (per URL and per chain; default 30 s). A failed scan is
+   * retried at the active pace, then twice as slowly each time up to this cap: a brief provider
+   * hiccup costs one interval, a dead provider is asked about twice a minute.
+   */
   maxBackoffMs: number
   /** Largest eth_getLogs range asked for; halves whenever a provider refuses one. */
   maxBlockRange: number
@@ -26,6 +31,10 @@ export interface WatcherTuning {
   initialLookbackBlocks?: number
   /** False: no timers at all, ticks only through pollNow() (deterministic tests). */
   autoPoll: boolean
+  /**
+   * WebSocket reconnects: from this delay (default 0.5 s), doubling up to the max (default 30 s).
+   * HTTP polling covers the chain while the socket is away, so reconnects can afford to be patient.
+   */
   wsReconnectMinMs: number
   wsReconnectMaxMs: number
 }
@@ -244,9 +253,10 @@ export class ChainWatcher {
     if (this.rpc.allDown()) connection = 'offline'
     const rateLimited = kind.kind === 'rate-limit' || this.rpc.rateLimited()
     this.setState({ connection, last_error: rateLimited && !detail.includes('rate limited') ? `rate limited: ${detail}` : detail })
-    const backoff = Math.min(this.tuning.maxBackoffMs, this.activeIntervalMs() * 2 ** Math.min(this.failures - 1, 10))
+    // No jitter: one scan loop per chain, nothing to spread out (see maxBackoffMs for the numbers).
+    const wait = backoff(this.failures, { baseMs: this.activeIntervalMs(), maxMs: this.tuning.maxBackoffMs })
     // Honour Retry-After: no call before some URL may be asked again.
-    return Math.max(backoff, this.rpc.nextAvailableIn())
+    return Math.max(wait, this.rpc.nextAvailableIn())
   }
 
   private feedProblem(): string | null {

@@ -1,4 +1,5 @@
 import { webSocket } from 'viem'
+import { backoff } from '../retry'
 import type { BlockHeader } from './rpc'
 import { describeError, parseHeader } from './rpc'
 
@@ -12,7 +13,7 @@ export interface HeadFeedHandlers {
 
 export interface HeadFeedOptions {
   timeoutMs: number
-  /** First reconnect delay; doubles up to maxDelayMs. */
+  /** First reconnect delay; doubles up to maxDelayMs (the numbers are explained in WatcherTuning). */
   minDelayMs: number
   maxDelayMs: number
 }
@@ -36,7 +37,8 @@ export class HeadFeed {
   private client: WsClient | null = null
   private subscription: Subscription | null = null
   private timer: NodeJS.Timeout | null = null
-  private delayMs: number
+  /** Reconnects tried since the feed was last live. */
+  private failures = 0
   private urlIndex = 0
   private live = false
   private generation = 0
@@ -45,9 +47,7 @@ export class HeadFeed {
     private readonly urls: readonly string[],
     private readonly handlers: HeadFeedHandlers,
     private readonly options: HeadFeedOptions,
-  ) {
-    this.delayMs = options.minDelayMs
-  }
+  ) {}
 
   get isLive(): boolean {
     return this.live
@@ -97,7 +97,7 @@ export class HeadFeed {
         return
       }
       this.live = true
-      this.delayMs = this.options.minDelayMs
+      this.failures = 0
       this.handlers.onUp()
     } catch (error) {
       if (generation !== this.generation) return
@@ -126,8 +126,7 @@ export class HeadFeed {
 
   private retryLater(): void {
     if (this.stopped || this.timer) return
-    const delay = this.delayMs
-    this.delayMs = Math.min(this.options.maxDelayMs, this.delayMs * 2)
+    const delay = backoff(++this.failures, { baseMs: this.options.minDelayMs, maxMs: this.options.maxDelayMs })
     this.timer = setTimeout(() => {
       this.timer = null
       void this.connect()

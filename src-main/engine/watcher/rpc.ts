@@ -1,5 +1,7 @@
 import { BaseError, createPublicClient, createTransport, fallback, http } from 'viem'
 import type { EIP1193RequestFn, Transport } from 'viem'
+import type { RetryAfterLimits } from '../retry'
+import { backoff, parseRetryAfter } from '../retry'
 
 /**
  * JSON-RPC access to one chain over HTTP: viem's `fallback` across the
@@ -74,9 +76,25 @@ export class MalformedRpcResponseError extends Error {
   }
 }
 
-const BASE_BACKOFF_MS = 250
-const DEFAULT_RATE_LIMIT_MS = 1000
-const MAX_RETRY_AFTER_MS = 10 * 60_000
+/**
+ * A URL that did not answer is first asked again after 250 ms, doubling up to
+ * the watcher's cap (30 s by default): a keep-alive hiccup or a restarting
+ * node is back within a second, a dead one is asked about twice a minute, and
+ * meanwhile `fallback` serves from the other URLs. No jitter: one till keeps
+ * one client per URL, so there is no crowd of clients to spread out.
+ */
+const DOWN_BACKOFF_BASE_MS = 250
+/**
+ * A 429 without Retry-After: 1 s doubling to 64 s, the span of the rate
+ * windows hosted providers count requests in (per second to per minute).
+ */
+const RATE_LIMIT_BACKOFF = { baseMs: 1000, maxMs: 64_000 }
+/**
+ * A provider's Retry-After is honoured from 0 (it may say "now") up to
+ * 10 minutes: asking for longer is most likely a misconfigured proxy, and a
+ * shop whose only URL it is must not stop seeing payments for hours.
+ */
+const RPC_RETRY_AFTER_LIMITS: RetryAfterLimits = { minMs: 0, maxMs: 10 * 60_000 }
 
 export class ChainRpc {
   readonly endpoints: EndpointState[]
@@ -155,12 +173,11 @@ export class ChainRpc {
     endpoint.lastError = describeError(error)
     if (kind.kind === 'rate-limit') {
       endpoint.health = 'rate-limited'
-      const backoff = Math.min(MAX_RETRY_AFTER_MS, DEFAULT_RATE_LIMIT_MS * 2 ** Math.min(endpoint.failures - 1, 6))
-      endpoint.coolUntil = this.now() + (kind.retryAfterMs ?? backoff)
+      endpoint.coolUntil = this.now() + (kind.retryAfterMs ?? backoff(endpoint.failures, RATE_LIMIT_BACKOFF))
       return
     }
     endpoint.health = 'down'
-    endpoint.coolUntil = this.now() + Math.min(this.options.maxBackoffMs, BASE_BACKOFF_MS * 2 ** Math.min(endpoint.failures - 1, 16))
+    endpoint.coolUntil = this.now() + backoff(endpoint.failures, { baseMs: DOWN_BACKOFF_BASE_MS, maxMs: this.options.maxBackoffMs })
   }
 
   /** Milliseconds until some URL may be asked again (0 when one may be asked now). */
@@ -267,25 +284,17 @@ function retryAfterOf(chain: Array<Record<string, unknown>>): number | null {
   for (const link of chain) {
     const headers = link['headers'] as { get?: (name: string) => string | null } | undefined
     const value = typeof headers?.get === 'function' ? headers.get('retry-after') : null
-    if (value) {
-      const parsed = parseRetryAfter(value)
-      if (parsed !== null) return parsed
-    }
+    // An HTTP-date is wall-clock time, so it is read against Date.now(), not the monotonic clock.
+    const parsed = parseRetryAfter(value, Date.now(), RPC_RETRY_AFTER_LIMITS)
+    if (parsed !== null) return parsed
     // Some providers put it in the JSON-RPC error data instead (and over WebSocket there are no headers).
+    // A JSON number is not bound by the header's digits-only grammar: 1.5 here means 1.5 s.
     const data = link['data'] as Record<string, unknown> | undefined
     const seconds = data && typeof data === 'object' ? (data['retryAfterSeconds'] ?? data['retry_after']) : undefined
-    if (typeof seconds === 'number' && Number.isFinite(seconds) && seconds >= 0) return Math.min(MAX_RETRY_AFTER_MS, seconds * 1000)
+    if (typeof seconds === 'number' && Number.isFinite(seconds) && seconds >= 0)
+      return Math.min(RPC_RETRY_AFTER_LIMITS.maxMs, seconds * 1000)
   }
   return null
-}
-
-/** Retry-After is either delta-seconds or an HTTP date (RFC 9110 §10.2.3). */
-export function parseRetryAfter(value: string, nowMs: number = Date.now()): number | null {
-  const trimmed = value.trim()
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.min(MAX_RETRY_AFTER_MS, Math.round(Number(trimmed) * 1000))
-  const at = Date.parse(trimmed)
-  if (Number.isNaN(at)) return null
-  return Math.min(MAX_RETRY_AFTER_MS, Math.max(0, at - nowMs))
 }
 
 function isTimeout(error: unknown): boolean {

@@ -3,6 +3,7 @@ import { WEBHOOK_EVENT_TYPES } from '../../../src-preload/contract'
 import type { Clock } from '../clock'
 import { nowSeconds } from '../clock'
 import type { Db } from '../db'
+import { all, get, run } from '../db/sql'
 import { invalid, notFound } from '../errors'
 import { newId, newSecret } from '../ids'
 import type { SecretBox } from './secretBox'
@@ -95,23 +96,20 @@ export class EndpointStore {
   ) {}
 
   rows(merchantId: string): EndpointRow[] {
-    return this.db.prepare('SELECT * FROM webhook_endpoints WHERE merchant_id = ? ORDER BY seq').all(merchantId) as EndpointRow[]
+    return all<EndpointRow>(this.db, 'SELECT * FROM webhook_endpoints WHERE merchant_id = ? ORDER BY seq', merchantId)
   }
 
   enabledRows(): EndpointRow[] {
-    return this.db.prepare('SELECT * FROM webhook_endpoints WHERE enabled = 1 ORDER BY seq').all() as EndpointRow[]
+    return all<EndpointRow>(this.db, 'SELECT * FROM webhook_endpoints WHERE enabled = 1 ORDER BY seq')
   }
 
   bySeq(seq: number): EndpointRow | undefined {
-    return this.db.prepare('SELECT * FROM webhook_endpoints WHERE seq = ?').get(seq) as EndpointRow | undefined
+    return get<EndpointRow>(this.db, 'SELECT * FROM webhook_endpoints WHERE seq = ?', seq)
   }
 
   /** An endpoint its merchant may see; anyone else gets 404. */
   scoped(id: unknown, merchantId: string, param = 'id'): EndpointRow {
-    const row =
-      typeof id === 'string'
-        ? (this.db.prepare('SELECT * FROM webhook_endpoints WHERE id = ?').get(id) as EndpointRow | undefined)
-        : undefined
+    const row = typeof id === 'string' ? get<EndpointRow>(this.db, 'SELECT * FROM webhook_endpoints WHERE id = ?', id) : undefined
     if (!row || row.merchant_id !== merchantId) throw notFound(`no webhook endpoint "${String(id)}"`, param)
     return row
   }
@@ -123,22 +121,20 @@ export class EndpointStore {
     if (input.enabled !== undefined && typeof input.enabled !== 'boolean')
       throw invalid('parameter_invalid', 'enabled must be true or false', 'enabled')
     const now = nowSeconds(this.clock)
-    const info = this.db
-      .prepare(
-        `INSERT INTO webhook_endpoints (id, merchant_id, url, secret_sealed, events, enabled, source, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        newId('we'),
-        merchantId,
-        url,
-        this.secretBox.seal(secret),
-        JSON.stringify(events),
-        input.enabled === false ? 0 : 1,
-        source,
-        now,
-        now,
-      )
+    const info = run(
+      this.db,
+      `INSERT INTO webhook_endpoints (id, merchant_id, url, secret_sealed, events, enabled, source, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      newId('we'),
+      merchantId,
+      url,
+      this.secretBox.seal(secret),
+      JSON.stringify(events),
+      input.enabled === false ? 0 : 1,
+      source,
+      now,
+      now,
+    )
     return { row: this.bySeq(Number(info.lastInsertRowid))!, secret }
   }
 
@@ -181,14 +177,18 @@ export class EndpointStore {
     }
     if (sets.length === 0) return false
     params.now = nowSeconds(this.clock)
-    this.db.prepare(`UPDATE webhook_endpoints SET ${sets.join(', ')}, updated_at = @now WHERE seq = @seq`).run(params)
+    // At most one statement per combination of changed columns, each cached like any other.
+    run(this.db, `UPDATE webhook_endpoints SET ${sets.join(', ')}, updated_at = @now WHERE seq = @seq`, params)
     return true
   }
 
   findByUrl(merchantId: string, url: string): EndpointRow | undefined {
-    return this.db
-      .prepare('SELECT * FROM webhook_endpoints WHERE merchant_id = ? AND url = ? ORDER BY seq LIMIT 1')
-      .get(merchantId, url) as EndpointRow | undefined
+    return get<EndpointRow>(
+      this.db,
+      'SELECT * FROM webhook_endpoints WHERE merchant_id = ? AND url = ? ORDER BY seq LIMIT 1',
+      merchantId,
+      url,
+    )
   }
 
   /** The plain secret, for signing only. */

@@ -22,7 +22,7 @@ export interface DeliveryViewRow {
 
 export const DELIVERY_VIEW = `SELECT d.*, e.id AS endpoint_id FROM webhook_deliveries d JOIN webhook_endpoints e ON e.seq = d.endpoint_seq`
 
-interface AttemptRow {
+export interface AttemptRow {
   delivery_id: string
   at_ms: number
   status: number | null

@@ -1,19 +1,31 @@
 /**
- * When to retry, and how long to wait. Pure functions, tested on their own.
+ * When to retry a webhook delivery, and how long to wait: the webhook
+ * sender's numbers for the engine's one backoff formula and Retry-After
+ * parser (../retry.ts). Pure functions, tested on their own.
  */
+import { backoff, parseRetryAfter } from '../retry'
 
 export interface RetryPolicy {
   /** First backoff; doubles per failure. */
   baseMs: number
-  /** No single wait is longer than this (1 hour). */
+  /** No single wait is longer than this. */
   capMs: number
-  /** A delivery not delivered this long after its event is given up (3 days). */
+  /** A delivery not delivered this long after its event is given up. */
   giveUpAfterMs: number
   /** Longest Retry-After honoured; a bigger one is clamped so a bad header cannot park an endpoint for weeks. */
   maxRetryAfterMs: number
   random: () => number
 }
 
+/**
+ * - 5 s first: a back office restarting or a router blinking is back within seconds.
+ * - 1 hour cap: a back office that is away for a day gets a probe an hour (about
+ *   70 over the whole window), not thousands, and hears from us within the hour
+ *   once it is back (at once if the shop makes a sale meanwhile: a new event
+ *   probes a paused endpoint early).
+ * - 3 days: long enough to cover a back office closed over a long weekend.
+ * - Retry-After: at most a day, a third of the window, whatever the header says.
+ */
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   baseMs: 5_000,
   capMs: 3_600_000,
@@ -21,6 +33,14 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   maxRetryAfterMs: 86_400_000,
   random: Math.random,
 }
+
+/**
+ * ±25 %: a shop's backlog retried after an outage reaches the recovering back
+ * office spread over a quarter of each wait, not all in the same second.
+ */
+const JITTER = 0.25
+/** A Retry-After of 0 (or a date already past) still waits a second: retrying at once would spin on the same delivery. */
+const MIN_RETRY_AFTER_MS = 1000
 
 /**
  * What an attempt's outcome means:
@@ -43,28 +63,12 @@ export function classify(status: number | null): Verdict {
   return 'final'
 }
 
-/** Exponential backoff with jitter: the n-th failure (1-based) waits about base·2^(n-1), ±25 %, never above the cap. */
-export function backoffMs(failures: number, policy: RetryPolicy): number {
-  const exponent = Math.min(Math.max(failures, 1) - 1, 30)
-  const nominal = Math.min(policy.capMs, policy.baseMs * 2 ** exponent)
-  // Jitter spreads a shop's backlog so a recovering back office is not hit by every retry in the same second.
-  const jittered = nominal * (0.75 + 0.5 * policy.random())
-  return Math.max(1, Math.min(policy.capMs, Math.round(jittered)))
+/** The wait after the n-th failure (1-based): about base·2^(n-1), ±25 %, never above the cap. */
+export function retryBackoffMs(failures: number, policy: RetryPolicy): number {
+  return backoff(failures, { baseMs: policy.baseMs, maxMs: policy.capMs, jitter: JITTER, random: policy.random })
 }
 
-/**
- * Retry-After as delay-seconds or an HTTP-date (RFC 9110 §10.2.3), in ms from `nowMs`.
- * Null when absent or unreadable; at least 1 s (a zero would spin), at most the policy's maximum.
- */
-export function parseRetryAfter(value: string | undefined, nowMs: number, policy: RetryPolicy): number | null {
-  if (value === undefined) return null
-  const text = value.trim()
-  let ms: number
-  if (/^\d{1,10}$/.test(text)) ms = Number(text) * 1000
-  else {
-    const at = Date.parse(text)
-    if (Number.isNaN(at)) return null
-    ms = at - nowMs
-  }
-  return Math.min(policy.maxRetryAfterMs, Math.max(1000, ms))
+/** The endpoint's Retry-After in ms from `nowMs`, between 1 s and the policy's maximum; null when absent or invalid. */
+export function retryAfterMs(value: string | undefined, nowMs: number, policy: RetryPolicy): number | null {
+  return parseRetryAfter(value, nowMs, { minMs: MIN_RETRY_AFTER_MS, maxMs: policy.maxRetryAfterMs })
 }

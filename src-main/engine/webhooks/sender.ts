@@ -1,13 +1,13 @@
 import { createHmac, randomBytes } from 'node:crypto'
-import type { Statement } from 'better-sqlite3'
 import type { Clock } from '../clock'
 import type { Db } from '../db'
+import { all, get, run, value } from '../db/sql'
 import type { EngineEvents } from '../events'
 import type { EndpointRow, EndpointStore } from './endpoints'
 import type { DeliveryViewRow } from './log'
 import { DELIVERY_VIEW, toDelivery } from './log'
 import type { RetryPolicy } from './policy'
-import { backoffMs, classify, parseRetryAfter } from './policy'
+import { classify, retryAfterMs, retryBackoffMs } from './policy'
 import { Poster } from './post'
 
 export interface SenderOptions {
@@ -67,6 +67,31 @@ interface Health {
 // Even with every wake-up accounted for, look at the queue this often: a safety net, not the mechanism.
 const SAFETY_POLL_MS = 30_000
 
+// Oldest due first; skip any delivery whose session has an earlier one still pending to this endpoint.
+const DUE = `SELECT d.seq, d.id, d.event_id, d.event_type, d.attempts, d.created_ms, coalesce(d.test_body, e.body) AS body
+  FROM webhook_deliveries d LEFT JOIN events e ON e.seq = d.event_seq
+  WHERE d.endpoint_seq = @endpoint AND d.state = 'pending' AND d.next_attempt_ms <= @now
+    AND NOT EXISTS (SELECT 1 FROM webhook_deliveries p
+                    WHERE p.endpoint_seq = d.endpoint_seq AND p.session_id = d.session_id AND p.state = 'pending' AND p.seq < d.seq)
+  ORDER BY d.next_attempt_ms, d.seq
+  LIMIT @limit`
+const INSERT_ATTEMPT =
+  'INSERT INTO webhook_attempts (delivery_seq, at_ms, status, duration_ms, error, response_snippet) VALUES (?, ?, ?, ?, ?, ?)'
+const MARK_DELIVERED = `UPDATE webhook_deliveries SET state = 'delivered', attempts = attempts + 1, next_attempt_ms = NULL, last_status = @status,
+  last_error = NULL, finished_ms = @now WHERE seq = @seq`
+const MARK_FAILED = `UPDATE webhook_deliveries SET state = 'failed', attempts = attempts + 1, next_attempt_ms = NULL, last_status = @status,
+  last_error = @error, finished_ms = @now WHERE seq = @seq`
+const MARK_RETRY = `UPDATE webhook_deliveries SET state = 'pending', attempts = attempts + 1, next_attempt_ms = @next, last_status = @status,
+  last_error = @error, finished_ms = NULL WHERE seq = @seq`
+// The endpoint answers again: whatever waits in backoff goes now (the shop or back office came back online).
+const PULL_FORWARD = `UPDATE webhook_deliveries SET next_attempt_ms = @now
+  WHERE endpoint_seq = @endpoint AND state = 'pending' AND next_attempt_ms > @now`
+const GIVE_UP = `UPDATE webhook_deliveries SET state = 'failed', next_attempt_ms = NULL, finished_ms = @now, last_error = @error
+  WHERE endpoint_seq = @endpoint AND state = 'pending' AND next_attempt_ms >= 0 AND created_ms <= @deadline`
+const NEXT_DUE = `SELECT min(next_attempt_ms) FROM webhook_deliveries WHERE endpoint_seq = ? AND state = 'pending' AND next_attempt_ms > ?`
+const PROGRESS = 'SELECT attempts, created_ms FROM webhook_deliveries WHERE seq = ?'
+const VIEW_BY_SEQ = `${DELIVERY_VIEW} WHERE d.seq = ?`
+
 /**
  * The delivery loop. The database is the queue: due work is found by query
  * (so a restart needs nothing but the database), the outbox push only makes
@@ -92,10 +117,6 @@ export class Sender {
   /** Set by every outbox commit: a paused endpoint may be probed early (see `probeEarly`). */
   private freshEvents = false
   private unsubscribe: (() => void) | null = null
-  private readonly stmt: Record<
-    'due' | 'attempt' | 'delivered' | 'failed' | 'retry' | 'pullForward' | 'giveUp' | 'nextDue' | 'progress' | 'view',
-    Statement
-  >
 
   constructor(
     private readonly db: Db,
@@ -105,46 +126,6 @@ export class Sender {
   ) {
     this.poster = new Poster()
     this.listen()
-    this.stmt = {
-      // Oldest due first; skip any delivery whose session has an earlier one still pending to this endpoint.
-      due: db.prepare(
-        `SELECT d.seq, d.id, d.event_id, d.event_type, d.attempts, d.created_ms, coalesce(d.test_body, e.body) AS body
-         FROM webhook_deliveries d LEFT JOIN events e ON e.seq = d.event_seq
-         WHERE d.endpoint_seq = @endpoint AND d.state = 'pending' AND d.next_attempt_ms <= @now
-           AND NOT EXISTS (SELECT 1 FROM webhook_deliveries p
-                           WHERE p.endpoint_seq = d.endpoint_seq AND p.session_id = d.session_id AND p.state = 'pending' AND p.seq < d.seq)
-         ORDER BY d.next_attempt_ms, d.seq
-         LIMIT @limit`,
-      ),
-      attempt: db.prepare(
-        'INSERT INTO webhook_attempts (delivery_seq, at_ms, status, duration_ms, error, response_snippet) VALUES (?, ?, ?, ?, ?, ?)',
-      ),
-      delivered: db.prepare(
-        `UPDATE webhook_deliveries SET state = 'delivered', attempts = attempts + 1, next_attempt_ms = NULL, last_status = @status,
-           last_error = NULL, finished_ms = @now WHERE seq = @seq`,
-      ),
-      failed: db.prepare(
-        `UPDATE webhook_deliveries SET state = 'failed', attempts = attempts + 1, next_attempt_ms = NULL, last_status = @status,
-           last_error = @error, finished_ms = @now WHERE seq = @seq`,
-      ),
-      retry: db.prepare(
-        `UPDATE webhook_deliveries SET state = 'pending', attempts = attempts + 1, next_attempt_ms = @next, last_status = @status,
-           last_error = @error, finished_ms = NULL WHERE seq = @seq`,
-      ),
-      // The endpoint answers again: whatever waits in backoff goes now (the shop or back office came back online).
-      pullForward: db.prepare(
-        `UPDATE webhook_deliveries SET next_attempt_ms = @now WHERE endpoint_seq = @endpoint AND state = 'pending' AND next_attempt_ms > @now`,
-      ),
-      giveUp: db.prepare(
-        `UPDATE webhook_deliveries SET state = 'failed', next_attempt_ms = NULL, finished_ms = @now, last_error = @error
-         WHERE endpoint_seq = @endpoint AND state = 'pending' AND next_attempt_ms >= 0 AND created_ms <= @deadline`,
-      ),
-      nextDue: db
-        .prepare(`SELECT min(next_attempt_ms) FROM webhook_deliveries WHERE endpoint_seq = ? AND state = 'pending' AND next_attempt_ms > ?`)
-        .pluck(),
-      progress: db.prepare('SELECT attempts, created_ms FROM webhook_deliveries WHERE seq = ?'),
-      view: db.prepare(`${DELIVERY_VIEW} WHERE d.seq = ?`),
-    }
   }
 
   private listen(): void {
@@ -230,7 +211,7 @@ export class Sender {
     let wake: number | null = null
     for (const target of this.loadTargets()) {
       const paused = this.health.get(target.seq)?.pausedUntil ?? 0
-      const at = paused > since ? paused : (this.stmt.nextDue.get(target.seq, since) as number | null)
+      const at = paused > since ? paused : (value<number | null>(this.db, NEXT_DUE, target.seq, since) ?? null)
       if (at !== null && (wake === null || at < wake)) wake = at
     }
     return wake
@@ -279,7 +260,7 @@ export class Sender {
       const room = idle ? Math.max(1, Math.min(cap, free)) : Math.min(cap - busy, free)
       if (room <= 0) continue
       // The deliveries already in flight are due too and come back from the query: ask for that many more.
-      const rows = (this.stmt.due.all({ endpoint: target.seq, now, limit: room + busy }) as DueRow[])
+      const rows = all<DueRow>(this.db, DUE, { endpoint: target.seq, now, limit: room + busy })
         .filter((r) => !this.inflight.has(r.seq))
         .slice(0, room)
       if (rows.length > 0) queues.push({ target, rows, idle })
@@ -404,19 +385,19 @@ export class Sender {
       this.db.transaction(() => {
         const now = clock.now()
         for (const r of batch) {
-          this.stmt.attempt.run(r.deliverySeq, r.atMs, r.status, r.durationMs, r.error, r.snippet)
+          run(this.db, INSERT_ATTEMPT, r.deliverySeq, r.atMs, r.status, r.durationMs, r.error, r.snippet)
           const verdict = r.final ? 'final' : classify(r.status)
           const health = this.health.get(r.endpointSeq) ?? { failStreak: 0, pausedUntil: 0, failedAt: 0 }
           if (r.status !== null && verdict !== 'unreachable' && health.failStreak > 0) {
-            this.stmt.pullForward.run({ now, endpoint: r.endpointSeq })
+            run(this.db, PULL_FORWARD, { now, endpoint: r.endpointSeq })
             this.health.delete(r.endpointSeq)
           }
           if (verdict === 'delivered') {
-            this.stmt.delivered.run({ status: r.status, now, seq: r.deliverySeq })
+            run(this.db, MARK_DELIVERED, { status: r.status, now, seq: r.deliverySeq })
             continue
           }
           if (verdict === 'final') {
-            this.stmt.failed.run({
+            run(this.db, MARK_FAILED, {
               status: r.status,
               error: r.error ?? `not retried: the endpoint answered HTTP ${r.status}`,
               now,
@@ -425,29 +406,29 @@ export class Sender {
             continue
           }
           const what = r.error ?? `HTTP ${r.status}`
-          const delivery = this.stmt.progress.get(r.deliverySeq) as { attempts: number; created_ms: number } | undefined
+          const delivery = get<{ attempts: number; created_ms: number }>(this.db, PROGRESS, r.deliverySeq)
           if (!delivery) continue
-          const retryAfterMs = parseRetryAfter(r.retryAfter, now, policy)
-          const next = now + (retryAfterMs ?? backoffMs(delivery.attempts + 1, policy))
+          const retryAfter = retryAfterMs(r.retryAfter, now, policy)
+          const next = now + (retryAfter ?? retryBackoffMs(delivery.attempts + 1, policy))
           if (next > delivery.created_ms + policy.giveUpAfterMs) {
-            this.stmt.failed.run({
+            run(this.db, MARK_FAILED, {
               status: r.status,
               error: `gave up after ${describeDays(policy.giveUpAfterMs)}: ${what}`,
               now,
               seq: r.deliverySeq,
             })
           } else {
-            this.stmt.retry.run({ next, status: r.status, error: what, seq: r.deliverySeq })
+            run(this.db, MARK_RETRY, { next, status: r.status, error: what, seq: r.deliverySeq })
           }
           if (verdict === 'unreachable') {
             // Requests already in flight when the endpoint first failed are one outage, not several: only an
             // attempt started after the last failure (a probe) lengthens the pause.
             if (r.atMs > health.failedAt) health.failStreak++
             health.failedAt = now
-            health.pausedUntil = Math.max(health.pausedUntil, now + (retryAfterMs ?? backoffMs(health.failStreak, policy)))
+            health.pausedUntil = Math.max(health.pausedUntil, now + (retryAfter ?? retryBackoffMs(health.failStreak, policy)))
             this.health.set(r.endpointSeq, health)
             // Deliveries that waited out their whole retry window behind a dead endpoint end now, not one probe at a time.
-            this.stmt.giveUp.run({
+            run(this.db, GIVE_UP, {
               now,
               endpoint: r.endpointSeq,
               deadline: now - policy.giveUpAfterMs,
@@ -461,7 +442,7 @@ export class Sender {
     }
     if (!this.events.hasListeners('webhook:delivered')) return
     for (const r of batch) {
-      const row = this.stmt.view.get(r.deliverySeq) as DeliveryViewRow | undefined
+      const row = get<DeliveryViewRow>(this.db, VIEW_BY_SEQ, r.deliverySeq)
       if (row) this.events.emit('webhook:delivered', toDelivery(row))
     }
   }

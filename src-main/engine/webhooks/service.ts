@@ -5,11 +5,12 @@ import type { Engine } from '..'
 import type { Clock } from '../clock'
 import { nowSeconds } from '../clock'
 import type { WebhookConfig } from '../config'
+import { all, get, run } from '../db/sql'
 import { conflict, invalid, notFound } from '../errors'
 import { newId } from '../ids'
 import type { EndpointInput } from './endpoints'
 import { EndpointStore, TEST_EVENT_TYPE, toEndpoint, validateUrl } from './endpoints'
-import type { DeliveryViewRow } from './log'
+import type { AttemptRow, DeliveryViewRow } from './log'
 import { ATTEMPT_VIEW, DELIVERY_VIEW, toAttempt, toDelivery } from './log'
 import type { RetryPolicy } from './policy'
 import { DEFAULT_RETRY_POLICY } from './policy'
@@ -162,10 +163,11 @@ export class Webhooks {
       where.push('d.session_id = @session')
       params.session = filter.session_id
     }
-    const rows = this.engine.db
-      .prepare(`${DELIVERY_VIEW} WHERE ${where.join(' AND ')} ORDER BY d.seq DESC LIMIT @limit`)
-      .all(params) as DeliveryViewRow[]
-    return rows.map(toDelivery)
+    return all<DeliveryViewRow>(
+      this.engine.db,
+      `${DELIVERY_VIEW} WHERE ${where.join(' AND ')} ORDER BY d.seq DESC LIMIT @limit`,
+      params,
+    ).map(toDelivery)
   }
 
   delivery(merchantId: string, id: string): WebhookDelivery {
@@ -175,9 +177,7 @@ export class Webhooks {
   /** Every attempt of one delivery, oldest first. */
   attempts(merchantId: string, deliveryId: string): WebhookAttempt[] {
     const row = this.scopedDelivery(deliveryId, merchantId, 'delivery_id')
-    return (
-      this.engine.db.prepare(`${ATTEMPT_VIEW} WHERE a.delivery_seq = ? ORDER BY a.id`).all(row.seq) as Parameters<typeof toAttempt>[0][]
-    ).map(toAttempt)
+    return all<AttemptRow>(this.engine.db, `${ATTEMPT_VIEW} WHERE a.delivery_seq = ? ORDER BY a.id`, row.seq).map(toAttempt)
   }
 
   /** A new delivery of the same event (same event id, so the back office can de-duplicate) to the same endpoint. */
@@ -243,20 +243,27 @@ export class Webhooks {
     testBody: string | null
   }): WebhookDelivery {
     const now = this.clock.now()
-    const info = this.engine.db
-      .prepare(
-        `INSERT INTO webhook_deliveries (id, endpoint_seq, event_seq, event_id, event_type, session_id, test_body, state, next_attempt_ms, created_ms)
-         VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)`,
-      )
-      .run(`whd_${randomBytes(12).toString('hex')}`, d.endpointSeq, d.eventSeq, d.eventId, d.eventType, d.sessionId, d.testBody, now, now)
-    return toDelivery(this.engine.db.prepare(`${DELIVERY_VIEW} WHERE d.seq = ?`).get(info.lastInsertRowid) as DeliveryViewRow)
+    const info = run(
+      this.engine.db,
+      `INSERT INTO webhook_deliveries (id, endpoint_seq, event_seq, event_id, event_type, session_id, test_body, state, next_attempt_ms, created_ms)
+       VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)`,
+      `whd_${randomBytes(12).toString('hex')}`,
+      d.endpointSeq,
+      d.eventSeq,
+      d.eventId,
+      d.eventType,
+      d.sessionId,
+      d.testBody,
+      now,
+      now,
+    )
+    return toDelivery(get<DeliveryViewRow>(this.engine.db, `${DELIVERY_VIEW} WHERE d.seq = ?`, info.lastInsertRowid)!)
   }
 
   private scopedDelivery(id: unknown, merchantId: string, param = 'id'): DeliveryViewRow {
     const row =
       typeof id === 'string'
-        ? (this.engine.db.prepare(`${DELIVERY_VIEW} WHERE d.id = ? AND e.merchant_id = ?`).get(id, merchantId) as
-            DeliveryViewRow | undefined)
+        ? get<DeliveryViewRow>(this.engine.db, `${DELIVERY_VIEW} WHERE d.id = ? AND e.merchant_id = ?`, id, merchantId)
         : undefined
     if (!row) throw notFound(`no webhook delivery "${String(id)}"`, param)
     return row
