@@ -171,11 +171,12 @@ describe('restore', () => {
     sale(shop, 1)
     const dbFile = shop.engine.db.name
     shop.engine.close()
-    const bad = join(shop.dir, 'bad.sqlite')
+    const dir = shop.dir
+    const bad = join(dir, 'bad.sqlite')
     writeFileSync(bad, 'garbage')
     const before = readFileSync(dbFile)
-    expect(() => restoreDatabase({ dbFile, from: bad, backupsDir: join(shop.dir, 'backups'), now: T0 })).toThrow(BackupError)
+    expect(() => restoreDatabase({ dbFile, from: bad, backupsDir: join(dir, 'backups'), now: T0 })).toThrow(BackupError)
     expect(readFileSync(dbFile).equals(before)).toBe(true)
-    expect(existsSync(join(shop.dir, 'backups'))).toBe(false)
+    expect(existsSync(join(dir, 'backups'))).toBe(false)
   })
 })
