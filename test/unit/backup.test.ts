@@ -112,7 +112,8 @@ describe('backups', () => {
   it('prunes old copies after each backup', async () => {
     shop = openShop()
     const dir = join(shop.dir, 'backups')
-    for (let d = 45; d >= 0; d--) await backupDatabase(shop.engine.db, { dir, now: T0 - d * DAY, dayOf: utcDay })
+    for (const d of [45, 33, 25, 20, 15, ...Array.from({ length: 14 }, (_, i) => 13 - i)])
+      await backupDatabase(shop.engine.db, { dir, now: T0 - d * DAY, dayOf: utcDay })
     const left = listBackups(dir)
     // Dec 3 back to Nov 20, plus October's newest (Oct 31); November's newest (Nov 30) is one of the 14 days.
     expect(left.map((b) => utcDay(b.at))).toEqual([...Array.from({ length: 14 }, (_, d) => utcDay(T0 - d * DAY)), '2026-10-31'])
