@@ -50,6 +50,8 @@ export interface VerifyWebhookOptions {
 /** Node's `req.headers`, a plain object, or a Fetch API `Headers`. */
 export type WebhookHeaders = Record<string, string | string[] | undefined> | { get(name: string): string | null }
 
+/** Endpoint secrets are 16 to 256 characters (the app makes 46: `whsec_` + 40). */
+const MIN_SECRET_LENGTH = 16
 const SIGNATURE = 'x-stablepay-signature'
 const TIMESTAMP = 'x-stablepay-timestamp'
 const NONCE = 'x-stablepay-nonce'
@@ -63,6 +65,11 @@ export function verifyWebhook<T = unknown>(
   secret: string,
   options: VerifyWebhookOptions = {},
 ): StablePayEvent<T> {
+  // A missing or empty secret (an unset environment variable) would make every forged event verify against it.
+  // That is a set-up mistake, not a bad request: it throws a plain TypeError, so the receiver answers 500 and
+  // StablePay retries the event once the secret is in place, instead of accepting forgeries or dropping events.
+  if (typeof secret !== 'string' || secret.length < MIN_SECRET_LENGTH)
+    throw new TypeError(`verifyWebhook needs the endpoint's secret (whsec_…, at least ${MIN_SECRET_LENGTH} characters); it got an empty or short one`)
   const tolerance = options.toleranceSeconds ?? 300
   const now = options.now ?? Math.floor(Date.now() / 1000)
 

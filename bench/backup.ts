@@ -1,0 +1,123 @@
+/**
+ * Sales during a backup: a create's latency and the create rate while the
+ * database is being copied (SQLite's online backup API, a batch of pages per
+ * turn of the event loop), beside the same with no backup running, in
+ * alternating rounds in one process.
+ *
+ *   npx tsx bench/backup.ts [--sales 50000] [--rounds 4]
+ *
+ * Sales arrive on a fixed schedule (one every --every-ms, default 2 ms: 500 a
+ * second, far above a busy shop), as requests would; a sale's answer time is
+ * from its arrival to its commit, so it includes any wait for the backup's
+ * turn. Target: sales during a backup answered as fast as without one.
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { createEngine } from '../src-main/engine'
+import { backupDatabase } from '../src-main/engine/backup'
+
+const { values } = parseArgs({
+  options: { sales: { type: 'string', default: '50000' }, rounds: { type: 'string', default: '4' }, 'every-ms': { type: 'string', default: '2' } },
+})
+const SALES = Number(values.sales)
+const ROUNDS = Number(values.rounds)
+const EVERY_MS = Number(values['every-ms'])
+
+const dir = mkdtempSync(join(tmpdir(), 'bench-backup-'))
+const engine = createEngine({ dataDir: dir })
+engine.merchants.upsert({ id: 'm', name: 'Bench Cafe', currency: 'USD', receive: { mode: 'address', address: '0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc' } })
+engine.networks.update({
+  chainId: 31337,
+  name: 'Local',
+  testnet: true,
+  rpcUrls: ['http://127.0.0.1:9'],
+  confirmations: 1,
+  tokens: [
+    { symbol: 'USDC', address: '0x5FbDB2315678afecb367f032d93F642f64180aa3', decimals: 6 },
+    { symbol: 'USDT', address: '0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512', decimals: 18 },
+  ],
+})
+let n = 0
+const sale = () =>
+  engine.sessions.create({ merchantId: 'm', livemode: false, currency: 'USD', orderId: `o${n}`, amount: `${(n++ % 5000) + 1}.00` })
+
+// A shop with history, so the copy takes a while: the sessions expire as they would.
+for (let i = 0; i < SALES; i++) {
+  sale()
+  if (i % 1000 === 999) engine.db.exec(`UPDATE sessions SET status = 'EXPIRED', ended_at = created_at WHERE status = 'PENDING'`)
+}
+engine.db.exec(`UPDATE sessions SET status = 'EXPIRED', ended_at = created_at WHERE status = 'PENDING'; UPDATE payment_options SET active = 0`)
+interface Round {
+  creates: number
+  seconds: number
+  latenciesUs: number[]
+}
+
+/** Sales arriving every EVERY_MS until `until()` (and at least `minCreates`); each answered in its own turn of the event loop. */
+function createsWhile(until: () => boolean, minCreates: number): Promise<Round> {
+  const latenciesUs: number[] = []
+  const t0 = performance.now()
+  let due = t0
+  return new Promise((resolve) => {
+    const next = () => {
+      if ((until() && latenciesUs.length >= minCreates) || latenciesUs.length >= 200_000) {
+        resolve({ creates: latenciesUs.length, seconds: (performance.now() - t0) / 1000, latenciesUs })
+        return
+      }
+      due += EVERY_MS
+      setTimeout(() => {
+        sale()
+        // From when the sale was due (its request arrived) to its commit.
+        latenciesUs.push((performance.now() - due) * 1000)
+        next()
+      }, Math.max(0, due - performance.now()))
+    }
+    next()
+  })
+}
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b)
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!
+}
+
+async function main(): Promise<void> {
+  const during: Round[] = []
+  const without: Round[] = []
+  let backupMs = 0
+  let bytes = 0
+  for (let r = 0; r < ROUNDS; r++) {
+    let done = false
+    const t = Date.now()
+    const running = backupDatabase(engine.db, { dir: join(dir, 'backups'), now: 1_800_000_000 + r * 86_400, dayOf: (s) => new Date(s * 1000).toISOString().slice(0, 10) }).then((res) => {
+      done = true
+      backupMs += Date.now() - t
+      bytes = res.backup.bytes
+    })
+    during.push(await createsWhile(() => done, 500))
+    await running
+    // The same number of creates with nothing else running.
+    const count = during[during.length - 1]!.creates
+    without.push(await createsWhile(() => true, count))
+    engine.db.exec(`UPDATE sessions SET status = 'EXPIRED', ended_at = created_at WHERE status = 'PENDING'; UPDATE payment_options SET active = 0`)
+  }
+  const sum = (rs: Round[]) => {
+    const lat = rs.flatMap((x) => x.latenciesUs)
+    const creates = rs.reduce((a, x) => a + x.creates, 0)
+    const secs = rs.reduce((a, x) => a + x.seconds, 0)
+    return { perSec: creates / secs, p50: pct(lat, 50), p95: pct(lat, 95), p99: pct(lat, 99), creates }
+  }
+  const a = sum(during)
+  const b = sum(without)
+  const f = (x: number) => Math.round(x).toLocaleString('en-US')
+  console.log(`backup: ${f(SALES)} sales in the shop, database ${(bytes / 1e6).toFixed(1)} MB, ${ROUNDS} rounds, one backup each (${f(backupMs / ROUNDS)} ms per backup while selling)`)
+  console.log(`  during a backup   ${f(a.perSec).padStart(7)} sales/s   answered p50 ${a.p50.toFixed(0)} µs  p95 ${a.p95.toFixed(0)} µs  p99 ${a.p99.toFixed(0)} µs   (${f(a.creates)} creates)`)
+  console.log(`  no backup (base)  ${f(b.perSec).padStart(7)} sales/s   answered p50 ${b.p50.toFixed(0)} µs  p95 ${b.p95.toFixed(0)} µs  p99 ${b.p99.toFixed(0)} µs   (${f(b.creates)} creates)`)
+  console.log(`  ratio during/without: answer time p50 ${(a.p50 / b.p50).toFixed(3)}, p95 ${(a.p95 / b.p95).toFixed(3)}, p99 ${(a.p99 / b.p99).toFixed(3)}; rate ${(a.perSec / b.perSec).toFixed(3)}`)
+  engine.close()
+  rmSync(dir, { recursive: true, force: true })
+}
+
+void main()

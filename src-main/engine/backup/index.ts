@@ -1,0 +1,289 @@
+import Database from 'better-sqlite3'
+import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { basename, join } from 'node:path'
+import { Worker } from 'node:worker_threads'
+import type { Db } from '../db'
+
+/**
+ * Copies of the shop's database: the till is the shop's only record of its
+ * sales. A copy counts only once SQLite's own integrity check passes on it,
+ * so a backup that was cut short (full disk, a USB stick pulled out) is never
+ * mistaken for a good one.
+ *
+ * Copies use SQLite's online backup API from a worker thread's own
+ * connection, which reads one snapshot while the shop keeps committing (WAL):
+ * sales go on during a backup, answered as fast as without one.
+ */
+
+export interface BackupFile {
+  file: string
+  /** When the copy was taken, unix seconds (from its name). */
+  at: number
+  bytes: number
+}
+
+export class BackupError extends Error {
+  constructor(
+    readonly code: 'backup_invalid' | 'backup_failed',
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+const NAME = /^stablepay-(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z\.sqlite$/
+
+/** `stablepay-20261203T095500Z.sqlite`: sorts by time, and says when it was taken. */
+export function backupName(unixSeconds: number): string {
+  const iso = new Date(unixSeconds * 1000).toISOString() // 2026-12-03T09:55:00.000Z
+  return `stablepay-${iso.slice(0, 19).replace(/[-:]/g, '')}Z.sqlite`
+}
+
+function timeOfName(name: string): number | null {
+  const m = NAME.exec(name)
+  if (!m) return null
+  const [, y, mo, d, h, mi, s] = m.map(Number) as number[]
+  return Date.UTC(y!, mo! - 1, d!, h!, mi!, s!) / 1000
+}
+
+/** The finished copies in `dir`, newest first (files being written end in `.partial` and are not listed). */
+export function listBackups(dir: string): BackupFile[] {
+  if (!existsSync(dir)) return []
+  const found: BackupFile[] = []
+  for (const name of readdirSync(dir)) {
+    const at = timeOfName(name)
+    if (at === null) continue
+    const file = join(dir, name)
+    found.push({ file, at, bytes: statSync(file).size })
+  }
+  return found.sort((a, b) => b.at - a.at)
+}
+
+/** Throws `backup_invalid` unless `file` is a SQLite database that passes `PRAGMA integrity_check`. */
+export function checkBackup(file: string): void {
+  let db: Database.Database | undefined
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true })
+    const result = db.pragma('integrity_check') as Array<{ integrity_check: string }>
+    if (result.length !== 1 || result[0]!.integrity_check !== 'ok')
+      throw new BackupError('backup_invalid', `${basename(file)} failed its integrity check: ${result.map((r) => r.integrity_check).join('; ')}`)
+  } catch (error) {
+    if (error instanceof BackupError) throw error
+    throw new BackupError('backup_invalid', `${basename(file)} is not a readable StablePay database (${(error as Error).message})`)
+  } finally {
+    db?.close()
+  }
+}
+
+/**
+ * Which copies to keep: the newest copy of each of the last `daily` days that
+ * have one, and the newest of each of the last `monthly` months. `dayOf` gives
+ * a copy's day as `YYYY-MM-DD` (the shop's time zone); its first 7 characters
+ * are the month.
+ */
+export function retention(
+  backups: readonly BackupFile[],
+  dayOf: (unixSeconds: number) => string,
+  keep: { daily: number; monthly: number } = { daily: 14, monthly: 12 },
+): { keep: BackupFile[]; remove: BackupFile[] } {
+  const newestFirst = [...backups].sort((a, b) => b.at - a.at)
+  const kept = new Set<BackupFile>()
+  const days = new Set<string>()
+  const months = new Set<string>()
+  for (const b of newestFirst) {
+    const day = dayOf(b.at)
+    if (!days.has(day) && days.size < keep.daily) kept.add(b)
+    days.add(day)
+    const month = day.slice(0, 7)
+    if (!months.has(month) && months.size < keep.monthly) kept.add(b)
+    months.add(month)
+  }
+  return { keep: newestFirst.filter((b) => kept.has(b)), remove: newestFirst.filter((b) => !kept.has(b)) }
+}
+
+export interface BackupOptions {
+  /** The data folder's `backups/`. */
+  dir: string
+  /** A second folder (a USB stick, a synced folder); a failure there is reported, not fatal to the first copy. */
+  copyTo?: string | null
+  /** Unix seconds: the copy's name. */
+  now: number
+  dayOf: (unixSeconds: number) => string
+}
+
+export interface BackupResult {
+  backup: BackupFile
+  /** The copy in `copyTo`, or why it could not be made. */
+  copy: { file: string } | { error: string } | null
+  removed: string[]
+}
+
+// Runs in a worker thread with its own read-only connection, so that copying and checking tens of MB never
+// holds up a sale: one backup step copies every page from one snapshot (WAL lets the shop's commits go on
+// meanwhile), then the copy is made a single file and checked. Messages: { ok, bytes } or { error }.
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads')
+const { copyFileSync, renameSync, statSync } = require('node:fs')
+const Database = require(workerData.driver)
+function check(file) {
+  const db = new Database(file, { readonly: true, fileMustExist: true })
+  try {
+    const rows = db.pragma('integrity_check')
+    if (rows.length !== 1 || rows[0].integrity_check !== 'ok') throw new Error('failed its integrity check: ' + rows.map((r) => r.integrity_check).join('; '))
+  } finally { db.close() }
+}
+function singleFile(file) {
+  const db = new Database(file)
+  try { db.pragma('journal_mode = DELETE') } finally { db.close() }
+}
+async function run() {
+  const source = new Database(workerData.source, { readonly: true, fileMustExist: true })
+  try {
+    await source.backup(workerData.partial, { progress: () => 0x7fffffff })
+  } finally { source.close() }
+  singleFile(workerData.partial)
+  check(workerData.partial)
+  renameSync(workerData.partial, workerData.file)
+  let copy = null
+  if (workerData.copyPartial) {
+    try {
+      copyFileSync(workerData.file, workerData.copyPartial)
+      check(workerData.copyPartial)
+      renameSync(workerData.copyPartial, workerData.copyFile)
+      copy = { file: workerData.copyFile }
+    } catch (error) { copy = { error: error.message } }
+  }
+  return { bytes: statSync(workerData.file).size, copy }
+}
+run().then((result) => parentPort.postMessage({ ok: true, ...result }), (error) => parentPort.postMessage({ ok: false, error: error.message }))
+`
+
+/**
+ * Takes a checked copy of the live database into `dir` (and `copyTo`), then
+ * drops copies the retention rule no longer keeps, in each folder. The work
+ * happens in a worker thread: sales are answered as fast as without a backup.
+ */
+export async function backupDatabase(db: Db, options: BackupOptions): Promise<BackupResult> {
+  mkdirSync(options.dir, { recursive: true })
+  const name = backupName(options.now)
+  const file = join(options.dir, name)
+  const partial = `${file}.partial`
+  let copyFile: string | null = null
+  let copyError = ''
+  if (options.copyTo) {
+    try {
+      mkdirSync(options.copyTo, { recursive: true })
+      copyFile = join(options.copyTo, name)
+    } catch (error) {
+      copyError = (error as Error).message
+    }
+  }
+  removeQuietly(partial)
+  const outcome = await inWorker({
+    source: db.name,
+    partial,
+    file,
+    copyFile,
+    copyPartial: copyFile && `${copyFile}.partial`,
+    driver: createRequire(__filename).resolve('better-sqlite3'),
+  })
+  if (!outcome.ok) {
+    removeQuietly(partial)
+    throw new BackupError('backup_failed', `The backup could not be written to ${options.dir}: ${outcome.error}`)
+  }
+  const removed = prune(options.dir, options.dayOf)
+  let copy: BackupResult['copy'] = null
+  if (options.copyTo) {
+    copy = outcome.copy ?? { error: copyError }
+    if ('error' in copy && copyFile) removeQuietly(`${copyFile}.partial`)
+    else if ('file' in copy) removed.push(...prune(options.copyTo, options.dayOf))
+  }
+  return { backup: { file, at: options.now, bytes: outcome.bytes }, copy, removed }
+}
+
+type WorkerOutcome = { ok: true; bytes: number; copy: { file: string } | { error: string } | null } | { ok: false; error: string }
+
+function inWorker(workerData: Record<string, unknown>): Promise<WorkerOutcome> {
+  return new Promise((resolve) => {
+    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData })
+    let answered = false
+    worker.once('message', (message: WorkerOutcome) => {
+      answered = true
+      resolve(message)
+      void worker.terminate()
+    })
+    worker.once('error', (error) => {
+      if (!answered) resolve({ ok: false, error: error.message })
+    })
+    worker.once('exit', () => {
+      if (!answered) resolve({ ok: false, error: 'the backup worker stopped unexpectedly' })
+    })
+  })
+}
+
+function removeQuietly(file: string): void {
+  for (const f of [file, `${file}-wal`, `${file}-shm`])
+    try {
+      rmSync(f, { force: true })
+    } catch {
+      // An unwritable second folder: the error that matters was already caught.
+    }
+}
+
+function prune(dir: string, dayOf: (unixSeconds: number) => string): string[] {
+  const { remove } = retention(listBackups(dir), dayOf)
+  for (const b of remove) rmSync(b.file, { force: true })
+  return remove.map((b) => b.file)
+}
+
+/**
+ * Puts a checked copy in place of the database file `dbFile`, which must be
+ * closed (services stopped). The current file is first saved beside the
+ * backups as `before-restore-….sqlite`, so a restore can itself be undone.
+ * Returns that file.
+ */
+export function restoreDatabase(options: { dbFile: string; from: string; backupsDir: string; now: number }): string {
+  checkBackup(options.from)
+  mkdirSync(options.backupsDir, { recursive: true })
+  const saved = join(options.backupsDir, `before-restore-${backupName(options.now).slice('stablepay-'.length)}`)
+  if (existsSync(options.dbFile)) {
+    // A closed database has had its WAL folded in by its last connection; a WAL left by a crash is folded in here.
+    const current = new Database(options.dbFile)
+    try {
+      current.pragma('wal_checkpoint(TRUNCATE)')
+    } finally {
+      current.close()
+    }
+    copyFileSync(options.dbFile, saved)
+  }
+  const incoming = `${options.dbFile}.restoring`
+  copyFileSync(options.from, incoming)
+  for (const side of ['-wal', '-shm']) rmSync(`${options.dbFile}${side}`, { force: true })
+  renameSync(incoming, options.dbFile)
+  return saved
+}
+
+/** What the owner sees: the newest good copy, and a warning when it is older than `staleAfterSeconds` (2 days) or missing. */
+export function backupStatus(dir: string, now: number, staleAfterSeconds = 2 * 86400): { last: BackupFile | null; stale: boolean } {
+  const last = listBackups(dir)[0] ?? null
+  return { last, stale: last === null || now - last.at > staleAfterSeconds }
+}
+
+/**
+ * Is the daily backup due? Once the shop's clock has passed `at` ("HH:MM") on a
+ * day that has no copy yet. A till switched off at that time backs up when it
+ * is next on, the same day.
+ */
+export function dailyBackupDue(args: {
+  now: number
+  last: number | null
+  at: string
+  dayOf: (unixSeconds: number) => string
+  minuteOfDay: (unixSeconds: number) => number
+}): boolean {
+  const m = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(args.at)
+  if (!m) return false
+  if (args.minuteOfDay(args.now) < Number(m[1]) * 60 + Number(m[2])) return false
+  return args.last === null || args.dayOf(args.last) !== args.dayOf(args.now)
+}

@@ -1,0 +1,117 @@
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import type { DestinationStream, Level, Logger, StreamEntry } from 'pino'
+import pino from 'pino'
+import roll from 'pino-roll'
+
+/**
+ * The app's log: JSON lines from pino, one child logger per module
+ * (`{"module":"watcher",…}`). Nothing is written until a front door calls
+ * `startLogging` (serve mode: the data folder's `logs/` and stderr; the
+ * desktop app: `logs/` only), so tests and scripts stay quiet.
+ *
+ * Secrets never reach the file: the redaction paths below replace them
+ * whatever module logs them, and the tests check each kind.
+ */
+
+/** Field names that hold a secret, at any of the first three levels of a logged object. */
+const SECRET_FIELDS = [
+  'secret',
+  'secrets',
+  'apiKey',
+  'api_key',
+  'key',
+  'token',
+  'access_token',
+  'password',
+  'pin',
+  'recovery_code',
+  'authorization',
+  'cookie',
+  'set-cookie',
+  'x-stablepay-signature',
+  'secret_sealed',
+]
+export const REDACT_PATHS = SECRET_FIELDS.flatMap((f) => {
+  const key = /^[A-Za-z_$][\w$]*$/.test(f) ? f : `["${f}"]`
+  const dot = key.startsWith('[') ? key : `.${key}`
+  return [key, `*${dot}`, `*.*${dot}`]
+})
+export const REDACTED = '[redacted]'
+
+const streams = pino.multistream([], { dedupe: false })
+const root: Logger = pino(
+  {
+    level: 'debug',
+    base: undefined,
+    timestamp: pino.stdTimeFunctions.isoTime,
+    redact: { paths: REDACT_PATHS, censor: REDACTED },
+    formatters: { level: (label) => ({ level: label }) },
+  },
+  streams,
+)
+
+/** A module's logger: `log('watcher').warn({ chainId }, 'RPC failed')`. */
+export function log(module: string): Logger {
+  return root.child({ module })
+}
+
+let current: { stream: { file: string }; dir: string } | null = null
+
+/** Where the log is, for messages that say "the details are in the log" (null until logging started). */
+export function logLocation(): { file: string; dir: string } | null {
+  return current && { file: current.stream.file, dir: current.dir }
+}
+
+export interface LoggingOptions {
+  /** The data folder: the log goes to its `logs/` folder. */
+  dataDir: string
+  /** Also to stderr (serve mode). */
+  stderr?: boolean
+  level?: Level
+  /** Size of one file before the next is started; default 10 MB. */
+  maxFileBytes?: number
+  /** Files kept, the current one included; default 5 (so at most ~50 MB). */
+  keepFiles?: number
+}
+
+/** Starts writing the log; returns stop(), which flushes and closes the file. */
+export async function startLogging(options: LoggingOptions): Promise<() => Promise<void>> {
+  const dir = join(options.dataDir, 'logs')
+  mkdirSync(dir, { recursive: true })
+  const level = options.level ?? 'info'
+  // SonicBoom keeps the path it writes to in `file` (pino-roll reopens it on each roll); its types omit it.
+  const file = (await roll({
+    file: join(dir, 'stablepay'),
+    extension: '.log',
+    size: `${Math.max(1, Math.round((options.maxFileBytes ?? 10 * 1024 * 1024) / 1024))}k`,
+    limit: { count: Math.max(1, (options.keepFiles ?? 5) - 1) },
+    mkdir: true,
+  })) as unknown as DestinationStream & { file: string; end(): void; once(e: string, f: () => void): void }
+  // The file is opened asynchronously; its path is known once it is.
+  if (!file.file) await new Promise<void>((resolve, reject) => {
+    ;(file as unknown as NodeJS.EventEmitter).once('ready', resolve).once('error', reject)
+  })
+  const added: StreamEntry[] = [{ stream: file, level }]
+  if (options.stderr) added.push({ stream: process.stderr, level })
+  const ids = added.map((entry) => {
+    streams.add(entry)
+    return (streams as unknown as { lastId: number }).lastId
+  })
+  current = { stream: file, dir }
+  return async () => {
+    for (const id of ids) streams.remove(id)
+    current = null
+    await new Promise<void>((resolve) => {
+      file.once('close', resolve)
+      file.end()
+    })
+  }
+}
+
+/** An error for a log line: its message and stack, never the objects it carries. */
+export function errorFields(error: unknown): { err: { message: string; stack?: string; code?: string } } {
+  if (!(error instanceof Error)) return { err: { message: String(error) } }
+  const code = (error as { code?: unknown }).code
+  return { err: { message: error.message, stack: error.stack, ...(typeof code === 'string' ? { code } : {}) } }
+}

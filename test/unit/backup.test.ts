@@ -1,0 +1,183 @@
+import Database from 'better-sqlite3'
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import {
+  backupDatabase,
+  BackupError,
+  backupName,
+  backupStatus,
+  checkBackup,
+  dailyBackupDue,
+  listBackups,
+  restoreDatabase,
+  retention,
+} from '../../src-main/engine/backup'
+import { createEngine } from '../../src-main/engine'
+import type { Shop } from './engineFixture'
+import { openShop } from './engineFixture'
+
+const utcDay = (s: number): string => new Date(s * 1000).toISOString().slice(0, 10)
+const T0 = Date.UTC(2026, 11, 3, 21, 0, 0) / 1000
+const DAY = 86400
+
+let shop: Shop | undefined
+afterEach(() => {
+  shop?.close()
+  shop = undefined
+})
+
+const sale = (s: Shop, i: number) =>
+  s.engine.sessions.create({ merchantId: 'merchant_123', livemode: false, currency: 'USD', orderId: `o${i}`, amount: `${(i % 900) + 1}.25` })
+
+describe('backups', () => {
+  it('takes a checked copy while sales go on, and the copy holds every sale acknowledged before it began', async () => {
+    shop = openShop()
+    for (let i = 0; i < 1000; i++) sale(shop, i)
+    const dir = join(shop.dir, 'backups')
+    let finished = false
+    const running = backupDatabase(shop.engine.db, { dir, now: T0, dayOf: utcDay }).finally(() => (finished = true))
+    // Sales go on while the copy is written: the backup yields to the event loop between batches of pages.
+    let during = 0
+    for (let i = 1000; i < 1200; i++) {
+      sale(shop, i)
+      if (!finished) during++
+      await new Promise((r) => setImmediate(r))
+    }
+    const result = await running
+    expect(during).toBeGreaterThan(1)
+    expect(result.backup.file).toBe(join(dir, backupName(T0)))
+    expect(readdirSync(dir)).toEqual([backupName(T0)]) // no .partial left behind
+    checkBackup(result.backup.file)
+    const copy = new Database(result.backup.file, { readonly: true })
+    const ids = copy.prepare('SELECT order_id FROM sessions').pluck().all() as string[]
+    copy.close()
+    for (let i = 0; i < 1000; i++) expect(ids).toContain(`o${i}`)
+    // Every sale is in the live database.
+    expect(shop.engine.db.prepare('SELECT count(*) FROM sessions').pluck().get()).toBe(1200)
+  })
+
+  it('writes a second copy to another folder, and says so when that folder cannot be written', async () => {
+    shop = openShop()
+    sale(shop, 1)
+    const usb = join(shop.dir, 'usb')
+    const ok = await backupDatabase(shop.engine.db, { dir: join(shop.dir, 'backups'), copyTo: usb, now: T0, dayOf: utcDay })
+    expect(ok.copy).toEqual({ file: join(usb, backupName(T0)) })
+    checkBackup(join(usb, backupName(T0)))
+
+    const notAFolder = join(shop.dir, 'a-file')
+    writeFileSync(notAFolder, 'x')
+    const bad = await backupDatabase(shop.engine.db, { dir: join(shop.dir, 'backups'), copyTo: notAFolder, now: T0 + 60, dayOf: utcDay })
+    expect(bad.copy && 'error' in bad.copy).toBe(true)
+    // The first folder's copy still counts.
+    expect(listBackups(join(shop.dir, 'backups')).map((b) => b.at)).toEqual([T0 + 60])
+  })
+
+  it('never counts a damaged copy', () => {
+    shop = openShop()
+    const dir = join(shop.dir, 'backups')
+    mkdirSync(dir)
+    const torn = join(dir, backupName(T0))
+    // A real database cut in half, as a pulled USB stick leaves it.
+    shop.engine.db.pragma('wal_checkpoint(TRUNCATE)')
+    const bytes = readFileSync(shop.engine.db.name)
+    writeFileSync(torn, bytes.subarray(0, Math.floor(bytes.length / 2)))
+    expect(() => checkBackup(torn)).toThrow(BackupError)
+    writeFileSync(torn, 'not a database')
+    expect(() => checkBackup(torn)).toThrow(/not a readable StablePay database/)
+  })
+
+  it('keeps the newest copy of each of the last 14 days and of the last 12 months', () => {
+    // Two copies a day for 400 days.
+    const all = []
+    for (let d = 0; d < 400; d++) for (const h of [3, 15]) all.push({ file: `f${d}-${h}`, at: T0 - d * DAY - h * 3600, bytes: 1 })
+    const { keep, remove } = retention(all, utcDay)
+    expect(keep.length + remove.length).toBe(800)
+    const keptDays = keep.map((b) => utcDay(b.at))
+    expect(new Set(keptDays).size).toBe(keep.length) // one per day at most
+    // The 14 newest days, each by its newest copy.
+    const newestDays = [...new Set(all.map((b) => utcDay(b.at)))].slice(0, 14)
+    for (const day of newestDays) {
+      const newest = all.filter((b) => utcDay(b.at) === day).sort((a, b) => b.at - a.at)[0]!
+      expect(keep).toContainEqual(newest)
+    }
+    // And 12 months: the months of the kept copies that are not among the 14 days.
+    const months = new Set(keep.map((b) => utcDay(b.at).slice(0, 7)))
+    expect(months.size).toBe(12)
+    // December's and November's newest copies are among the 14 days already.
+    expect(keep).toHaveLength(14 + 12 - 2)
+    expect(Math.min(...keep.map((b) => b.at))).toBeGreaterThan(Math.max(...remove.filter((b) => !keep.includes(b)).map((b) => b.at)) - 400 * DAY)
+  })
+
+  it('prunes old copies after each backup', async () => {
+    shop = openShop()
+    const dir = join(shop.dir, 'backups')
+    for (const d of [45, 33, 25, 20, 15, ...Array.from({ length: 14 }, (_, i) => 13 - i)])
+      await backupDatabase(shop.engine.db, { dir, now: T0 - d * DAY, dayOf: utcDay })
+    const left = listBackups(dir)
+    // Dec 3 back to Nov 20, plus October's newest (Oct 31); November's newest (Nov 30) is one of the 14 days.
+    expect(left.map((b) => utcDay(b.at))).toEqual([...Array.from({ length: 14 }, (_, d) => utcDay(T0 - d * DAY)), '2026-10-31'])
+    expect(left[0]!.at).toBe(T0)
+  })
+
+  it('tells the owner when the newest good copy is older than two days', async () => {
+    shop = openShop()
+    const dir = join(shop.dir, 'backups')
+    expect(backupStatus(dir, T0)).toEqual({ last: null, stale: true })
+    await backupDatabase(shop.engine.db, { dir, now: T0, dayOf: utcDay })
+    expect(backupStatus(dir, T0 + DAY).stale).toBe(false)
+    expect(backupStatus(dir, T0 + 2 * DAY + 1).stale).toBe(true)
+    expect(backupStatus(dir, T0 + DAY).last?.at).toBe(T0)
+  })
+
+  it('is due once a day, after the time the owner picked', () => {
+    const minuteOfDay = (s: number) => Math.floor((s % DAY) / 60)
+    const at = '21:30'
+    const due = (now: number, last: number | null) => dailyBackupDue({ now, last, at, dayOf: utcDay, minuteOfDay })
+    expect(due(T0, null)).toBe(false) // 21:00, before 21:30
+    expect(due(T0 + 30 * 60, null)).toBe(true)
+    expect(due(T0 + 31 * 60, T0 + 30 * 60)).toBe(false) // already taken today
+    expect(due(T0 + DAY + 30 * 60, T0 + 30 * 60)).toBe(true)
+    expect(due(T0 + 2 * 3600, T0 - DAY)).toBe(true) // 23:00, switched on late: same day still
+    expect(dailyBackupDue({ now: T0 + 3600, last: null, at: '25:00', dayOf: utcDay, minuteOfDay })).toBe(false)
+  })
+})
+
+describe('restore', () => {
+  it('puts a checked copy in place and keeps the replaced database beside the backups', async () => {
+    shop = openShop()
+    for (let i = 0; i < 5; i++) sale(shop, i)
+    const dir = join(shop.dir, 'backups')
+    const { backup } = await backupDatabase(shop.engine.db, { dir, now: T0, dayOf: utcDay })
+    for (let i = 5; i < 9; i++) sale(shop, i)
+    const dbFile = shop.engine.db.name
+    shop.engine.close()
+
+    const saved = restoreDatabase({ dbFile, from: backup.file, backupsDir: dir, now: T0 + 600 })
+    expect(existsSync(saved)).toBe(true)
+    const engine = createEngine({ dataDir: shop.dir })
+    try {
+      expect(engine.db.prepare('SELECT count(*) FROM sessions').pluck().get()).toBe(5)
+    } finally {
+      engine.close()
+    }
+    // The replaced database, with its 9 sales, is not lost.
+    const before = new Database(saved, { readonly: true })
+    expect(before.prepare('SELECT count(*) FROM sessions').pluck().get()).toBe(9)
+    before.close()
+  })
+
+  it('refuses a damaged copy and leaves the current database as it was', async () => {
+    shop = openShop()
+    sale(shop, 1)
+    const dbFile = shop.engine.db.name
+    shop.engine.close()
+    const dir = shop.dir
+    const bad = join(dir, 'bad.sqlite')
+    writeFileSync(bad, 'garbage')
+    const before = readFileSync(dbFile)
+    expect(() => restoreDatabase({ dbFile, from: bad, backupsDir: join(dir, 'backups'), now: T0 })).toThrow(BackupError)
+    expect(readFileSync(dbFile).equals(before)).toBe(true)
+    expect(existsSync(join(dir, 'backups'))).toBe(false)
+  })
+})
