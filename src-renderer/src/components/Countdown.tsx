@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react'
 import { formatCountdown, useT } from '../i18n'
 
 /** Under a minute the bar turns amber: the cashier should tell the customer to hurry. */
-export const HURRY_SECONDS = 60
+const HURRY_SECONDS = 60
 
 function secondsLeft(expiresAt: number): number {
   return Math.max(0, expiresAt - Math.floor(Date.now() / 1000))

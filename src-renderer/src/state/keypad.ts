@@ -5,7 +5,7 @@
 export type KeypadKey = '0' | '1' | '2' | '3' | '4' | '5' | '6' | '7' | '8' | '9' | '00' | '.' | 'backspace' | 'clear'
 
 /** The engine's limit on integer digits of a price (money/fiat.ts MAX_AMOUNT_INT_DIGITS). */
-export const MAX_WHOLE_DIGITS = 12
+const MAX_WHOLE_DIGITS = 12
 
 export function applyKey(entry: string, key: KeypadKey, decimals: number): string {
   switch (key) {

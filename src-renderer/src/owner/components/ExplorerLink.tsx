@@ -6,7 +6,7 @@ export function shortHash(hash: string): string {
 }
 
 /** The chain's block explorer page for a transaction (explorer_url + /tx/<hash>), or null for a chain without one. */
-export function explorerTxUrl(chain: ChainConfig | undefined, txHash: string): string | null {
+function explorerTxUrl(chain: ChainConfig | undefined, txHash: string): string | null {
   if (!chain?.explorer_url) return null
   return `${chain.explorer_url.replace(/\/+$/, '')}/tx/${encodeURIComponent(txHash)}`
 }

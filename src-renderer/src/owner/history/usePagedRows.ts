@@ -2,7 +2,7 @@ import { useVirtualizer } from '@tanstack/react-virtual'
 import { useEffect, useRef } from 'react'
 
 /** Fixed row height: the virtualiser needs no measuring, and 52 px stays a comfortable touch target. */
-export const ROW_HEIGHT = 52
+const ROW_HEIGHT = 52
 
 /**
  * A virtualised list that asks for the next page before the owner reaches the
