@@ -33,11 +33,13 @@ export function CustomerScreen() {
     return () => document.removeEventListener('visibilitychange', onVisible)
   }, [load, refreshSettings])
 
+  // Only a new sale or a new status restarts the timer below, not every update of the same sale.
+  const status = session?.status ?? null
   const sessionKey = session ? `${session.id}:${session.status}` : null
   useEffect(() => {
-    if (!session) return
+    if (sessionKey === null) return
     void refreshSettings()
-    const ended = session.status !== 'PENDING' && session.status !== 'PROCESSING'
+    const ended = status !== 'PENDING' && status !== 'PROCESSING'
     // A sale that had already ended when this screen opened is not news: show the welcome instead.
     if (firstSeen.current === null) {
       firstSeen.current = sessionKey
@@ -47,7 +49,7 @@ export function CustomerScreen() {
     if (!ended) return
     const timer = setTimeout(() => setEndedLongAgo(true), Math.max(3, autoSeconds) * 1000)
     return () => clearTimeout(timer)
-  }, [sessionKey, autoSeconds])
+  }, [sessionKey, status, autoSeconds, refreshSettings])
 
   return (
     <div className="customer" data-testid="customer-display">
@@ -124,7 +126,7 @@ function CustomerSale({ session }: { session: PaymentSession }) {
             </StatusChip>
           ) : view.kind === 'detected' ? (
             <StatusChip tone="info" large>
-              {t('cashier.detected', { n: view.confirmations, m: view.required })}
+              {t('cashier.detected', { done: view.confirmations, n: view.required })}
             </StatusChip>
           ) : (
             <StatusChip tone="warn" large>
