@@ -1,6 +1,7 @@
 import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 import globals from 'globals'
+import reactHooks from 'eslint-plugin-react-hooks'
 
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**'] },
@@ -37,6 +38,8 @@ export default tseslint.config(
       ],
     },
   },
+  // React's rules of hooks and of the React Compiler, for the renderer.
+  { files: ['src-renderer/**/*.{ts,tsx}'], plugins: { 'react-hooks': reactHooks }, rules: reactHooks.configs.recommended.rules },
   // The sandboxed preload stays small: electron and the contract, never zod or the channel schemas.
   {
     files: ['src-preload/index.ts'],

@@ -1,4 +1,3 @@
-/// <reference types="vite/client" />
 import type { ComponentType } from 'react'
 import { lazy, Suspense, useEffect } from 'react'
 import { CashierScreen } from './cashier'
@@ -10,25 +9,15 @@ import { navigate, startFeed, useAppStore, useRoute, useShopStore } from './stat
 import type { Route } from './state'
 
 /**
- * The owner screens are another engineer's room (`./owner/index.ts`) and are
- * loaded lazily so the cashier's first paint carries none of their code.
- * `import.meta.glob` resolves to nothing while that room does not exist yet,
- * so the app builds and shows a placeholder instead of failing.
+ * The owner screens (`./owner/index.ts`) are loaded lazily so the cashier's
+ * first paint carries none of their code. If their chunk cannot be fetched
+ * (the server went away), the screen says so instead of staying blank.
  */
-interface OwnerModule {
-  HistoryScreen: ComponentType
-  WebhooksScreen: ComponentType
-  SettingsScreen: ComponentType
-}
-const ownerModules = import.meta.glob<OwnerModule>('./owner/index.ts')
-const loadOwner = ownerModules['./owner/index.ts']
-
-function ownerScreen(name: keyof OwnerModule): ComponentType {
+function ownerScreen(name: 'HistoryScreen' | 'WebhooksScreen' | 'SettingsScreen'): ComponentType {
   return lazy(async (): Promise<{ default: ComponentType }> => {
-    if (!loadOwner) return { default: Placeholder }
     try {
-      const owner = await loadOwner()
-      return { default: owner[name] ?? Placeholder }
+      const owner = await import('./owner')
+      return { default: owner[name] }
     } catch {
       return { default: LoadFailed }
     }
@@ -38,11 +27,6 @@ function ownerScreen(name: keyof OwnerModule): ComponentType {
 const HistoryScreen = ownerScreen('HistoryScreen')
 const WebhooksScreen = ownerScreen('WebhooksScreen')
 const SettingsScreen = ownerScreen('SettingsScreen')
-
-function Placeholder() {
-  const t = useT()
-  return <p className="placeholder">{t('placeholder.soon')}</p>
-}
 
 function LoadFailed() {
   const t = useT()

@@ -4,7 +4,7 @@ import type { Channel, InputOf, OutputOf, PaymentSession } from '../../src-prelo
 import { engineSession, expect, snap, test } from './fixtures'
 import { payFromWallet, SHOP_ADDRESS, transferToken } from './support/shop'
 
-/** Asks the engine through the page's own bridge and cookie (the same door the screens use). */
+/** Asks the engine through the page's own bridge and cookie (the same way the screens ask). */
 async function invoke<C extends Channel>(page: Page, channel: C, input: InputOf<C>): Promise<OutputOf<C>> {
   const response = await page.request.post(`/bridge/invoke/${channel}`, { data: input ?? null })
   const result = (await response.json()) as { ok: true; value: OutputOf<C> } | { ok: false; error: { message: string } }

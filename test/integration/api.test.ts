@@ -12,48 +12,33 @@ import { ManualClock } from '../../src-main/engine'
 import type { ConfigFile } from '../../src-main/engine/config'
 import type { HttpServerHandle } from '../../src-main/http'
 import { startHttpServer } from '../../src-main/http'
+import { demoTokens, NOWHERE, SHOP_ADDRESS, shopConfig, USDC6, USDT18 } from '../support/shopConfig'
 import { makeTempDir } from '../support/tempDir'
 import type { TempDir } from '../support/tempDir'
 import { ANVIL_ADDRESSES, ANVIL_XPUB } from '../unit/fixtures-xpub'
-import { SHOP_ADDRESS, USDC6, USDT18 } from '../unit/engineFixture'
 
 const TEST_KEY = 'sk_test_apitest_corner_cafe_000000000001'
 const LIVE_KEY = 'sk_live_apitest_corner_cafe_000000000001'
 const OTHER_KEY = 'sk_test_apitest_other_shop_0000000000001'
 const LIST_KEY = 'sk_test_apitest_list_shop_00000000000001'
 const REVOKED_KEY = 'sk_test_apitest_revoked_000000000000001'
-// Watchers (once wired into startApp) must stay on loopback: port 9 refuses connections.
-const NOWHERE = 'http://127.0.0.1:9'
 
-const config: ConfigFile = {
-  merchants: [
-    { id: 'merchant_123', name: 'Corner Cafe', currency: 'USD', receive: { mode: 'address', address: SHOP_ADDRESS } },
+const config: ConfigFile = shopConfig({
+  otherMerchants: [
     { id: 'merchant_other', name: 'Other Shop', currency: 'EUR', receive: { mode: 'xpub', xpub: ANVIL_XPUB } },
     { id: 'merchant_list', name: 'List Shop', currency: 'USD', receive: { mode: 'address', address: ANVIL_ADDRESSES[1] } },
   ],
-  apiKeys: [
-    { key: TEST_KEY, merchantId: 'merchant_123' },
-    { key: LIVE_KEY, merchantId: 'merchant_123' },
+  keys: [
+    TEST_KEY,
+    LIVE_KEY,
     { key: OTHER_KEY, merchantId: 'merchant_other' },
     { key: LIST_KEY, merchantId: 'merchant_list' },
-    { key: REVOKED_KEY, merchantId: 'merchant_123' },
+    REVOKED_KEY,
   ],
-  chains: [
-    {
-      chainId: 31337,
-      name: 'Local',
-      testnet: true,
-      rpcUrls: [NOWHERE],
-      confirmations: 1,
-      tokens: [
-        { symbol: 'USDC', address: USDC6, decimals: 6 },
-        { symbol: 'USDT', address: USDT18, decimals: 18 },
-      ],
-    },
-    { chainId: 8453, rpcUrls: [NOWHERE] },
-  ],
+  chain: { confirmations: 1, tokens: demoTokens() },
+  otherChains: [{ chainId: 8453, rpcUrls: [NOWHERE] }],
   rates: { manual: { EUR: '1.08' } },
-}
+})
 
 const TABLES = [
   'merchants',

@@ -23,11 +23,11 @@ import {
   FUNDED_WHOLE_TOKENS,
   compileStablecoin,
   sendStablecoin,
-  setupDemoChain,
   stablecoinAbi,
   startAnvil,
 } from '../../src-main/devnet'
 import type { Anvil, DemoChain } from '../../src-main/devnet'
+import { startDevnet } from '../support/anvil'
 import { getFreePort } from '../support/freePort'
 import { startHttpReceiver } from '../support/httpReceiver'
 import type { HttpReceiver } from '../support/httpReceiver'
@@ -47,10 +47,11 @@ let receiver: HttpReceiver
 const cleanups: (() => Promise<void>)[] = []
 
 beforeAll(async () => {
-  anvil = await startAnvil()
-  cleanups.push(() => anvil.stop())
+  const devnet = await startDevnet()
+  cleanups.push(() => devnet.stop())
+  anvil = devnet.anvil
+  tokens = { usdc: devnet.usdc, usdt: devnet.usdt }
   pub = createPublicClient({ transport: http(anvil.rpcUrl), pollingInterval: 50 })
-  tokens = await setupDemoChain(anvil)
   proxy = await startRpcProxy({ target: { http: anvil.rpcUrl, ws: anvil.wsUrl } })
   cleanups.push(() => proxy.stop())
   receiver = await startHttpReceiver()

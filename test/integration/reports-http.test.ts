@@ -5,10 +5,9 @@ import { afterEach, describe, expect, it } from 'vitest'
 import type { App } from '../../src-main/app'
 import { startApp } from '../../src-main/app'
 import { exportRoute } from '../../src-main/http/exportRoute'
+import { seedEngine, shopConfig } from '../support/shopConfig'
 import { makeTempDir } from '../support/tempDir'
 import type { TempDir } from '../support/tempDir'
-
-const SHOP_ADDRESS = '0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc'
 
 let app: App | undefined
 let server: Server | undefined
@@ -25,22 +24,13 @@ afterEach(async () => {
 async function start(): Promise<{ url: string; app: App }> {
   dir = makeTempDir('stablepay-reports-http')
   app = await startApp({ dataDir: dir.path })
-  const engine = app.engine
-  engine.merchants.upsert({
-    id: 'shop',
-    name: 'Corner Café',
-    currency: 'USD',
-    receive: { mode: 'address', address: SHOP_ADDRESS },
-    timeZone: 'Asia/Shanghai',
-  })
-  engine.networks.update({
-    chainId: 31337,
-    name: 'Local devnet',
-    testnet: true,
-    rpcUrls: ['http://127.0.0.1:8545'],
-    confirmations: 1,
-    tokens: [{ symbol: 'USDC', address: '0x5FbDB2315678afecb367f032d93F642f64180aa3', decimals: 6 }],
-  })
+  seedEngine(
+    app.engine,
+    shopConfig({
+      merchant: { id: 'shop', name: 'Corner Café', timeZone: 'Asia/Shanghai' },
+      chain: { name: 'Local devnet', rpcUrls: ['http://127.0.0.1:8545'], confirmations: 1 },
+    }),
+  )
   const current = app
   server = createServer((req, res) => {
     if (!exportRoute(req, res, current, new URL(req.url ?? '/', 'http://placeholder'))) {

@@ -14,10 +14,10 @@ import { startApp } from '../../src-main/app'
 import type { HttpServerHandle } from '../../src-main/http'
 import { CSP, startHttpServer } from '../../src-main/http'
 import { hostAllowed } from '../../src-main/http/guards'
+import { SHOP_ADDRESS, shopConfig, USDC6 } from '../support/shopConfig'
 import { makeTempDir } from '../support/tempDir'
 import { waitFor } from '../support/waitFor'
 import type { TempDir } from '../support/tempDir'
-import { SHOP_ADDRESS, USDC6 } from '../unit/engineFixture'
 
 const KEY = 'sk_test_bridge_test_key_0000000000000001'
 const INDEX =
@@ -40,19 +40,7 @@ beforeAll(async () => {
   writeFileSync(join(dir.path, 'outside.txt'), 'outside the renderer')
   app = await startApp({
     dataDir: join(dir.path, 'data'),
-    config: {
-      merchants: [{ id: 'merchant_123', name: 'Corner Cafe', currency: 'USD', receive: { mode: 'address', address: SHOP_ADDRESS } }],
-      apiKeys: [{ key: KEY, merchantId: 'merchant_123' }],
-      chains: [
-        {
-          chainId: 31337,
-          name: 'Local',
-          testnet: true,
-          rpcUrls: ['http://127.0.0.1:9'],
-          tokens: [{ symbol: 'USDC', address: USDC6, decimals: 6 }],
-        },
-      ],
-    },
+    config: shopConfig({ keys: [KEY] }),
   })
   cleanups.push(() => app.stop())
   server = await startHttpServer({ app, port: 0, rendererDir: renderer, heartbeatMs: 100 })

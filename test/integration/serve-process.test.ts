@@ -4,8 +4,6 @@
  * with nothing written, dataDir relative to the config file, and durability
  * across a kill -9 in the middle of a burst of creates.
  */
-import type { ChildProcess } from 'node:child_process'
-import { spawn } from 'node:child_process'
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import Database from 'better-sqlite3'
@@ -13,87 +11,44 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { PaymentSession } from '../../src-preload/contract'
 import { DATABASE_FILE } from '../../src-main/engine'
 import type { ConfigFile } from '../../src-main/engine/config'
+import { dump } from '../support/dump'
+import type { Serve, ServeOptions } from '../support/serve'
+import { SERVE_ENTRY, spawnServe } from '../support/serve'
+import { shopConfig } from '../support/shopConfig'
 import { makeTempDir } from '../support/tempDir'
 import type { TempDir } from '../support/tempDir'
-import { SHOP_ADDRESS, USDC6 } from '../unit/engineFixture'
 import { ANVIL_XPUB } from '../unit/fixtures-xpub'
 
-const SERVE_JS = resolve(__dirname, '../../out/main/serve.js')
 const KEY = 'sk_test_process_test_key_0000000000001'
 const LINE = /^StablePay POS listening on (http:\/\/127\.0\.0\.1:(\d+))\/\?token=([0-9a-f]{48})$/
 
-const config: ConfigFile = {
-  http: { host: '127.0.0.1', port: 0 },
-  merchants: [{ id: 'merchant_123', name: 'Corner Cafe', currency: 'USD', receive: { mode: 'address', address: SHOP_ADDRESS } }],
-  apiKeys: [{ key: KEY, merchantId: 'merchant_123' }],
-  chains: [
-    {
-      chainId: 31337,
-      name: 'Local',
-      testnet: true,
-      rpcUrls: ['http://127.0.0.1:9'],
-      tokens: [{ symbol: 'USDC', address: USDC6, decimals: 6 }],
-    },
-  ],
-}
+const config: ConfigFile = shopConfig({ http: { host: '127.0.0.1', port: 0 }, keys: [KEY] })
 
 let root: TempDir
-const running = new Set<ChildProcess>()
+const running = new Set<Serve>()
 
 beforeAll(() => {
-  if (!existsSync(SERVE_JS)) throw new Error(`${SERVE_JS} is missing: run \`npm run build\` first (npm test does it for you)`)
+  if (!existsSync(SERVE_ENTRY)) throw new Error(`${SERVE_ENTRY} is missing: run \`npm run build\` first (npm test does it for you)`)
   root = makeTempDir('stablepay-serve')
 })
 
 afterAll(async () => {
   // Only our own children, by handle.
-  for (const child of running) child.kill('SIGKILL')
+  for (const s of running) s.child.kill('SIGKILL')
   await root?.cleanup()
 })
 
-interface Served {
-  child: ChildProcess
-  stdout: () => string
-  stderr: () => string
-  /** Resolves with the parsed listening line; rejects if the process exits first. */
-  listening: Promise<{ origin: string; port: number; token: string }>
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
-}
-
-function serve(args: string[], opts: { cwd?: string; env?: Record<string, string>; entry?: string } = {}): Served {
-  const child = spawn(process.execPath, [opts.entry ?? SERVE_JS, ...args], {
-    cwd: opts.cwd ?? root.path,
-    env: { PATH: process.env.PATH ?? '', HOME: root.path, ...opts.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  running.add(child)
-  let out = ''
-  let err = ''
-  child.stdout!.setEncoding('utf8').on('data', (c: string) => (out += c))
-  child.stderr!.setEncoding('utf8').on('data', (c: string) => (err += c))
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) =>
-    child.on('exit', (code, signal) => {
-      running.delete(child)
-      res({ code, signal })
-    }),
-  )
-  const listening = new Promise<{ origin: string; port: number; token: string }>((res, rej) => {
-    const timer = setTimeout(() => rej(new Error(`serve did not print its line within 20 s; stderr: ${err}`)), 20_000)
-    const check = () => {
-      const line = out.split('\n').find((l) => l.startsWith('StablePay POS listening'))
-      const m = line ? LINE.exec(line) : null
-      if (!m) return
-      clearTimeout(timer)
-      res({ origin: m[1]!, port: Number(m[2]), token: m[3]! })
-    }
-    child.stdout!.on('data', check)
-    void exited.then(({ code, signal }) => {
-      clearTimeout(timer)
-      rej(new Error(`serve exited (${code ?? signal}) before listening; stdout: ${out}; stderr: ${err}`))
-    })
+/** Serve mode in the test's folder, with nothing of this process's environment but PATH; the printed line must name 127.0.0.1 and a 48-hex token. */
+function serve(args: string[], opts: ServeOptions = {}): Serve {
+  const s = spawnServe(args, { cwd: opts.cwd ?? root.path, env: { PATH: process.env.PATH ?? '', HOME: root.path, ...opts.env }, entry: opts.entry })
+  running.add(s)
+  void s.exited.then(() => running.delete(s))
+  const listening = s.listening.then((l) => {
+    if (!LINE.test(l.line)) throw new Error(`serve printed an unexpected line: ${l.line}`)
+    return l
   })
   listening.catch(() => undefined)
-  return { child, stdout: () => out, stderr: () => err, listening, exited }
+  return { ...s, listening }
 }
 
 function writeConfig(dir: string, file: ConfigFile | string, name = 'pos.json'): string {
@@ -109,16 +64,6 @@ function createSession(origin: string, orderId: string): Promise<Response> {
     headers: { authorization: `Bearer ${KEY}` },
     body: JSON.stringify({ merchant_id: 'merchant_123', order_id: orderId, amount: '3.50', currency: 'USD' }),
   })
-}
-
-function dump(dataDir: string): Record<string, unknown[]> {
-  const db = new Database(join(dataDir, DATABASE_FILE), { readonly: true })
-  try {
-    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all() as string[]
-    return Object.fromEntries(tables.map((t) => [t, db.prepare(`SELECT * FROM "${t}" ORDER BY 1, 2`).all()]))
-  } finally {
-    db.close()
-  }
 }
 
 describe('node out/main/serve.js', () => {

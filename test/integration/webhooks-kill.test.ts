@@ -6,26 +6,22 @@
  * wired into the app.
  */
 import Database from 'better-sqlite3'
-import type { ChildProcessByStdio } from 'node:child_process'
-import { spawn } from 'node:child_process'
 import { createHmac } from 'node:crypto'
 import { existsSync, writeFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
-import type { Readable } from 'node:stream'
+import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { getFreePort } from '../support/freePort'
 import type { RecordedRequest } from '../support/httpReceiver'
 import { startHttpReceiver } from '../support/httpReceiver'
+import type { Serve } from '../support/serve'
+import { SERVE_ENTRY as SERVE, startServe as startServeProcess } from '../support/serve'
+import { shopConfig } from '../support/shopConfig'
 import { makeTempDir } from '../support/tempDir'
 import { waitFor } from '../support/waitFor'
-import { SHOP_ADDRESS, USDC6 } from '../unit/engineFixture'
 
-const SERVE = resolve(__dirname, '../../out/main/serve.js')
 const MERCHANT = 'merchant_123'
 const KEY = 'sk_test_webhooks_kill_test_key_000000000001'
 const SECRET = 'whsec_kill_test_secret_0123456789abcdef'
-
-type Serve = ChildProcessByStdio<null, Readable, Readable>
 
 const cleanups: Array<() => Promise<void> | void> = []
 afterEach(async () => {
@@ -33,34 +29,15 @@ afterEach(async () => {
 })
 
 /** Starts `node out/main/serve.js --config FILE` and resolves with its base URL once it prints the listening line. */
-async function startServe(configFile: string): Promise<{ child: Serve; base: string; exited: Promise<number | null> }> {
-  const child = spawn(process.execPath, [SERVE, '--config', configFile], { stdio: ['ignore', 'pipe', 'pipe'] })
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+async function startServe(configFile: string): Promise<{ child: Serve['child']; base: string; exited: Promise<number | null> }> {
+  const serve = await startServeProcess(['--config', configFile])
   cleanups.push(async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGKILL')
-      await exited
+    if (serve.child.exitCode === null && serve.child.signalCode === null) {
+      serve.child.kill('SIGKILL')
+      await serve.exited
     }
   })
-  let stdout = ''
-  let stderr = ''
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')))
-  const base = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not print its listening line in 20 s; stderr: ${stderr}`)), 20_000)
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString('utf8')
-      const match = /StablePay POS listening on (http:\/\/[^/\s]+)\//.exec(stdout)
-      if (match) {
-        clearTimeout(timer)
-        resolve(match[1]!)
-      }
-    })
-    void exited.then((code) => {
-      clearTimeout(timer)
-      reject(new Error(`serve exited (${code}) before listening; stderr: ${stderr}`))
-    })
-  })
-  return { child, base, exited }
+  return { child: serve.child, base: serve.origin, exited: serve.exited.then(({ code }) => code) }
 }
 
 function signatureHolds(req: RecordedRequest): boolean {
@@ -88,22 +65,15 @@ describe('kill -9 in the middle of a burst', () => {
     const configFile = join(dir.path, 'config.json')
     writeFileSync(
       configFile,
-      JSON.stringify({
-        dataDir: 'data',
-        http: { host: '127.0.0.1', port: 0 },
-        merchants: [{ id: MERCHANT, name: 'Corner Cafe', currency: 'USD', receive: { mode: 'address', address: SHOP_ADDRESS } }],
-        apiKeys: [{ key: KEY, merchantId: MERCHANT }],
-        chains: [
-          {
-            chainId: 31337,
-            name: 'Local',
-            testnet: true,
-            rpcUrls: [`http://127.0.0.1:${await getFreePort()}`],
-            tokens: [{ symbol: 'USDC', address: USDC6, decimals: 6 }],
-          },
-        ],
-        webhooks: [{ merchantId: MERCHANT, url: `${receiver.url}/hooks`, secret: SECRET }],
-      }),
+      JSON.stringify(
+        shopConfig({
+          dataDir: 'data',
+          http: { host: '127.0.0.1', port: 0 },
+          keys: [KEY],
+          chain: { rpcUrls: [`http://127.0.0.1:${await getFreePort()}`] },
+          webhooks: [{ merchantId: MERCHANT, url: `${receiver.url}/hooks`, secret: SECRET }],
+        }),
+      ),
     )
 
     const first = await startServe(configFile)

@@ -1,7 +1,7 @@
 import type { Address } from 'viem'
 import { afterAll, afterEach, beforeAll } from 'vitest'
 import type { Anvil, DemoChain } from '../../src-main/devnet'
-import { setupDemoChain, startAnvil } from '../../src-main/devnet'
+import { startDevnet } from './anvil'
 import type { RpcProxy } from './rpcProxy'
 import { startRpcProxy } from './rpcProxy'
 
@@ -27,13 +27,12 @@ export function useChainBehindProxy(payerIndex: number, ready: (chain: ChainBehi
   let proxy: RpcProxy | undefined
 
   beforeAll(async () => {
-    const anvil = await startAnvil()
-    fileCleanups.push(() => anvil.stop())
-    const tokens = await setupDemoChain(anvil)
-    proxy = await startRpcProxy({ target: { http: anvil.rpcUrl, ws: anvil.wsUrl } })
+    const devnet = await startDevnet()
+    fileCleanups.push(() => devnet.stop())
+    proxy = await startRpcProxy({ target: { http: devnet.rpcUrl, ws: devnet.wsUrl } })
     const started = proxy
     fileCleanups.push(() => started.stop())
-    ready({ anvil, tokens, proxy, payer: anvil.accounts[payerIndex]! })
+    ready({ anvil: devnet.anvil, tokens: { usdc: devnet.usdc, usdt: devnet.usdt }, proxy, payer: devnet.accounts[payerIndex]! })
   })
 
   afterAll(async () => {

@@ -5,51 +5,31 @@
  */
 import { existsSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import Database from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
 import { startApp } from '../../src-main/app'
 import { createEngine, DATABASE_FILE, ManualClock } from '../../src-main/engine'
 import type { ConfigFile } from '../../src-main/engine/config'
 import { applyConfig, ConfigError, loadConfig, parseConfig } from '../../src-main/engine/config'
 import { runServe, ServeError } from '../../src-main/http'
+import { dump } from '../support/dump'
 import { makeTempDir } from '../support/tempDir'
 import type { TempDir } from '../support/tempDir'
-import { SHOP_ADDRESS, USDC6 } from './engineFixture'
+import { NOWHERE, SHOP_ADDRESS, shopConfig } from '../support/shopConfig'
 import { ANVIL_XPUB } from './fixtures-xpub'
 
 const KEY = 'sk_test_config_test_key_000000000000001'
 const LIVE = 'sk_live_config_test_key_000000000000001'
 
-const config: ConfigFile = {
+const config: ConfigFile = shopConfig({
   http: { host: '127.0.0.1', port: 0 },
-  merchants: [
-    {
-      id: 'merchant_123',
-      name: 'Corner Cafe',
-      currency: 'USD',
-      receive: { mode: 'address', address: SHOP_ADDRESS },
-      timeZone: 'Asia/Shanghai',
-    },
-    { id: 'merchant_xpub', name: 'Xpub Shop', currency: 'EUR', receive: { mode: 'xpub', xpub: ANVIL_XPUB } },
-  ],
-  apiKeys: [
-    { key: KEY, merchantId: 'merchant_123' },
-    { key: LIVE, merchantId: 'merchant_123' },
-  ],
-  chains: [
-    {
-      chainId: 31337,
-      name: 'Local',
-      testnet: true,
-      rpcUrls: ['http://127.0.0.1:9'],
-      tokens: [{ symbol: 'USDC', address: USDC6, decimals: 6 }],
-    },
-    { chainId: 8453, rpcUrls: ['http://127.0.0.1:9'] },
-  ],
+  merchant: { timeZone: 'Asia/Shanghai' },
+  otherMerchants: [{ id: 'merchant_xpub', name: 'Xpub Shop', currency: 'EUR', receive: { mode: 'xpub', xpub: ANVIL_XPUB } }],
+  keys: [KEY, LIVE],
+  otherChains: [{ chainId: 8453, rpcUrls: [NOWHERE] }],
   rates: { manual: { EUR: '1.08' } },
   lateWindowSeconds: 3600,
   settings: { language: 'zh-CN', livemode: false },
-}
+})
 
 const dirs: TempDir[] = []
 afterEach(async () => {
@@ -59,17 +39,6 @@ const tempDir = () => {
   const d = makeTempDir('stablepay-config')
   dirs.push(d)
   return d
-}
-
-/** Every row of every table, in a stable order: "identical database" made checkable. */
-function dump(dataDir: string): Record<string, unknown[]> {
-  const db = new Database(join(dataDir, DATABASE_FILE), { readonly: true })
-  try {
-    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all() as string[]
-    return Object.fromEntries(tables.map((t) => [t, db.prepare(`SELECT * FROM "${t}" ORDER BY 1, 2`).all()]))
-  } finally {
-    db.close()
-  }
 }
 
 async function applyOnce(dataDir: string, file: ConfigFile, clock = new ManualClock()): Promise<void> {

@@ -1,4 +1,4 @@
-import type { Channel, Client, ContractError, InputOf, OutputOf, PushEventName, PushEvents, Transport } from '../../../src-preload/contract'
+import type { Channel, Client, ContractError, InputOf, PushEventName, PushEvents, Transport } from '../../../src-preload/contract'
 import { CHANNELS } from '../../../src-preload/contract'
 import { pickTransport } from './transport'
 
@@ -27,11 +27,10 @@ function makeClient(transport: Transport): Client {
 }
 
 /**
- * The renderer's one door to the engine. Components never touch it directly:
+ * The renderer's only way to the engine. Components never touch it directly:
  * the zustand stores call `api` and subscribe to `on`.
  */
 const transport = pickTransport()
 export const api: Client = makeClient(transport)
 export const on = <E extends PushEventName>(event: E, listener: (payload: PushEvents[E]) => void) => transport.subscribe(event, listener)
 export const onReconnect = (listener: () => void) => transport.onReconnect(listener)
-export type { OutputOf }

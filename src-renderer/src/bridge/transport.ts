@@ -13,7 +13,7 @@ declare global {
  * server-sent events (`GET /bridge/events`). The access token lives in an
  * HttpOnly cookie set by the server, so nothing secret is visible here.
  */
-export function httpTransport(base = ''): Transport {
+function httpTransport(base = ''): Transport {
   const listeners = new Map<PushEventName, Set<(payload: unknown) => void>>()
   const reconnectListeners = new Set<() => void>()
   let source: EventSource | null = null

@@ -5,7 +5,7 @@ import { keyFromKeyboard, payChoices, useAppStore, useSaleStore, useShopStore } 
 import { SaleEntry } from './SaleEntry'
 import { SessionPanel } from './SessionPanel'
 
-export const INTERACTIVE_MARK = 'stablepay:cashier-interactive'
+const INTERACTIVE_MARK = 'stablepay:cashier-interactive'
 
 function isTextField(target: EventTarget | null): target is HTMLInputElement | HTMLTextAreaElement {
   return target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement

@@ -88,7 +88,7 @@ function PayingPanel({ session, view }: { session: PaymentSession; view: Exclude
           ) : view.kind === 'detected' ? (
             <div className="detected">
               <StatusChip tone="info" large>
-                {t('cashier.detected', { n: view.confirmations, m: view.required })}
+                {t('cashier.detected', { done: view.confirmations, n: view.required })}
               </StatusChip>
               <div
                 className="confirm-bar"

@@ -1,2 +1,1 @@
-// The cashier room's door.
 export { CashierScreen } from './CashierScreen'

@@ -2,10 +2,16 @@ import { useEffect, useState } from 'react'
 import { formatCountdown, useT } from '../i18n'
 
 /** Under a minute the bar turns amber: the cashier should tell the customer to hurry. */
-export const HURRY_SECONDS = 60
+const HURRY_SECONDS = 60
 
-function secondsLeft(expiresAt: number): number {
-  return Math.max(0, expiresAt - Math.floor(Date.now() / 1000))
+/** The wall clock, four times a second: enough for an m:ss display that never looks stuck. */
+function useNowSeconds(): number {
+  const [now, setNow] = useState(() => Math.floor(Date.now() / 1000))
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Math.floor(Date.now() / 1000)), 250)
+    return () => clearInterval(timer)
+  }, [])
+  return now
 }
 
 /**
@@ -14,12 +20,7 @@ function secondsLeft(expiresAt: number): number {
  */
 export function Countdown({ expiresAt, createdAt, large = false }: { expiresAt: number; createdAt: number; large?: boolean }) {
   const t = useT()
-  const [left, setLeft] = useState(() => secondsLeft(expiresAt))
-  useEffect(() => {
-    setLeft(secondsLeft(expiresAt))
-    const timer = setInterval(() => setLeft(secondsLeft(expiresAt)), 250)
-    return () => clearInterval(timer)
-  }, [expiresAt])
+  const left = Math.max(0, expiresAt - useNowSeconds())
   const total = Math.max(1, expiresAt - createdAt)
   const fraction = Math.min(1, left / total)
   const hurry = left < HURRY_SECONDS

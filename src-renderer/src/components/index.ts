@@ -1,11 +1,10 @@
-// Shared components' door.
+// The components the cashier, customer and setup screens share.
 export { Button } from './Button'
-export type { ButtonVariant } from './Button'
 export { Keypad } from './Keypad'
 export { QrCode } from './QrCode'
 export { StatusChip } from './StatusChip'
 export type { StatusTone } from './StatusChip'
-export { Countdown, HURRY_SECONDS } from './Countdown'
+export { Countdown } from './Countdown'
 export { NetworkName } from './NetworkDot'
 export { Dialog } from './Dialog'
 export { Layout, LanguageSwitch } from './Layout'

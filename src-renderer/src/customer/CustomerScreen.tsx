@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react'
+import { useEffect, useState } from 'react'
 import type { PaymentSession } from '../../../src-preload/contract'
 import { Countdown, NetworkName, QrCode, StatusChip } from '../components'
 import { formatFiat, formatToken, useLanguage, useT } from '../i18n'
@@ -16,8 +16,10 @@ export function CustomerScreen() {
   const load = useCustomerStore((s) => s.load)
   const autoSeconds = useAppStore((s) => s.settings?.auto_new_sale_seconds ?? 5)
   const refreshSettings = useAppStore((s) => s.refreshSettings)
-  const [endedLongAgo, setEndedLongAgo] = useState(false)
-  const firstSeen = useRef<string | null>(null)
+  // A sale that had already ended when this screen opened is not news: the welcome shows instead.
+  const [firstSeenKey, setFirstSeenKey] = useState<string | null>(null)
+  // The ended sale whose result has been on screen for the auto-new-sale delay.
+  const [shownLongEnough, setShownLongEnough] = useState<string | null>(null)
 
   useEffect(() => {
     void load()
@@ -33,21 +35,20 @@ export function CustomerScreen() {
     return () => document.removeEventListener('visibilitychange', onVisible)
   }, [load, refreshSettings])
 
+  // Only a new sale or a new status restarts the timer below, not every update of the same sale.
+  const status = session?.status ?? null
   const sessionKey = session ? `${session.id}:${session.status}` : null
+  if (firstSeenKey === null && sessionKey !== null) setFirstSeenKey(sessionKey)
+  const ended = status !== null && status !== 'PENDING' && status !== 'PROCESSING'
+  const endedLongAgo = ended && (sessionKey === (firstSeenKey ?? sessionKey) || sessionKey === shownLongEnough)
   useEffect(() => {
-    if (!session) return
-    void refreshSettings()
-    const ended = session.status !== 'PENDING' && session.status !== 'PROCESSING'
-    // A sale that had already ended when this screen opened is not news: show the welcome instead.
-    if (firstSeen.current === null) {
-      firstSeen.current = sessionKey
-      if (ended) return setEndedLongAgo(true)
-    }
-    setEndedLongAgo(false)
-    if (!ended) return
-    const timer = setTimeout(() => setEndedLongAgo(true), Math.max(3, autoSeconds) * 1000)
+    if (sessionKey !== null) void refreshSettings()
+  }, [sessionKey, refreshSettings])
+  useEffect(() => {
+    if (!ended || sessionKey === null || sessionKey === firstSeenKey) return
+    const timer = setTimeout(() => setShownLongEnough(sessionKey), Math.max(3, autoSeconds) * 1000)
     return () => clearTimeout(timer)
-  }, [sessionKey, autoSeconds])
+  }, [sessionKey, ended, firstSeenKey, autoSeconds])
 
   return (
     <div className="customer" data-testid="customer-display">
@@ -124,7 +125,7 @@ function CustomerSale({ session }: { session: PaymentSession }) {
             </StatusChip>
           ) : view.kind === 'detected' ? (
             <StatusChip tone="info" large>
-              {t('cashier.detected', { n: view.confirmations, m: view.required })}
+              {t('cashier.detected', { done: view.confirmations, n: view.required })}
             </StatusChip>
           ) : (
             <StatusChip tone="warn" large>

@@ -1,2 +1,1 @@
-// The customer display's door.
 export { CustomerScreen } from './CustomerScreen'

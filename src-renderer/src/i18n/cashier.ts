@@ -11,7 +11,6 @@ export const cashierStrings = defineStrings({
   'cashier.clear': { en: 'Clear', zh: '清除' },
   'cashier.backspace': { en: 'Delete last digit', zh: '删除最后一位' },
   'cashier.keypad': { en: 'Keypad', zh: '数字键盘' },
-  'cashier.typeAmount': { en: 'Type the amount first', zh: '请先输入金额' },
   'cashier.keyboardHint': {
     en: 'Keyboard works too: digits and . to type, Enter to charge, Esc to clear.',
     zh: '也可以使用键盘：输入数字和小数点，回车收款，Esc 清除。',
@@ -28,7 +27,10 @@ export const cashierStrings = defineStrings({
   'cashier.rate': { en: 'Rate 1 {currency} = {rate} USD, locked {time}', zh: '汇率 1 {currency} = {rate} 美元，锁定于 {time}' },
   'cashier.order': { en: 'Order {order}', zh: '订单 {order}' },
   'cashier.waiting': { en: 'Waiting for payment', zh: '等待付款' },
-  'cashier.detected': { en: 'Payment detected, {n}/{m} confirmations', zh: '已检测到付款，{n}/{m} 个确认' },
+  'cashier.detected': {
+    en: { one: 'Payment detected, {done}/{n} confirmation', other: 'Payment detected, {done}/{n} confirmations' },
+    zh: '已检测到付款，{done}/{n} 个确认',
+  },
   'cashier.paid': { en: 'Paid', zh: '已付款' },
   'cashier.received': { en: '{amount} received', zh: '已收到 {amount}' },
   'cashier.newSaleIn': { en: 'New sale in {s} s', zh: '{s} 秒后开始新的收款' },

@@ -20,7 +20,6 @@ export const commonStrings = defineStrings({
   'mode.test': { en: 'Test mode', zh: '测试模式' },
   'mode.live': { en: 'Live', zh: '正式' },
 
-  'language.label': { en: 'Language', zh: '语言' },
   'language.switchTo': { en: '中文', zh: 'English' },
   'language.switchToLabel': { en: 'Switch to Chinese', zh: '切换到英文' },
 
@@ -31,16 +30,11 @@ export const commonStrings = defineStrings({
   'status.CANCELLED': { en: 'Cancelled', zh: '已取消' },
 
   'action.cancel': { en: 'Cancel', zh: '取消' },
-  'action.close': { en: 'Close', zh: '关闭' },
   'action.back': { en: 'Back', zh: '返回' },
   'action.next': { en: 'Next', zh: '下一步' },
   'action.copy': { en: 'Copy', zh: '复制' },
   'action.copied': { en: 'Copied', zh: '已复制' },
 
-  'placeholder.soon': {
-    en: 'This screen is on its way in the next update.',
-    zh: '此页面将在下一次更新中推出。',
-  },
   'placeholder.failed': {
     en: 'This screen could not be loaded. Reload the page to try again.',
     zh: '此页面无法加载。请重新加载页面再试。',
@@ -64,6 +58,5 @@ export const commonStrings = defineStrings({
     zh: '只有仍在等待付款的收款才能取消。',
   },
   'error.order_completed': { en: 'This order reference was already paid.', zh: '此订单号已经付款。' },
-  'time.minSec': { en: '{m}:{s}', zh: '{m}:{s}' },
   'countdown.label': { en: 'Time left to pay', zh: '剩余付款时间' },
 })

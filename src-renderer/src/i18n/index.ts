@@ -1,6 +1,6 @@
 /**
- * The i18n room's door. Every visible string comes from one typed dictionary
- * merged from per-area files of the `defineStrings` shape (see define.ts).
+ * Every visible string comes from one typed dictionary merged from per-area
+ * files of the `defineStrings` shape (see define.ts).
  *
  * An area that is always on screen adds its file by spreading it into
  * `dictionary` below; its keys then type-check everywhere `t()` is used.
@@ -15,20 +15,20 @@ import { useAppStore } from '../state/app'
 import { cashierStrings } from './cashier'
 import { commonStrings } from './common'
 import type { Language, Params, StringTable } from './define'
-import { fill, pick } from './define'
+import { localize } from './define'
 import { setupStrings } from './setup'
 
-export const dictionary = {
+const dictionary = {
   ...commonStrings,
   ...cashierStrings,
   ...setupStrings,
 } as const satisfies StringTable
 
 export type StringKey = keyof typeof dictionary
-export type TFunction = (key: StringKey, params?: Params) => string
+type TFunction = (key: StringKey, params?: Params) => string
 
 export function translate(language: Language, key: StringKey, params?: Params): string {
-  return fill(pick(dictionary[key], language), params)
+  return localize(dictionary[key], language, params)
 }
 
 export function useLanguage(): Language {
@@ -59,12 +59,5 @@ export function useErrorText(): (error: { code: string; message: string }) => st
   )
 }
 
-/** For an area whose strings are not merged into `dictionary` (yet). */
-export function useStrings<T extends StringTable>(table: T): (key: keyof T & string, params?: Params) => string {
-  const language = useLanguage()
-  return useCallback((key: keyof T & string, params?: Params) => fill(pick(table[key]!, language), params), [language, table])
-}
-
-export type { Language, Params, StringTable, Translation } from './define'
-export { defineStrings } from './define'
+export type { Language, Params } from './define'
 export * from './format'

@@ -12,7 +12,6 @@ export const setupStrings = defineStrings({
   'setup.shop.title': { en: 'Your shop', zh: '您的店铺' },
   'setup.shop.name': { en: 'Shop name', zh: '店铺名称' },
   'setup.shop.namePlaceholder': { en: 'e.g. Corner Café', zh: '例如：街角咖啡' },
-  'setup.shop.nameRequired': { en: 'Enter the name of the shop.', zh: '请输入店铺名称。' },
   'setup.shop.currency': { en: 'Prices are in', zh: '标价货币' },
   'setup.shop.currencyHelp': {
     en: 'The currency on your price tags. A price in another currency than USD is converted at the reference rate when you charge, and the rate is locked for that sale.',
@@ -68,7 +67,6 @@ export const setupStrings = defineStrings({
     en: 'Test mode needs at least one test network: go back and tick one, or choose live.',
     zh: '测试模式至少需要一个测试网络：请返回勾选，或选择正式模式。',
   },
-  'setup.summary': { en: 'Summary', zh: '摘要' },
   'setup.finish': { en: 'Open the till', zh: '开始收款' },
   'setup.saving': { en: 'Saving…', zh: '正在保存…' },
 })

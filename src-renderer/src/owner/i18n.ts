@@ -1,7 +1,7 @@
 import { useCallback } from 'react'
 import type { Params, StringKey } from '../i18n'
 import { translate, useLanguage } from '../i18n'
-import { fill, pick } from '../i18n/define'
+import { localize } from '../i18n/define'
 import { ownerStrings } from './strings'
 
 export type OwnerKey = keyof typeof ownerStrings & string
@@ -16,7 +16,7 @@ export function useOwnerT(): (key: OwnerKey | StringKey, params?: Params) => str
   return useCallback(
     (key: OwnerKey | StringKey, params?: Params) =>
       Object.hasOwn(ownerStrings, key)
-        ? fill(pick(ownerStrings[key as OwnerKey], language), params)
+        ? localize(ownerStrings[key as OwnerKey], language, params)
         : translate(language, key as StringKey, params),
     [language],
   )

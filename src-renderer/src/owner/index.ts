@@ -1,5 +1,5 @@
 /**
- * The owner screens' door (lazy-loaded by App.tsx): History, Webhooks and
+ * The owner screens (lazy-loaded by App.tsx): History, Webhooks and
  * Settings. Their styles come with them, so the cashier's first paint
  * carries none of this.
  */
@@ -8,4 +8,3 @@ import './owner.css'
 export { HistoryScreen } from './history/HistoryScreen'
 export { WebhooksScreen } from './webhooks/WebhooksScreen'
 export { SettingsScreen } from './settings/SettingsScreen'
-export { ownerStrings } from './strings'

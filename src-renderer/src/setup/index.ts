@@ -1,2 +1,1 @@
-// The first-run wizard's door.
 export { SetupScreen } from './SetupScreen'

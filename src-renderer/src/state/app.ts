@@ -29,7 +29,7 @@ function applyLanguage(language: Language): void {
   }
 }
 
-export type LoadState = 'loading' | 'ready' | 'unreachable'
+type LoadState = 'loading' | 'ready' | 'unreachable'
 
 interface AppState {
   load: LoadState

@@ -5,10 +5,10 @@ import { useSyncExternalStore } from 'react'
  * can change without a reload, so every screen is a hash route; serve mode
  * uses the same URLs.
  */
-export const ROUTES = ['/', '/customer', '/setup', '/history', '/webhooks', '/settings'] as const
+const ROUTES = ['/', '/customer', '/setup', '/history', '/webhooks', '/settings'] as const
 export type Route = (typeof ROUTES)[number]
 
-export function parseRoute(hash: string): Route {
+function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '').split('?')[0] || '/'
   return (ROUTES as readonly string[]).includes(path) ? (path as Route) : '/'
 }

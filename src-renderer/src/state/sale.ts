@@ -11,8 +11,8 @@ import { hasPayment, isOpen } from './sessionView'
  * says (create, push, refetch), never edited here, so the screen cannot show
  * a status the engine does not hold.
  */
-export type SalePhase = 'entry' | 'creating' | 'session'
-export type SaleDialog = 'confirm-cancel-paid' | 'cannot-cancel' | null
+type SalePhase = 'entry' | 'creating' | 'session'
+type SaleDialog = 'confirm-cancel-paid' | 'cannot-cancel' | null
 
 const CHOICE_KEY = 'stablepay.payChoice'
 // Per tab: a reload in the middle of a sale comes back to it; another tab does not steal it.
@@ -35,7 +35,7 @@ function writeStorage(storage: 'local' | 'session', key: string, value: string |
   }
 }
 
-export interface SaleState {
+interface SaleState {
   entry: string
   orderRef: string
   choice: string | null
@@ -67,7 +67,7 @@ export interface SaleState {
   simulate(kind: 'exact' | 'under' | 'over'): Promise<void>
 }
 
-export interface SaleError {
+interface SaleError {
   code: string
   message: string
 }

@@ -15,7 +15,7 @@ export type SaleView =
   | { kind: 'cancelled'; option: PaymentOption | null }
 
 /** The option the customer paid with (the first transfer's chain and token), else the first offered. */
-export function paidOption(session: PaymentSession): PaymentOption | null {
+function paidOption(session: PaymentSession): PaymentOption | null {
   const first = session.transactions.find((t) => t.state !== 'orphaned')
   if (first) {
     const match = session.payment_options.find(

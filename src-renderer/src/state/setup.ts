@@ -7,9 +7,9 @@ import { api, BridgeError } from '../bridge'
  * step, where `setup:complete` validates everything again and writes it in
  * one transaction; the checks on the way only preview (same engine messages).
  */
-export type ReceiveMode = 'address' | 'xpub'
+type ReceiveMode = 'address' | 'xpub'
 
-export type ReceiveCheck =
+type ReceiveCheck =
   { state: 'empty' } | { state: 'checking' } | { state: 'ok'; addresses: string[] } | { state: 'invalid'; message: string }
 
 interface SetupState {

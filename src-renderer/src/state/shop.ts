@@ -29,7 +29,7 @@ export const useShopStore = create<ShopState>()((set) => ({
   },
 }))
 
-export const choiceKey = (chainId: number, token: string) => `${chainId}:${token}`
+const choiceKey = (chainId: number, token: string) => `${chainId}:${token}`
 
 /** What a sale may be paid with in this mode: live sells on mainnets, test on testnets (like an API key's mode). */
 export function payChoices(chains: ChainConfig[], livemode: boolean): PayChoice[] {

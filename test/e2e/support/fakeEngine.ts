@@ -13,7 +13,7 @@ import type { AddressInfo } from 'node:net'
 import { extname, join, normalize } from 'node:path'
 import type { Page } from '@playwright/test'
 import type { AppSettings, ChainConfig, Merchant, PaymentSession } from '../../../src-preload/contract'
-import { ROOT } from './shop'
+import { ROOT } from '../../support/serve'
 
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.png': 'image/png' }
 

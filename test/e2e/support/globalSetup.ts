@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { ROOT, SERVE_ENTRY } from './shop'
+import { ROOT, SERVE_ENTRY } from '../../support/serve'
 
 /**
  * The tests drive what `npm run build` makes (out/main/serve.js and

@@ -2,7 +2,7 @@ import type { SessionStatus } from '../../../../src-preload/contract'
 import type { StatusTone } from '../../components'
 
 /** A session status as a tone: waiting neutral, detected blue, paid green, ended grey. */
-export function sessionTone(status: SessionStatus): StatusTone {
+function sessionTone(status: SessionStatus): StatusTone {
   switch (status) {
     case 'PENDING':
       return 'neutral'

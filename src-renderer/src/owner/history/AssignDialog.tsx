@@ -28,19 +28,30 @@ export function AssignDialog({ transfer, onClose }: { transfer: Transfer; onClos
   const [error, setError] = useState<string | null>(null)
 
   const find = useCallback(
-    async (search: string) => {
-      setError(null)
-      try {
-        setCandidates(await useTransfersStore.getState().candidates(transfer, search))
-      } catch (e) {
-        setError(e instanceof Error ? e.message : String(e))
-      }
-    },
+    (search: string, stillWanted: () => boolean = () => true) =>
+      useTransfersStore
+        .getState()
+        .candidates(transfer, search)
+        .then(
+          (found) => {
+            if (!stillWanted()) return
+            setError(null)
+            setCandidates(found)
+          },
+          (e: unknown) => {
+            if (stillWanted()) setError(e instanceof Error ? e.message : String(e))
+          },
+        ),
     [transfer],
   )
 
+  // The open sales it could belong to, as soon as the dialog opens (an answer for a closed dialog is dropped).
   useEffect(() => {
-    void find('')
+    let open = true
+    void find('', () => open)
+    return () => {
+      open = false
+    }
   }, [find])
 
   const confirm = async () => {

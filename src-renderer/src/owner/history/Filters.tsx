@@ -35,7 +35,12 @@ export function HistoryFilters() {
 
   // Typing is local; the list is asked once the owner pauses (or presses Enter).
   const [search, setSearch] = useState(filter.search)
-  useEffect(() => setSearch(filter.search), [filter.search])
+  // The filter changed elsewhere (cleared, or a link): the box shows it. Adjusted while rendering, not in an effect.
+  const [shownFilter, setShownFilter] = useState(filter.search)
+  if (shownFilter !== filter.search) {
+    setShownFilter(filter.search)
+    setSearch(filter.search)
+  }
   useEffect(() => {
     if (search === filter.search) return
     const timer = setTimeout(() => setFilter({ search }), SEARCH_PAUSE_MS)

@@ -12,7 +12,7 @@ import { useDetailStore, useHistoryStore } from '../state'
 import { formatShortDateTime, safeTimeZone } from '../time'
 import { usePagedRows } from './usePagedRows'
 
-/** Ask for the next page this many rows (3 pages) before the end: one request stays in flight while the owner flicks fast, with room for a slow answer. */
+/** Ask for the next page this many rows (3 pages) before the end: one request stays in flight while the owner flicks fast, and a slow answer still arrives before the end is reached. */
 const PREFETCH_ROWS = 300
 
 /**
@@ -48,7 +48,7 @@ export function SessionTable() {
   const applied = useHistoryStore((s) => s.applied)
   useEffect(() => {
     scrollRef.current?.scrollTo({ top: 0 })
-  }, [applied])
+  }, [applied, scrollRef])
 
   return (
     <div

@@ -43,9 +43,7 @@ export function TotalsBar() {
         ) : (
           <>
             <span className="owner-total owner-total-count" data-testid="totals-count">
-              {summary.count === 1
-                ? t('history.totals.countOne')
-                : t('history.totals.count', { n: new Intl.NumberFormat(language).format(summary.count) })}
+              {t('history.totals.count', { n: summary.count })}
             </span>
             <CurrencyList sums={summary.currencies} />
             <TokenList sums={summary.tokens} />

@@ -14,11 +14,11 @@ import { safeTimeZone } from '../time'
  */
 
 /** The shop's time zone as the screens use it (the merchant setting, checked). */
-export function shopTimeZone(): string {
+function shopTimeZone(): string {
   return safeTimeZone(useShopStore.getState().merchant?.time_zone)
 }
 
-export const nowSeconds = () => Math.floor(Date.now() / 1000)
+const nowSeconds = () => Math.floor(Date.now() / 1000)
 
 interface HistoryState {
   filter: HistoryFilter

@@ -1,14 +1,13 @@
-// The owner screens' state room: one small store per domain, fed by startOwnerFeed.
-export { useHistoryStore, shopTimeZone, nowSeconds, canDownloadCsv } from './history'
+// The owner screens' state: one small store per domain, fed by startOwnerFeed.
+export { useHistoryStore, canDownloadCsv } from './history'
 export { useTotalsStore } from './totals'
 export { useDetailStore } from './detail'
 export { useTransfersStore, transferKey } from './transfers'
 export type { TransferView } from './transfers'
 export { useWebhooksStore, EVENT_TYPES } from './webhooks'
 export { useShopSettingsStore } from './shopSettings'
-export type { ReceiveCheck, ReceiveMode, SaveState } from './shopSettings'
+export type { ReceiveMode, SaveState } from './shopSettings'
 export { useNetworksStore, draftChanged } from './networks'
-export type { NetworkDraft } from './networks'
 export { useRatesStore } from './rates'
 export { useApiKeysStore } from './apiKeys'
 export { startOwnerFeed } from './feed'

@@ -9,7 +9,7 @@ import type { SaveState } from './shopSettings'
  * Settings → networks: each chain's settings as a draft the owner edits,
  * and its live connection state (chains:state, then chain:state-changed pushes).
  */
-export interface NetworkDraft {
+interface NetworkDraft {
   enabled: boolean
   rpcText: string
   confirmations: string
@@ -18,7 +18,7 @@ export interface NetworkDraft {
 
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error))
 
-export function draftOf(chain: ChainConfig): NetworkDraft {
+function draftOf(chain: ChainConfig): NetworkDraft {
   return {
     enabled: chain.enabled,
     rpcText: chain.rpc_urls.join('\n'),

@@ -9,7 +9,7 @@ import { useShopStore } from '../../state'
  */
 export type ReceiveMode = ReceiveSetup['mode']
 
-export type ReceiveCheck =
+type ReceiveCheck =
   | { state: 'empty' }
   | { state: 'unchanged' }
   | { state: 'checking' }

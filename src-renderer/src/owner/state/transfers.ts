@@ -8,7 +8,7 @@ import { api } from '../../bridge'
  * last one's chain:hash:index.
  */
 export type TransferView = 'all' | 'unmatched'
-export const TRANSFER_PAGE = 100
+const TRANSFER_PAGE = 100
 
 interface TransferList {
   rows: Transfer[]

@@ -10,7 +10,7 @@ export const EVENT_TYPES = WEBHOOK_EVENT_TYPES
  * Webhook endpoints and the delivery log. A new endpoint's secret is held
  * here only until the owner closes the dialog that shows it once.
  */
-export const DELIVERY_PAGE = 100
+const DELIVERY_PAGE = 100
 
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error))
 
