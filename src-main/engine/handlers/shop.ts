@@ -8,6 +8,7 @@ import packageJson from '../../../package.json'
 import type { AppInfo, ChainConfig, FirstRunInput, Merchant, RateInfo, ReceiveSetup } from '../../../src-preload/contract'
 import type { Engine } from '..'
 import { BUILTIN_CHAINS, findBuiltinChain, validateAddress } from '../chains'
+import { transaction } from '../db/transaction'
 import { invalid } from '../errors'
 import { isCurrency } from '../money'
 import type { CurrencyCode } from '../money'
@@ -138,13 +139,13 @@ export function completeSetup(engine: Engine, rawInput: unknown): Merchant {
     )
 
   const merchantId = engine.merchants.first()?.id ?? SHOP_MERCHANT_ID
-  return engine.db.transaction(() => {
+  return transaction(engine.db, () => {
     const merchant = engine.merchants.upsert({ id: merchantId, name, currency, receive })
     for (const network of networks) engine.networks.save(network)
     engine.networks.enableOnly(networks.map((n) => n.chain_id))
     engine.settings.update({ livemode })
     return merchant
-  })()
+  })
 }
 
 /**
