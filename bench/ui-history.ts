@@ -28,8 +28,7 @@ import type { App } from '../src-main/app'
 import { startApp } from '../src-main/app'
 import type { Db } from '../src-main/engine'
 import { registerReportHandlers } from '../src-main/engine/reports'
-import { sessionIdsOf } from '../src-main/engine/sessions/ids'
-import { OPTIONS_PER_SESSION } from '../src-main/engine/sessions/options'
+import { newId } from '../src-main/engine/ids'
 import { startHttpServer } from '../src-main/http'
 import { makeTempDir } from '../test/support/tempDir'
 
@@ -87,7 +86,6 @@ export function fillHistory(db: Db, count: number, nowSeconds: number): void {
   const span = 365 * 86400
   const start = nowSeconds - span
   const seed = randomBytes(4).toString('hex')
-  const ids = sessionIdsOf(db)
   db.transaction(() => {
     for (let i = 0; i < count; i++) {
       const seq = i + 1
@@ -105,7 +103,7 @@ export function fillHistory(db: Db, count: number, nowSeconds: number): void {
       const name = ORDER_NAMES[i % ORDER_NAMES.length]!
       insertSession.run({
         seq,
-        id: ids.make(seq),
+        id: newId('ps'),
         merchant: MERCHANT,
         order: i % 10 === 3 ? `${name} ${(i % 40) + 1} · 拿铁 #${seq}` : `${name}-${seq}`,
         minor: cents,
@@ -113,7 +111,7 @@ export function fillHistory(db: Db, count: number, nowSeconds: number): void {
         created,
         expires: created + 900,
         ended: open ? null : created + (paid ? 40 : 900),
-        paidOption: paid ? seq * OPTIONS_PER_SESSION : null,
+        paidOption: paid ? seq : null,
         due: paid ? amount : null,
         paid: paidAmount,
         confirmations: paid ? 1 : 0,
@@ -122,7 +120,7 @@ export function fillHistory(db: Db, count: number, nowSeconds: number): void {
         completed: paid ? created + 40 : null,
       })
       insertOption.run({
-        id: seq * OPTIONS_PER_SESSION,
+        id: seq, // one option per session
         seq,
         symbol: token.symbol,
         tokenAddress: token.address,
@@ -141,7 +139,7 @@ export function fillHistory(db: Db, count: number, nowSeconds: number): void {
           blockHash: `0x${seq.toString(16).padStart(64, '0')}`,
           at: created + 30,
           seq,
-          option: seq * OPTIONS_PER_SESSION,
+          option: seq,
         })
     }
   })()
