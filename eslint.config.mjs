@@ -37,6 +37,33 @@ export default tseslint.config(
       ],
     },
   },
+  // The sandboxed preload stays small: electron and the contract, never zod or the channel schemas.
+  {
+    files: ['src-preload/index.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'zod', message: 'The preload only forwards; the engine checks input (src-preload/schemas.ts).' }],
+          patterns: [{ group: ['./schemas'], message: 'The preload only forwards; the engine checks input.' }],
+        },
+      ],
+    },
+  },
+  // Code the engine and the renderer both run: it may import the contract and itself, nothing else.
+  {
+    files: ['src-preload/shared/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '^(?!(\\.\\./contract|\\./[\\w-]+)$)', message: 'Shared code imports only the contract and other shared files.' },
+          ],
+        },
+      ],
+    },
+  },
   // The contract is types and constants only.
   {
     files: ['src-preload/contract.ts'],

@@ -1,33 +1,38 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { z } from 'zod'
+import { sessionSetFilter } from '../../src-preload/schemas'
+import { safeTimeZone, shopDay } from '../../src-preload/shared/time'
 import type { App } from '../app'
 import { nowSeconds } from '../engine/clock'
-import { invalid } from '../engine/errors'
-import { uiScope } from '../engine/handlers'
-import { knownTimeZone, localDay, writeSessionsCsv } from '../engine/reports'
+import { parseInput, uiScope } from '../engine/handlers'
+import { writeSessionsCsv } from '../engine/reports'
 import type { SessionSetFilter } from '../engine/sessions'
-import { parseSessionFilter } from '../engine/sessions'
 import { methodNotAllowed, toHttpError } from './errors'
 import { sendBridgeError } from './respond'
+import { wholeNumber } from './schemas'
 
 export const EXPORT_SESSIONS_PATH = '/export/sessions.csv'
 
-const TEXT_PARAMS = ['status', 'order_id', 'token', 'search'] as const
-const INTEGER_PARAMS = ['created_gte', 'created_lt', 'chain_id'] as const
+/** Query strings carry text only: digits become numbers here, then the History filter's own rules apply. */
+const exportQuery = z.object({
+  status: z.string().optional(),
+  order_id: z.string().optional(),
+  token: z.string().optional(),
+  search: z.string().optional(),
+  created_gte: wholeNumber('created_gte').optional(),
+  created_lt: wholeNumber('created_lt').optional(),
+  chain_id: wholeNumber('chain_id').optional(),
+})
 
 /** The History filter as query parameters (`?status=COMPLETED&created_gte=…`), checked like the bridge's JSON. */
 export function filterFromQuery(params: URLSearchParams): SessionSetFilter {
-  const raw: Record<string, string | number> = {}
-  for (const key of TEXT_PARAMS) {
+  const raw: Record<string, string> = {}
+  for (const key of Object.keys(exportQuery.shape)) {
     const value = params.get(key)
+    // An empty field in the form is no filter.
     if (value !== null && value !== '') raw[key] = value
   }
-  for (const key of INTEGER_PARAMS) {
-    const value = params.get(key)
-    if (value === null || value === '') continue
-    if (!/^\d{1,15}$/.test(value)) throw invalid('parameter_invalid', `${key} must be a whole number`, key)
-    raw[key] = Number(value)
-  }
-  return parseSessionFilter(raw)
+  return parseInput(sessionSetFilter, parseInput(exportQuery, raw))
 }
 
 /**
@@ -45,8 +50,8 @@ export function exportRoute(req: IncomingMessage, res: ServerResponse, app: App,
     if (req.method !== 'GET' && req.method !== 'HEAD') throw methodNotAllowed(req.method ?? '', ['GET'])
     const filter = filterFromQuery(url.searchParams)
     const scope = uiScope(app.engine)
-    const timeZone = knownTimeZone(app.engine.merchants.get(scope.merchantId).time_zone)
-    const day = localDay(nowSeconds(app.engine.clock), timeZone)
+    const timeZone = safeTimeZone(app.engine.merchants.get(scope.merchantId).time_zone)
+    const day = shopDay(nowSeconds(app.engine.clock), timeZone)
     res.writeHead(200, {
       'Content-Type': 'text/csv; charset=utf-8',
       'Content-Disposition': `attachment; filename="stablepay-sessions-${day}.csv"`,

@@ -1,62 +1,38 @@
 import { z } from 'zod'
-import { SESSION_STATUSES } from '../../src-preload/contract'
-import { CURRENCY_CODES, isCurrency } from '../engine/money'
+import {
+  amount,
+  chainId,
+  currencyCode,
+  expiresIn,
+  limit,
+  metadata,
+  optional,
+  orderId,
+  sessionCursor,
+  sessionStatus,
+  tokenSymbol,
+} from '../../src-preload/schemas'
+import { CURRENCY_CODES } from '../engine/money'
 import type { HttpError } from './errors'
 import { badRequest } from './errors'
 
 /**
- * Request shapes of the REST API. zod checks types, presence and ranges and
- * names the field; the engine stays the last word on meaning (an amount's
- * decimals for its currency, a network the key's mode can reach).
+ * Request shapes of the REST API, built from the same field rules as the
+ * UI's channels (src-preload/schemas.ts). zod checks types, presence and
+ * ranges and names the field; the engine stays the last word on meaning (an
+ * amount's decimals for its currency, a network the key's mode can reach).
  */
-
-// No control characters (C0, DEL, C1): an order id ends up in CSV files, logs and receipts.
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/
-
-/** JSON clients often send null for "not given"; treat it as absent rather than as a wrong type. */
-const optional = <T extends z.ZodType>(schema: T) => schema.nullish().transform((v) => v ?? undefined)
-
-const orderId = z
-  .string({ error: 'order_id must be a string' })
-  .min(1, 'order_id must be 1-128 characters')
-  .max(128, 'order_id must be 1-128 characters')
-  .refine((s) => !CONTROL_CHARS.test(s), 'order_id must not contain control characters')
 
 export const createSessionSchema = z
   .object({
     merchant_id: z.string({ error: 'merchant_id must be a string' }).min(1, 'merchant_id must not be empty'),
     order_id: orderId,
-    // A JSON number cannot be trusted with cents (100.1 + 0.2), so prices travel as strings.
-    amount: z.string({ error: 'amount must be a decimal string like "100.50", not a JSON number' }),
-    currency: z
-      .string({ error: 'currency must be a string like "USD"' })
-      .refine(isCurrency, `currency must be one of ${CURRENCY_CODES.join(', ')}`),
-    chain_id: optional(
-      z
-        .number({ error: 'chain_id must be an integer chain id like 8453' })
-        .int('chain_id must be an integer chain id like 8453')
-        .positive('chain_id must be a positive integer'),
-    ),
-    token: optional(
-      z.string({ error: 'token must be a token symbol like "USDC"' }).min(1).max(16, 'token must be a symbol of at most 16 characters'),
-    ),
-    metadata: optional(
-      z
-        .record(
-          z.string().min(1, 'metadata keys must be 1-40 characters').max(40, 'metadata keys must be 1-40 characters'),
-          z.string({ error: 'metadata values must be strings' }).max(500, 'metadata values must be at most 500 characters'),
-          { error: 'metadata must be an object of string keys and string values' },
-        )
-        .refine((m) => Object.keys(m).length <= 20, 'metadata may hold at most 20 pairs'),
-    ),
-    expires_in: optional(
-      z
-        .number({ error: 'expires_in must be a whole number of seconds' })
-        .int('expires_in must be a whole number of seconds')
-        .min(60, 'expires_in must be from 60 to 86400 seconds')
-        .max(86400, 'expires_in must be from 60 to 86400 seconds'),
-    ),
+    amount,
+    currency: currencyCode(() => `currency must be one of ${CURRENCY_CODES.join(', ')}`),
+    chain_id: optional(chainId),
+    token: optional(tokenSymbol),
+    metadata: optional(metadata),
+    expires_in: optional(expiresIn),
   })
   .strict()
 
@@ -65,7 +41,8 @@ export type CreateSessionBody = z.infer<typeof createSessionSchema>
 /** Cancel takes no parameters; an empty body and `{}` are both fine. */
 export const cancelSessionSchema = z.object({}).strict()
 
-const wholeNumber = (name: string, max = 15) =>
+/** A query parameter that must be digits, as a number. */
+export const wholeNumber = (name: string, max = 15) =>
   z
     .string()
     .regex(new RegExp(`^\\d{1,${max}}$`), `${name} must be a whole number`)
@@ -73,16 +50,14 @@ const wholeNumber = (name: string, max = 15) =>
 
 export const listSessionsSchema = z
   .object({
-    limit: wholeNumber('limit', 3)
-      .refine((n) => n >= 1 && n <= 100, 'limit must be an integer from 1 to 100')
-      .optional(),
-    starting_after: z.string().min(1).max(64, 'starting_after must be a session id').optional(),
-    status: z.enum(SESSION_STATUSES, { error: `status must be one of ${SESSION_STATUSES.join(', ')}` }).optional(),
-    order_id: z.string().min(1).max(128, 'order_id must be 1-128 characters').optional(),
+    limit: wholeNumber('limit', 3).pipe(limit(100)).optional(),
+    starting_after: sessionCursor.optional(),
+    status: sessionStatus.optional(),
+    order_id: orderId.optional(),
     created_gte: wholeNumber('created_gte (unix seconds)').optional(),
     created_lt: wholeNumber('created_lt (unix seconds)').optional(),
     chain_id: wholeNumber('chain_id').optional(),
-    token: z.string().min(1).max(16).optional(),
+    token: tokenSymbol.optional(),
   })
   .strict()
 

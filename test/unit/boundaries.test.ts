@@ -9,18 +9,43 @@ function sources(dir: string): string[] {
     return statSync(path).isDirectory() ? sources(path) : /\.(ts|tsx)$/.test(name) ? [path] : []
   })
 }
-const importsOf = (file: string) => [...readFileSync(file, 'utf8').matchAll(/(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1] ?? m[2] ?? '')
+const importsOf = (file: string) =>
+  [...readFileSync(file, 'utf8').matchAll(/(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)].map(
+    (m) => m[1] ?? m[2] ?? '',
+  )
 
 // The lint rules say the same; this test keeps the boundaries even if lint is skipped.
 describe('process boundaries', () => {
   it('nothing under src-main/engine or src-main/http, nor serve mode, imports electron', () => {
     const files = [...sources('src-main/engine'), ...sources('src-main/http'), 'src-main/serve.ts', 'src-main/app.ts']
-    for (const file of files) expect(importsOf(file).filter((s) => s === 'electron' || s.startsWith('electron/')), file).toEqual([])
+    for (const file of files)
+      expect(
+        importsOf(file).filter((s) => s === 'electron' || s.startsWith('electron/')),
+        file,
+      ).toEqual([])
   })
 
   it('the renderer imports no Node, better-sqlite3, electron, viem or main-process code', () => {
     for (const file of sources('src-renderer/src')) {
       const bad = importsOf(file).filter((s) => /^(node:|fs$|path$|better-sqlite3|electron|viem)/.test(s) || s.includes('src-main'))
+      expect(bad, file).toEqual([])
+    }
+  })
+
+  it('the channel schemas import only what the renderer may import too', () => {
+    const bad = importsOf('src-preload/schemas.ts').filter(
+      (s) => /^(node:|fs$|path$|better-sqlite3|electron|viem)/.test(s) || s.includes('src-main'),
+    )
+    expect(bad).toEqual([])
+  })
+
+  it('the sandboxed preload imports electron and the contract only (no zod, no schemas)', () => {
+    expect([...new Set(importsOf('src-preload/index.ts'))].sort()).toEqual(['./contract', 'electron'])
+  })
+
+  it('code shared by the engine and the renderer imports only the contract and itself', () => {
+    for (const file of sources('src-preload/shared')) {
+      const bad = importsOf(file).filter((s) => s !== '../contract' && !/^\.\/[\w-]+$/.test(s))
       expect(bad, file).toEqual([])
     }
   })

@@ -5,6 +5,7 @@ import {
   CURRENCY_CODES,
   MoneyError,
   currencyDecimals,
+  divideRates,
   fiatToUsdCents,
   formatBaseUnits,
   formatMinor,
@@ -12,7 +13,9 @@ import {
   normalizeRate,
   parseDecimalRate,
   parseFiatAmount,
+  parseRate,
   parseTokenAmount,
+  readableRate,
   usdCentsToBaseUnits,
   type CurrencyCode,
 } from '../../src-main/engine/money'
@@ -189,6 +192,47 @@ describe('fiatToUsdCents', () => {
   })
 })
 
+describe('exact rates', () => {
+  it('reads a decimal or the quotient of two decimals as an exact fraction', () => {
+    expect(parseRate('1.08')).toEqual({ num: 108n, den: 100n })
+    expect(parseRate('1.08/162')).toEqual({ num: 108n, den: 16200n })
+    expect(parseRate('1.0812/162.45')).toEqual({ num: 1081200n, den: 162450000n })
+    for (const bad of ['1.08/', '/162', '1.08/0', '1/2/3', '1.08 / 162', '1.08/-162', '1.08/1e3']) {
+      expect(moneyError(() => parseRate(bad)).code, bad).toBe('rate_invalid')
+    }
+  })
+
+  it('divides two rates to a decimal when the quotient ends, else keeps the quotient', () => {
+    const d = parseDecimalRate
+    expect(divideRates(d('1.08'), d('0.864'))).toBe('1.25')
+    expect(divideRates(d('1.08'), d('1500'))).toBe('0.00072')
+    expect(divideRates(d('1'), d('1024'))).toBe('0.0009765625')
+    expect(divideRates(d('1.08'), d('162'))).toBe('1.08/162')
+    expect(divideRates(d('1.0812'), d('162.45'))).toBe('1.0812/162.45')
+    // 2^-20 ends, but after 20 decimals: more than a decimal rate may have.
+    expect(divideRates(d('1'), d('1048576'))).toBe('1/1048576')
+  })
+
+  it('shows a quotient rounded half-up to 12 decimals, a decimal as it is', () => {
+    expect(readableRate('1.08/162')).toBe('0.006666666667')
+    expect(readableRate('1.0812/162.45')).toBe('0.006655586334')
+    expect(readableRate('1.080')).toBe('1.08')
+    expect(readableRate('0.000000000000000001')).toBe('0.000000000000000001')
+  })
+
+  it('converts the largest amount of each kind exactly', () => {
+    // 999,999,999,999 JPY x 1.0812 / 162.45 = 6,655,586,334.25003... USD
+    expect(fiatToUsdCents(999_999_999_999n, 'JPY', '1.0812/162.45')).toBe(665_558_633_425n)
+    // 999,999,999,999.999 KWD x 3.253412 = 3,253,411,999,999.996746588 USD
+    expect(fiatToUsdCents(999_999_999_999_999n, 'KWD', '3.253412')).toBe(325_341_200_000_000n)
+    // 999,999,999,999.99 IDR x 1.0812 / 17654.32 = 61,242,800.6289... USD
+    expect(fiatToUsdCents(99_999_999_999_999n, 'IDR', '1.0812/17654.32')).toBe(6_124_280_063n)
+    // USD is not converted; the largest price still fits a JS number of cents.
+    expect(fiatToUsdCents(99_999_999_999_999n, 'USD', null)).toBe(99_999_999_999_999n)
+    expect(99_999_999_999_999n < BigInt(Number.MAX_SAFE_INTEGER)).toBe(true)
+  })
+})
+
 describe('token amounts', () => {
   it('converts cents to base units', () => {
     expect(usdCentsToBaseUnits(2550n, 6)).toBe(25_500_000n)
@@ -314,6 +358,21 @@ describe('properties', () => {
         const diff = cents * D - N // (cents - exact) x D
         expect(2n * diff).toBeLessThanOrEqual(D) // at most half a cent above
         expect(2n * diff).toBeGreaterThan(-D) // strictly less than half a cent below (ties go up)
+      }),
+      { numRuns: 2000 },
+    )
+  })
+
+  it('conversion with a quotient rate is the exact fraction rounded half-up once', () => {
+    fc.assert(
+      fc.property(conversionArb, rateArb, ([currency, minor, , a], b) => {
+        const cents = fiatToUsdCents(minor, currency, `${a.text}/${b.text}`)
+        // Exact USD cents = minor / 10^d x (a.num / a.den) / (b.num / b.den) x 100 = N / D
+        const N = minor * a.num * b.den * 100n
+        const D = 10n ** BigInt(CURRENCIES[currency]) * a.den * b.num
+        const diff = cents * D - N
+        expect(2n * diff).toBeLessThanOrEqual(D)
+        expect(2n * diff).toBeGreaterThan(-D)
       }),
       { numRuns: 2000 },
     )

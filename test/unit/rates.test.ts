@@ -4,8 +4,9 @@ import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import fc from 'fast-check'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { fiatToUsdCents, parseFiatAmount } from '../../src-main/engine/money'
+import { fiatToUsdCents, parseFiatAmount, readableRate } from '../../src-main/engine/money'
 import { DEFAULT_MAX_AGE_SECONDS, RateBook, RateError, ecbToUsdPerUnit, parseEcbXml } from '../../src-main/engine/rates'
 
 /**
@@ -136,19 +137,92 @@ describe('parseEcbXml', () => {
 })
 
 describe('ecbToUsdPerUnit', () => {
-  it('turns units-per-EUR into USD-per-unit at 12 decimals, half-up', () => {
+  it('turns units-per-EUR into exact USD-per-unit, shown at 12 decimals, half-up', () => {
     const usd = ecbToUsdPerUnit(parseEcbXml(DAY1).perEur)
     expect(usd['EUR']).toBe('1.08')
     expect(usd['GBP']).toBe('1.25')
     expect(usd['AUD']).toBe('0.64')
-    expect(usd['JPY']).toBe('0.006666666667') // 0.0066666666666|6... rounds up
-    expect(usd['IDR']).toBe('0.000063529412') // 0.0000635294117|6... rounds up
     expect(usd['KRW']).toBe('0.00072')
+    // No finite decimal holds these: the two ECB figures are kept.
+    expect(usd['JPY']).toBe('1.08/162')
+    expect(usd['IDR']).toBe('1.08/17000')
+    expect(readableRate(usd['JPY']!)).toBe('0.006666666667') // 0.0066666666666|6... rounds up
+    expect(readableRate(usd['IDR']!)).toBe('0.000063529412') // 0.0000635294117|6... rounds up
     expect(usd).not.toHaveProperty('USD')
+  })
+
+  it('leaves out a cross rate that would show as zero or reach 12 integer digits', () => {
+    // 0.1 / 999999999999 is 1.0e-13; 1 / 0.000000000001 is 10^12, 1 / 0.000000000002 just fits.
+    expect(ecbToUsdPerUnit({ USD: '0.1', AAA: '999999999999' })).toEqual({ EUR: '0.1' })
+    expect(ecbToUsdPerUnit({ USD: '1', BBB: '0.000000000001', CCC: '0.000000000002' })).toEqual({ EUR: '1', CCC: '500000000000' })
   })
 
   it('requires USD', () => {
     expect(rateError(() => ecbToUsdPerUnit({ JPY: '162' })).code).toBe('rate_provider_invalid')
+  })
+})
+
+/**
+ * Exact USD cents for `minor` units of a currency priced through the ECB's
+ * euro rates, by rational arithmetic written out here rather than taken from
+ * the code under test: minor / 10^decimals x usdPerEur / xPerEur x 100,
+ * rounded half-up once.
+ */
+function exactCents(minor: bigint, decimals: number, usdPerEur: string, xPerEur: string): bigint {
+  const asFraction = (s: string) => {
+    const [int = '', frac = ''] = s.split('.')
+    return { n: BigInt(int + frac), d: 10n ** BigInt(frac.length) }
+  }
+  const u = asFraction(usdPerEur)
+  const x = asFraction(xPerEur)
+  const n = minor * u.n * x.d * 100n
+  const d = 10n ** BigInt(decimals) * u.d * x.n
+  return (2n * n + d) / (2n * d)
+}
+
+describe('conversion through the ECB cross rates is exact at the largest amounts', () => {
+  // Figures like a real ECB day; USD per JPY = 1.0812 / 162.45 has no finite decimal.
+  const ECB = { USD: '1.0812', JPY: '162.45', GBP: '0.8432', AUD: '1.6523', IDR: '17654.32', KRW: '1489.17' }
+  // The biggest price of each currency: 12 integer digits and every decimal the currency has.
+  const MAX = {
+    JPY: [999_999_999_999n, 0],
+    KRW: [999_999_999_999n, 0],
+    GBP: [99_999_999_999_999n, 2],
+    AUD: [99_999_999_999_999n, 2],
+    IDR: [99_999_999_999_999n, 2],
+  } as const
+
+  it('999,999,999,999 JPY is $6,655,586,334.25, to the cent', () => {
+    const usdPer = ecbToUsdPerUnit(ECB)
+    // 999999999999 x 1.0812 / 162.45 = 6655586334.25003...; a rate cut to 12 decimals gave 26 cents less.
+    expect(fiatToUsdCents(999_999_999_999n, 'JPY', usdPer['JPY']!)).toBe(665_558_633_425n)
+    expect(exactCents(999_999_999_999n, 0, ECB.USD, ECB.JPY)).toBe(665_558_633_425n)
+  })
+
+  it('every cross rate converts its largest amount exactly', () => {
+    const usdPer = ecbToUsdPerUnit(ECB)
+    for (const [code, [minor, decimals]] of Object.entries(MAX)) {
+      const currency = code as keyof typeof MAX
+      expect(fiatToUsdCents(minor, currency, usdPer[currency]!), currency).toBe(exactCents(minor, decimals, ECB.USD, ECB[currency]))
+    }
+    // EUR itself is the ECB's USD figure, a plain decimal: exact already.
+    expect(fiatToUsdCents(99_999_999_999_999n, 'EUR', usdPer['EUR']!)).toBe(108_119_999_999_999n)
+  })
+
+  it('any ECB figures and any amount up to the limit convert exactly (property)', () => {
+    const figure = fc.tuple(fc.bigInt({ min: 1n, max: 10n ** 10n }), fc.integer({ min: 0, max: 6 })).map(([digits, scale]) => {
+      const s = digits.toString().padStart(scale + 1, '0')
+      return scale === 0 ? s : `${s.slice(0, -scale)}.${s.slice(-scale)}`
+    })
+    fc.assert(
+      fc.property(figure, figure, fc.bigInt({ min: 1n, max: 10n ** 14n - 1n }), (usd, idr, minor) => {
+        const usdPer = ecbToUsdPerUnit({ USD: usd, IDR: idr })
+        // A cross rate too small to show, or absurdly large, is left out on purpose.
+        fc.pre(usdPer['IDR'] !== undefined)
+        expect(fiatToUsdCents(minor, 'IDR', usdPer['IDR']!)).toBe(exactCents(minor, 2, usd, idr))
+      }),
+      { numRuns: 1000 },
+    )
   })
 })
 
@@ -232,24 +306,29 @@ describe('RateBook', () => {
     expect(eur).toEqual({
       currency: 'EUR',
       rate: '1.08',
+      exactRate: '1.08',
       source: 'provider',
       asOf: DAY1_AS_OF,
       lockedAt: DAY1_AS_OF + 3600,
     })
-    expect(fiatToUsdCents(parseFiatAmount('100.50', 'EUR'), 'EUR', eur.rate)).toBe(10854n)
+    expect(fiatToUsdCents(parseFiatAmount('100.50', 'EUR'), 'EUR', eur.exactRate)).toBe(10854n)
 
     const jpy = rates.quote('JPY')
-    // 1500 x 0.006666666667 = 10.0000000005 USD
-    expect(fiatToUsdCents(parseFiatAmount('1500', 'JPY'), 'JPY', jpy.rate)).toBe(1000n)
+    expect(jpy).toMatchObject({ rate: '0.006666666667', exactRate: '1.08/162' })
+    // 1500 x 1.08 / 162 = 10 USD exactly
+    expect(fiatToUsdCents(parseFiatAmount('1500', 'JPY'), 'JPY', jpy.exactRate)).toBe(1000n)
+    // Priced with the shown rate, the largest JPY sale would be 33 cents more: the exact rate is what counts.
+    expect(fiatToUsdCents(999_999_999_999n, 'JPY', jpy.exactRate)).toBe(666_666_666_666n)
+    expect(fiatToUsdCents(999_999_999_999n, 'JPY', jpy.rate)).toBe(666_666_666_699n)
 
     const gbp = rates.quote('GBP')
-    expect(fiatToUsdCents(parseFiatAmount('80.00', 'GBP'), 'GBP', gbp.rate)).toBe(10000n)
+    expect(fiatToUsdCents(parseFiatAmount('80.00', 'GBP'), 'GBP', gbp.exactRate)).toBe(10000n)
   })
 
   it('quotes USD without a rate', () => {
     const q = book().quote('USD')
-    expect(q).toEqual({ currency: 'USD', rate: null, source: null, asOf: null, lockedAt: DAY1_AS_OF + 3600 })
-    expect(fiatToUsdCents(2500n, 'USD', q.rate)).toBe(2500n)
+    expect(q).toEqual({ currency: 'USD', rate: null, exactRate: null, source: null, asOf: null, lockedAt: DAY1_AS_OF + 3600 })
+    expect(fiatToUsdCents(2500n, 'USD', q.exactRate)).toBe(2500n)
   })
 
   it('says when a currency has no rate at all', () => {
@@ -264,7 +343,7 @@ describe('RateBook', () => {
     setNow(DAY1_AS_OF + 7200)
     expect(rates.setManual('EUR', '1.10')).toEqual({ changed: true })
     expect(rates.quote('EUR')).toMatchObject({ rate: '1.1', source: 'manual', asOf: DAY1_AS_OF + 7200 })
-    expect(fiatToUsdCents(10000n, 'EUR', rates.quote('EUR').rate)).toBe(11000n)
+    expect(fiatToUsdCents(10000n, 'EUR', rates.quote('EUR').exactRate)).toBe(11000n)
     // A later provider refresh does not displace the manual rate.
     await rates.refresh()
     expect(rates.quote('EUR').source).toBe('manual')

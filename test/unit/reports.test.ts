@@ -12,12 +12,11 @@ import {
   csvCell,
   CSV_COLUMNS,
   exportSessionsCsvToFile,
-  localDateTime,
-  localDay,
   registerReportHandlers,
   sessionTotals,
   writeSessionsCsv,
 } from '../../src-main/engine/reports'
+import { shopDateTime, shopDay } from '../../src-preload/shared/time'
 import type { Shop } from './engineFixture'
 import { openShop, SHOP_ADDRESS } from './engineFixture'
 
@@ -247,10 +246,10 @@ describe('daily totals', () => {
 
 describe('local time', () => {
   it('names the day and writes ISO 8601 with the offset', () => {
-    expect(localDay(at('2026-05-01T18:15:00Z'), 'Asia/Kathmandu')).toBe('2026-05-02')
-    expect(localDateTime(at('2026-05-01T18:15:00Z'), 'Asia/Kathmandu')).toBe('2026-05-02T00:00:00+05:45')
-    expect(localDateTime(at('2026-05-01T02:29:59Z'), 'America/St_Johns')).toBe('2026-04-30T23:59:59-02:30')
-    expect(localDateTime(at('2026-01-01T00:00:00Z'), 'UTC')).toBe('2026-01-01T00:00:00+00:00')
+    expect(shopDay(at('2026-05-01T18:15:00Z'), 'Asia/Kathmandu')).toBe('2026-05-02')
+    expect(shopDateTime(at('2026-05-01T18:15:00Z'), 'Asia/Kathmandu')).toBe('2026-05-02T00:00:00+05:45')
+    expect(shopDateTime(at('2026-05-01T02:29:59Z'), 'America/St_Johns')).toBe('2026-04-30T23:59:59-02:30')
+    expect(shopDateTime(at('2026-01-01T00:00:00Z'), 'UTC')).toBe('2026-01-01T00:00:00+00:00')
   })
 })
 

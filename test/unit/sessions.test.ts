@@ -189,6 +189,18 @@ describe('automatic currency conversion', () => {
     expect(shop.engine.sessions.create({ ...base, orderId: 'j3', amount: '1', currency: 'JPY' }).session.amount_usd).toBe('0.01')
   })
 
+  it('shows a cross rate at 12 decimals but converts the largest JPY price with the exact one', () => {
+    shop = openShop()
+    // What a refresh stores for ECB figures USD 1.0812 and JPY 162.45 per EUR.
+    const now = Math.floor(shop.clock.now() / 1000)
+    shop.engine.db
+      .prepare("INSERT INTO rates (currency, source, usd_per_unit, as_of, fetched_at) VALUES ('JPY', 'provider', '1.0812/162.45', ?, ?)")
+      .run(now, now)
+    const jpy = shop.engine.sessions.create({ ...base, orderId: 'max', amount: '999999999999', currency: 'JPY' }).session
+    // 999999999999 x 1.0812 / 162.45 = 6655586334.25003...; the shown rate would give 6655586333.99.
+    expect(jpy).toMatchObject({ exchange_rate: '0.006655586334', amount_usd: '6655586334.25' })
+  })
+
   it('refuses a stale provider rate with 409 rate_stale and a missing rate with rate_unavailable', () => {
     shop = openShop()
     const now = Math.floor(shop.clock.now() / 1000)

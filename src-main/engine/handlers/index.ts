@@ -1,12 +1,10 @@
-import type { SessionFilter } from '../../../src-preload/contract'
 import type { Engine } from '..'
 import { conflict, invalid } from '../errors'
-import { optionalInteger, optionalString, record, string } from './input'
 import { HandlerRegistry } from './registry'
 import { exportSessionsCsvToFile, registerReportHandlers } from '../reports'
 import { registerShopHandlers } from './shop'
 
-export { HandlerRegistry, toContractError } from './registry'
+export { HandlerRegistry, parseInput, toContractError } from './registry'
 
 /**
  * The shop the UI acts for: the app's own merchant (first-run creates it) in
@@ -18,31 +16,27 @@ export function uiScope(engine: Engine): { merchantId: string; livemode: boolean
   return { merchantId: merchant.id, livemode: engine.settings.get().livemode }
 }
 
-/** Registers the session handlers; other features register theirs beside it. */
+/** Registers the session handlers; other features register theirs beside it. Inputs arrive parsed (registry.ts). */
 export function registerSessionHandlers(registry: HandlerRegistry, engine: Engine): void {
-  const idOf = (input: unknown) => string(record(input, 'the request').id, 'id')
-  registry.register('sessions:create', (input) => {
-    const sale = record(input, 'the sale')
+  registry.register('sessions:create', (sale) => {
     const scope = uiScope(engine)
     const merchant = engine.merchants.get(scope.merchantId)
     return engine.sessions.create({
       merchantId: scope.merchantId,
       livemode: scope.livemode,
       // A counter sale without a reference still needs a unique order id.
-      orderId:
-        optionalString(sale.order_id, 'order_id')?.trim() ||
-        `pos-${engine.clock.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`,
-      amount: string(sale.amount, 'amount'),
-      currency: optionalString(sale.currency, 'currency') ?? merchant.currency,
-      chainId: optionalInteger(sale.chain_id, 'chain_id'),
-      token: optionalString(sale.token, 'token'),
-      expiresIn: optionalInteger(sale.expires_in, 'expires_in'),
+      orderId: sale.order_id ?? `pos-${engine.clock.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`,
+      amount: sale.amount,
+      currency: sale.currency ?? merchant.currency,
+      chainId: sale.chain_id,
+      token: sale.token,
+      expiresIn: sale.expires_in,
     }).session
   })
-  registry.register('sessions:get', (input) => engine.sessions.get(idOf(input), uiScope(engine)))
-  registry.register('sessions:list', (input) => engine.sessions.list(uiScope(engine), (input ?? {}) as SessionFilter))
-  registry.register('sessions:cancel', (input) => engine.sessions.cancel(idOf(input), uiScope(engine)))
-  registry.register('sessions:timeline', (input) => engine.sessions.timeline(idOf(input), uiScope(engine)))
+  registry.register('sessions:get', ({ id }) => engine.sessions.get(id, uiScope(engine)))
+  registry.register('sessions:list', (filter) => engine.sessions.list(uiScope(engine), filter))
+  registry.register('sessions:cancel', ({ id }) => engine.sessions.cancel(id, uiScope(engine)))
+  registry.register('sessions:timeline', ({ id }) => engine.sessions.timeline(id, uiScope(engine)))
 }
 
 /** What only a front door can do: the desktop shell has a save dialog, a browser downloads instead. */

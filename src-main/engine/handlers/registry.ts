@@ -1,13 +1,16 @@
+import type { z } from 'zod'
 import type { Channel, ContractError, Handlers, InputOf, OutputOf, Result } from '../../../src-preload/contract'
 import { CHANNELS } from '../../../src-preload/contract'
-import { EngineError } from '../errors'
+import { INPUT_SCHEMAS } from '../../../src-preload/schemas'
+import { EngineError, invalid } from '../errors'
 
 type Handler<C extends Channel> = Handlers[C]
 
 /**
  * One registry of named handlers (`sessions:create`), filled by each feature.
  * Both transports (Electron IPC and the serve-mode HTTP bridge) call `invoke`,
- * so there is one place where errors become the contract's `{ ok: false }`.
+ * so there is one place where input is checked against the channel's schema
+ * and one place where errors become the contract's `{ ok: false }`.
  */
 export class HandlerRegistry {
   private readonly handlers = new Map<Channel, Handler<Channel>>()
@@ -26,16 +29,37 @@ export class HandlerRegistry {
     return CHANNELS.filter((c) => !this.handlers.has(c))
   }
 
+  /** Input arrives as untrusted JSON (the contract's types hold at compile time only): it is parsed before the handler runs. */
   async invoke<C extends Channel>(channel: C, input: InputOf<C>): Promise<Result<OutputOf<C>>> {
     const handler = this.handlers.get(channel) as Handler<C> | undefined
     if (!handler) return { ok: false, error: { code: 'unknown_channel', message: `no handler for "${String(channel)}"` } }
     try {
-      const value = await (handler as (input: InputOf<C>) => OutputOf<C> | Promise<OutputOf<C>>)(input)
+      const parsed = parseInput(INPUT_SCHEMAS[channel], input)
+      const value = await (handler as (input: InputOf<C>) => OutputOf<C> | Promise<OutputOf<C>>)(parsed)
       return { ok: true, value }
     } catch (error) {
       return { ok: false, error: toContractError(error) }
     }
   }
+}
+
+/** Parses or throws the first problem as `parameter_invalid`, naming the field as the caller sent it. */
+export function parseInput<T>(schema: z.ZodType<T>, input: unknown): T {
+  const parsed = schema.safeParse(input)
+  if (parsed.success) return parsed.data
+  const issue = parsed.error.issues[0]
+  if (!issue) throw invalid('parameter_invalid', 'invalid request')
+  // A record's bad key is reported on the key itself; name the record, with the key's own message.
+  if (issue.code === 'invalid_key')
+    throw invalid('parameter_invalid', issue.issues[0]?.message ?? issue.message, paramOf(issue.path.slice(0, -1)))
+  throw invalid('parameter_invalid', issue.message, paramOf(issue.path))
+}
+
+/** `receive.address`; a list is named as a whole (`accept`, `tokens`), as the engine's own checks name it. */
+function paramOf(path: readonly PropertyKey[]): string | undefined {
+  const end = path.findIndex((key) => typeof key === 'number')
+  const names = (end === -1 ? path : path.slice(0, end)).map(String)
+  return names.length > 0 ? names.join('.') : undefined
 }
 
 export function toContractError(error: unknown): ContractError {

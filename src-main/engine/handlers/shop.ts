@@ -1,22 +1,19 @@
 /**
  * The shop's own handlers: first-run setup, settings, the merchant, networks,
  * exchange rates and API keys, as the UI (Electron or serve mode) calls them.
- * Inputs arrive from JSON over HTTP as well as from IPC, so every handler
- * checks the shape it is given rather than trusting the contract's types.
+ * Inputs arrive parsed by their channel's schema (src-preload/schemas.ts);
+ * what is checked here needs the engine (known networks, an xpub's keys).
  */
 import packageJson from '../../../package.json'
-import type { AppInfo, ChainConfig, FirstRunInput, Merchant, RateInfo, ReceiveSetup } from '../../../src-preload/contract'
+import type { AppInfo, ChainConfig, CurrencyCode, FirstRunInput, InputOf, Merchant, RateInfo } from '../../../src-preload/contract'
 import type { Engine } from '..'
 import { BUILTIN_CHAINS, findBuiltinChain, validateAddress } from '../chains'
 import { transaction } from '../db/transaction'
 import { invalid } from '../errors'
-import { isCurrency } from '../money'
-import type { CurrencyCode } from '../money'
 import { deriveAddress, parseXpub } from '../receive'
 import type { NetworkInput } from '../shop'
 import { resolveNetwork, validateReceive } from '../shop'
 import { uiScope } from '.'
-import { record, string } from './input'
 import type { HandlerRegistry } from './registry'
 
 /** The merchant the first-run wizard creates when the config file named none. */
@@ -27,32 +24,6 @@ export const DEVNET_CHAIN_ID = 31337
 
 /** How many derived addresses the wizard shows for an xpub, for the owner to compare with the wallet. */
 export const PREVIEW_ADDRESSES = 5
-
-const MAX_SHOP_NAME = 200
-
-function shopName(value: unknown): string {
-  const name = string(value, 'name').trim()
-  if (name.length === 0) throw invalid('parameter_invalid', 'shop name is empty', 'name')
-  if (name.length > MAX_SHOP_NAME) throw invalid('parameter_invalid', `shop name must be at most ${MAX_SHOP_NAME} characters`, 'name')
-  return name
-}
-
-function priceCurrency(value: unknown): CurrencyCode {
-  const currency = string(value, 'currency')
-  if (!isCurrency(currency)) throw invalid('parameter_invalid', `unsupported currency "${currency.slice(0, 16)}"`, 'currency')
-  return currency
-}
-
-function receiveSetup(value: unknown): ReceiveSetup {
-  const receive = record(value, 'receive')
-  if (receive.mode !== 'address' && receive.mode !== 'xpub')
-    throw invalid('parameter_invalid', 'receive.mode must be "address" or "xpub"', 'receive.mode')
-  return validateReceive({
-    mode: receive.mode,
-    ...(receive.mode === 'address' ? { address: string(receive.address ?? '', 'receive.address') } : {}),
-    ...(receive.mode === 'xpub' ? { xpub: string(receive.xpub ?? '', 'receive.xpub') } : {}),
-  })
-}
 
 /**
  * Every network the owner may choose from: the ones stored (with their
@@ -89,24 +60,17 @@ export function listChains(engine: Engine): ChainConfig[] {
  * one transaction: a wrong address or an unknown token leaves the database
  * exactly as it was.
  */
-export function completeSetup(engine: Engine, rawInput: unknown): Merchant {
-  const input = record(rawInput, 'setup') as Partial<Record<keyof FirstRunInput, unknown>>
-  const name = shopName(input.name)
-  const currency = priceCurrency(input.currency)
-  const receive = receiveSetup(input.receive)
-  if (typeof input.livemode !== 'boolean') throw invalid('parameter_invalid', 'livemode must be true or false', 'livemode')
-  const livemode = input.livemode
-  if (!Array.isArray(input.accept) || input.accept.length === 0)
-    throw invalid('parameter_invalid', 'choose at least one network and token to accept', 'accept')
+export function completeSetup(engine: Engine, input: FirstRunInput): Merchant {
+  const { name, currency, livemode } = input
+  const receive = validateReceive(input.receive)
 
-  // "chainId:SYMBOL" pairs, grouped by chain.
+  // "chainId:SYMBOL" pairs (their form checked by the schema), grouped by chain.
   const wanted = new Map<number, Set<string>>()
   for (const pair of input.accept) {
-    const match = typeof pair === 'string' ? /^(\d{1,12}):([A-Za-z0-9.]{1,16})$/.exec(pair) : null
-    if (!match) throw invalid('parameter_invalid', `accept: "${String(pair).slice(0, 40)}" is not "chainId:TOKEN"`, 'accept')
-    const chainId = Number(match[1])
+    const [chain = '', symbol = ''] = pair.split(':')
+    const chainId = Number(chain)
     const symbols = wanted.get(chainId) ?? new Set<string>()
-    symbols.add(match[2]!)
+    symbols.add(symbol)
     wanted.set(chainId, symbols)
   }
 
@@ -155,8 +119,8 @@ export function completeSetup(engine: Engine, rawInput: unknown): Merchant {
  * The address branch stands in for a `setup:preview-receive` channel until
  * the contract has one.
  */
-export function previewReceive(rawInput: unknown): { addresses: string[] } {
-  const text = string(record(rawInput, 'input').xpub, 'xpub').trim()
+export function previewReceive(input: { xpub: string }): { addresses: string[] } {
+  const text = input.xpub.trim()
   if (/^0x/i.test(text)) {
     const checked = validateAddress(text)
     if (!checked.ok) throw invalid('parameter_invalid', checked.message, 'address')
@@ -180,13 +144,10 @@ function rateList(engine: Engine): RateInfo[] {
   }))
 }
 
-function networkInput(raw: Record<string, unknown>): NetworkInput {
-  const chainId = raw.chain_id
-  if (typeof chainId !== 'number' || !Number.isSafeInteger(chainId))
-    throw invalid('parameter_invalid', 'chain_id must be an integer', 'chain_id')
-  const input: NetworkInput = { chainId }
-  const c = raw as Partial<ChainConfig>
-  if (c.name !== undefined) input.name = string(c.name, 'name')
+/** The settings screen's snake_case fields as the engine's network input; resolveNetwork checks what they say. */
+function networkInput(c: InputOf<'chains:update'>): NetworkInput {
+  const input: NetworkInput = { chainId: c.chain_id }
+  if (c.name !== undefined) input.name = c.name
   if (c.testnet !== undefined) input.testnet = c.testnet
   if (c.rpc_urls !== undefined) input.rpcUrls = c.rpc_urls
   if (c.ws_urls !== undefined) input.wsUrls = c.ws_urls
@@ -194,15 +155,9 @@ function networkInput(raw: Record<string, unknown>): NetworkInput {
   if (c.poll_interval_ms !== undefined) input.pollIntervalMs = c.poll_interval_ms
   if (c.block_time_ms !== undefined) input.blockTimeMs = c.block_time_ms
   if (c.explorer_url !== undefined) input.explorerUrl = c.explorer_url
-  if (c.color !== undefined) input.color = string(c.color, 'color')
+  if (c.color !== undefined) input.color = c.color
   if (c.enabled !== undefined) input.enabled = c.enabled
   if (c.tokens !== undefined) input.tokens = c.tokens
-  for (const [key, value] of Object.entries({ testnet: c.testnet, enabled: c.enabled })) {
-    if (value !== undefined && typeof value !== 'boolean') throw invalid('parameter_invalid', `${key} must be true or false`, key)
-  }
-  for (const [key, value] of Object.entries({ rpc_urls: c.rpc_urls, ws_urls: c.ws_urls, tokens: c.tokens })) {
-    if (value !== undefined && !Array.isArray(value)) throw invalid('parameter_invalid', `${key} must be a list`, key)
-  }
   return input
 }
 
@@ -222,37 +177,31 @@ export function registerShopHandlers(registry: HandlerRegistry, engine: Engine):
   registry.register('setup:preview-xpub', (input) => previewReceive(input))
 
   registry.register('settings:get', () => engine.settings.get())
-  registry.register('settings:update', (input) => engine.settings.update(record(input, 'settings')))
+  registry.register('settings:update', (patch) => engine.settings.update(patch))
 
   registry.register('merchant:get', () => engine.merchants.get(uiScope(engine).merchantId))
-  registry.register('merchant:update', (rawInput) => {
-    const input = record(rawInput, 'merchant') as Partial<Omit<Merchant, 'id'>>
+  registry.register('merchant:update', (input) => {
     const current = engine.merchants.get(uiScope(engine).merchantId)
-    // Checked here too so a bad field is named before the upsert's own checks.
-    const name = input.name !== undefined ? shopName(input.name) : current.name
-    const currency = input.currency !== undefined ? priceCurrency(input.currency) : current.currency
-    const receive = input.receive !== undefined ? receiveSetup(input.receive) : current.receive
+    // The upsert checks the receiving side, the session lifetime and the time zone, and writes nothing when one is wrong.
     return engine.merchants.upsert({
       id: current.id,
-      name,
-      currency,
-      receive,
+      name: input.name ?? current.name,
+      currency: input.currency ?? current.currency,
+      receive: input.receive ?? current.receive,
       ...(input.session_ttl_seconds !== undefined ? { sessionTtlSeconds: input.session_ttl_seconds } : {}),
-      ...(input.time_zone !== undefined ? { timeZone: string(input.time_zone, 'time_zone') } : {}),
+      ...(input.time_zone !== undefined ? { timeZone: input.time_zone } : {}),
     })
   })
 
   registry.register('chains:list', () => listChains(engine))
-  registry.register('chains:update', (input) => engine.networks.update(networkInput(record(input, 'network'))))
+  registry.register('chains:update', (input) => engine.networks.update(networkInput(input)))
 
   registry.register('rates:list', () => rateList(engine))
-  registry.register('rates:set-manual', (rawInput) => {
-    const input = record(rawInput, 'rate')
-    const currency = string(input.currency, 'currency')
-    if (!isCurrency(currency) || currency === 'USD')
-      throw invalid('parameter_invalid', `"${currency.slice(0, 16)}" is not a supported non-USD currency`, 'currency')
+  registry.register('rates:set-manual', (input) => {
+    // The schema let through only supported codes other than USD.
+    const currency = input.currency as CurrencyCode
     if (input.rate === null) engine.rates.clearManual(currency)
-    else engine.rates.setManual(currency, string(input.rate, 'rate'))
+    else engine.rates.setManual(currency, input.rate)
     return rateList(engine)
   })
   registry.register('rates:refresh', async () => {
@@ -261,12 +210,6 @@ export function registerShopHandlers(registry: HandlerRegistry, engine: Engine):
   })
 
   registry.register('api-keys:list', () => engine.apiKeys.list(uiScope(engine).merchantId))
-  registry.register('api-keys:create', (rawInput) => {
-    const input = record(rawInput, 'input')
-    if (typeof input.livemode !== 'boolean') throw invalid('parameter_invalid', 'livemode must be true or false', 'livemode')
-    return engine.apiKeys.create(uiScope(engine).merchantId, input.livemode)
-  })
-  registry.register('api-keys:revoke', (rawInput) =>
-    engine.apiKeys.revoke(uiScope(engine).merchantId, string(record(rawInput, 'input').id, 'id')),
-  )
+  registry.register('api-keys:create', ({ livemode }) => engine.apiKeys.create(uiScope(engine).merchantId, livemode))
+  registry.register('api-keys:revoke', ({ id }) => engine.apiKeys.revoke(uiScope(engine).merchantId, id))
 }

@@ -1,4 +1,13 @@
-import { MoneyError, quoteInput, type MoneyErrorCode } from './errors'
+import { MoneyError, type MoneyErrorCode } from '../../../src-preload/shared/money'
+
+/**
+ * Quote user input inside an error message. JSON.stringify escapes control
+ * characters and quotes (so a hostile value cannot forge log lines), and the
+ * truncation keeps a megabyte-long "amount" from being echoed back whole.
+ */
+export function quoteInput(s: string): string {
+  return JSON.stringify(s.length > 40 ? `${s.slice(0, 40)}…` : s)
+}
 
 /**
  * The one decimal grammar shared by amounts and rates: ASCII digits, then
@@ -62,77 +71,4 @@ export function divRoundHalfUp(n: bigint, d: bigint): bigint {
   if (n < 0n || d <= 0n) throw new RangeError('divRoundHalfUp expects n >= 0 and d > 0')
   const q = n / d
   return (n % d) * 2n >= d ? q + 1n : q
-}
-
-/**
- * Exact fixed-point rendering of `value / 10^decimals`, trimming trailing
- * fraction zeros but keeping at least `minFrac` of them. Never uses Number,
- * so it is exact for any bigint.
- */
-export function formatFixed(value: bigint, decimals: number, minFrac: number): string {
-  const sign = value < 0n ? '-' : ''
-  const abs = value < 0n ? -value : value
-  if (decimals === 0) return sign + abs.toString()
-  const s = abs.toString().padStart(decimals + 1, '0')
-  const int = s.slice(0, s.length - decimals)
-  let frac = s.slice(s.length - decimals)
-  let end = frac.length
-  while (end > minFrac && frac.charCodeAt(end - 1) === 48 /* '0' */) end--
-  frac = frac.slice(0, end)
-  return frac === '' ? sign + int : `${sign}${int}.${frac}`
-}
-
-export const MAX_RATE_INT_DIGITS = 12
-export const MAX_RATE_DECIMALS = 18
-
-export interface DecimalRate {
-  /** The rate's digits as an integer: rate = digits / 10^scale. */
-  readonly digits: bigint
-  /** Number of decimals, trailing zeros removed (so "1.080" gives scale 2). */
-  readonly scale: number
-}
-
-/**
- * Parse a positive exchange rate such as "1.08" or "0.0066" into an exact
- * rational digits / 10^scale. Same strict grammar as amounts; at most 12
- * integer digits and 18 decimals (enough for any fiat/USD rate, bounded so a
- * hostile config cannot make the bigint math arbitrarily large). Trailing
- * fraction zeros are accepted here (unlike amounts, a rate has no "currency
- * precision" to respect) and normalised away.
- */
-export function parseDecimalRate(rate: string): DecimalRate {
-  const { int, frac } = splitPlainDecimal(rate, 'rate', 'rate_invalid', 'rate')
-  if (int.length > MAX_RATE_INT_DIGITS) {
-    throw new MoneyError(
-      'rate_invalid',
-      `rate ${quoteInput(rate)} has ${int.length} integer digits; the maximum is ${MAX_RATE_INT_DIGITS}`,
-      'rate',
-    )
-  }
-  if (frac.length > MAX_RATE_DECIMALS) {
-    throw new MoneyError(
-      'rate_invalid',
-      `rate ${quoteInput(rate)} has ${frac.length} decimals; the maximum is ${MAX_RATE_DECIMALS}`,
-      'rate',
-    )
-  }
-  const trimmed = frac.replace(/0+$/, '')
-  const digits = digitsToBigInt(int, trimmed, trimmed.length)
-  if (digits === 0n) {
-    throw new MoneyError('rate_invalid', `rate ${quoteInput(rate)} must be greater than zero`, 'rate')
-  }
-  return { digits, scale: trimmed.length }
-}
-
-/** Render digits / 10^scale as a plain decimal, trailing zeros trimmed ("1.08", "0.0066", "2"). */
-export function formatDecimalRate(rate: DecimalRate): string {
-  return formatFixed(rate.digits, rate.scale, 0)
-}
-
-/**
- * Canonical text of a rate ("01.080" -> "1.08"). Used wherever two rates are
- * compared as strings, e.g. deciding whether a re-applied manual rate changed.
- */
-export function normalizeRate(rate: string): string {
-  return formatDecimalRate(parseDecimalRate(rate))
 }

@@ -1,9 +1,6 @@
-import { currencyDecimals, type CurrencyCode } from './currencies'
-import { digitsToBigInt, divRoundHalfUp, formatFixed, parseDecimalRate, splitPlainDecimal } from './decimal'
-import { MoneyError, quoteInput } from './errors'
-
-/** Integer digits allowed in a price: 999,999,999,999 units (~1e12) of any currency. */
-export const MAX_AMOUNT_INT_DIGITS = 12
+import { currencyDecimals, MAX_AMOUNT_INT_DIGITS, MoneyError, type CurrencyCode } from '../../../src-preload/shared/money'
+import { digitsToBigInt, divRoundHalfUp, quoteInput, splitPlainDecimal } from './decimal'
+import { parseRate } from './rate'
 
 function decimalsPhrase(n: number): string {
   return n === 1 ? '1 decimal' : `${n} decimals`
@@ -49,22 +46,12 @@ export function parseFiatAmount(amount: string, currency: CurrencyCode): bigint 
 }
 
 /**
- * Render integer minor units with exactly the currency's decimals:
- * 10050n USD -> "100.50", 1500n JPY -> "1500", 1250n KWD -> "1.250".
- * Negative values get a leading "-" (display of adjustments); note that
- * parseFiatAmount only accepts positive amounts, so those do not round-trip.
- */
-export function formatMinor(minor: bigint, currency: CurrencyCode): string {
-  const decimals = currencyDecimals(currency)
-  return formatFixed(minor, decimals, decimals)
-}
-
-/**
  * Convert a price in minor units of `currency` to USD cents.
  *
- * `rate` is USD per ONE unit of `currency` (EUR "1.08": 1 EUR = 1.08 USD) and
- * must be null exactly when `currency` is USD: passing a rate for USD, or no
- * rate for anything else, is a wiring bug we want to hear about.
+ * `rate` is USD per ONE unit of `currency` (EUR "1.08": 1 EUR = 1.08 USD),
+ * as a plain decimal or an exact quotient such as "1.0812/162.45" (see
+ * rate.ts), and must be null exactly when `currency` is USD: passing a rate
+ * for USD, or no rate for anything else, is a wiring bug we want to hear about.
  *
  * The product amount x rate is computed exactly as a rational with bigints
  * and rounded once, half-up (ties away from zero), to whole cents. E.g.
@@ -87,7 +74,7 @@ export function fiatToUsdCents(minor: bigint, currency: CurrencyCode, rate: stri
   if (rate === null) {
     throw new MoneyError('rate_invalid', `an exchange rate is required to convert ${currency} to USD`, 'rate')
   }
-  const { digits, scale } = parseDecimalRate(rate)
-  // cents = minor / 10^decimals * digits / 10^scale * 100
-  return divRoundHalfUp(minor * digits * 100n, 10n ** BigInt(decimals + scale))
+  const { num, den } = parseRate(rate)
+  // cents = minor / 10^decimals * num / den * 100
+  return divRoundHalfUp(minor * num * 100n, den * 10n ** BigInt(decimals))
 }

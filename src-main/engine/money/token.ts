@@ -1,21 +1,8 @@
-import { digitsToBigInt, formatFixed, splitPlainDecimal } from './decimal'
-import { MoneyError, quoteInput } from './errors'
+import { assertTokenDecimals, MoneyError } from '../../../src-preload/shared/money'
+import { digitsToBigInt, quoteInput, splitPlainDecimal } from './decimal'
 
 /** ERC-20 balances are uint256; nothing above this can exist on chain. */
 export const MAX_UINT256 = (1n << 256n) - 1n
-/** ERC-20 `decimals()` returns uint8. */
-const MAX_TOKEN_DECIMALS = 255
-
-function assertDecimals(decimals: number, min: number): void {
-  if (!Number.isInteger(decimals) || decimals < min || decimals > MAX_TOKEN_DECIMALS) {
-    const why = min === 2 ? ' (a token with fewer than 2 decimals cannot represent US cents)' : ''
-    throw new MoneyError(
-      'decimals_invalid',
-      `token decimals must be an integer from ${min} to ${MAX_TOKEN_DECIMALS}${why}; got ${String(decimals)}`,
-      'decimals',
-    )
-  }
-}
 
 /**
  * USD cents to base units of a USD stablecoin, assuming 1 token = 1 USD
@@ -23,23 +10,11 @@ function assertDecimals(decimals: number, min: number): void {
  * decimals 6 -> cents x 10^4; decimals 18 -> cents x 10^16. Exact; no rounding.
  */
 export function usdCentsToBaseUnits(cents: bigint, decimals: number): bigint {
-  assertDecimals(decimals, 2)
+  assertTokenDecimals(decimals, 2)
   if (cents < 0n) {
     throw new MoneyError('amount_invalid', `USD cents (${cents}) is negative; it must be positive`, 'amount')
   }
   return cents * 10n ** BigInt(decimals - 2)
-}
-
-/**
- * Exact decimal text of a token amount: "25.50", "100.500001",
- * "1.000000000000000001". Trailing zeros are trimmed but at least
- * min(decimals, 2) fraction digits are kept so USD-like amounts read as money.
- * Never exponent notation and exact for any bigint (10^30 base units of an
- * 18-decimal token is "1000000000000.00"). Negative values get a "-".
- */
-export function formatBaseUnits(base: bigint, decimals: number): string {
-  assertDecimals(decimals, 0)
-  return formatFixed(base, decimals, Math.min(decimals, 2))
 }
 
 /**
@@ -52,7 +27,7 @@ export function formatBaseUnits(base: bigint, decimals: number): string {
  * their own business ceiling (e.g. "not more than was paid").
  */
 export function parseTokenAmount(s: string, decimals: number): bigint {
-  assertDecimals(decimals, 0)
+  assertTokenDecimals(decimals, 0)
   const { int, frac } = splitPlainDecimal(s, 'amount', 'amount_invalid', 'amount')
   if (frac.length > decimals) {
     const allowed = decimals === 0 ? 'none' : String(decimals)

@@ -1,5 +1,6 @@
-import type BetterSqlite3 from 'better-sqlite3'
-import { MoneyError, isCurrency, normalizeRate, type CurrencyCode } from '../money'
+import type { Db } from '../db'
+import { all, run } from '../db/sql'
+import { MoneyError, isCurrency, normalizeRate, readableRate, type CurrencyCode } from '../money'
 import { ECB_DAILY_URL, ecbToUsdPerUnit, parseEcbXml } from './ecb'
 import { RateError } from './errors'
 
@@ -9,7 +10,7 @@ export interface Clock {
 }
 
 export interface RateBookOptions {
-  db: BetterSqlite3.Database
+  db: Db
   clock: Clock
   /** ECB eurofxref-format document; defaults to the ECB daily file. */
   providerUrl?: string
@@ -26,8 +27,13 @@ export type NonUsdCurrency = Exclude<CurrencyCode, 'USD'>
 /** A rate to price a non-USD sale with, locked at `lockedAt`. */
 export interface FiatQuote {
   readonly currency: NonUsdCurrency
-  /** USD per one unit of `currency`, canonical decimal string; feed to fiatToUsdCents. */
+  /**
+   * USD per one unit of `currency` as a person reads it, a plain decimal
+   * (a cross rate rounded to 12 decimals): shown, and stored on the session.
+   */
   readonly rate: string
+  /** The same rate, exact (a decimal, or a quotient such as "1.0812/162.45"); feed to fiatToUsdCents. */
+  readonly exactRate: string
   readonly source: RateSource
   /** Unix s: provider publication time, or when the manual rate was set. */
   readonly asOf: number
@@ -37,12 +43,13 @@ export interface FiatQuote {
 
 /**
  * USD needs no rate. Same shape with nulls, so callers can store
- * rate/source/asOf columns uniformly and pass `rate` (null) straight to
+ * rate/source/asOf columns uniformly and pass `exactRate` (null) straight to
  * fiatToUsdCents, which requires null for USD.
  */
 export interface UsdQuote {
   readonly currency: 'USD'
   readonly rate: null
+  readonly exactRate: null
   readonly source: null
   readonly asOf: null
   readonly lockedAt: number
@@ -52,6 +59,7 @@ export type RateQuote = FiatQuote | UsdQuote
 
 export interface RateListEntry {
   readonly currency: NonUsdCurrency
+  /** As a person reads it, like FiatQuote.rate. */
   readonly rate: string
   readonly source: RateSource
   readonly asOf: number
@@ -73,12 +81,11 @@ interface RateRow {
   as_of: number
 }
 
-interface Statements {
-  upsertProvider: BetterSqlite3.Statement<[{ currency: string; rate: string; asOf: number; fetchedAt: number }]>
-  upsertManual: BetterSqlite3.Statement<[{ currency: string; rate: string; now: number }]>
-  deleteManual: BetterSqlite3.Statement<[string]>
-  byCurrency: BetterSqlite3.Statement<[string], RateRow>
-  all: BetterSqlite3.Statement<[], RateRow>
+const RATE_COLUMNS = 'currency, source, usd_per_unit, as_of'
+
+/** Rows with as_of as a number even when the database hands out BigInts (unix seconds fit a double). */
+function rateRows(db: Db, where: string, ...params: unknown[]): RateRow[] {
+  return all<RateRow>(db, `SELECT ${RATE_COLUMNS} FROM rates ${where}`, ...params).map((r) => ({ ...r, as_of: Number(r.as_of) }))
 }
 
 /**
@@ -93,13 +100,12 @@ interface Statements {
  *   timer. Removing one is an explicit clearManual().
  */
 export class RateBook {
-  private readonly db: BetterSqlite3.Database
+  private readonly db: Db
   private readonly clock: Clock
   private readonly providerUrl: string
   private readonly maxAgeSeconds: number
   private readonly fetchFn: typeof fetch
   private readonly timeoutMs: number
-  private statements: Statements | undefined
 
   constructor(opts: RateBookOptions) {
     this.db = opts.db
@@ -130,11 +136,18 @@ export class RateBook {
     const usdPerUnit = ecbToUsdPerUnit(perEur)
     const fetchedAt = this.nowSeconds()
     const rows = Object.entries(usdPerUnit).filter(([code]) => isCurrency(code) && code !== 'USD')
-    const stmts = this.stmts()
     const updated = this.db.transaction(() => {
       let n = 0
       for (const [currency, rate] of rows) {
-        n += stmts.upsertProvider.run({ currency, rate, asOf, fetchedAt }).changes
+        n += run(
+          this.db,
+          `INSERT INTO rates (currency, source, usd_per_unit, as_of, fetched_at)
+           VALUES (@currency, 'provider', @rate, @asOf, @fetchedAt)
+           ON CONFLICT (currency, source) DO UPDATE SET
+             usd_per_unit = excluded.usd_per_unit, as_of = excluded.as_of, fetched_at = excluded.fetched_at
+           WHERE excluded.as_of >= rates.as_of`,
+          { currency, rate, asOf, fetchedAt },
+        ).changes
       }
       return n
     })()
@@ -158,13 +171,21 @@ export class RateBook {
       }
       throw e
     }
-    const info = this.stmts().upsertManual.run({ currency: code, rate, now: this.nowSeconds() })
+    const info = run(
+      this.db,
+      `INSERT INTO rates (currency, source, usd_per_unit, as_of, fetched_at)
+       VALUES (@currency, 'manual', @rate, @now, @now)
+       ON CONFLICT (currency, source) DO UPDATE SET
+         usd_per_unit = excluded.usd_per_unit, as_of = excluded.as_of, fetched_at = excluded.fetched_at
+       WHERE rates.usd_per_unit IS NOT excluded.usd_per_unit`,
+      { currency: code, rate, now: this.nowSeconds() },
+    )
     return { changed: info.changes > 0 }
   }
 
   /** Remove the manual rate so the provider rate applies again. */
   clearManual(currency: CurrencyCode): { removed: boolean } {
-    return { removed: this.stmts().deleteManual.run(currency).changes > 0 }
+    return { removed: run(this.db, `DELETE FROM rates WHERE currency = ? AND source = 'manual'`, currency).changes > 0 }
   }
 
   /**
@@ -178,11 +199,19 @@ export class RateBook {
   quote(currency: CurrencyCode): RateQuote
   quote(currency: CurrencyCode): RateQuote {
     const lockedAt = this.nowSeconds()
-    if (currency === 'USD') return { currency: 'USD', rate: null, source: null, asOf: null, lockedAt }
+    if (currency === 'USD') return { currency: 'USD', rate: null, exactRate: null, source: null, asOf: null, lockedAt }
     const code = this.requireNonUsd(currency)
-    const rows = this.stmts().byCurrency.all(code)
+    const rows = rateRows(this.db, 'WHERE currency = ?', code)
+    const quoteOf = (row: RateRow): FiatQuote => ({
+      currency: code,
+      rate: readableRate(row.usd_per_unit),
+      exactRate: row.usd_per_unit,
+      source: row.source,
+      asOf: row.as_of,
+      lockedAt,
+    })
     const manual = rows.find((r) => r.source === 'manual')
-    if (manual) return { currency: code, rate: manual.usd_per_unit, source: 'manual', asOf: manual.as_of, lockedAt }
+    if (manual) return quoteOf(manual)
     const provider = rows.find((r) => r.source === 'provider')
     if (!provider) {
       throw new RateError(
@@ -199,13 +228,13 @@ export class RateBook {
           `Refresh rates from the provider, or set a manual rate for ${code}`,
       )
     }
-    return { currency: code, rate: provider.usd_per_unit, source: 'provider', asOf: provider.as_of, lockedAt }
+    return quoteOf(provider)
   }
 
   /** Every stored rate (manual rows first within a currency), for the settings screen. */
   list(): RateListEntry[] {
     const now = this.nowSeconds()
-    const rows = this.stmts().all.all()
+    const rows = rateRows(this.db, `ORDER BY currency, CASE source WHEN 'manual' THEN 0 ELSE 1 END`)
     const manualFor = new Set(rows.filter((r) => r.source === 'manual').map((r) => r.currency))
     const out: RateListEntry[] = []
     for (const r of rows) {
@@ -216,7 +245,7 @@ export class RateBook {
       const active = r.source === 'manual' || (!manualFor.has(r.currency) && !stale)
       out.push({
         currency: r.currency,
-        rate: r.usd_per_unit,
+        rate: readableRate(r.usd_per_unit),
         source: r.source,
         asOf: r.as_of,
         ageSeconds,
@@ -264,41 +293,6 @@ export class RateBook {
 
   private nowSeconds(): number {
     return Math.floor(this.clock.now() / 1000)
-  }
-
-  private stmts(): Statements {
-    // Prepared on first use, not in the constructor, so wiring order relative
-    // to migrations does not matter (the table is created by a migration).
-    if (this.statements) return this.statements
-    const db = this.db
-    this.statements = {
-      upsertProvider: db.prepare(
-        `INSERT INTO rates (currency, source, usd_per_unit, as_of, fetched_at)
-         VALUES (@currency, 'provider', @rate, @asOf, @fetchedAt)
-         ON CONFLICT (currency, source) DO UPDATE SET
-           usd_per_unit = excluded.usd_per_unit, as_of = excluded.as_of, fetched_at = excluded.fetched_at
-         WHERE excluded.as_of >= rates.as_of`,
-      ),
-      upsertManual: db.prepare(
-        `INSERT INTO rates (currency, source, usd_per_unit, as_of, fetched_at)
-         VALUES (@currency, 'manual', @rate, @now, @now)
-         ON CONFLICT (currency, source) DO UPDATE SET
-           usd_per_unit = excluded.usd_per_unit, as_of = excluded.as_of, fetched_at = excluded.fetched_at
-         WHERE rates.usd_per_unit IS NOT excluded.usd_per_unit`,
-      ),
-      deleteManual: db.prepare(`DELETE FROM rates WHERE currency = ? AND source = 'manual'`),
-      // safeIntegers(false): as_of fits a double, and the app may turn
-      // BigInt-returning mode on database-wide for money columns.
-      byCurrency: db
-        .prepare<[string], RateRow>(`SELECT currency, source, usd_per_unit, as_of FROM rates WHERE currency = ?`)
-        .safeIntegers(false),
-      all: db
-        .prepare<[], RateRow>(
-          `SELECT currency, source, usd_per_unit, as_of FROM rates ORDER BY currency, CASE source WHEN 'manual' THEN 0 ELSE 1 END`,
-        )
-        .safeIntegers(false),
-    }
-    return this.statements
   }
 }
 

@@ -1,11 +1,16 @@
-import { MoneyError, divRoundHalfUp, formatDecimalRate, parseDecimalRate, type DecimalRate } from '../money'
+import {
+  MoneyError,
+  divRoundHalfUp,
+  divideRates,
+  formatDecimalRate,
+  parseDecimalRate,
+  SHOWN_RATE_DECIMALS,
+  type DecimalRate,
+} from '../money'
 import { RateError } from './errors'
 
 /** The ECB's daily reference rates (business days, published ~16:00 CET). */
 export const ECB_DAILY_URL = 'https://www.ecb.europa.eu/stats/eurofxref/eurofxref-daily.xml'
-
-/** Decimals kept when dividing two ECB rates; see ecbToUsdPerUnit. */
-export const USD_PER_UNIT_DECIMALS = 12
 
 export interface EcbRates {
   /** Unix seconds of the reference date at 15:00 UTC (see parseEcbXml). */
@@ -102,30 +107,28 @@ export function parseEcbXml(xml: string): EcbRates {
  *   USD per EUR = the ECB USD rate itself
  * USD is not included (its rate to itself is not stored).
  *
- * The cross-rate division is generally not exact (1.08 / 162 is periodic), so
- * it is computed with bigints to 12 decimal places, rounded half-up, trailing
- * zeros trimmed. 12 decimals keeps >= 8 significant digits even for IDR/VND
- * (~1e-5 USD per unit); the worst-case error on a maximal 12-digit amount is
- * below one cent.
+ * The cross rate is kept exact (divideRates): a plain decimal when the
+ * division ends ("1.25" for GBP at 1.08 / 0.864), else the quotient of the
+ * two ECB figures ("1.08/162" for JPY), because no finite decimal holds it.
  *
- * A currency whose cross rate would round to zero or exceed 12 integer digits
- * is left out (it could not be a real fiat rate and would be rejected by
- * parseDecimalRate when quoted), instead of failing the whole refresh.
+ * A currency whose cross rate would show as zero at 12 decimals, or need more
+ * than 12 integer digits, is left out (it could not be a real fiat rate),
+ * instead of failing the whole refresh.
  */
 export function ecbToUsdPerUnit(perEur: Record<string, string>): Record<string, string> {
   const usdRaw = perEur['USD']
   if (usdRaw === undefined) throw invalid('no USD rate')
   const usd = toRate('USD', usdRaw)
   const out: Record<string, string> = { EUR: formatDecimalRate(usd) }
-  const limit = 10n ** BigInt(12 + USD_PER_UNIT_DECIMALS)
+  const limit = 10n ** BigInt(12 + SHOWN_RATE_DECIMALS)
   for (const [code, raw] of Object.entries(perEur)) {
     if (code === 'USD' || code === 'EUR') continue
     if (!CURRENCY_CODE.test(code)) throw invalid(`unexpected currency code ${JSON.stringify(code.slice(0, 40))}`)
     const x = toRate(code, raw)
-    // (u.d / 10^u.s) / (x.d / 10^x.s), scaled by 10^12 before the integer division.
-    const scaled = divRoundHalfUp(usd.digits * 10n ** BigInt(x.scale + USD_PER_UNIT_DECIMALS), x.digits * 10n ** BigInt(usd.scale))
-    if (scaled === 0n || scaled >= limit) continue
-    out[code] = formatDecimalRate({ digits: scaled, scale: USD_PER_UNIT_DECIMALS })
+    // The rate as shown: (u.d / 10^u.s) / (x.d / 10^x.s), scaled by 10^12 before the integer division.
+    const shown = divRoundHalfUp(usd.digits * 10n ** BigInt(x.scale + SHOWN_RATE_DECIMALS), x.digits * 10n ** BigInt(usd.scale))
+    if (shown === 0n || shown >= limit) continue
+    out[code] = divideRates(usd, x)
   }
   return out
 }

@@ -2,7 +2,7 @@
  * Exchange rates: "USD per one unit of currency" decimal strings, from the
  * ECB (provider) or set by the owner (manual). This file is the module's door.
  */
-export { ECB_DAILY_URL, USD_PER_UNIT_DECIMALS, ecbToUsdPerUnit, parseEcbXml, type EcbRates } from './ecb'
+export { ECB_DAILY_URL, ecbToUsdPerUnit, parseEcbXml, type EcbRates } from './ecb'
 export { RateError, type RateErrorCode } from './errors'
 export {
   DEFAULT_MAX_AGE_SECONDS,

@@ -1,11 +1,11 @@
 import type { Writable } from 'node:stream'
 import type { SessionException, SessionStatus } from '../../../src-preload/contract'
+import { safeTimeZone, shopDateTime } from '../../../src-preload/shared/time'
 import type { Engine } from '..'
 import { all, value } from '../db/sql'
 import { formatBaseUnits, formatMinor } from '../money'
 import type { SessionScope } from '../sessions'
 import { groupBySession, sessionFilterSql, parseSessionFilter } from '../sessions'
-import { knownTimeZone, localDateTime } from './timeZone'
 
 /** The columns, in the shop's words, exactly as the owner's spreadsheet sees them. */
 export const CSV_COLUMNS = [
@@ -105,7 +105,7 @@ export async function writeSessionsCsv(
 ): Promise<{ rows: number; complete: boolean }> {
   const filter = parseSessionFilter(rawFilter)
   const pageRows = options.pageRows ?? CSV_PAGE_ROWS
-  const timeZone = knownTimeZone(engine.merchants.get(scope.merchantId).time_zone)
+  const timeZone = safeTimeZone(engine.merchants.get(scope.merchantId).time_zone)
   const { where, params } = sessionFilterSql(scope, filter)
   const newest = value<number | null>(engine.db, 'SELECT max(seq) FROM sessions') ?? 0
   // The History list's order (newest first by created_at, then seq), paged by keyset on the same pair, walking
@@ -176,7 +176,7 @@ function cells(s: ExportRow, options: OptionCell[], transfers: TransferCell[], t
   const distinct = (values: string[]) => [...new Set(values)].join(' / ')
   const exceptions = JSON.parse(s.exceptions) as SessionException[]
   return [
-    localDateTime(s.created_at, timeZone),
+    shopDateTime(s.created_at, timeZone),
     s.id,
     s.order_id,
     s.status,

@@ -10,7 +10,7 @@ export function registerReportHandlers(registry: HandlerRegistry, engine: Engine
   const running = new Map<string, Promise<DailyTotal[]>>()
   registry.register('sessions:totals', (input) => {
     const scope = uiScope(engine)
-    const key = JSON.stringify([scope, input ?? {}])
+    const key = JSON.stringify([scope, input])
     let totals = running.get(key)
     if (!totals) {
       totals = sessionTotals(engine, scope, input).finally(() => running.delete(key))

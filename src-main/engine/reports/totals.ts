@@ -1,9 +1,9 @@
 import type { DailyTotal } from '../../../src-preload/contract'
+import { safeTimeZone, shopDay } from '../../../src-preload/shared/time'
 import type { Engine } from '..'
 import { all, get } from '../db/sql'
 import type { SessionScope } from '../sessions'
 import { sessionFilterSql, parseSessionFilter } from '../sessions'
-import { knownTimeZone, localDay } from './timeZone'
 
 /**
  * Every zone in use today is offset from UTC by a multiple of 15 minutes
@@ -79,7 +79,7 @@ export async function sessionTotals(
 ): Promise<DailyTotal[]> {
   const filter = parseSessionFilter(rawFilter)
   if (filter.status !== undefined && filter.status !== 'COMPLETED') return []
-  const timeZone = knownTimeZone(engine.merchants.get(scope.merchantId).time_zone)
+  const timeZone = safeTimeZone(engine.merchants.get(scope.merchantId).time_zone)
   const { where, params } = sessionFilterSql(scope, { ...filter, status: 'COMPLETED' })
   const pause = options.yieldBetweenSlices ?? (() => new Promise<void>((resolve) => setImmediate(resolve)))
 
@@ -117,8 +117,8 @@ export async function sessionTotals(
       const bucket = row.bucket
       let day = dayOf.get(bucket)
       if (day === undefined) {
-        const first = localDay(bucket * BUCKET_SECONDS, timeZone)
-        day = first === localDay(bucket * BUCKET_SECONDS + BUCKET_SECONDS - 1, timeZone) ? first : ''
+        const first = shopDay(bucket * BUCKET_SECONDS, timeZone)
+        day = first === shopDay(bucket * BUCKET_SECONDS + BUCKET_SECONDS - 1, timeZone) ? first : ''
         if (day === '') straddling.add(bucket)
         dayOf.set(bucket, day)
       }
@@ -153,7 +153,7 @@ export async function sessionTotals(
   for (const bucket of straddling) {
     const range = `s.created_at >= @bucketStart AND s.created_at < @bucketEnd`
     const rangeParams = { ...params, bucketStart: bucket * BUCKET_SECONDS, bucketEnd: (bucket + 1) * BUCKET_SECONDS }
-    for (const row of aggregate(engine, 1, `${where} AND ${range}`, rangeParams)) add(row, localDay(row.bucket, timeZone))
+    for (const row of aggregate(engine, 1, `${where} AND ${range}`, rangeParams)) add(row, shopDay(row.bucket, timeZone))
   }
 
   return [...sums.values()]

@@ -74,10 +74,14 @@ export function createSession(deps: CreateDeps, input: CreateSessionInput): { se
     // Priced only for a new session: asking again for a live order returns it even if the rate went stale since.
     const now = nowSeconds(deps.clock)
     let exchangeRate: string | null = null
+    let exactRate: string | null = null
     let rateLockedAt: number | null = null
     if (currency !== 'USD') {
       try {
-        exchangeRate = deps.rates.quote(currency).rate
+        const quote = deps.rates.quote(currency)
+        // The session shows the readable rate; the price is converted with the exact one.
+        exchangeRate = quote.rate
+        exactRate = quote.exactRate
         rateLockedAt = now
       } catch (error) {
         if (error instanceof RateError) {
@@ -87,7 +91,7 @@ export function createSession(deps: CreateDeps, input: CreateSessionInput): { se
         throw error
       }
     }
-    const usdCents = fiatToUsdCents(amountMinor, currency, exchangeRate)
+    const usdCents = fiatToUsdCents(amountMinor, currency, exactRate)
     if (usdCents <= 0n) throw invalid('parameter_invalid', 'amount converts to less than one US cent', 'amount')
     // Stored as an INTEGER and read back as a JS number: beyond 2^53 it would not round-trip exactly.
     if (usdCents > BigInt(Number.MAX_SAFE_INTEGER))

@@ -1,7 +1,7 @@
 import { createWalletClient, encodeFunctionData, http, parseAbi } from 'viem'
 import type { Address, Hex } from 'viem'
 import type { Engine } from '..'
-import { conflict, invalid } from '../errors'
+import { conflict } from '../errors'
 import type { HandlerRegistry } from '../handlers'
 import { uiScope } from '../handlers'
 import type { ChainWatchers } from './watchers'
@@ -17,7 +17,7 @@ export function registerWatcherHandlers(registry: HandlerRegistry, engine: Engin
 
   registry.register('transfers:list', (input) => {
     const scope = uiScope(engine)
-    return watchers.payments.list(scope, { unmatched: input?.unmatched, limit: input?.limit, before: input?.before })
+    return watchers.payments.list(scope, { unmatched: input.unmatched, limit: input.limit, before: input.before })
   })
 
   registry.register('transfers:assign', async (input) => {
@@ -31,9 +31,7 @@ export function registerWatcherHandlers(registry: HandlerRegistry, engine: Engin
   registry.register('sessions:simulate-payment', async (input) => {
     const scope = uiScope(engine)
     if (scope.livemode) throw conflict('simulation_unavailable', 'Payments can only be simulated in test mode.')
-    const kind = input?.kind
-    if (kind !== 'exact' && kind !== 'under' && kind !== 'over')
-      throw invalid('parameter_invalid', 'kind must be exact, under or over', 'kind')
+    const { kind } = input
     const row = engine.sessions.scopedRow(input.id, scope)
     const options = engine.sessions.options(row.seq)
     // After an underpayment the customer pays what remains: the remainder's reserved amount.

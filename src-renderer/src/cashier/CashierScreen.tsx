@@ -1,6 +1,6 @@
 import { useEffect } from 'react'
 import { prepareChime } from '../components'
-import { currencyDecimals, useT } from '../i18n'
+import { priceDecimals, useT } from '../i18n'
 import { keyFromKeyboard, payChoices, useAppStore, useSaleStore, useShopStore } from '../state'
 import { SaleEntry } from './SaleEntry'
 import { SessionPanel } from './SessionPanel'
@@ -74,7 +74,7 @@ export function CashierScreen() {
       const key = keyFromKeyboard(e.key)
       if (key) {
         e.preventDefault()
-        sale.press(key, currencyDecimals(currency))
+        sale.press(key, priceDecimals(currency))
       }
     }
     window.addEventListener('keydown', onKeyDown)

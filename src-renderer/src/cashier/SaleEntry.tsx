@@ -1,6 +1,6 @@
 import { NetworkName } from '../components'
 import { Keypad } from '../components'
-import { currencyDecimals, formatEntry, useErrorText, useLanguage, useT } from '../i18n'
+import { priceDecimals, formatEntry, useErrorText, useLanguage, useT } from '../i18n'
 import type { PayChoice } from '../state'
 import { isChargeable, useSaleStore } from '../state'
 
@@ -33,7 +33,7 @@ export function SaleEntry({
   const press = useSaleStore((s) => s.press)
   const setOrderRef = useSaleStore((s) => s.setOrderRef)
   const setChoice = useSaleStore((s) => s.setChoice)
-  const decimals = currencyDecimals(currency)
+  const decimals = priceDecimals(currency)
   const creating = phase === 'creating'
   const canCharge = ready && isChargeable(entry) && selected !== null && !creating
 

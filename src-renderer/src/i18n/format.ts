@@ -1,12 +1,17 @@
-import type { CurrencyCode } from '../../../src-preload/contract'
-import { CURRENCY_DECIMALS } from '../../../src-preload/contract'
+import { currencyDecimals, isCurrency } from '../../../src-preload/shared/money'
 import type { Language } from './define'
 
-// The table is the contract's, shared with the engine: the keypad accepts exactly the decimals the engine does.
-export const CURRENCY_CODES = Object.keys(CURRENCY_DECIMALS) as CurrencyCode[]
+// The currency table and exact base-unit text are the engine's own code (src-preload/shared):
+// the keypad accepts exactly the decimals the engine does.
+export { baseUnitsToDecimal, CURRENCY_CODES } from '../../../src-preload/shared/money'
 
-export function currencyDecimals(currency: string): number {
-  return Object.hasOwn(CURRENCY_DECIMALS, currency) ? CURRENCY_DECIMALS[currency as CurrencyCode] : 2
+/**
+ * Decimals of a price in `currency`, for the keypad and for showing it. The
+ * engine stores supported currencies only; anything else gets 2 rather than
+ * breaking the screen.
+ */
+export function priceDecimals(currency: string): number {
+  return isCurrency(currency) ? currencyDecimals(currency) : 2
 }
 
 export function localeOf(language: Language): string {
@@ -39,7 +44,7 @@ function formatDecimalString(value: string, locale: string, options: Intl.Number
 
 /** "€25.50", "¥1,000", "US$25.50" (zh): the price as the shop wrote it. */
 export function formatFiat(amount: string, currency: string, language: Language): string {
-  const d = currencyDecimals(currency)
+  const d = priceDecimals(currency)
   try {
     return formatDecimalString(amount, localeOf(language), {
       style: 'currency',
@@ -72,22 +77,6 @@ export function formatEntry(entry: string, language: Language): string {
   const [whole = '0', fraction] = entry.split('.')
   const grouped = formatDecimalString(whole === '' ? '0' : whole, localeOf(language), { maximumFractionDigits: 0, useGrouping: true })
   return fraction === undefined ? grouped : `${grouped}.${fraction}`
-}
-
-/** Base units (integer string) to a decimal string, exactly; "25500000", 6 → "25.5". */
-export function baseUnitsToDecimal(baseUnits: string, decimals: number): string {
-  let units: bigint
-  try {
-    units = BigInt(baseUnits)
-  } catch {
-    return baseUnits
-  }
-  const negative = units < 0n
-  if (negative) units = -units
-  const scale = 10n ** BigInt(decimals)
-  const whole = units / scale
-  const fraction = (units % scale).toString().padStart(decimals, '0').replace(/0+$/, '')
-  return `${negative ? '-' : ''}${whole}${fraction ? `.${fraction}` : ''}`
 }
 
 export function formatClock(unixSeconds: number, language: Language): string {

@@ -1,6 +1,7 @@
 import type { DailyTotal } from '../../../src-preload/contract'
+import { baseUnitsToDecimal } from '../../../src-preload/shared/money'
 // The pure formatting module, not the i18n door: unit-tested under Node.
-import { baseUnitsToDecimal, currencyDecimals } from '../i18n/format'
+import { priceDecimals } from '../i18n/format'
 
 /**
  * Adding the engine's daily totals up for the bar: bigint all the way, a
@@ -77,5 +78,5 @@ export function summarise(rows: readonly DailyTotal[]): TotalsSummary {
 
 /** Minor units (integer string or bigint) to the currency's decimal string: 12345n EUR → "123.45". */
 export function minorToDecimal(minor: bigint | string, currency: string): string {
-  return baseUnitsToDecimal(String(minor), currencyDecimals(currency))
+  return baseUnitsToDecimal(String(minor), priceDecimals(currency))
 }

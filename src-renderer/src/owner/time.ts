@@ -3,66 +3,12 @@ import type { Language } from '../i18n/define'
 import { localeOf } from '../i18n/format'
 
 /**
- * Days and times in the shop's time zone (merchant.time_zone), whatever the
- * zone of the machine showing the screen: a tablet set to UTC still sees the
- * shop's days, the same days the engine adds totals up by.
+ * Times shown in the shop's time zone (merchant.time_zone), whatever the zone
+ * of the machine showing the screen. The shop's days themselves (shopDay,
+ * dayStart, safeTimeZone) are the engine's own code, so a date filter and the
+ * totals are counted by the same days.
  */
-
-const dayFormats = new Map<string, Intl.DateTimeFormat>()
-
-function dayFormat(timeZone: string): Intl.DateTimeFormat {
-  let f = dayFormats.get(timeZone)
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: 'numeric', day: 'numeric' })
-    dayFormats.set(timeZone, f)
-  }
-  return f
-}
-
-/** A zone the browser knows, else UTC (a bad setting must not blank the History screen). */
-export function safeTimeZone(timeZone: string | undefined): string {
-  if (!timeZone) return 'UTC'
-  try {
-    dayFormat(timeZone)
-    return timeZone
-  } catch {
-    return 'UTC'
-  }
-}
-
-/** "2026-03-29": the shop's calendar day at that instant. */
-export function shopDay(unixSeconds: number, timeZone: string): string {
-  const parts = dayFormat(timeZone).formatToParts(new Date(unixSeconds * 1000))
-  const get = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? ''
-  return `${get('year').padStart(4, '0')}-${get('month').padStart(2, '0')}-${get('day').padStart(2, '0')}`
-}
-
-/** "2026-03-29" plus n days (calendar arithmetic, no time zone involved). */
-export function addDays(day: string, n: number): string {
-  const [y, m, d] = day.split('-').map(Number)
-  const date = new Date(Date.UTC(y ?? 1970, (m ?? 1) - 1, (d ?? 1) + n))
-  return date.toISOString().slice(0, 10)
-}
-
-/**
- * The first second of a shop day, as unix seconds: the smallest instant whose
- * shop day is `day`. Found by bisection on the same rule the engine uses to
- * name a sale's day, so a date filter and the totals never disagree, even on
- * a day that skips its midnight (DST at 00:00) or is 23 or 25 hours long.
- */
-export function dayStart(day: string, timeZone: string): number {
-  const [y, m, d] = day.split('-').map(Number)
-  const noonUtc = Date.UTC(y ?? 1970, (m ?? 1) - 1, d ?? 1, 12) / 1000
-  // Every zone is within UTC-12..+14, so the day starts somewhere in this window.
-  let lo = noonUtc - 27 * 3600
-  let hi = noonUtc + 13 * 3600
-  while (hi - lo > 1) {
-    const mid = Math.floor((lo + hi) / 2)
-    if (shopDay(mid, timeZone) < day) lo = mid
-    else hi = mid
-  }
-  return hi
-}
+export { addDays, dayStart, safeTimeZone, shopDay } from '../../../src-preload/shared/time'
 
 const timeFormats = new Map<string, Intl.DateTimeFormat>()
 

@@ -1,11 +1,10 @@
+import { MAX_AMOUNT_INT_DIGITS } from '../../../src-preload/shared/money'
+
 /**
  * The amount entry as the cashier types it: a decimal string, never a
  * number, so "25.50" stays "25.50" and a 12-digit price stays exact.
  */
 export type KeypadKey = '0' | '1' | '2' | '3' | '4' | '5' | '6' | '7' | '8' | '9' | '00' | '.' | 'backspace' | 'clear'
-
-/** The engine's limit on integer digits of a price (money/fiat.ts MAX_AMOUNT_INT_DIGITS). */
-export const MAX_WHOLE_DIGITS = 12
 
 export function applyKey(entry: string, key: KeypadKey, decimals: number): string {
   switch (key) {
@@ -30,7 +29,7 @@ function typeDigit(entry: string, digit: string, decimals: number): string {
   // A leading zero is replaced, never kept: "05" is not how a price is written.
   if (whole === '0') return digit
   if (whole === '' && digit === '0') return '0'
-  if (whole.length >= MAX_WHOLE_DIGITS) return entry
+  if (whole.length >= MAX_AMOUNT_INT_DIGITS) return entry
   return entry + digit
 }
 

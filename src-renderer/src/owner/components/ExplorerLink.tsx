@@ -1,14 +1,9 @@
 import type { ChainConfig } from '../../../../src-preload/contract'
+import { explorerTxUrl } from '../../../../src-preload/shared/validate'
 
 /** "0x1234…cdef": enough to recognise a hash or address in a dense row. */
 export function shortHash(hash: string): string {
   return hash.length > 14 ? `${hash.slice(0, 6)}…${hash.slice(-4)}` : hash
-}
-
-/** The chain's block explorer page for a transaction (explorer_url + /tx/<hash>), or null for a chain without one. */
-export function explorerTxUrl(chain: ChainConfig | undefined, txHash: string): string | null {
-  if (!chain?.explorer_url) return null
-  return `${chain.explorer_url.replace(/\/+$/, '')}/tx/${encodeURIComponent(txHash)}`
 }
 
 /**
@@ -27,7 +22,8 @@ export function ExplorerLink({
   full?: boolean
   title?: string
 }) {
-  const href = explorerTxUrl(chain, txHash)
+  // The chain's block explorer page for the transaction, or none for a chain without an explorer.
+  const href = chain?.explorer_url ? explorerTxUrl(chain.explorer_url, txHash) : null
   const text = full ? txHash : shortHash(txHash)
   if (!href)
     return (

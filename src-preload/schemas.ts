@@ -1,0 +1,345 @@
+/**
+ * What each contract channel accepts, as one zod schema per channel, and the
+ * field rules the REST API shares with them (an order id is the same order id
+ * whether a till or a back office sends it).
+ *
+ * The engine's handler registry parses every request with its channel's
+ * schema once, before the handler runs, so a handler only ever sees the typed
+ * input of the contract. The messages are the words the engine and the REST
+ * API have always answered with; a failed parse becomes `parameter_invalid`
+ * naming the field.
+ *
+ * What is checked here: every type, and every rule that needs nothing stored.
+ * What is not: rules that need stored data (the merchant's currency decides an
+ * amount's decimals, a network must be enabled, an order must not be paid),
+ * and the content checks the config file shares with the owner's screens
+ * (receiving address and xpub, RPC and webhook URLs, a network's fields, a
+ * shop's session lifetime and time zone), which stay in the engine's one
+ * function for each; here their fields are checked for type only.
+ *
+ * Imports only zod and the contract, so the renderer may use the same pieces
+ * for as-you-type checks. The sandboxed preload never imports this file.
+ */
+import { z } from 'zod'
+import type { Channel, InputOf, ReceiveSetup } from './contract'
+import { SESSION_STATUSES } from './contract'
+import { isCurrency } from './shared/money'
+
+/** No control characters (C0, DEL, C1): an order id ends up in CSV files, logs and receipts. */
+// eslint-disable-next-line no-control-regex
+export const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/
+
+/** JSON clients often send null for "not given"; treat it as absent rather than as a wrong type. */
+export const optional = <T extends z.ZodType>(schema: T) => schema.nullish().transform((v) => v ?? undefined)
+
+/** The integrator's reference for a sale; one live session per order. */
+export const orderId = z
+  .string({ error: 'order_id must be a string' })
+  .min(1, 'order_id must be 1-128 characters')
+  .max(128, 'order_id must be 1-128 characters')
+  .refine((s) => !CONTROL_CHARS.test(s), 'order_id must not contain control characters')
+
+/**
+ * A price as a string: a JSON number cannot be trusted with cents (100.1 + 0.2).
+ * Its digits are the engine's to judge, against the decimals of the currency it is in.
+ */
+export const amount = z.string({ error: 'amount must be a decimal string like "100.50", not a JSON number' })
+
+/** A supported price currency; `unsupported` words the refusal for the caller (the API lists the codes). */
+export const currencyCode = (unsupported: (code: string) => string) =>
+  z.string({ error: 'currency must be a string like "USD"' }).refine(isCurrency, { error: (issue) => unsupported(String(issue.input)) })
+
+export const chainId = z
+  .number({ error: 'chain_id must be an integer chain id like 8453' })
+  .int('chain_id must be an integer chain id like 8453')
+  .positive('chain_id must be a positive integer')
+
+export const tokenSymbol = z
+  .string({ error: 'token must be a token symbol like "USDC"' })
+  .min(1)
+  .max(16, 'token must be a symbol of at most 16 characters')
+
+const MAX_METADATA_PAIRS = 20
+
+/** The integrator's own key/value notes on a session, returned as sent. */
+export const metadata = z
+  // zod's record drops a "__proto__" key without a word; refuse it rather than lose what was sent.
+  .custom((value) => !(value !== null && typeof value === 'object' && Object.hasOwn(value, '__proto__')), {
+    error: 'metadata key "__proto__" is not allowed',
+  })
+  .pipe(
+    z
+      .record(
+        z.string().min(1, 'metadata keys must be 1-40 characters').max(40, 'metadata keys must be 1-40 characters'),
+        z.string({ error: 'metadata values must be strings' }).max(500, 'metadata values must be at most 500 characters'),
+        { error: 'metadata must be an object of string keys and string values' },
+      )
+      .refine((m) => Object.keys(m).length <= MAX_METADATA_PAIRS, `metadata may hold at most ${MAX_METADATA_PAIRS} pairs`),
+  )
+
+/** How long a new session may be paid, instead of the shop's default. */
+export const expiresIn = z
+  .number({ error: 'expires_in must be a whole number of seconds' })
+  .int('expires_in must be a whole number of seconds')
+  .min(60, 'expires_in must be from 60 to 86400 seconds')
+  .max(86400, 'expires_in must be from 60 to 86400 seconds')
+
+export const sessionStatus = z.enum(SESSION_STATUSES, { error: `status must be one of ${SESSION_STATUSES.join(', ')}` })
+
+/** A page size from 1 to `max`. */
+export function limit(max: number) {
+  const message = `limit must be an integer from 1 to ${max}`
+  return z.number({ error: message }).int(message).min(1, message).max(max, message)
+}
+
+/** The last session of the previous page. */
+export const sessionCursor = z
+  .string({ error: 'starting_after must be a session id' })
+  .min(1, 'starting_after must be a session id')
+  .max(64, 'starting_after must be a session id')
+
+/** A transaction hash as the chain gives it. */
+export const txHash = z
+  .string({ error: 'tx_hash must be a 0x-prefixed 32-byte hash' })
+  .regex(/^0x[0-9a-fA-F]{64}$/, 'tx_hash must be a 0x-prefixed 32-byte hash')
+
+const MAX_FILTER_TEXT = 256
+
+const filterText = (name: string) => {
+  const message = `${name} must be a string of at most ${MAX_FILTER_TEXT} characters`
+  return optional(z.string({ error: message }).max(MAX_FILTER_TEXT, message))
+}
+
+const unixSeconds = (name: string) => {
+  const message = `${name} must be unix seconds`
+  return optional(z.number({ error: message }).int(message).min(0, message))
+}
+
+/** Which sessions the History screen, its totals and its CSV cover; no filter at all is every session. */
+const setFilterFields = {
+  status: optional(sessionStatus),
+  order_id: filterText('order_id'),
+  created_gte: unixSeconds('created_gte'),
+  created_lt: unixSeconds('created_lt'),
+  chain_id: optional(chainId),
+  token: filterText('token'),
+  search: filterText('search'),
+}
+
+const filterObject = <S extends z.core.$ZodLooseShape>(shape: S) =>
+  z
+    .object(shape, { error: 'the filter must be an object' })
+    .nullish()
+    .transform((v) => v ?? {})
+
+/** The filtered set without paging (totals and CSV cover every matching session). */
+export const sessionSetFilter = filterObject(setFilterFields)
+
+/** A page of the filtered set, newest first. */
+export const sessionListFilter = filterObject({
+  ...setFilterFields,
+  limit: optional(limit(100)),
+  starting_after: optional(sessionCursor),
+})
+
+/** Channels without input: the renderer sends nothing (over HTTP, `null`). */
+const noInput = z.union([z.null(), z.undefined()], { error: 'this request takes no input' }).transform((): void => undefined)
+
+const request = <S extends z.core.$ZodLooseShape>(shape: S, what = 'the request') => z.object(shape, { error: `${what} must be an object` })
+
+const text = (name: string) => z.string({ error: `${name} must be a string` })
+const flag = (name: string) => z.boolean({ error: `${name} must be true or false` })
+
+const byId = request({ id: text('id') })
+
+/** The shop's name as the owner types it; spaces around it are dropped. */
+export const shopName = z
+  .string({ error: 'name must be a string' })
+  .trim()
+  .min(1, 'shop name is empty')
+  .max(200, 'shop name must be at most 200 characters')
+
+const priceCurrency = currencyCode((code) => `unsupported currency "${code.slice(0, 16)}"`)
+
+/** Where the money goes; the address or xpub itself is checked (and checksummed) by the engine. */
+export const receiveSetup = z
+  .object(
+    {
+      mode: z.enum(['address', 'xpub'], { error: 'receive.mode must be "address" or "xpub"' }),
+      address: optional(text('receive.address')),
+      xpub: optional(text('receive.xpub')),
+    },
+    { error: 'receive must be an object' },
+  )
+  .transform((r): ReceiveSetup =>
+    r.mode === 'address' ? { mode: 'address', address: r.address ?? '' } : { mode: 'xpub', xpub: r.xpub ?? '' },
+  )
+
+/** A network and token the first-run wizard accepts, as "chainId:SYMBOL". */
+export const ACCEPT_PAIR = /^(\d{1,12}):([A-Za-z0-9.]{1,16})$/
+const notAPair = (issue: { input?: unknown }) => `accept: "${String(issue.input).slice(0, 40)}" is not "chainId:TOKEN"`
+const NOTHING_ACCEPTED = 'choose at least one network and token to accept'
+
+const tokenConfig = z.object(
+  {
+    symbol: z.string({ error: 'a token symbol must be 1-16 letters or digits' }),
+    address: z.string({ error: 'a token address must be 0x followed by 40 hex characters' }),
+    decimals: z.number({ error: 'token decimals must be an integer from 2 to 36' }),
+    // A token listed without a switch is accepted, as in the config file.
+    enabled: flag('enabled').default(true),
+  },
+  { error: 'tokens must be a list of { symbol, address, decimals, enabled }' },
+)
+
+const list = <T extends z.ZodType>(name: string, item: T) => z.array(item, { error: `${name} must be a list` })
+
+/** A webhook endpoint's address; what it may be is the webhooks module's to judge, for the config file's endpoints too. */
+const webhookUrl = z.string({ error: 'url must be an http(s) URL of at most 2048 characters' })
+const EVENTS_MESSAGE = 'events must be a non-empty list of event types, or ["*"]'
+const webhookEvents = z.array(z.string({ error: EVENTS_MESSAGE }), { error: EVENTS_MESSAGE })
+
+type InputSchemas = { readonly [C in Channel]: z.ZodType<InputOf<C>> }
+
+/** Every channel's input schema: a channel missing here is a compile error. */
+export const INPUT_SCHEMAS: InputSchemas = {
+  'app:info': noInput,
+  'setup:complete': request(
+    {
+      name: shopName,
+      currency: priceCurrency,
+      receive: receiveSetup,
+      livemode: flag('livemode'),
+      accept: z
+        .array(z.string({ error: notAPair }).regex(ACCEPT_PAIR, { error: notAPair }), { error: NOTHING_ACCEPTED })
+        .min(1, NOTHING_ACCEPTED),
+    },
+    'setup',
+  ),
+  'setup:preview-xpub': request({ xpub: text('xpub') }, 'input'),
+  'settings:get': noInput,
+  'settings:update': request(
+    {
+      language: z.enum(['en', 'zh-CN'], { error: 'language must be "en" or "zh-CN"' }).optional(),
+      livemode: flag('livemode').optional(),
+      auto_new_sale_seconds: z
+        .number({ error: 'auto_new_sale_seconds must be 0-600' })
+        .int('auto_new_sale_seconds must be 0-600')
+        .min(0, 'auto_new_sale_seconds must be 0-600')
+        .max(600, 'auto_new_sale_seconds must be 0-600')
+        .optional(),
+    },
+    'settings',
+  ),
+  'merchant:get': noInput,
+  'merchant:update': request(
+    {
+      name: shopName.optional(),
+      currency: priceCurrency.optional(),
+      receive: receiveSetup.optional(),
+      session_ttl_seconds: z.number({ error: 'session_ttl_seconds must be a number of seconds' }).optional(),
+      time_zone: text('time_zone').optional(),
+    },
+    'merchant',
+  ),
+  'sessions:create': request(
+    {
+      amount,
+      currency: optional(priceCurrency),
+      // A counter sale without a reference gets one made up by the handler.
+      order_id: optional(z.string({ error: 'order_id must be a string' }).trim())
+        .transform((id) => id || undefined)
+        .pipe(orderId.optional()),
+      chain_id: optional(chainId),
+      token: optional(tokenSymbol),
+      expires_in: optional(expiresIn),
+    },
+    'the sale',
+  ),
+  'sessions:get': byId,
+  'sessions:list': sessionListFilter,
+  'sessions:cancel': byId,
+  'sessions:timeline': byId,
+  'sessions:totals': sessionSetFilter,
+  'sessions:export-csv': sessionSetFilter,
+  'sessions:simulate-payment': request({
+    id: text('id'),
+    kind: z.enum(['exact', 'under', 'over'], { error: 'kind must be exact, under or over' }),
+  }),
+  'transfers:list': request({
+    unmatched: optional(flag('unmatched')),
+    limit: optional(limit(500)),
+    before: optional(z.string({ error: 'before: no such transfer (expected chain_id:tx_hash:log_index)' })),
+  })
+    .nullish()
+    .transform((v) => v ?? {}),
+  'transfers:assign': request({
+    chain_id: chainId,
+    tx_hash: txHash,
+    log_index: z
+      .number({ error: 'log_index must be an integer' })
+      .int('log_index must be an integer')
+      .min(0, 'log_index must be an integer'),
+    session_id: text('session_id'),
+  }),
+  'chains:list': noInput,
+  'chains:update': request(
+    {
+      chain_id: chainId,
+      name: text('name').optional(),
+      testnet: flag('testnet').optional(),
+      rpc_urls: list('rpc_urls', z.string({ error: 'rpc_urls must be a list of URLs' })).optional(),
+      ws_urls: list('ws_urls', z.string({ error: 'ws_urls must be a list of URLs' })).optional(),
+      confirmations: z.number({ error: 'confirmations must be an integer from 1 to 1000' }).optional(),
+      poll_interval_ms: z.number({ error: 'poll_interval_ms must be a number of milliseconds or null' }).nullable().optional(),
+      block_time_ms: z
+        .number({ error: 'block_time_ms must be a positive integer' })
+        .int('block_time_ms must be a positive integer')
+        .positive('block_time_ms must be a positive integer')
+        .optional(),
+      explorer_url: z.string({ error: 'explorer_url must be a URL or null' }).nullable().optional(),
+      color: text('color').optional(),
+      enabled: flag('enabled').optional(),
+      tokens: list('tokens', tokenConfig).optional(),
+    },
+    'network',
+  ),
+  'chains:state': noInput,
+  'rates:list': noInput,
+  'rates:set-manual': request(
+    {
+      currency: z.string({ error: 'currency must be a string' }).refine((c) => isCurrency(c) && c !== 'USD', {
+        error: (issue) => `"${String(issue.input).slice(0, 16)}" is not a supported non-USD currency`,
+      }),
+      // null clears the manual rate; the rate's digits are the rates module's to judge.
+      rate: text('rate').nullable(),
+    },
+    'rate',
+  ),
+  'rates:refresh': noInput,
+  'api-keys:list': noInput,
+  'api-keys:create': request({ livemode: flag('livemode') }, 'input'),
+  'api-keys:revoke': request({ id: text('id') }, 'input'),
+  'webhooks:endpoints': noInput,
+  // URL, event types and secret are checked by the webhooks module, which checks the config file's endpoints too.
+  'webhooks:create-endpoint': request({
+    url: webhookUrl,
+    events: webhookEvents.optional(),
+    secret: z.string({ error: 'secret must be 16-256 visible ASCII characters (no spaces)' }).optional(),
+  }),
+  'webhooks:update-endpoint': request({
+    id: text('id'),
+    url: webhookUrl.optional(),
+    events: webhookEvents.optional(),
+    enabled: flag('enabled').optional(),
+  }),
+  'webhooks:deliveries': request({
+    endpoint_id: optional(text('endpoint_id')),
+    session_id: optional(text('session_id')),
+    limit: optional(limit(500)),
+  })
+    .nullish()
+    .transform((v) => v ?? {}),
+  'webhooks:attempts': request({ delivery_id: text('delivery_id') }),
+  'webhooks:redeliver': request({ delivery_id: text('delivery_id') }),
+  'webhooks:send-test': request({ endpoint_id: text('endpoint_id') }),
+}
