@@ -17,8 +17,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { SessionFilter } from '../src-preload/contract'
 import { createEngine, openDatabase } from '../src-main/engine'
-import { OPTIONS_PER_SESSION } from '../src-main/engine/sessions/options'
-import { sessionIdsOf } from '../src-main/engine/sessions/ids'
+import { newId } from '../src-main/engine/ids'
 import { fmt } from './lib/api-load'
 import { benchArgs } from './lib/args'
 
@@ -31,7 +30,7 @@ const START = 1_764_000_000 // late 2025
 const STEP = Math.floor((365 * 86400) / SESSIONS) || 1
 const END = START + SESSIONS * STEP
 
-/** The filled sessions' ids, by index: ids carry their row number, scrambled with the file's own key. */
+/** The filled sessions' ids, by index. */
 const ids: string[] = []
 // Mostly paid, some expired or cancelled, the newest few still open: a year of a real till.
 function statusOf(i: number): string {
@@ -48,7 +47,6 @@ function fill(file: string): number {
   db.pragma('journal_mode = OFF')
   db.pragma('synchronous = OFF')
   db.pragma('cache_size = -262144')
-  const sessionIds = sessionIdsOf(db)
   const indexes = db
     .prepare(
       `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('sessions', 'payment_options', 'transfers')`,
@@ -89,7 +87,7 @@ function fill(file: string): number {
       const open = status === 'PENDING'
       session.run({
         seq,
-        id: (ids[i] = sessionIds.make(seq)),
+        id: (ids[i] = newId('ps')),
         merchant: MERCHANT,
         order: `order_${i}`,
         minor,
@@ -97,15 +95,16 @@ function fill(file: string): number {
         created,
         expires: created + 900,
         ended: open ? null : created + 300,
-        paid_option: paid ? seq * OPTIONS_PER_SESSION : null,
+        paid_option: paid ? seq : null,
         due: paid ? base : null,
         paid: paid ? base : '0',
         confirmations: paid ? 1 : 0,
         completed: paid ? created + 20 : null,
       })
       // Ended sessions' amounts were released after the late window, so only open ones hold a reservation.
+      // One option per session: its id is the session's row number.
       option.run({
-        id: seq * OPTIONS_PER_SESSION,
+        id: seq,
         seq,
         token: USDC,
         address: SHOP,
@@ -124,7 +123,7 @@ function fill(file: string): number {
           block: seq,
           created,
           seq,
-          option: seq * OPTIONS_PER_SESSION,
+          option: seq,
         })
       }
     }
@@ -195,8 +194,7 @@ function main(): void {
       {
         name: 'chain_id + token (EXISTS)',
         filter: { chain_id: 31337, token: 'USDC' },
-        where: `AND EXISTS (SELECT 1 FROM payment_options o WHERE o.id BETWEEN s.seq * 65536 AND s.seq * 65536 + 65535
-          AND +o.chain_id = 31337 AND +o.token_symbol = 'USDC')`,
+        where: `AND EXISTS (SELECT 1 FROM payment_options o WHERE o.session_seq = s.seq AND o.chain_id = 31337 AND o.token_symbol = 'USDC')`,
         params: {},
       },
       { name: 'search: order id (UI)', filter: { search: 'order_654321' }, where: '', params: {} },

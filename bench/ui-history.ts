@@ -27,8 +27,7 @@ import { chromium } from 'playwright-core'
 import type { App } from '../src-main/app'
 import { startApp } from '../src-main/app'
 import type { Db } from '../src-main/engine'
-import { sessionIdsOf } from '../src-main/engine/sessions/ids'
-import { OPTIONS_PER_SESSION } from '../src-main/engine/sessions/options'
+import { newId } from '../src-main/engine/ids'
 import { startHttpServer } from '../src-main/http'
 import { makeTempDir } from '../test/support/tempDir'
 import { benchArgs } from './lib/args'
@@ -84,7 +83,6 @@ function fillHistory(db: Db, count: number, nowSeconds: number): void {
   const span = 365 * 86400
   const start = nowSeconds - span
   const seed = randomBytes(4).toString('hex')
-  const ids = sessionIdsOf(db)
   db.transaction(() => {
     for (let i = 0; i < count; i++) {
       const seq = i + 1
@@ -102,7 +100,7 @@ function fillHistory(db: Db, count: number, nowSeconds: number): void {
       const name = ORDER_NAMES[i % ORDER_NAMES.length]!
       insertSession.run({
         seq,
-        id: ids.make(seq),
+        id: newId('ps'),
         merchant: MERCHANT,
         order: i % 10 === 3 ? `${name} ${(i % 40) + 1} · 拿铁 #${seq}` : `${name}-${seq}`,
         minor: cents,
@@ -110,7 +108,7 @@ function fillHistory(db: Db, count: number, nowSeconds: number): void {
         created,
         expires: created + 900,
         ended: open ? null : created + (paid ? 40 : 900),
-        paidOption: paid ? seq * OPTIONS_PER_SESSION : null,
+        paidOption: paid ? seq : null,
         due: paid ? amount : null,
         paid: paidAmount,
         confirmations: paid ? 1 : 0,
@@ -119,7 +117,7 @@ function fillHistory(db: Db, count: number, nowSeconds: number): void {
         completed: paid ? created + 40 : null,
       })
       insertOption.run({
-        id: seq * OPTIONS_PER_SESSION,
+        id: seq, // one option per session
         seq,
         symbol: token.symbol,
         tokenAddress: token.address,
@@ -138,7 +136,7 @@ function fillHistory(db: Db, count: number, nowSeconds: number): void {
           blockHash: `0x${seq.toString(16).padStart(64, '0')}`,
           at: created + 30,
           seq,
-          option: seq * OPTIONS_PER_SESSION,
+          option: seq,
         })
     }
   })()

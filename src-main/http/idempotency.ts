@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { Db } from '../engine'
+import { get, run } from '../engine/db/sql'
 import { badRequest, HttpError } from './errors'
 
 export interface StoredResponse {
@@ -51,9 +52,12 @@ export class IdempotencyStore {
 
   /** The stored response for this key, or null; 409 when the key was used for a different request. */
   lookup(apiKeyId: string, key: string, fingerprint: string, now: number): StoredResponse | null {
-    const row = this.db
-      .prepare('SELECT request_sha256, status, body, created_at FROM idempotency_keys WHERE api_key_id = ? AND key = ?')
-      .get(apiKeyId, key) as { request_sha256: string; status: number; body: string; created_at: number } | undefined
+    const row = get<{ request_sha256: string; status: number; body: string; created_at: number }>(
+      this.db,
+      'SELECT request_sha256, status, body, created_at FROM idempotency_keys WHERE api_key_id = ? AND key = ?',
+      apiKeyId,
+      key,
+    )
     if (!row || row.created_at <= now - IDEMPOTENCY_TTL_SECONDS) return null
     if (row.request_sha256 !== fingerprint)
       throw new HttpError(
@@ -68,16 +72,21 @@ export class IdempotencyStore {
 
   /** Call inside the transaction that made the change, so both commit or neither does. */
   save(apiKeyId: string, key: string, fingerprint: string, response: StoredResponse, now: number): void {
-    this.db
-      .prepare(
-        `INSERT INTO idempotency_keys (api_key_id, key, request_sha256, status, body, created_at) VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (api_key_id, key) DO UPDATE SET request_sha256 = excluded.request_sha256, status = excluded.status,
-           body = excluded.body, created_at = excluded.created_at`,
-      )
-      .run(apiKeyId, key, fingerprint, response.status, response.body, now)
+    run(
+      this.db,
+      `INSERT INTO idempotency_keys (api_key_id, key, request_sha256, status, body, created_at) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (api_key_id, key) DO UPDATE SET request_sha256 = excluded.request_sha256, status = excluded.status,
+         body = excluded.body, created_at = excluded.created_at`,
+      apiKeyId,
+      key,
+      fingerprint,
+      response.status,
+      response.body,
+      now,
+    )
   }
 
   prune(now: number): number {
-    return this.db.prepare('DELETE FROM idempotency_keys WHERE created_at <= ?').run(now - IDEMPOTENCY_TTL_SECONDS).changes
+    return run(this.db, 'DELETE FROM idempotency_keys WHERE created_at <= ?', now - IDEMPOTENCY_TTL_SECONDS).changes
   }
 }

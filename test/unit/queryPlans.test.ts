@@ -11,12 +11,11 @@ let shop: Shop
 afterEach(() => shop?.close())
 
 /**
- * Every statement of a sale's life must reach its rows through an index, on
- * the first day and with a year of sales behind it. Payment options, for one,
- * have no index by session (migration 0005): a query that forgets to use the
- * session's id range still works, by reading every option ever offered. This
- * walks a sale through create, underpayment, remainder, completion, expiry,
- * the History list and the CSV, then asks SQLite how it runs each statement.
+ * Every statement of a sale's life must reach its rows through an index: a
+ * query that misses one still works, by reading every row ever written, and
+ * only gets slower with each sale. This walks a sale through create,
+ * underpayment, remainder, completion, expiry, the History list and the CSV,
+ * then asks SQLite how it runs each statement.
  */
 // A full read of a table that grows with every sale (or its alias here). The open sessions' own partial index
 // holds only live sales, so reading it whole is fine; json_each is the caller's own list.
@@ -86,44 +85,25 @@ describe('query plans', () => {
 
     const touching = [...seen].filter((sql) => !/^\s*(EXPLAIN|PRAGMA|ANALYZE)/.test(sql))
     expect(touching.filter((sql) => /payment_options/.test(sql)).length).toBeGreaterThan(10)
-    const checkPlans = (stats: string) => {
-      for (const sql of touching) {
-        const names = [...new Set(sql.match(/@\w+/g) ?? [])].map((n) => n.slice(1))
-        const explain = prepare(`EXPLAIN QUERY PLAN ${sql}`)
-        const steps = (
-          names.length > 0
-            ? explain.all(Object.fromEntries(names.map((n) => [n, null])))
-            : explain.all(...new Array<null>((sql.match(/\?/g) ?? []).length).fill(null))
-        ) as Array<{ detail: string }>
-        const plan = steps.map((s) => s.detail).join(' | ')
-        expect(plan, `${stats}: ${sql}`).not.toMatch(FULL_READ)
-      }
+    // The app never runs ANALYZE, so SQLite always plans by its rules, as here: there are no statistics to fake.
+    for (const sql of touching) {
+      const names = [...new Set(sql.match(/@\w+/g) ?? [])].map((n) => n.slice(1))
+      const explain = prepare(`EXPLAIN QUERY PLAN ${sql}`)
+      const steps = (
+        names.length > 0
+          ? explain.all(Object.fromEntries(names.map((n) => [n, null])))
+          : explain.all(...new Array<null>((sql.match(/\?/g) ?? []).length).fill(null))
+      ) as Array<{ detail: string }>
+      const plan = steps.map((s) => s.detail).join(' | ')
+      expect(plan, sql).not.toMatch(FULL_READ)
     }
-    checkPlans('no statistics (a shop that never ran ANALYZE)')
-    // What ANALYZE records for a shop with 100,000 sales, most of them ended: SQLite then weighs plans differently.
-    db.exec('ANALYZE')
-    db.exec(`DELETE FROM sqlite_stat1 WHERE tbl IN ('sessions', 'payment_options', 'transfers')`)
-    const stat = db.prepare('INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (?, ?, ?)')
-    for (const [tbl, idx, value] of [
-      ['sessions', null, '100000'],
-      ['sessions', 'sessions_open_by_expiry', '50 1'],
-      ['sessions', 'sessions_by_order', '100000 100000 100000 1 1'],
-      ['sessions', 'sessions_by_status', '100000 100000 100000 25000 1'],
-      ['sessions', 'sessions_by_created', '100000 100000 100000 1'],
-      ['payment_options', null, '100000'],
-      ['payment_options', 'payment_options_released', '99950 99950 99950 99950 2'],
-      ['payment_options', 'payment_options_reserved', '50 50 50 50 50 1'],
-      ['transfers', null, '77961'],
-      ['transfers', 'transfers_by_session', '77961 1'],
-      ['transfers', 'transfers_by_block', '77961 77961 1'],
-    ])
-      stat.run(tbl, idx, value)
-    db.exec('ANALYZE sqlite_schema') // makes the planner read the statistics again
-    checkPlans('a big shop’s statistics')
 
     // A CHECK or partial index with `IN (3+ values)` makes SQLite build a temporary B-tree on every insert or status change.
     // (The expiry batch's UPDATE of holds does build one: it changes the column its index is read by, once a tick.)
-    const writes = [...seen].filter((sql) => /^\s*(INSERT INTO (sessions|payment_options)|UPDATE sessions)\b/.test(sql))
+    // RETURNING always collects its rows in a temporary table of its own; what is checked is the write itself.
+    const writes = [...seen]
+      .filter((sql) => /^\s*(INSERT INTO (sessions|payment_options)|UPDATE sessions)\b/.test(sql))
+      .map((sql) => sql.replace(/\s+RETURNING\s[\s\S]*$/, ''))
     expect(writes.length).toBeGreaterThanOrEqual(4)
     for (const sql of writes) {
       const names = [...new Set(sql.match(/@\w+/g) ?? [])].map((n) => n.slice(1))

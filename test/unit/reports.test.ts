@@ -6,7 +6,7 @@ import fc from 'fast-check'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { DailyTotal, SessionFilter, SessionStatus } from '../../src-preload/contract'
 import { HandlerRegistry } from '../../src-main/engine/handlers'
-import { OPTIONS_PER_SESSION } from '../../src-main/engine/sessions/options'
+import { newId } from '../../src-main/engine/ids'
 import {
   BUCKET_SECONDS,
   csvCell,
@@ -512,22 +512,13 @@ function fillSessions(s: Shop, n: number): void {
      VALUES (?, ?, 'payment', 31337, 'USDC', '0x5FbDB2315678afecb367f032d93F642f64180aa3', 6, ?, '12500000', 0, '12500000', 0)`,
   )
   const start = at('2026-01-01T00:00:00Z')
-  const ids = s.engine.sessions.ids
   db.transaction(() => {
     for (let i = 0; i < n; i++) {
       const seq = i + 1
       const created = start + i * 60
-      insertSession.run(
-        seq,
-        ids.make(seq),
-        MERCHANT,
-        `fill-${String(i).padStart(6, '0')}`,
-        created,
-        created + 900,
-        seq * OPTIONS_PER_SESSION,
-        created,
-      )
-      insertOption.run(seq * OPTIONS_PER_SESSION, seq, SHOP_ADDRESS)
+      insertSession.run(seq, newId('ps'), MERCHANT, `fill-${String(i).padStart(6, '0')}`, created, created + 900, seq, created)
+      // One option per session: its id is the session's row number.
+      insertOption.run(seq, seq, SHOP_ADDRESS)
     }
   })()
 }

@@ -1,50 +1,31 @@
-import fc from 'fast-check'
-import { describe, expect, it } from 'vitest'
-import { MAX_SESSION_SEQ, SessionIds } from '../../src-main/engine/sessions/ids'
+import { afterEach, describe, expect, it } from 'vitest'
+import type { Shop } from './engineFixture'
+import { openShop } from './engineFixture'
 
-const keyA = new SessionIds(Buffer.from('00112233445566778899aabbccddeeff', 'hex'))
-const keyB = new SessionIds(Buffer.from('ffeeddccbbaa99887766554433221100', 'hex'))
-const head = (id: string) => id.slice(3, 10)
+let shop: Shop
+afterEach(() => shop?.close())
 
-describe('session ids carry their row number', () => {
-  it('any row number comes back out of its id, which looks like every ps_ id', () => {
-    for (const seq of [1, 2, 61, 62, 1000, 2 ** 20 - 1, 2 ** 20, 2 ** 32, MAX_SESSION_SEQ]) {
-      const id = keyA.make(seq)
-      expect(id).toMatch(/^ps_[0-9A-Za-z]{24}$/)
-      expect(keyA.seqOf(id)).toBe(seq)
-    }
-    fc.assert(fc.property(fc.integer({ min: 1, max: MAX_SESSION_SEQ }), (seq) => keyA.seqOf(keyA.make(seq)) === seq))
+const base = { merchantId: 'merchant_123', livemode: false, currency: 'USD', amount: '1.00' }
+
+describe('session ids are random', () => {
+  it('ps_ and 24 base62 characters, distinct, and not in the order the sales were made', () => {
+    shop = openShop()
+    const ids = Array.from({ length: 300 }, (_, i) => shop.engine.sessions.create({ ...base, orderId: `o${i}` }).session.id)
+    for (const id of ids) expect(id).toMatch(/^ps_[0-9A-Za-z]{24}$/)
+    expect(new Set(ids).size).toBe(ids.length)
+    // Two receipts' ids do not tell how many sales were made between them.
+    expect([...ids].sort()).not.toEqual(ids)
+    expect(ids.filter((id, i) => i > 0 && id.slice(0, 6) === ids[i - 1]!.slice(0, 6)).length).toBeLessThan(10)
   })
 
-  it('does not show the count of sales: neighbours look unrelated, and another shop scrambles differently', () => {
-    const heads = Array.from({ length: 200 }, (_, i) => head(keyA.make(i + 1)))
-    expect(new Set(heads).size).toBe(200)
-    // In row order the heads are not in text order, nor one step apart.
-    expect([...heads].sort()).not.toEqual(heads)
-    expect(heads.filter((h, i) => i > 0 && h.slice(0, 6) === heads[i - 1]!.slice(0, 6)).length).toBeLessThan(10)
-    expect(head(keyB.make(1))).not.toBe(head(keyA.make(1)))
-    // Read with the wrong key, an id points at some other row (which the full-id comparison then rejects).
-    expect(keyB.seqOf(keyA.make(5))).not.toBe(5)
-  })
-
-  it('the random part differs per id, even for one row number', () => {
-    expect(keyA.make(7)).not.toBe(keyA.make(7))
-    expect(head(keyA.make(7))).toBe(head(keyA.make(7)))
-  })
-
-  it('answers null for what cannot be one of its ids, and refuses row numbers out of range', () => {
-    for (const bad of [
-      undefined,
-      42,
-      '',
-      'ps_',
-      'ps_short',
-      `re_${'A'.repeat(24)}`,
-      `ps_${'A'.repeat(25)}`,
-      `ps_!!!!!!!${'A'.repeat(17)}`,
-      `ps_zzzzzzz${'A'.repeat(17)}`,
-    ])
-      expect(keyA.seqOf(bad)).toBeNull()
-    for (const seq of [0, -1, 1.5, MAX_SESSION_SEQ + 1]) expect(() => keyA.make(seq)).toThrow(RangeError)
+  it('a session is found by its whole id: the database holds each id once and looks it up by its index', () => {
+    shop = openShop()
+    const { id } = shop.engine.sessions.create({ ...base, orderId: 'a' }).session
+    expect(shop.engine.sessions.rowById(id)?.order_id).toBe('a')
+    expect(shop.engine.sessions.rowById(id.slice(0, -1))).toBeUndefined()
+    const plan = shop.engine.db.prepare('EXPLAIN QUERY PLAN SELECT * FROM sessions WHERE id = ?').all(id) as Array<{ detail: string }>
+    expect(plan.map((p) => p.detail).join()).toMatch(/USING INDEX sessions_by_id/)
+    shop.engine.sessions.create({ ...base, orderId: 'b' })
+    expect(() => shop.engine.db.prepare('UPDATE sessions SET id = ? WHERE order_id = ?').run(id, 'b')).toThrow(/UNIQUE/)
   })
 })

@@ -95,7 +95,7 @@ describe('creating a payment session', () => {
     const other = openShop()
     try {
       const elsewhere = other.engine.sessions.create({ ...base, orderId: 'whole', amount: '1.00' }).session.id
-      expect(other.engine.sessions.ids.seqOf(elsewhere)).toBe(shop.engine.sessions.ids.seqOf(session.id))
+      expect(other.engine.sessions.rowById(elsewhere)!.seq).toBe(seqOf(session.id))
       expect(() => shop.engine.sessions.get(elsewhere, scope)).toThrow(/no payment session/)
     } finally {
       other.close()

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { dirname, isAbsolute, resolve } from 'node:path'
 import { z } from 'zod'
 import type { Engine } from '..'
+import { transaction } from '../db/transaction'
 import { EngineError } from '../errors'
 import { isCurrency } from '../money'
 import type { NetworkInput } from '../shop'
@@ -144,7 +145,7 @@ export function applyConfig(engine: Engine, config: ConfigFile, hooks: ApplyHook
   try {
     // Resolve networks first so a bad URL or address is reported before any write.
     const networks = (config.chains ?? []).map((c) => resolveNetwork(c as NetworkInput, engine.networks.find(c.chainId) ?? undefined))
-    engine.db.transaction(() => {
+    transaction(engine.db, () => {
       for (const m of config.merchants ?? []) {
         engine.merchants.upsert({
           id: m.id,
@@ -173,7 +174,7 @@ export function applyConfig(engine: Engine, config: ConfigFile, hooks: ApplyHook
         for (const w of config.webhooks) engine.merchants.get(w.merchantId)
         hooks.webhooks?.(config.webhooks)
       }
-    })()
+    })
   } catch (error) {
     if (error instanceof EngineError) throw new ConfigError(`${error.param ? `${error.param}: ` : ''}${error.message}`)
     if (error instanceof Error && !(error instanceof ConfigError)) throw new ConfigError(error.message)

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3'
 import type { Migration } from './migrations'
 import { MIGRATIONS } from './migrations'
+import { transaction } from './transaction'
 
 export type Db = Database.Database
 
@@ -21,14 +22,14 @@ export class DatabaseTooNewError extends Error {
  *
  * WAL + synchronous=NORMAL: a committed transaction survives a process crash
  * (kill -9); only a power cut may lose the last few commits, which is the
- * promise this app makes.
+ * promise this app makes. `steps` are the migrations (tests add a later one of their own).
  */
-export function openDatabase(file: string): Db {
+export function openDatabase(file: string, steps: readonly Migration[] = MIGRATIONS): Db {
   const db = connect(file)
   const before = schemaVersion(db)
-  migrate(db)
+  migrate(db, steps.length, steps)
   if (schemaVersion(db) === before) return db
-  // Migrations leave a connection with its temp database open (the schema changes use it), and from then on
+  // A migration may leave the connection with its temp database open (table rebuilds use it), and from then on
   // every transaction, every sale, also begins and commits that one. The shop gets a connection of its own.
   db.close()
   return connect(file)
@@ -63,7 +64,7 @@ export function migrate(db: Db, upTo: number = MIGRATIONS.length, steps: readonl
     for (let version = current + 1; version <= upTo; version++) {
       const step = steps[version - 1]
       if (!step) throw new Error(`missing migration ${version}`)
-      db.transaction(() => {
+      transaction(db, () => {
         const before = (db.pragma('foreign_key_check') as unknown[]).length
         step(db)
         const broken = db.pragma('foreign_key_check') as Array<{ table: string; parent: string }>
@@ -72,7 +73,7 @@ export function migrate(db: Db, upTo: number = MIGRATIONS.length, steps: readonl
             `migration ${version} left ${broken.length - before} broken references (e.g. ${broken[0]!.table} → ${broken[0]!.parent})`,
           )
         db.pragma(`user_version = ${version}`)
-      })()
+      })
     }
   } finally {
     if (enforced) db.pragma('foreign_keys = ON')
@@ -80,18 +81,3 @@ export function migrate(db: Db, upTo: number = MIGRATIONS.length, steps: readonl
 }
 
 export const LATEST_SCHEMA = MIGRATIONS.length
-
-const statementCaches = new WeakMap<Db, Map<string, Database.Statement>>()
-
-/**
- * Prepared statements, compiled once per database and SQL text. Preparing
- * costs more than running a simple statement, and the create path runs a
- * dozen of them.
- */
-export function prepared(db: Db, sql: string): Database.Statement {
-  let cache = statementCaches.get(db)
-  if (!cache) statementCaches.set(db, (cache = new Map()))
-  let statement = cache.get(sql)
-  if (!statement) cache.set(sql, (statement = db.prepare(sql)))
-  return statement
-}

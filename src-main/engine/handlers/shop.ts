@@ -8,6 +8,7 @@ import packageJson from '../../../package.json'
 import type { AppInfo, ChainConfig, CurrencyCode, FirstRunInput, InputOf, Merchant, RateInfo } from '../../../src-preload/contract'
 import type { Engine } from '..'
 import { BUILTIN_CHAINS, findBuiltinChain, validateAddress } from '../chains'
+import { transaction } from '../db/transaction'
 import { invalid } from '../errors'
 import { deriveAddress, parseXpub } from '../receive'
 import type { NetworkInput } from '../shop'
@@ -102,13 +103,13 @@ export function completeSetup(engine: Engine, input: FirstRunInput): Merchant {
     )
 
   const merchantId = engine.merchants.first()?.id ?? SHOP_MERCHANT_ID
-  return engine.db.transaction(() => {
+  return transaction(engine.db, () => {
     const merchant = engine.merchants.upsert({ id: merchantId, name, currency, receive })
     for (const network of networks) engine.networks.save(network)
     engine.networks.enableOnly(networks.map((n) => n.chain_id))
     engine.settings.update({ livemode })
     return merchant
-  })()
+  })
 }
 
 /**

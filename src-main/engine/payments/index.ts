@@ -3,6 +3,7 @@
  * exceptions, remainders, confirmations, reorgs). Domain logic over Sessions;
  * the chain watcher feeds it observations.
  */
-export { Payments, normalize, confirmationsAt, toTransfer } from './service'
-export type { PaymentsDeps, TransferRow, TransferListFilter } from './service'
-export type { ObservedTransfer, ChainObservation, CanonicalProofRequest, ObservationResult, CanonicalHashes } from './types'
+export { Payments } from './payments'
+export { normalize } from './credit'
+export type { TransferRow, TransferListFilter } from './transfers'
+export type { ObservedTransfer, ChainObservation, CanonicalProofRequest, ObservationResult, CanonicalHashes, PaymentsDeps } from './types'

@@ -1,3 +1,22 @@
+import type { Clock } from '../clock'
+import type { Db } from '../db'
+import type { EngineEvents } from '../events'
+import type { Sessions } from '../sessions'
+
+export interface PaymentsDeps {
+  db: Db
+  clock: Clock
+  events: EngineEvents
+  sessions: Sessions
+}
+
+/**
+ * Expired sessions a credit reopens, with the timeline reason, kept for one
+ * commit. The move itself waits for `recompute`, so the payment.processing
+ * event carries the amounts as paid, not as they were before this transfer.
+ */
+export type Reopening = Map<number, string>
+
 /** An ERC-20 Transfer log as the watcher saw it on chain. */
 export interface ObservedTransfer {
   chainId: number

@@ -2,11 +2,10 @@ import type { Writable } from 'node:stream'
 import type { SessionException, SessionStatus } from '../../../src-preload/contract'
 import { safeTimeZone, shopDateTime } from '../../../src-preload/shared/time'
 import type { Engine } from '..'
-import { prepared } from '../db'
+import { all, value } from '../db/sql'
 import { formatBaseUnits, formatMinor } from '../money'
 import type { SessionScope } from '../sessions'
-import { sessionFilterSql, parseSessionFilter } from '../sessions'
-import { optionsOfSession } from '../sessions/options'
+import { groupBySession, sessionFilterSql, parseSessionFilter } from '../sessions'
 
 /** The columns, in the shop's words, exactly as the owner's spreadsheet sees them. */
 export const CSV_COLUMNS = [
@@ -108,28 +107,33 @@ export async function writeSessionsCsv(
   const pageRows = options.pageRows ?? CSV_PAGE_ROWS
   const timeZone = safeTimeZone(engine.merchants.get(scope.merchantId).time_zone)
   const { where, params } = sessionFilterSql(scope, filter)
-  const newest = (prepared(engine.db, 'SELECT max(seq) AS seq FROM sessions').get() as { seq: number | null }).seq ?? 0
+  const newest = value<number | null>(engine.db, 'SELECT max(seq) FROM sessions') ?? 0
   // The History list's order (newest first by created_at, then seq), paged by keyset on the same pair, walking
   // the (merchant, mode, created_at) index. Sessions created after the export began (seq above `newest`) are left out.
-  const page = prepared(
-    engine.db,
-    `SELECT s.seq, s.id, s.order_id, s.status, s.amount_minor, s.currency, s.created_at, s.paid_option_id, s.amount_paid, s.exceptions
-       FROM sessions s WHERE ${where} AND s.seq <= @newest AND (s.created_at < @beforeAt OR (s.created_at = @beforeAt AND s.seq < @beforeSeq))
-      ORDER BY s.created_at DESC, s.seq DESC LIMIT @pageRows`,
-  )
-  const optionsOf = prepared(
-    engine.db,
-    // CROSS JOIN keeps the page's sessions outermost: each one's options are then a range of ids.
-    `SELECT o.session_seq, o.id, o.chain_id, o.token_symbol, o.decimals, c.name AS network
-       FROM json_each(?) s CROSS JOIN payment_options o ON ${optionsOfSession('s.value', 'o.id')} LEFT JOIN chains c ON c.chain_id = o.chain_id
-      WHERE +o.kind = 'payment' ORDER BY o.id`,
-  )
+  const page = (beforeAt: number, beforeSeq: number) =>
+    all<ExportRow>(
+      engine.db,
+      `SELECT s.seq, s.id, s.order_id, s.status, s.amount_minor, s.currency, s.created_at, s.paid_option_id, s.amount_paid, s.exceptions
+         FROM sessions s WHERE ${where} AND s.seq <= @newest AND (s.created_at < @beforeAt OR (s.created_at = @beforeAt AND s.seq < @beforeSeq))
+        ORDER BY s.created_at DESC, s.seq DESC LIMIT @pageRows`,
+      { ...params, newest, beforeAt, beforeSeq, pageRows },
+    )
+  const optionsOf = (seqs: string) =>
+    all<OptionCell>(
+      engine.db,
+      `SELECT o.session_seq, o.id, o.chain_id, o.token_symbol, o.decimals, c.name AS network
+         FROM payment_options o LEFT JOIN chains c ON c.chain_id = o.chain_id
+        WHERE o.session_seq IN (SELECT value FROM json_each(?)) AND o.kind = 'payment' ORDER BY o.id`,
+      seqs,
+    )
   // Reorged-out transfers paid nothing; they stay visible in the History drawer, not in the books.
-  const transfersOf = prepared(
-    engine.db,
-    `SELECT session_seq, tx_hash, from_address FROM transfers
-      WHERE session_seq IN (SELECT value FROM json_each(?)) AND state != 'orphaned' ORDER BY block_number, log_index`,
-  )
+  const transfersOf = (seqs: string) =>
+    all<TransferCell>(
+      engine.db,
+      `SELECT session_seq, tx_hash, from_address FROM transfers
+        WHERE session_seq IN (SELECT value FROM json_each(?)) AND state != 'orphaned' ORDER BY block_number, log_index`,
+      seqs,
+    )
 
   const closed = watchSink(sink)
   let rows = 0
@@ -144,11 +148,11 @@ export async function writeSessionsCsv(
     let beforeAt = Number.MAX_SAFE_INTEGER
     let beforeSeq = Number.MAX_SAFE_INTEGER
     for (;;) {
-      const sessions = page.all({ ...params, newest, beforeAt, beforeSeq, pageRows }) as ExportRow[]
+      const sessions = page(beforeAt, beforeSeq)
       if (sessions.length === 0) break
       const seqs = JSON.stringify(sessions.map((s) => s.seq))
-      const optionsBySession = groupBy(optionsOf.all(seqs) as OptionCell[])
-      const transfersBySession = groupBy(transfersOf.all(seqs) as TransferCell[])
+      const optionsBySession = groupBySession(optionsOf(seqs))
+      const transfersBySession = groupBySession(transfersOf(seqs))
       let chunk = ''
       for (const s of sessions) chunk += csvRow(cells(s, optionsBySession.get(s.seq) ?? [], transfersBySession.get(s.seq) ?? [], timeZone))
       rows += sessions.length
@@ -185,16 +189,6 @@ function cells(s: ExportRow, options: OptionCell[], transfers: TransferCell[], t
     [...new Set(transfers.map((t) => t.from_address))].join(' '),
     exceptions.join(' '),
   ]
-}
-
-function groupBy<T extends { session_seq: number }>(rows: T[]): Map<number, T[]> {
-  const map = new Map<number, T[]>()
-  for (const row of rows) {
-    const list = map.get(row.session_seq)
-    if (list) list.push(row)
-    else map.set(row.session_seq, [row])
-  }
-  return map
 }
 
 interface SinkWatch {

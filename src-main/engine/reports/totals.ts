@@ -1,7 +1,7 @@
 import type { DailyTotal } from '../../../src-preload/contract'
 import { safeTimeZone, shopDay } from '../../../src-preload/shared/time'
 import type { Engine } from '..'
-import { prepared } from '../db'
+import { all, get } from '../db/sql'
 import type { SessionScope } from '../sessions'
 import { sessionFilterSql, parseSessionFilter } from '../sessions'
 
@@ -26,17 +26,18 @@ const LIMB_BASE = 10n ** BigInt(LIMB_DIGITS)
 // Fiat minor units reach 10^15 per sale; two limbs keep a sum of millions of sales inside 64 bits too.
 const MINOR_SPLIT = 1_000_000_000
 
+/** Sums come back as TEXT (the exact 64-bit integer), since a JS number is exact only to 2^53. */
 interface BucketRow {
-  bucket: bigint
-  chain_id: bigint
+  bucket: number
+  chain_id: number
   token: string
-  decimals: bigint
+  decimals: number
   currency: string
-  n: bigint
-  minor_hi: bigint
-  minor_lo: bigint
-  longest: bigint
-  [limb: `l${number}`]: bigint
+  n: number
+  minor_hi: string
+  minor_lo: string
+  longest: number
+  [limb: `l${number}`]: string | null
 }
 
 interface Sum {
@@ -87,33 +88,33 @@ export async function sessionTotals(
   const straddling = new Set<number>()
 
   const add = (row: BucketRow, day: string) => {
-    if (row.longest > BigInt(LIMB_DIGITS * LIMBS))
+    if (row.longest > LIMB_DIGITS * LIMBS)
       throw new Error(`a paid amount has ${row.longest} digits; totals handle up to ${LIMB_DIGITS * LIMBS}`)
     let baseUnits = 0n
-    for (let k = LIMBS - 1; k >= 0; k--) baseUnits = baseUnits * LIMB_BASE + (row[`l${k}`] ?? 0n)
-    const minor = row.minor_hi * BigInt(MINOR_SPLIT) + row.minor_lo
+    for (let k = LIMBS - 1; k >= 0; k--) baseUnits = baseUnits * LIMB_BASE + BigInt(row[`l${k}`] ?? 0)
+    const minor = BigInt(row.minor_hi) * BigInt(MINOR_SPLIT) + BigInt(row.minor_lo)
     const key = `${day}|${row.chain_id}|${row.token}|${row.decimals}|${row.currency}`
     const sum = sums.get(key)
     if (sum) {
       sum.baseUnits += baseUnits
       sum.minor += minor
-      sum.count += Number(row.n)
+      sum.count += row.n
     } else {
       sums.set(key, {
         day,
-        chainId: Number(row.chain_id),
+        chainId: row.chain_id,
         token: row.token,
-        decimals: Number(row.decimals),
+        decimals: row.decimals,
         currency: row.currency,
         baseUnits,
         minor,
-        count: Number(row.n),
+        count: row.n,
       })
     }
   }
   const addBuckets = (rows: BucketRow[]) => {
     for (const row of rows) {
-      const bucket = Number(row.bucket)
+      const bucket = row.bucket
       let day = dayOf.get(bucket)
       if (day === undefined) {
         const first = shopDay(bucket * BUCKET_SECONDS, timeZone)
@@ -152,7 +153,7 @@ export async function sessionTotals(
   for (const bucket of straddling) {
     const range = `s.created_at >= @bucketStart AND s.created_at < @bucketEnd`
     const rangeParams = { ...params, bucketStart: bucket * BUCKET_SECONDS, bucketEnd: (bucket + 1) * BUCKET_SECONDS }
-    for (const row of aggregate(engine, 1, `${where} AND ${range}`, rangeParams)) add(row, shopDay(Number(row.bucket), timeZone))
+    for (const row of aggregate(engine, 1, `${where} AND ${range}`, rangeParams)) add(row, shopDay(row.bucket, timeZone))
   }
 
   return [...sums.values()]
@@ -184,11 +185,13 @@ function createdSpan(
 ): { from: number; to: number } {
   const mode = scope.livemode === undefined ? '' : ' AND livemode = @livemode'
   const edge = (order: 'ASC' | 'DESC') =>
-    (
-      prepared(engine.db, `SELECT created_at FROM sessions WHERE merchant_id = @merchant${mode} ORDER BY created_at ${order} LIMIT 1`).get({
+    get<{ created_at: number }>(
+      engine.db,
+      `SELECT created_at FROM sessions WHERE merchant_id = @merchant${mode} ORDER BY created_at ${order} LIMIT 1`,
+      {
         merchant: scope.merchantId,
         ...(scope.livemode === undefined ? {} : { livemode: scope.livemode ? 1 : 0 }),
-      }) as { created_at: number } | undefined
+      },
     )?.created_at
   const oldest = edge('ASC')
   const newest = edge('DESC')
@@ -205,16 +208,17 @@ function aggregate(engine: Engine, bucketSeconds: number, where: string, params:
   // Upper limbs are cut only from amounts long enough to have them (most sales fit one limb).
   const limbs = Array.from({ length: LIMBS }, (_, k) => {
     const limb = `CAST(substr(s.amount_paid, ${-LIMB_DIGITS * (k + 1)}, ${LIMB_DIGITS}) AS INTEGER)`
-    return k === 0 ? `sum(${limb}) AS l0` : `sum(CASE WHEN length(s.amount_paid) > ${LIMB_DIGITS * k} THEN ${limb} END) AS l${k}`
+    return k === 0
+      ? `CAST(sum(${limb}) AS TEXT) AS l0`
+      : `CAST(sum(CASE WHEN length(s.amount_paid) > ${LIMB_DIGITS * k} THEN ${limb} END) AS TEXT) AS l${k}`
   }).join(',\n      ')
   const sql = `SELECT s.created_at / ${bucketSeconds} AS bucket, o.chain_id AS chain_id, o.token_symbol AS token, o.decimals AS decimals,
       s.currency AS currency, count(*) AS n,
-      sum(s.amount_minor / ${MINOR_SPLIT}) AS minor_hi, sum(s.amount_minor % ${MINOR_SPLIT}) AS minor_lo,
+      CAST(sum(s.amount_minor / ${MINOR_SPLIT}) AS TEXT) AS minor_hi, CAST(sum(s.amount_minor % ${MINOR_SPLIT}) AS TEXT) AS minor_lo,
       max(length(s.amount_paid)) AS longest,
       ${limbs}
     FROM sessions s JOIN payment_options o ON o.id = s.paid_option_id
     WHERE ${where}
     GROUP BY bucket, o.chain_id, o.token_symbol, o.decimals, s.currency`
-  // 64-bit sums come back as bigint: a JS number is exact only to 2^53.
-  return prepared(engine.db, sql).safeIntegers(true).all(params) as BucketRow[]
+  return all<BucketRow>(engine.db, sql, params)
 }

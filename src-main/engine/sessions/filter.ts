@@ -1,7 +1,6 @@
 import type { SessionFilter, SessionStatus } from '../../../src-preload/contract'
 import { SESSION_STATUSES } from '../../../src-preload/contract'
 import { invalid } from '../errors'
-import { optionsOfSession } from './options'
 
 /** Whose sessions a list or report covers: a key's or the UI's merchant, in one mode when given. */
 export interface SessionScope {
@@ -86,12 +85,10 @@ export function sessionFilterSql(scope: SessionScope, filter: SessionSetFilter):
   }
   if (filter.chain_id !== undefined || filter.token !== undefined) {
     // A paid session counts under the network it was paid on; an unpaid one under every network it offered.
-    // Each `+` keeps SQLite on the session's own id range: with a big shop's statistics it would rather
-    // build a temporary index of every option ever offered, on every page.
     where.push(
-      `EXISTS (SELECT 1 FROM payment_options o WHERE ${optionsOfSession('s.seq', 'o.id')} AND +o.kind = 'payment'` +
-        (filter.chain_id !== undefined ? ' AND +o.chain_id = @chain' : '') +
-        (filter.token !== undefined ? ' AND +o.token_symbol = @token' : '') +
+      `EXISTS (SELECT 1 FROM payment_options o WHERE o.session_seq = s.seq AND o.kind = 'payment'` +
+        (filter.chain_id !== undefined ? ' AND o.chain_id = @chain' : '') +
+        (filter.token !== undefined ? ' AND o.token_symbol = @token' : '') +
         ' AND (s.paid_option_id IS NULL OR s.paid_option_id = o.id))',
     )
     if (filter.chain_id !== undefined) params.chain = filter.chain_id
@@ -102,11 +99,11 @@ export function sessionFilterSql(scope: SessionScope, filter: SessionSetFilter):
     params.q = q
     params.qLower = q.toLowerCase()
     // A union of index look-ups (session id, order id, tx hash, payer, pay address), never a table scan.
-    // A pay address finds its sale in xpub mode (one address per sale); in address mode every sale pays
-    // the shop's one address, which picks out nothing.
+    // `livemode IN (0, 1)` lets the order index be searched in both modes. A pay address finds its sale
+    // in xpub mode (one address per sale); in address mode every sale pays the shop's one address,
+    // which picks out nothing.
     where.push(
-      `s.seq IN (SELECT seq FROM sessions WHERE seq = session_seq_of(@q) AND id = @q
-        UNION ALL SELECT seq FROM session_legacy_ids WHERE id = @q
+      `s.seq IN (SELECT seq FROM sessions WHERE id = @q
         UNION ALL SELECT seq FROM sessions WHERE merchant_id = @merchant AND livemode IN (0, 1) AND order_id = @q
         UNION ALL SELECT session_seq FROM transfers WHERE tx_hash = @qLower
         UNION ALL SELECT session_seq FROM transfers WHERE lower(from_address) = @qLower

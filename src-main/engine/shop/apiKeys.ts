@@ -3,7 +3,7 @@ import type { ApiKeyInfo } from '../../../src-preload/contract'
 import type { Clock } from '../clock'
 import { nowSeconds } from '../clock'
 import type { Db } from '../db'
-import { prepared } from '../db'
+import { all, get, run } from '../db/sql'
 import { invalid, notFound } from '../errors'
 import { newId } from '../ids'
 
@@ -48,7 +48,7 @@ export class ApiKeys {
   importKey(merchantId: string, secret: string): ApiKeyInfo {
     if (!KEY_FORMAT.test(secret))
       throw invalid('parameter_invalid', 'API key must be sk_test_… or sk_live_… followed by at least 16 letters or digits', 'apiKeys')
-    const existing = prepared(this.db, 'SELECT * FROM api_keys WHERE key_sha256 = ?').get(sha256(secret)) as ApiKeyRow | undefined
+    const existing = get<ApiKeyRow>(this.db, 'SELECT * FROM api_keys WHERE key_sha256 = ?', sha256(secret))
     if (existing) {
       if (existing.merchant_id !== merchantId)
         throw invalid('parameter_invalid', `API key ${existing.hint} already belongs to merchant "${existing.merchant_id}"`, 'apiKeys')
@@ -67,35 +67,34 @@ export class ApiKeys {
       created_at: nowSeconds(this.clock),
       revoked_at: null,
     }
-    prepared(
+    run(
       this.db,
       'INSERT INTO api_keys (id, merchant_id, key_sha256, livemode, hint, created_at) VALUES (@id, @merchant_id, @key_sha256, @livemode, @hint, @created_at)',
-    ).run(row)
+      row,
+    )
     return toInfo(row)
   }
 
   /** Returns the key's owner and mode, or null for an unknown or revoked key. */
   authenticate(secret: string): AuthenticatedKey | null {
     if (!KEY_FORMAT.test(secret)) return null
-    const row = prepared(this.db, 'SELECT * FROM api_keys WHERE key_sha256 = ? AND revoked_at IS NULL').get(sha256(secret)) as
-      ApiKeyRow | undefined
+    const row = get<ApiKeyRow>(this.db, 'SELECT * FROM api_keys WHERE key_sha256 = ? AND revoked_at IS NULL', sha256(secret))
     return row ? { id: row.id, merchantId: row.merchant_id, livemode: row.livemode === 1 } : null
   }
 
   list(merchantId: string): ApiKeyInfo[] {
-    const rows = prepared(this.db, 'SELECT * FROM api_keys WHERE merchant_id = ? ORDER BY created_at DESC, id').all(
-      merchantId,
-    ) as ApiKeyRow[]
-    return rows.map(toInfo)
+    return all<ApiKeyRow>(this.db, 'SELECT * FROM api_keys WHERE merchant_id = ? ORDER BY created_at DESC, id', merchantId).map(toInfo)
   }
 
   revoke(merchantId: string, id: string): ApiKeyInfo {
-    prepared(this.db, 'UPDATE api_keys SET revoked_at = coalesce(revoked_at, ?) WHERE id = ? AND merchant_id = ?').run(
+    run(
+      this.db,
+      'UPDATE api_keys SET revoked_at = coalesce(revoked_at, ?) WHERE id = ? AND merchant_id = ?',
       nowSeconds(this.clock),
       id,
       merchantId,
     )
-    const row = prepared(this.db, 'SELECT * FROM api_keys WHERE id = ? AND merchant_id = ?').get(id, merchantId) as ApiKeyRow | undefined
+    const row = get<ApiKeyRow>(this.db, 'SELECT * FROM api_keys WHERE id = ? AND merchant_id = ?', id, merchantId)
     if (!row) throw notFound(`no API key "${id}"`, 'id')
     return toInfo(row)
   }

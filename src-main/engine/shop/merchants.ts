@@ -2,7 +2,7 @@ import type { Merchant, ReceiveSetup } from '../../../src-preload/contract'
 import type { Clock } from '../clock'
 import { nowSeconds } from '../clock'
 import type { Db } from '../db'
-import { prepared } from '../db'
+import { get, run, value } from '../db/sql'
 import { invalid, notFound } from '../errors'
 import { isCurrency } from '../money'
 import { parseXpub } from '../receive'
@@ -74,7 +74,7 @@ export class Merchants {
     if (input.timeZone !== undefined && !validTimeZone(input.timeZone))
       throw invalid('parameter_invalid', `unknown time zone "${input.timeZone}"`, 'timeZone')
 
-    prepared(
+    run(
       this.db,
       `INSERT INTO merchants (id, name, currency, receive_mode, receive_address, receive_xpub, session_ttl_seconds, time_zone, created_at)
          VALUES (@id, @name, @currency, @mode, @address, @xpub, @ttl, @tz, @now)
@@ -83,24 +83,25 @@ export class Merchants {
            receive_xpub = excluded.receive_xpub,
            session_ttl_seconds = coalesce(@ttlGiven, merchants.session_ttl_seconds),
            time_zone = coalesce(@tzGiven, merchants.time_zone)`,
-    ).run({
-      id: input.id,
-      name,
-      currency: input.currency,
-      mode: receive.mode,
-      address: receive.address ?? null,
-      xpub: receive.xpub ?? null,
-      ttl: ttl ?? 900,
-      tz: input.timeZone ?? 'UTC',
-      ttlGiven: ttl ?? null,
-      tzGiven: input.timeZone ?? null,
-      now: nowSeconds(this.clock),
-    })
+      {
+        id: input.id,
+        name,
+        currency: input.currency,
+        mode: receive.mode,
+        address: receive.address ?? null,
+        xpub: receive.xpub ?? null,
+        ttl: ttl ?? 900,
+        tz: input.timeZone ?? 'UTC',
+        ttlGiven: ttl ?? null,
+        tzGiven: input.timeZone ?? null,
+        now: nowSeconds(this.clock),
+      },
+    )
     return this.get(input.id)
   }
 
   find(id: string): Merchant | null {
-    const row = prepared(this.db, 'SELECT * FROM merchants WHERE id = ?').get(id) as MerchantRow | undefined
+    const row = get<MerchantRow>(this.db, 'SELECT * FROM merchants WHERE id = ?', id)
     return row ? toMerchant(row) : null
   }
 
@@ -111,18 +112,19 @@ export class Merchants {
   }
 
   first(): Merchant | null {
-    const row = prepared(this.db, 'SELECT * FROM merchants ORDER BY created_at, id LIMIT 1').get() as MerchantRow | undefined
+    const row = get<MerchantRow>(this.db, 'SELECT * FROM merchants ORDER BY created_at, id LIMIT 1')
     return row ? toMerchant(row) : null
   }
 
   /** xpub mode: hands out the next child index; never the same one twice (call inside the session's transaction). */
   takeChildIndex(id: string): number {
-    const row = prepared(
+    const index = value<number>(
       this.db,
-      'UPDATE merchants SET next_child_index = next_child_index + 1 WHERE id = ? RETURNING next_child_index - 1 AS idx',
-    ).get(id) as { idx: number } | undefined
-    if (!row) throw notFound(`no merchant "${id}"`, 'merchant_id')
-    return row.idx
+      'UPDATE merchants SET next_child_index = next_child_index + 1 WHERE id = ? RETURNING next_child_index - 1',
+      id,
+    )
+    if (index === undefined) throw notFound(`no merchant "${id}"`, 'merchant_id')
+    return index
   }
 }
 

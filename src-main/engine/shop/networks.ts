@@ -1,7 +1,8 @@
 import type { ChainConfig, TokenConfig } from '../../../src-preload/contract'
 import { findBuiltinChain, validateAddress, validateRpcUrl, validateWsUrl } from '../chains'
 import type { Db } from '../db'
-import { prepared } from '../db'
+import { all, get, run, values } from '../db/sql'
+import { transaction } from '../db/transaction'
 import { invalid, notFound } from '../errors'
 
 /** A network as the config file or the settings screen names it; omitted fields inherit from the built-in registry. */
@@ -132,48 +133,49 @@ export class Networks {
   /** Writes a resolved network (call inside a transaction when applying several). */
   save(chain: ChainConfig): ChainConfig {
     this.acceptedCache.clear()
-    prepared(
+    run(
       this.db,
       `INSERT INTO chains (chain_id, name, testnet, rpc_urls, ws_urls, confirmations, poll_interval_ms, block_time_ms, explorer_url, color, enabled)
          VALUES (@chain_id, @name, @testnet, @rpc_urls, @ws_urls, @confirmations, @poll_interval_ms, @block_time_ms, @explorer_url, @color, @enabled)
          ON CONFLICT (chain_id) DO UPDATE SET name = excluded.name, testnet = excluded.testnet, rpc_urls = excluded.rpc_urls,
            ws_urls = excluded.ws_urls, confirmations = excluded.confirmations, poll_interval_ms = excluded.poll_interval_ms,
            block_time_ms = excluded.block_time_ms, explorer_url = excluded.explorer_url, color = excluded.color, enabled = excluded.enabled`,
-    ).run({
-      ...chain,
-      testnet: chain.testnet ? 1 : 0,
-      enabled: chain.enabled ? 1 : 0,
-      rpc_urls: JSON.stringify(chain.rpc_urls),
-      ws_urls: JSON.stringify(chain.ws_urls),
-    })
-    // Tokens no longer listed are disabled, not deleted: old sessions still name them.
-    prepared(this.db, 'UPDATE tokens SET enabled = 0 WHERE chain_id = ?').run(chain.chain_id)
-    const upsertToken = prepared(
-      this.db,
-      `INSERT INTO tokens (chain_id, symbol, address, decimals, enabled) VALUES (@chain_id, @symbol, @address, @decimals, @enabled)
-       ON CONFLICT (chain_id, symbol) DO UPDATE SET address = excluded.address, decimals = excluded.decimals, enabled = excluded.enabled`,
+      {
+        ...chain,
+        testnet: chain.testnet ? 1 : 0,
+        enabled: chain.enabled ? 1 : 0,
+        rpc_urls: JSON.stringify(chain.rpc_urls),
+        ws_urls: JSON.stringify(chain.ws_urls),
+      },
     )
-    for (const token of chain.tokens) upsertToken.run({ chain_id: chain.chain_id, ...token, enabled: token.enabled ? 1 : 0 })
+    // Tokens no longer listed are disabled, not deleted: old sessions still name them.
+    run(this.db, 'UPDATE tokens SET enabled = 0 WHERE chain_id = ?', chain.chain_id)
+    for (const token of chain.tokens)
+      run(
+        this.db,
+        `INSERT INTO tokens (chain_id, symbol, address, decimals, enabled) VALUES (@chain_id, @symbol, @address, @decimals, @enabled)
+         ON CONFLICT (chain_id, symbol) DO UPDATE SET address = excluded.address, decimals = excluded.decimals, enabled = excluded.enabled`,
+        { chain_id: chain.chain_id, ...token, enabled: token.enabled ? 1 : 0 },
+      )
     return this.get(chain.chain_id)
   }
 
   update(input: NetworkInput): ChainConfig {
     const current = this.find(input.chainId) ?? undefined
     const resolved = resolveNetwork(input, current)
-    return this.db.transaction(() => this.save(resolved))()
+    return transaction(this.db, () => this.save(resolved))
   }
 
   /** Only the listed chains are watched and offered. */
   enableOnly(chainIds: number[]): void {
     this.acceptedCache.clear()
     const keep = new Set(chainIds)
-    for (const row of prepared(this.db, 'SELECT chain_id FROM chains').all() as Array<{ chain_id: number }>) {
-      if (!keep.has(row.chain_id)) prepared(this.db, 'UPDATE chains SET enabled = 0 WHERE chain_id = ?').run(row.chain_id)
-    }
+    for (const chainId of values<number>(this.db, 'SELECT chain_id FROM chains'))
+      if (!keep.has(chainId)) run(this.db, 'UPDATE chains SET enabled = 0 WHERE chain_id = ?', chainId)
   }
 
   find(chainId: number): ChainConfig | null {
-    const row = prepared(this.db, 'SELECT * FROM chains WHERE chain_id = ?').get(chainId) as ChainRow | undefined
+    const row = get<ChainRow>(this.db, 'SELECT * FROM chains WHERE chain_id = ?', chainId)
     return row ? this.toConfig(row) : null
   }
 
@@ -184,7 +186,7 @@ export class Networks {
   }
 
   list(): ChainConfig[] {
-    return (prepared(this.db, 'SELECT * FROM chains ORDER BY testnet, chain_id').all() as ChainRow[]).map((r) => this.toConfig(r))
+    return all<ChainRow>(this.db, 'SELECT * FROM chains ORDER BY testnet, chain_id').map((r) => this.toConfig(r))
   }
 
   /** Enabled (chain, token) pairs for one mode: test keys reach testnets only, live keys mainnets only. */
@@ -201,7 +203,7 @@ export class Networks {
   }
 
   private toConfig(row: ChainRow): ChainConfig {
-    const tokens = prepared(this.db, 'SELECT * FROM tokens WHERE chain_id = ? ORDER BY symbol').all(row.chain_id) as TokenRow[]
+    const tokens = all<TokenRow>(this.db, 'SELECT * FROM tokens WHERE chain_id = ? ORDER BY symbol', row.chain_id)
     return {
       chain_id: row.chain_id,
       name: row.name,

@@ -1,5 +1,7 @@
 import type { AppSettings } from '../../../src-preload/contract'
 import type { Db } from '../db'
+import { all, run } from '../db/sql'
+import { transaction } from '../db/transaction'
 import { invalid } from '../errors'
 
 const DEFAULTS: AppSettings = { language: 'en', livemode: false, auto_new_sale_seconds: 5 }
@@ -9,7 +11,7 @@ export class Settings {
   constructor(private readonly db: Db) {}
 
   get(): AppSettings {
-    const rows = this.db.prepare('SELECT key, value FROM settings').all() as Array<{ key: string; value: string }>
+    const rows = all<{ key: string; value: string }>(this.db, 'SELECT key, value FROM settings')
     const stored = Object.fromEntries(rows.map((r) => [r.key, JSON.parse(r.value) as unknown]))
     return { ...DEFAULTS, ...(stored as Partial<AppSettings>) }
   }
@@ -22,10 +24,16 @@ export class Settings {
     const secs = patch.auto_new_sale_seconds
     if (secs !== undefined && (!Number.isInteger(secs) || secs < 0 || secs > 600))
       throw invalid('parameter_invalid', 'auto_new_sale_seconds must be 0-600', 'auto_new_sale_seconds')
-    const put = this.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value')
-    this.db.transaction(() => {
-      for (const [key, value] of Object.entries(patch)) if (Object.hasOwn(DEFAULTS, key) && value !== undefined) put.run(key, JSON.stringify(value))
-    })()
+    transaction(this.db, () => {
+      for (const [key, value] of Object.entries(patch))
+        if (Object.hasOwn(DEFAULTS, key) && value !== undefined)
+          run(
+            this.db,
+            'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+            key,
+            JSON.stringify(value),
+          )
+    })
     return this.get()
   }
 }

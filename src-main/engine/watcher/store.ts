@@ -1,12 +1,20 @@
-import type Database from 'better-sqlite3'
 import type { Db } from '../db'
+import { all, get, run, value, values } from '../db/sql'
 import type { BlockHeader } from './rpc'
-import { optionsOfSession } from '../sessions/options'
 
 export interface Cursor {
   number: number
   hash: string
 }
+
+interface HeaderRow {
+  number: number
+  hash: string
+  parent_hash: string
+  timestamp: number
+}
+
+const toHeader = (r: HeaderRow): BlockHeader => ({ number: r.number, hash: r.hash, parentHash: r.parent_hash, timestamp: r.timestamp })
 
 /**
  * The watcher's persisted position per chain and the recent canonical headers.
@@ -14,100 +22,112 @@ export interface Cursor {
  * found in those blocks.
  */
 export class ChainStore {
-  private readonly statements = new Map<string, Database.Statement>()
-
   constructor(private readonly db: Db) {}
 
-  private stmt(sql: string): Database.Statement {
-    let s = this.statements.get(sql)
-    if (!s) this.statements.set(sql, (s = this.db.prepare(sql)))
-    return s
-  }
-
   cursor(chainId: number): Cursor | null {
-    const row = this.stmt('SELECT block_number, block_hash FROM chain_cursors WHERE chain_id = ?').get(chainId) as
-      { block_number: number; block_hash: string } | undefined
+    const row = get<{ block_number: number; block_hash: string }>(
+      this.db,
+      'SELECT block_number, block_hash FROM chain_cursors WHERE chain_id = ?',
+      chainId,
+    )
     return row ? { number: row.block_number, hash: row.block_hash } : null
   }
 
   setCursor(chainId: number, header: BlockHeader, now: number): void {
-    this.stmt(
+    run(
+      this.db,
       `INSERT INTO chain_cursors (chain_id, block_number, block_hash, updated_at) VALUES (?, ?, ?, ?)
        ON CONFLICT (chain_id) DO UPDATE SET block_number = excluded.block_number, block_hash = excluded.block_hash, updated_at = excluded.updated_at`,
-    ).run(chainId, header.number, header.hash, now)
+      chainId,
+      header.number,
+      header.hash,
+      now,
+    )
   }
 
   block(chainId: number, number: number): BlockHeader | null {
-    const row = this.stmt('SELECT number, hash, parent_hash, timestamp FROM chain_blocks WHERE chain_id = ? AND number = ?').get(
+    const row = get<HeaderRow>(
+      this.db,
+      'SELECT number, hash, parent_hash, timestamp FROM chain_blocks WHERE chain_id = ? AND number = ?',
       chainId,
       number,
-    ) as { number: number; hash: string; parent_hash: string; timestamp: number } | undefined
-    return row ? { number: row.number, hash: row.hash, parentHash: row.parent_hash, timestamp: row.timestamp } : null
+    )
+    return row ? toHeader(row) : null
   }
 
   /** Stored headers at or below `atOrBelow`, newest first (the reorg walk compares these). */
   blocksDescending(chainId: number, atOrBelow: number, limit: number): BlockHeader[] {
-    const rows = this.stmt(
+    return all<HeaderRow>(
+      this.db,
       'SELECT number, hash, parent_hash, timestamp FROM chain_blocks WHERE chain_id = ? AND number <= ? ORDER BY number DESC LIMIT ?',
-    ).all(chainId, atOrBelow, limit) as Array<{ number: number; hash: string; parent_hash: string; timestamp: number }>
-    return rows.map((r) => ({ number: r.number, hash: r.hash, parentHash: r.parent_hash, timestamp: r.timestamp }))
+      chainId,
+      atOrBelow,
+      limit,
+    ).map(toHeader)
   }
 
   oldestBlock(chainId: number): number | null {
-    const row = this.stmt('SELECT min(number) AS n FROM chain_blocks WHERE chain_id = ?').get(chainId) as { n: number | null }
-    return row.n
+    return value<number | null>(this.db, 'SELECT min(number) FROM chain_blocks WHERE chain_id = ?', chainId) ?? null
   }
 
   saveHeaders(chainId: number, headers: Iterable<BlockHeader>): void {
-    const upsert = this.stmt(
-      `INSERT INTO chain_blocks (chain_id, number, hash, parent_hash, timestamp) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (chain_id, number) DO UPDATE SET hash = excluded.hash, parent_hash = excluded.parent_hash, timestamp = excluded.timestamp`,
-    )
-    for (const h of headers) upsert.run(chainId, h.number, h.hash, h.parentHash, h.timestamp)
+    for (const h of headers)
+      run(
+        this.db,
+        `INSERT INTO chain_blocks (chain_id, number, hash, parent_hash, timestamp) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (chain_id, number) DO UPDATE SET hash = excluded.hash, parent_hash = excluded.parent_hash, timestamp = excluded.timestamp`,
+        chainId,
+        h.number,
+        h.hash,
+        h.parentHash,
+        h.timestamp,
+      )
   }
 
   /** Forgets headers above the fork point: they belong to the abandoned branch. */
   dropAbove(chainId: number, number: number): void {
-    this.stmt('DELETE FROM chain_blocks WHERE chain_id = ? AND number > ?').run(chainId, number)
+    run(this.db, 'DELETE FROM chain_blocks WHERE chain_id = ? AND number > ?', chainId, number)
   }
 
   prune(chainId: number, below: number): void {
-    this.stmt('DELETE FROM chain_blocks WHERE chain_id = ? AND number < ?').run(chainId, below)
+    run(this.db, 'DELETE FROM chain_blocks WHERE chain_id = ? AND number < ?', chainId, below)
   }
 
   /** Receiving addresses of address-mode shops: watched always, so no payment to the shop goes unseen. */
   shopAddresses(): string[] {
-    return this.stmt(`SELECT DISTINCT receive_address FROM merchants WHERE receive_mode = 'address' AND receive_address IS NOT NULL`)
-      .pluck()
-      .all() as string[]
+    return values<string>(
+      this.db,
+      `SELECT DISTINCT receive_address FROM merchants WHERE receive_mode = 'address' AND receive_address IS NOT NULL`,
+    )
   }
 
   /** Addresses and tokens still holding a reservation on this chain (open sessions and late windows). */
   reservedTargets(chainId: number): { addresses: string[]; tokens: string[] } {
-    const rows = this.stmt('SELECT DISTINCT token_address, address FROM payment_options WHERE chain_id = ? AND active = 1').all(
+    const rows = all<{ token_address: string; address: string }>(
+      this.db,
+      'SELECT DISTINCT token_address, address FROM payment_options WHERE chain_id = ? AND active = 1',
       chainId,
-    ) as Array<{
-      token_address: string
-      address: string
-    }>
-    const addresses = new Set<string>()
-    const tokens = new Set<string>()
-    for (const r of rows) {
-      addresses.add(r.address)
-      tokens.add(r.token_address)
-    }
-    return { addresses: [...addresses], tokens: [...tokens] }
+    )
+    return { addresses: [...new Set(rows.map((r) => r.address))], tokens: [...new Set(rows.map((r) => r.token_address))] }
   }
 
-  /** Whether a sale is open on this chain right now: it decides between the counter pace and the idle pace. */
+  /**
+   * Whether a sale is open on this chain right now: it decides between the counter pace and the idle pace.
+   * Reads the chain's held amounts (open sales, and sales within their late window), never past sales.
+   */
   hasOpenSession(chainId: number): boolean {
-    const row = this.stmt(
-      // `+` keeps SQLite on the session's own id range, not on every hold of the chain.
-      // The open sessions' own index: the status index would be read whole, past every finished sale.
-      `SELECT 1 FROM sessions s INDEXED BY sessions_open_by_expiry WHERE s.status IN ('PENDING', 'PROCESSING')
-         AND EXISTS (SELECT 1 FROM payment_options o WHERE ${optionsOfSession('s.seq', 'o.id')} AND +o.chain_id = ? AND +o.active = 1)
-       LIMIT 1`,
-    ).get(chainId)
-    return row !== undefined
+    return (
+      value(
+        this.db,
+        `SELECT 1 FROM payment_options o JOIN sessions s ON s.seq = o.session_seq
+         WHERE o.chain_id = ? AND o.active = 1 AND s.status IN ('PENDING', 'PROCESSING') LIMIT 1`,
+        chainId,
+      ) !== undefined
+    )
+  }
+
+  /** When the oldest open sale began: the watcher starts early enough to see its payments. */
+  oldestOpenSessionCreatedAt(): number | null {
+    return value<number | null>(this.db, `SELECT min(created_at) FROM sessions WHERE status IN ('PENDING', 'PROCESSING')`) ?? null
   }
 }

@@ -194,12 +194,7 @@ export class ChainWatchers {
       clock: this.clock,
       prove: (proofs, known) => this.prove(proofs, known),
       stateChanged: (state) => this.engine.events.emit('chain:state-changed', state),
-      oldestOpenSessionCreatedAt: () =>
-        (
-          this.engine.db.prepare(`SELECT min(created_at) AS at FROM sessions WHERE status IN ('PENDING', 'PROCESSING')`).get() as {
-            at: number | null
-          }
-        ).at,
+      oldestOpenSessionCreatedAt: () => this.store.oldestOpenSessionCreatedAt(),
     }
   }
 }

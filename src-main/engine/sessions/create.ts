@@ -1,0 +1,246 @@
+import type { PaymentSession } from '../../../src-preload/contract'
+import { nowSeconds } from '../clock'
+import type { Db } from '../db'
+import { all, each, get } from '../db/sql'
+import { transaction } from '../db/transaction'
+import { conflict, EngineError, invalid } from '../errors'
+import { newId } from '../ids'
+import { fiatToUsdCents, usdCentsToBaseUnits } from '../money'
+import type { RateBook } from '../rates'
+import { RateError } from '../rates'
+import { deriveAddress } from '../receive'
+import type { Merchants, Networks } from '../shop'
+import type { CreateFields } from './input'
+import { checkCreateFields } from './input'
+import type { OptionRow, SessionRow } from './read'
+import { toObject } from './read'
+import type { ChangeDeps } from './transitions'
+import { touch } from './transitions'
+
+export interface CreateSessionInput extends CreateFields {
+  merchantId: string
+  livemode: boolean
+  chainId?: number
+  token?: string
+  /** Seconds, 60-86400; default the merchant's session TTL (15 min). */
+  expiresIn?: number
+}
+
+export interface CreateDeps extends ChangeDeps {
+  merchants: Merchants
+  networks: Networks
+  rates: RateBook
+}
+
+/**
+ * A new session with its terms locked: the price in USD (at today's rate for
+ * another currency) and, for each accepted token, a reserved amount nobody
+ * else is offered. Asking again for an order that has a live session returns
+ * that session (`created: false`); an order already paid is refused.
+ */
+export function createSession(deps: CreateDeps, input: CreateSessionInput): { session: PaymentSession; created: boolean } {
+  const { db } = deps
+  const { orderId, currency, amountMinor, metadata, expiresIn } = checkCreateFields(input)
+
+  let accepted = deps.networks.accepted(input.livemode)
+  if (input.chainId !== undefined) accepted = accepted.filter((a) => a.chain.chain_id === input.chainId)
+  if (input.token !== undefined) accepted = accepted.filter((a) => a.token.symbol === input.token)
+  if (accepted.length === 0) {
+    const param = input.token !== undefined ? 'token' : input.chainId !== undefined ? 'chain_id' : undefined
+    throw invalid(
+      'parameter_invalid',
+      `no enabled ${input.livemode ? 'mainnet' : 'testnet'} network and token matches this request` +
+        (input.livemode ? '' : ' (test keys only reach testnets)'),
+      param,
+    )
+  }
+
+  // Every read below is inside the write transaction: one lock round for the whole sale.
+  return transaction(db, () => {
+    const merchant = deps.merchants.get(input.merchantId)
+    // One indexed look-up answers both order rules: a live session is returned, a completed order refused.
+    const sameOrder = all<SessionRow>(
+      db,
+      `SELECT * FROM sessions WHERE merchant_id = ? AND livemode = ? AND order_id = ? AND status NOT IN ('EXPIRED', 'CANCELLED')`,
+      merchant.id,
+      input.livemode ? 1 : 0,
+      orderId,
+    )
+    const live = sameOrder.find((r) => r.status !== 'COMPLETED')
+    if (live) return { session: toObject(db, live), created: false }
+    const paid = sameOrder[0]
+    if (paid) throw conflict('order_completed', `order "${orderId}" was already paid by ${paid.id}`, 'order_id')
+
+    // Priced only for a new session: asking again for a live order returns it even if the rate went stale since.
+    const now = nowSeconds(deps.clock)
+    let exchangeRate: string | null = null
+    let exactRate: string | null = null
+    let rateLockedAt: number | null = null
+    if (currency !== 'USD') {
+      try {
+        const quote = deps.rates.quote(currency)
+        // The session shows the readable rate; the price is converted with the exact one.
+        exchangeRate = quote.rate
+        exactRate = quote.exactRate
+        rateLockedAt = now
+      } catch (error) {
+        if (error instanceof RateError) {
+          if (error.code === 'rate_stale') throw conflict('rate_stale', error.message, 'currency')
+          throw conflict('rate_unavailable', error.message, 'currency')
+        }
+        throw error
+      }
+    }
+    const usdCents = fiatToUsdCents(amountMinor, currency, exactRate)
+    if (usdCents <= 0n) throw invalid('parameter_invalid', 'amount converts to less than one US cent', 'amount')
+    // Stored as an INTEGER and read back as a JS number: beyond 2^53 it would not round-trip exactly.
+    if (usdCents > BigInt(Number.MAX_SAFE_INTEGER))
+      throw invalid('parameter_invalid', 'amount converts to more US dollars than a payment session can hold', 'amount')
+
+    const row = get<SessionRow>(
+      db,
+      `INSERT INTO sessions (id, merchant_id, livemode, order_id, amount_minor, currency, metadata, status, created_at, expires_at,
+         exchange_rate, rate_locked_at, usd_cents, required_confirmations, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, 'PENDING', ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+      newId('ps'),
+      merchant.id,
+      input.livemode ? 1 : 0,
+      orderId,
+      amountMinor,
+      currency,
+      JSON.stringify(metadata),
+      now,
+      now + (expiresIn ?? merchant.session_ttl_seconds),
+      exchangeRate,
+      rateLockedAt,
+      usdCents,
+      accepted[0]!.chain.confirmations,
+      now,
+    )!
+    let address: string
+    let childIndex: number | null = null
+    if (merchant.receive.mode === 'xpub') {
+      childIndex = deps.merchants.takeChildIndex(merchant.id)
+      address = deriveAddress(merchant.receive.xpub ?? '', childIndex)
+    } else {
+      address = merchant.receive.address ?? ''
+    }
+    const options = accepted.map(({ chain, token }) => ({
+      ...reserve(db, {
+        sessionSeq: row.seq,
+        kind: 'payment',
+        chainId: chain.chain_id,
+        token: token.symbol,
+        tokenAddress: token.address,
+        decimals: token.decimals,
+        address,
+        childIndex,
+        baseAmount: usdCentsToBaseUnits(usdCents, token.decimals),
+      }),
+      network: chain.name,
+    }))
+    touch(deps, row.seq)
+    // Built from what was just written: a new session has no transfers yet.
+    return { session: toObject(db, row, options, []), created: true }
+  })
+}
+
+export interface ReserveArgs {
+  sessionSeq: number
+  kind: 'payment' | 'remainder'
+  chainId: number
+  token: string
+  tokenAddress: string
+  decimals: number
+  address: string
+  childIndex: number | null
+  baseAmount: bigint
+}
+
+/**
+ * Reserves the smallest free amount ≥ `baseAmount` on (chain, token, address)
+ * and stores it as a payment option. The UNIQUE index on active reservations
+ * is the guard; the search below only finds the first likely gap.
+ */
+export function reserve(db: Db, args: ReserveArgs): OptionRow {
+  const baseAmount = args.baseAmount.toString()
+  // Sub-cent suffixes: a window of one US cent in this token's base units holds one price's suffixes.
+  const window = 10n ** BigInt(Math.max(0, args.decimals - 2))
+  let from = args.baseAmount
+  for (let tries = 0; tries < 1000; tries++) {
+    const amount = firstFreeAmount(db, args.chainId, args.tokenAddress, args.address, from, window)
+    // The UNIQUE index has the last word: should it refuse (the search and the index disagree), the next free one is tried.
+    const option = get<OptionRow>(
+      db,
+      `INSERT INTO payment_options (session_seq, kind, chain_id, token_symbol, token_address, decimals, address, child_index, base_amount, suffix, amount)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (chain_id, token_address, address, length(amount), amount) WHERE active = 1 DO NOTHING
+       RETURNING *`,
+      args.sessionSeq,
+      args.kind,
+      args.chainId,
+      args.token,
+      args.tokenAddress,
+      args.decimals,
+      args.address,
+      args.childIndex,
+      baseAmount,
+      Number(amount - args.baseAmount),
+      amount.toString(),
+    )
+    if (option) return option
+    from = amount + 1n
+  }
+  throw new EngineError('api_error', 'amount_space_exhausted', 'could not reserve a unique amount for this payment')
+}
+
+/**
+ * The smallest amount ≥ `from` not reserved on (chain, token, address). Reads
+ * the reservation index one window at a time; within one string length, text
+ * order is numeric order, which is what the index is sorted by.
+ */
+function firstFreeAmount(db: Db, chainId: number, tokenAddress: string, address: string, from: bigint, window: bigint): bigint {
+  const held = `FROM payment_options WHERE chain_id = ? AND token_address = ? AND address = ?
+    AND active = 1 AND length(amount) = ? AND amount >= ? AND amount <= ?`
+  let lo = from
+  for (;;) {
+    const digits = lo.toString().length
+    const last = 10n ** BigInt(digits) - 1n // the largest amount with as many digits
+    const hi = lo + window - 1n < last ? lo + window - 1n : last
+    const loText = lo.toString()
+    const { n, top } = get<{ n: number; top: string | null }>(
+      db,
+      `SELECT count(*) AS n, max(amount) AS top ${held}`,
+      chainId,
+      tokenAddress,
+      address,
+      digits,
+      loText,
+      hi.toString(),
+    )!
+    if (n === 0 || top === null) return lo
+    const highest = BigInt(top)
+    // Dense (lo .. highest all held): the answer is just past it, found without a walk.
+    if (highest - lo + 1n === BigInt(n)) {
+      if (highest < hi) return highest + 1n
+      lo = hi + 1n
+      continue
+    }
+    // A hole in between (a released sale): walk up to it.
+    let expected = lo
+    for (const { amount } of each<{ amount: string }>(
+      db,
+      `SELECT amount ${held} ORDER BY amount`,
+      chainId,
+      tokenAddress,
+      address,
+      digits,
+      loText,
+      top,
+    )) {
+      if (BigInt(amount) !== expected) return expected
+      expected++
+    }
+    return expected
+  }
+}

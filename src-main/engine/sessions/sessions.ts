@@ -1,0 +1,118 @@
+import type {
+  PaymentSession,
+  SessionException,
+  SessionFilter,
+  SessionPage,
+  SessionStatus,
+  TimelineEntry,
+} from '../../../src-preload/contract'
+import type { Clock } from '../clock'
+import type { Db } from '../db'
+import { transaction } from '../db/transaction'
+import type { EngineEvents } from '../events'
+import type { RateBook } from '../rates'
+import type { Merchants, Networks } from '../shop'
+import type { CreateSessionInput, ReserveArgs } from './create'
+import { createSession, reserve } from './create'
+import type { SessionScope } from './filter'
+import type { OptionRow, SessionRow, TransferRow } from './read'
+import { listSessions, optionsOf, rowById, rowBySeq, scopedRow, timeline, toObject } from './read'
+import { cancel, expireDue, flag, touch, transition } from './transitions'
+
+export interface SessionsOptions {
+  /** A payment found this long after expiry still completes the session (flagged `paid_late`). Default 24 h. */
+  lateWindowSeconds?: number
+}
+
+/**
+ * Payment sessions: creation with locked terms and reserved amounts
+ * (create.ts), reads and the shapes the API shows (read.ts), and cancel,
+ * expiry and the one guarded way to change a status (transitions.ts), which
+ * also writes the timeline and the outbox event in the caller's transaction.
+ */
+export class Sessions {
+  readonly lateWindowSeconds: number
+
+  constructor(
+    readonly db: Db,
+    readonly clock: Clock,
+    readonly events: EngineEvents,
+    readonly merchants: Merchants,
+    readonly networks: Networks,
+    readonly rates: RateBook,
+    options: SessionsOptions = {},
+  ) {
+    this.lateWindowSeconds = options.lateWindowSeconds ?? 24 * 3600
+  }
+
+  /**
+   * Runs `fn` in one SQLite transaction (a nested call is a savepoint) and,
+   * only after the outermost commit, pushes `session:updated` for every
+   * session it touched and wakes the webhook sender. Never `await` inside `fn`.
+   */
+  transaction<T>(fn: () => T): T {
+    return transaction(this.db, fn)
+  }
+
+  create(input: CreateSessionInput): { session: PaymentSession; created: boolean } {
+    return createSession(this, input)
+  }
+
+  reserve(args: ReserveArgs): OptionRow {
+    return reserve(this.db, args)
+  }
+
+  /** A session as its merchant (and mode, when given) may see it; anyone else gets 404. */
+  get(id: string, scope: SessionScope): PaymentSession {
+    return toObject(this.db, scopedRow(this.db, id, scope))
+  }
+
+  list(scope: SessionScope, input: SessionFilter): SessionPage {
+    return listSessions(this.db, scope, input)
+  }
+
+  timeline(id: string, scope: SessionScope): TimelineEntry[] {
+    return timeline(this.db, id, scope)
+  }
+
+  cancel(id: string, scope: SessionScope): PaymentSession {
+    return cancel(this, id, scope)
+  }
+
+  expireDue(): number {
+    return expireDue(this)
+  }
+
+  transition(seq: number, to: SessionStatus, reason: string): SessionRow {
+    return transition(this, seq, to, reason)
+  }
+
+  flag(seq: number, ...flags: SessionException[]): void {
+    flag(this, seq, ...flags)
+  }
+
+  /** Marks a session changed inside the current transaction (pushed after commit). */
+  touch(seq: number): void {
+    touch(this, seq)
+  }
+
+  rowBySeq(seq: number): SessionRow | undefined {
+    return rowBySeq(this.db, seq)
+  }
+
+  rowById(id: string): SessionRow | undefined {
+    return rowById(this.db, id)
+  }
+
+  scopedRow(id: string, scope: SessionScope): SessionRow {
+    return scopedRow(this.db, id, scope)
+  }
+
+  options(seq: number): OptionRow[] {
+    return optionsOf(this.db, seq)
+  }
+
+  toObject(row: SessionRow, options?: OptionRow[], transfers?: TransferRow[]): PaymentSession {
+    return toObject(this.db, row, options, transfers)
+  }
+}
