@@ -118,8 +118,7 @@ describe('creating a payment session', () => {
     shop = openShop()
     const a = shop.engine.sessions.create({ ...base, orderId: 'a', amount: '1.00', expiresIn: 60 }).session
     expect(a.expires_at - a.created_at).toBe(60)
-    for (const bad of [59, 86401, 1.5])
-      expect(() => shop.engine.sessions.create({ ...base, orderId: 'b', amount: '1.00', expiresIn: bad })).toThrow(/expires_in/)
+    // Out-of-range expires_in never reaches the engine: the request schemas refuse it (schemas.test.ts).
     shop.engine.merchants.upsert({
       id: 'merchant_123',
       name: 'Corner Cafe',
@@ -145,12 +144,7 @@ describe('creating a payment session', () => {
       [{ amount: 'NaN' }, 'amount'],
       [{ currency: 'XYZ' }, 'currency'],
       [{ currency: 'usd' }, 'currency'],
-      [{ orderId: '' }, 'order_id'],
-      [{ orderId: 'x'.repeat(129) }, 'order_id'],
-      [{ orderId: 'line\nbreak' }, 'order_id'],
-      [{ orderId: 'nul\u0000' }, 'order_id'],
-      [{ metadata: Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`k${i}`, 'v'])) }, 'metadata'],
-      [{ metadata: { n: 1 as unknown as string } }, 'metadata'],
+      // The order id's and metadata's form are checked by the request schemas before a create (schemas.test.ts).
     ]
     for (const [patch, param] of cases) {
       let caught: unknown

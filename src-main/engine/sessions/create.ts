@@ -5,21 +5,30 @@ import { all, each, get } from '../db/sql'
 import { transaction } from '../db/transaction'
 import { conflict, EngineError, invalid } from '../errors'
 import { newId } from '../ids'
-import { fiatToUsdCents, usdCentsToBaseUnits } from '../money'
+import type { CurrencyCode } from '../money'
+import { fiatToUsdCents, isCurrency, MoneyError, parseFiatAmount, usdCentsToBaseUnits } from '../money'
 import type { RateBook } from '../rates'
 import { RateError } from '../rates'
 import { deriveAddress } from '../receive'
 import type { Merchants, Networks } from '../shop'
-import type { CreateFields } from './input'
-import { checkCreateFields } from './input'
 import type { OptionRow, SessionRow } from './read'
 import { toObject } from './read'
 import type { ChangeDeps } from './transitions'
 import { touch } from './transitions'
 
-export interface CreateSessionInput extends CreateFields {
+/**
+ * A new sale's request, its shape already checked where it came in (the
+ * channel's schema in src-preload/schemas.ts, or the REST API's): here only
+ * what needs stored data or the currency is checked.
+ */
+export interface CreateSessionInput {
   merchantId: string
   livemode: boolean
+  orderId: string
+  /** Decimal string in `currency`, e.g. "100.50". */
+  amount: string
+  currency: string
+  metadata?: Record<string, string>
   chainId?: number
   token?: string
   /** Seconds, 60-86400; default the merchant's session TTL (15 min). */
@@ -40,7 +49,11 @@ export interface CreateDeps extends ChangeDeps {
  */
 export function createSession(deps: CreateDeps, input: CreateSessionInput): { session: PaymentSession; created: boolean } {
   const { db } = deps
-  const { orderId, currency, amountMinor, metadata, expiresIn } = checkCreateFields(input)
+  const { orderId, expiresIn } = input
+  const metadata = input.metadata ?? {}
+  const currency = input.currency
+  if (!isCurrency(currency)) throw invalid('parameter_invalid', `unsupported currency "${currency}"`, 'currency')
+  const amountMinor = priceOf(input.amount, currency)
 
   let accepted = deps.networks.accepted(input.livemode)
   if (input.chainId !== undefined) accepted = accepted.filter((a) => a.chain.chain_id === input.chainId)
@@ -242,5 +255,15 @@ function firstFreeAmount(db: Db, chainId: number, tokenAddress: string, address:
       expected++
     }
     return expected
+  }
+}
+
+/** The price in minor units: its digits and decimals depend on the currency (JPY has none, KWD three). */
+function priceOf(amount: string, currency: CurrencyCode): bigint {
+  try {
+    return parseFiatAmount(amount, currency)
+  } catch (error) {
+    if (error instanceof MoneyError) throw invalid('parameter_invalid', error.message, 'amount')
+    throw error
   }
 }
