@@ -1,7 +1,7 @@
 /**
  * One running shop: the engine, the shop's config applied, every feature's
  * handlers registered and its long-running services started. Used by both
- * front doors: the Electron shell (src-main/index.ts) and serve mode
+ * ways in: the Electron shell (src-main/index.ts) and serve mode
  * (src-main/serve.ts). No electron import here.
  */
 import type { Engine } from './engine'
@@ -21,7 +21,7 @@ export interface AppOptions {
   clock?: Clock
   /** Where webhook secrets are sealed at rest: safeStorage in Electron, a 0600 key file otherwise. */
   secretBox?: SecretBox
-  /** What the front door offers the handlers (the desktop's save dialog). */
+  /** What the shell (Electron or serve mode) offers the handlers (the desktop's save dialog). */
   shell?: ShellHooks
 }
 

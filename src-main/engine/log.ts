@@ -6,7 +6,7 @@ import roll from 'pino-roll'
 
 /**
  * The app's log: JSON lines from pino, one child logger per module
- * (`{"module":"watcher",…}`). Nothing is written until a front door calls
+ * (`{"module":"watcher",…}`). Nothing is written until the app's shell or serve mode calls
  * `startLogging` (serve mode: the data folder's `logs/` and stderr; the
  * desktop app: `logs/` only), so tests and scripts stay quiet.
  *

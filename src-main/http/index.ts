@@ -1,5 +1,5 @@
 /**
- * The HTTP room: serve mode's one server (REST API `/v1`, the UI bridge and
+ * Serve mode's HTTP server (REST API `/v1`, the UI bridge and
  * the built renderer) and the serve-mode entry logic. No electron import.
  */
 export { startHttpServer, newAccessToken, formatOrigin, TOKEN_FORMAT } from './server'

@@ -1,4 +1,4 @@
-// Door to the chains module: the network registry and input validation for
+// The chains module: the network registry and input validation for
 // addresses, endpoints and explorer links.
 export { BUILTIN_CHAINS, findBuiltinChain } from './builtin'
 export type { BuiltinChain, BuiltinToken, HexAddress } from './builtin'

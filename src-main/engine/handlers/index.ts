@@ -39,7 +39,7 @@ export function registerSessionHandlers(registry: HandlerRegistry, engine: Engin
   registry.register('sessions:timeline', ({ id }) => engine.sessions.timeline(id, uiScope(engine)))
 }
 
-/** What only a front door can do: the desktop shell has a save dialog, a browser downloads instead. */
+/** What only the app's shell can do: the desktop shell has a save dialog, a browser downloads instead. */
 export interface ShellHooks {
   /** Asks the owner where to save; null when they cancel. */
   chooseExportFile?: (suggestedName: string) => Promise<string | null>

@@ -2,7 +2,7 @@
  * Money for StablePay POS. Amounts are never JS numbers: prices are bigint
  * minor units of an ISO 4217 currency, settlement is bigint USD cents, and
  * on-chain amounts are bigint token base units. Text in and out is plain
- * decimal strings. This file is the module's public door: the currency table
+ * decimal strings. This file is what other modules import: the currency table
  * and formatting live in src-preload/shared/money.ts, because the renderer
  * runs them too; parsing, rates and conversion are the engine's.
  */

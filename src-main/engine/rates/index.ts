@@ -1,6 +1,6 @@
 /**
  * Exchange rates: "USD per one unit of currency" decimal strings, from the
- * ECB (provider) or set by the owner (manual). This file is the module's door.
+ * ECB (provider) or set by the owner (manual). Other modules import from this file.
  */
 export { ECB_DAILY_URL, ecbToUsdPerUnit, parseEcbXml, type EcbRates } from './ecb'
 export { RateError, type RateErrorCode } from './errors'

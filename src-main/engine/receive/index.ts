@@ -1,4 +1,4 @@
-// Door to the receive module: where a sale's money should go and how the
+// The receive module: where a sale's money should go and how the
 // customer's wallet is told (EIP-681 QR payload).
 export { buildPaymentUri, parsePaymentUri } from './payment-uri'
 export type { PaymentRequest, ParsedPaymentUri } from './payment-uri'

@@ -1,6 +1,6 @@
 /**
  * The chain watcher: one follower per enabled chain (viem, HTTP fallback and
- * WebSocket heads), feeding the payments room, plus the UI handlers for chain
+ * WebSocket heads), feeding the payments module, plus the UI handlers for chain
  * state, transfers and the dev-chain payment simulator.
  */
 export { ChainWatchers } from './watchers'

@@ -44,7 +44,7 @@ export interface DeliveryFilter {
  * with StablePay's signature, and the delivery log.
  *
  * The outbox is the `events` table, written by Sessions in the same
- * transaction as the status change; a trigger (migration 0003) fans each
+ * transaction as the status change; a trigger (in the baseline schema) fans each
  * event out into one delivery per subscribed endpoint in that same
  * transaction. This class only sends what the database says is due.
  */

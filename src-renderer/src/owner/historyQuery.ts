@@ -1,5 +1,5 @@
 import type { PaymentSession, SessionException, SessionFilter, SessionStatus } from '../../../src-preload/contract'
-// The pure formatting module, not the i18n door: this file is unit-tested under Node.
+// Pure formatting, apart from the i18n tables: this file is unit-tested under Node.
 import { baseUnitsToDecimal } from '../i18n/format'
 import { addDays, dayStart, shopDay } from './time'
 

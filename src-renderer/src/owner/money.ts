@@ -1,6 +1,6 @@
 import type { DailyTotal } from '../../../src-preload/contract'
 import { baseUnitsToDecimal } from '../../../src-preload/shared/money'
-// The pure formatting module, not the i18n door: unit-tested under Node.
+// Pure formatting, apart from the i18n tables: unit-tested under Node.
 import { priceDecimals } from '../i18n/format'
 
 /**

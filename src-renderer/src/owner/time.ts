@@ -1,4 +1,4 @@
-// The pure formatting module, not the i18n door: this file is unit-tested under Node, without a DOM.
+// Pure formatting, apart from the i18n tables: this file is unit-tested under Node, without a DOM.
 import type { Language } from '../i18n/define'
 import { localeOf } from '../i18n/format'
 
