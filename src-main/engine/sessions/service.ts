@@ -27,6 +27,7 @@ import type { SessionIds } from './ids'
 import { sessionIdsOf } from './ids'
 import { OPTIONS_PER_SESSION, optionsOfSession } from './options'
 import { assertTransition, eventTypeFor, OPEN_STATUSES } from './stateMachine'
+import type { IncomingPayments } from '../watcher/pending/incoming'
 
 export interface CreateSessionInput {
   merchantId: string
@@ -44,6 +45,8 @@ export interface CreateSessionInput {
 export interface SessionsOptions {
   /** A payment found this long after expiry still completes the session (flagged `paid_late`). Default 24 h. */
   lateWindowSeconds?: number
+  /** "Payment incoming": the pending transaction shown on an open sale (watcher/pending). */
+  incoming?: Pick<IncomingPayments, 'of' | 'droppedOf'>
 }
 
 export interface SessionRow {
@@ -125,6 +128,7 @@ export class Sessions {
   /** One wrapper for every call: better-sqlite3 builds five functions per `db.transaction()`. */
   private readonly inTransaction: Transaction<(fn: () => unknown) => unknown>
   readonly ids: SessionIds
+  private readonly incoming: SessionsOptions['incoming']
 
   constructor(
     private readonly db: Db,
@@ -136,6 +140,7 @@ export class Sessions {
     options: SessionsOptions = {},
   ) {
     this.lateWindowSeconds = options.lateWindowSeconds ?? 24 * 3600
+    this.incoming = options.incoming
     this.inTransaction = db.transaction((fn: () => unknown) => fn())
     this.ids = sessionIdsOf(db)
     // For SQL that finds a session by an id it was given (the history search).
@@ -719,6 +724,8 @@ export class Sessions {
       transactions: transfers.map(toTransaction),
       exceptions,
       completed_at: row.completed_at,
+      pending_tx: this.incoming?.of(row) ?? null,
+      pending_tx_dropped: this.incoming?.droppedOf(row) ?? null,
     }
   }
 }
