@@ -13,6 +13,8 @@ import { ChainPending, DEFAULT_PENDING_TUNING, decodePayment, IncomingPayments, 
 import type { Shop } from './engineFixture'
 import { openShop, SHOP_ADDRESS, USDC6, USDT18 } from './engineFixture'
 import { ANVIL_ADDRESSES, ANVIL_XPUB } from './fixtures-xpub'
+import { viewOf } from '../../src-renderer/src/state/sessionView'
+import { incomingLostOf, incomingOf, shortHash } from '../../src-renderer/src/state/incoming'
 
 let shop: Shop | undefined
 let pending: ChainPending | undefined
@@ -216,5 +218,48 @@ describe('what the session shows', () => {
     await new Promise((r) => setTimeout(r, 120))
     expect(quick.droppedOf(row)).toBeNull()
     expect(pushed).toEqual([null, 'timeout', null])
+  })
+})
+
+describe('at the counter (renderer)', () => {
+  const option = { chain_id: 31337, network: 'Local', token: 'USDC', token_address: USDC6, decimals: 6, address: SHOP_ADDRESS }
+  const base = {
+    status: 'PENDING',
+    payment_options: [{ ...option, amount: '5.00', amount_base_units: '5000000', payment_uri: 'ethereum:x' }],
+    remainder_option: null,
+    amount_paid_base_units: '0',
+    amount_remaining_base_units: '5000000',
+    confirmations: 0,
+    required_confirmations: 1,
+    transactions: [],
+    exceptions: [],
+    pending_tx: null,
+    pending_tx_dropped: null,
+  } as unknown as PaymentSession
+  const tx = { hash: `0x${'ab'.repeat(32)}`, seen_at: 1 }
+  const lost = { hash: tx.hash, reason: 'dropped' as const, at: 2 }
+
+  it('incoming shows while the sale waits for money; the block’s own status wins once it is in', () => {
+    const waiting = { ...base, pending_tx: tx }
+    expect(incomingOf(waiting, viewOf(waiting))).toEqual(tx)
+    const processing = {
+      ...base,
+      status: 'PROCESSING',
+      amount_paid_base_units: '5000000',
+      amount_remaining_base_units: '0',
+      pending_tx: tx,
+    }
+    expect(incomingOf(processing as PaymentSession, viewOf(processing as PaymentSession))).toBeNull()
+    expect(incomingOf(base, viewOf(base))).toBeNull()
+    expect(shortHash(tx.hash)).toBe('0xabababab…abab')
+  })
+
+  it('the note after a payment went away shows only while the sale waits and nothing new is pending', () => {
+    const dropped = { ...base, pending_tx_dropped: lost }
+    expect(incomingLostOf(dropped, viewOf(dropped))).toEqual(lost)
+    const again = { ...dropped, pending_tx: tx }
+    expect(incomingLostOf(again, viewOf(again))).toBeNull()
+    const cancelled = { ...dropped, status: 'CANCELLED' } as PaymentSession
+    expect(incomingLostOf(cancelled, viewOf(cancelled))).toBeNull()
   })
 })
