@@ -1,4 +1,4 @@
-import { decodeFunctionData, parseAbi } from 'viem'
+import { decodeFunctionData, parseAbi, toFunctionSelector } from 'viem'
 import type { Address, Hex } from 'viem'
 
 /**
@@ -15,8 +15,9 @@ export const PAYMENT_CALLS = parseAbi([
   'function transferWithAuthorization(address from, address to, uint256 value, uint256 validAfter, uint256 validBefore, bytes32 nonce, bytes signature)',
 ])
 
-// The four-byte selectors of the calls above: anything else is dropped before viem decodes a byte.
-const SELECTORS = new Set(['0xa9059cbb', '0x23b872dd', '0xe3ee160e', '0xcf092995'])
+// Each call by its four-byte selector: anything else is dropped before viem decodes a byte, and viem is
+// handed the one matching function (it hashes every signature of the ABI it is given, on every call).
+const BY_SELECTOR = new Map(PAYMENT_CALLS.map((item) => [toFunctionSelector(item), [item]] as const))
 
 export interface DecodedPayment {
   /** Checksummed, as the sale's options store it. */
@@ -27,9 +28,10 @@ export interface DecodedPayment {
 /** The recipient and amount of a token call's input, or null when it is not one of the calls above (or malformed). */
 export function decodePayment(input: string | undefined): DecodedPayment | null {
   if (typeof input !== 'string' || input.length < 10) return null
-  if (!SELECTORS.has(input.slice(0, 10).toLowerCase())) return null
+  const abi = BY_SELECTOR.get(input.slice(0, 10).toLowerCase() as Hex)
+  if (!abi) return null
   try {
-    const { functionName, args } = decodeFunctionData({ abi: PAYMENT_CALLS, data: input as Hex })
+    const { functionName, args } = decodeFunctionData({ abi, data: input as Hex })
     if (functionName === 'transfer') return { to: args[0], amount: args[1] }
     return { to: args[1], amount: args[2] }
   } catch {
