@@ -159,6 +159,34 @@ describe('matching pending transfers to open sales', () => {
     expect(JSON.parse(body).data.object).toMatchObject({ status: 'CANCELLED', pending_tx: null, pending_tx_dropped: null })
   })
 
+  it('every statement it runs is a seek by index, never a read of a growing table', async () => {
+    shop = openShop({ receive: { mode: 'xpub', xpub: ANVIL_XPUB } })
+    const db = shop.engine.db
+    const seen = new Set<string>()
+    const prepare = db.prepare.bind(db)
+    db.prepare = ((sql: string) => {
+      seen.add(sql)
+      return prepare(sql)
+    }) as typeof db.prepare
+    pending = await following(shop)
+    const s = sale(shop, '2.00')
+    const option = s.payment_options[0]!
+    pending.transaction(tx(USDC6, transfer(OTHER, 1n)))
+    pending.transaction(tx(USDC6, transfer(option.address as Address, BigInt(option.amount_base_units))))
+    expect(read(shop, s.id).pending_tx).not.toBeNull()
+    await pending.check()
+    const ours = [...seen].filter((sql) => /option_amount|SELECT status, amount_paid FROM sessions/.test(sql))
+    expect(ours).toHaveLength(3)
+    for (const sql of ours) {
+      const plan = (
+        prepare(`EXPLAIN QUERY PLAN ${sql}`).all(sql.includes('@chain') ? { chain: 1, token: 'x', to: 'y', amount: '1' } : [1]) as Array<{
+          detail: string
+        }>
+      ).map((p) => p.detail)
+      for (const step of plan) expect(step, sql).toMatch(/^SEARCH \w+ USING (INDEX|INTEGER PRIMARY KEY)/)
+    }
+  })
+
   it('the whole path, token check, decoding and the match against 2,000 open sales, stays under 1 ms per transaction', async () => {
     shop = openShop()
     pending = await following(shop)
