@@ -199,7 +199,9 @@ describe('going away before the block', () => {
   it('replaced by nonce: a replacement that still pays keeps it incoming; one that pays something else does not', async () => {
     const w = await openWatched('ws')
     const { rig } = w
+    // Both sales open from the start, so the till follows the pool throughout (it lets go when none is open).
     const s1 = rig.sale('4.44')
+    const s2 = rig.sale('5.55')
     await following(w)
     // Same payment, higher fees (what a wallet's "speed up" sends): still incoming, under the new hash.
     const first = await send(rig.address, amountOf(s1))
@@ -213,7 +215,6 @@ describe('going away before the block', () => {
     expect((await untilStatus(rig, s1.id, 'COMPLETED')).transactions.map((t) => t.tx_hash)).toEqual([faster])
 
     // A wallet's "cancel": the same nonce spent on a plain transfer to itself.
-    const s2 = rig.sale('5.55')
     const paying = await send(rig.address, amountOf(s2))
     await untilIncoming(rig, s2.id, paying)
     const tx2 = await pooled(paying)
@@ -278,6 +279,12 @@ describe('cost and fallbacks', () => {
     expect(proxy.openWebSockets).toBe(headSockets + 1)
     w.rig.engine.sessions.cancel(s.id, { merchantId: MERCHANT_ID })
     await waitFor(() => !chainPending(w).feed.isLive && proxy.openWebSockets === headSockets, { timeoutMs: 5_000, label: 'closed' })
+
+    // The next sale opens it again (the socket found before, not asked afresh), and it works as the first time did.
+    const next = w.rig.sale('8.87')
+    await following(w)
+    const hash = await send(w.rig.address, amountOf(next))
+    await untilIncoming(w.rig, next.id, hash)
   })
 
   it('an RPC without pending transactions: found once, shown as none, and the sale completes at its block as before', async () => {

@@ -70,6 +70,8 @@ export class ChainPending {
   private lookups = 0
   private open = false
   private stopped = false
+  /** Opening and closing the feed one after another, never interleaved (a sale may open while the last close runs). */
+  private switching: Promise<void> = Promise.resolve()
   private checkTimer: NodeJS.Timeout | null = null
   private checking = false
   /** Counters for the bench and diagnostics. */
@@ -101,15 +103,17 @@ export class ChainPending {
   }
 
   /** Follows the pool while some sale is open on the chain, and lets go of it (no traffic) when none is. */
-  async setOpen(open: boolean): Promise<void> {
-    if (this.stopped || open === this.open || this.tokens.size === 0) return
+  setOpen(open: boolean): Promise<void> {
+    if (this.stopped || open === this.open || this.tokens.size === 0) return this.switching
     this.open = open
-    if (open) return this.feed.open()
-    this.queue.length = 0
-    this.seenHashes.clear()
-    // No sale open: whatever was shown has been settled by the sale's own change.
-    for (const s of [...this.shown.values()]) this.untrack(s, true)
-    await this.feed.close()
+    if (!open) {
+      this.queue.length = 0
+      this.seenHashes.clear()
+      // No sale open: whatever was shown has been settled by the sale's own change.
+      for (const s of [...this.shown.values()]) this.untrack(s, true)
+    }
+    this.switching = this.switching.then(() => (open ? this.feed.open() : this.feed.close())).catch(() => undefined)
+    return this.switching
   }
 
   async stop(): Promise<void> {
@@ -118,6 +122,7 @@ export class ChainPending {
     this.checkTimer = null
     for (const s of [...this.shown.values()]) this.untrack(s, true)
     this.open = false
+    await this.switching
     await this.feed.close()
   }
 

@@ -44,8 +44,8 @@ interface Subscription {
 }
 type Attempt = 'ok' | 'refused' | 'unreachable'
 
-// viem keeps one socket per URL and options. A keep-alive interval of its own gives each feed a socket
-// nobody else holds, so closing it when the last sale ends never cuts the head feed's (or another till's).
+// viem keeps one socket per URL and options. A keep-alive interval of its own gives each connection a
+// socket nobody else holds, so closing it never cuts the head feed's, another till's, or the next one's.
 let sockets = 0
 
 /**
@@ -68,7 +68,6 @@ export class PendingFeed {
   private delayMs: number
   private urlIndex = 0
   private fullTransactions = true
-  private readonly keepAliveMs = 25_000 + (sockets++ % 5_000)
 
   constructor(
     private readonly options: PendingFeedOptions,
@@ -99,11 +98,16 @@ export class PendingFeed {
     this.timer = null
     const subscription = this.subscription
     const filterId = this.filterId
+    const client = this.client
+    const transport = this.transport
     this.subscription = null
     this.filterId = null
+    this.client = null
+    this.transport = null
     // Best effort on both: the node forgets a subscription with its socket, and an unpolled filter after a few minutes.
     if (subscription) await withTimeout(subscription.unsubscribe(), 200)
-    this.closeSocket()
+    if (client) client.close()
+    else if (transport) closeTransport(transport)
     if (filterId) await withTimeout(this.options.http.request('eth_uninstallFilter', [filterId]), 500)
   }
 
@@ -152,7 +156,7 @@ export class PendingFeed {
   private async subscribe(generation: number): Promise<Attempt> {
     const url = this.options.wsUrls[this.urlIndex % this.options.wsUrls.length]!
     const transport = webSocket(url, {
-      keepAlive: { interval: this.keepAliveMs },
+      keepAlive: { interval: 25_000 + (sockets++ % 5_000) },
       reconnect: false,
       retryCount: 0,
       timeout: this.options.timeoutMs,
