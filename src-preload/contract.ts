@@ -106,6 +106,27 @@ export interface SessionTransaction {
   state: TransferState
 }
 
+/** A payment seen in the transaction pool, not yet in a block: the customer pressed Send. */
+export interface PendingTx {
+  hash: string
+  /** Unix seconds when the till first saw it. */
+  seen_at: number
+}
+
+/**
+ * Why a pending payment stopped counting before any block confirmed it: taken
+ * out of the pool, replaced by another transaction with the same sender and
+ * nonce, not mined in time, or mined but failed.
+ */
+export type PendingTxEnd = 'dropped' | 'replaced' | 'timeout' | 'failed'
+
+export interface PendingTxDropped {
+  hash: string
+  reason: PendingTxEnd
+  /** Unix seconds. */
+  at: number
+}
+
 export interface PaymentSession {
   id: string
   object: 'payment_session'
@@ -133,6 +154,14 @@ export interface PaymentSession {
   transactions: SessionTransaction[]
   exceptions: SessionException[]
   completed_at: number | null
+  /**
+   * "Payment incoming": a transfer that pays this sale is waiting in the
+   * transaction pool. Not a status (no webhook, nothing in totals); it clears
+   * when the block moves the sale on, or when the transaction goes away.
+   */
+  pending_tx: PendingTx | null
+  /** For a short while after a pending payment went away without paying: the screens say so. */
+  pending_tx_dropped: PendingTxDropped | null
 }
 
 export interface TimelineEntry {
@@ -222,7 +251,15 @@ export interface ChainState {
   head: number | null
   last_error: string | null
   updated_at: number
+  /**
+   * How the till sees payments before their block (detected once, when a sale
+   * first opens on the chain): a WebSocket subscription, an HTTP filter, or not
+   * offered by the RPC. Absent until then.
+   */
+  pending_feed?: PendingFeedKind
 }
+
+export type PendingFeedKind = 'ws' | 'filter' | 'none'
 
 export interface RateInfo {
   currency: string

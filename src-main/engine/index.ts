@@ -4,6 +4,7 @@
  */
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
+import type { PaymentSession } from '../../src-preload/contract'
 import type { Clock } from './clock'
 import { systemClock } from './clock'
 import type { Db } from './db'
@@ -13,6 +14,7 @@ import { EngineEvents } from './events'
 import { RateBook } from './rates'
 import { Sessions } from './sessions'
 import { ApiKeys, Merchants, Networks, Settings } from './shop'
+import { IncomingPayments } from './watcher/pending/incoming'
 
 export interface EngineOptions {
   /** Folder holding `stablepay.sqlite` (created if missing). */
@@ -32,6 +34,8 @@ export interface Engine {
   readonly settings: Settings
   readonly rates: RateBook
   readonly sessions: Sessions
+  /** "Payment incoming": pending transactions shown on open sales (in memory; the watcher fills it). */
+  readonly incoming: IncomingPayments
   /** Starts long-running services (expiry timer; later the watcher and the webhook sender). Returns stop(). */
   start(): () => Promise<void>
   close(): void
@@ -49,7 +53,12 @@ export function createEngine(options: EngineOptions): Engine {
   const networks = new Networks(db)
   const settings = new Settings(db)
   const rates = new RateBook({ db, clock, providerUrl: options.rates?.providerUrl, maxAgeSeconds: options.rates?.maxAgeSeconds })
-  const sessions = new Sessions(db, clock, events, merchants, networks, rates, { lateWindowSeconds: options.lateWindowSeconds })
+  const incoming: IncomingPayments = new IncomingPayments({ events, session: (id) => sessionObject(id) })
+  const sessions = new Sessions(db, clock, events, merchants, networks, rates, { lateWindowSeconds: options.lateWindowSeconds, incoming })
+  const sessionObject = (id: string): PaymentSession | null => {
+    const row = sessions.rowById(id)
+    return row ? sessions.toObject(row) : null
+  }
 
   const services: Array<() => void | Promise<void>> = []
   let closed = false
@@ -64,6 +73,7 @@ export function createEngine(options: EngineOptions): Engine {
     settings,
     rates,
     sessions,
+    incoming,
     start() {
       // Expiry is cheap (an indexed range query), so a one-second tick is plenty for a 15-minute session.
       const expiry = setInterval(() => {
@@ -83,6 +93,7 @@ export function createEngine(options: EngineOptions): Engine {
     close() {
       if (closed) return
       closed = true
+      incoming.clear()
       db.close()
     },
   }

@@ -52,6 +52,8 @@ const waiting: PaymentSession = {
   transactions: [],
   exceptions: [],
   completed_at: null,
+  pending_tx: null,
+  pending_tx_dropped: null,
 }
 const tx = (amount: string) => ({
   chain_id: 8453,

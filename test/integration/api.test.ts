@@ -176,6 +176,8 @@ describe('POST /v1/payment/sessions/create', () => {
         'transactions',
         'exceptions',
         'completed_at',
+        'pending_tx',
+        'pending_tx_dropped',
       ].sort(),
     )
     const now = Math.floor(clock.now() / 1000)
@@ -201,6 +203,8 @@ describe('POST /v1/payment/sessions/create', () => {
       transactions: [],
       exceptions: [],
       completed_at: null,
+      pending_tx: null,
+      pending_tx_dropped: null,
     })
     expect(s.id).toMatch(/^ps_[0-9A-Za-z]{24}$/)
     expect(s.payment_options).toEqual([

@@ -66,7 +66,12 @@ export interface RpcProxy {
   setMaxLogRange(n: number | null): void
   /** Added delay before forwarding each HTTP request / WS message (benchmarks). */
   setLatency(ms: number): void
-  /** Back to passing everything through: mode, Retry-After, log range and latency as at start. */
+  /**
+   * Answers these with JSON-RPC -32601 "Method not found", like a node without them: a method name, or
+   * `eth_subscribe:<kind>` for one kind of subscription (e.g. `eth_subscribe:newPendingTransactions`).
+   */
+  refuse(methods: string[]): void
+  /** Back to passing everything through: mode, Retry-After, log range, latency and refusals as at start. */
   reset(): void
   /** Abruptly terminates every proxied WebSocket (both legs); returns how many. */
   dropWebSockets(): number
@@ -120,6 +125,7 @@ export async function startRpcProxy(opts: { target: { http: string; ws: string }
   let retryAfter = 1
   let maxLogRange: number | null = null
   let latencyMs = 0
+  let refusedMethods = new Set<string>()
   let stopped = false
 
   interface Pair {
@@ -153,8 +159,11 @@ export async function startRpcProxy(opts: { target: { http: string; ws: string }
     return BigInt(body.result)
   }
 
-  // Mirrors hosted providers that cap eth_getLogs ranges (tags resolved against the head).
+  // Mirrors hosted providers that cap eth_getLogs ranges (tags resolved against the head), and nodes that lack a method.
   const rangeError = async (call: JsonRpcRequest): Promise<object | undefined> => {
+    const kind = call.method === 'eth_subscribe' && Array.isArray(call.params) ? `eth_subscribe:${String(call.params[0])}` : null
+    if ((typeof call.method === 'string' && refusedMethods.has(call.method)) || (kind && refusedMethods.has(kind)))
+      return { jsonrpc: '2.0', id: call.id ?? null, error: { code: -32601, message: 'Method not found' } }
     if (maxLogRange === null || call.method !== 'eth_getLogs') return undefined
     const filter = Array.isArray(call.params) ? (call.params[0] as Record<string, unknown> | undefined) : undefined
     if (!filter || typeof filter !== 'object' || filter['blockHash'] !== undefined) return undefined
@@ -384,11 +393,15 @@ export async function startRpcProxy(opts: { target: { http: string; ws: string }
     setLatency(ms) {
       latencyMs = ms
     },
+    refuse(methods) {
+      refusedMethods = new Set(methods)
+    },
     reset() {
       mode = 'pass'
       retryAfter = 1
       maxLogRange = null
       latencyMs = 0
+      refusedMethods = new Set()
     },
     dropWebSockets,
     get openWebSockets() {

@@ -157,6 +157,8 @@ const session = (over: Partial<PaymentSession> = {}): PaymentSession => ({
   transactions: [],
   exceptions: [],
   completed_at: null,
+  pending_tx: null,
+  pending_tx_dropped: null,
   ...over,
 })
 

@@ -16,6 +16,7 @@ import { buildPaymentUri } from '../receive'
 import type { SessionScope } from './filter'
 import { parseSessionFilter, sessionFilterSql } from './filter'
 import { OPEN_STATUSES } from './stateMachine'
+import type { IncomingPayments } from '../watcher/pending/incoming'
 
 export interface SessionRow {
   seq: number
@@ -179,6 +180,17 @@ export function groupBySession<T extends { session_seq: number }>(rows: T[]): Ma
   return map
 }
 
+/** The part of "payment incoming" (watcher/pending) a session's shape shows. */
+export type IncomingView = Pick<IncomingPayments, 'of' | 'droppedOf'>
+
+// What the watcher saw in the transaction pool is memory, not rows: it is kept beside the shop's connection,
+// the way sql.ts keeps its statements, so every place that shapes a session shows it.
+const incomingByDb = new WeakMap<Db, IncomingView>()
+
+export function showIncoming(db: Db, view: IncomingView): void {
+  incomingByDb.set(db, view)
+}
+
 /** A session as the REST API and the UI show it. */
 export function toObject(
   db: Db,
@@ -218,6 +230,8 @@ export function toObject(
     transactions: transfers.map(toTransaction),
     exceptions,
     completed_at: row.completed_at,
+    pending_tx: incomingByDb.get(db)?.of(row) ?? null,
+    pending_tx_dropped: incomingByDb.get(db)?.droppedOf(row) ?? null,
   }
 }
 

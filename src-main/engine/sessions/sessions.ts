@@ -15,13 +15,15 @@ import type { Merchants, Networks } from '../shop'
 import type { CreateSessionInput, ReserveArgs } from './create'
 import { createSession, reserve } from './create'
 import type { SessionScope } from './filter'
-import type { OptionRow, SessionRow, TransferRow } from './read'
-import { listSessions, optionsOf, rowById, rowBySeq, scopedRow, timeline, toObject } from './read'
+import type { IncomingView, OptionRow, SessionRow, TransferRow } from './read'
+import { listSessions, optionsOf, rowById, rowBySeq, scopedRow, showIncoming, timeline, toObject } from './read'
 import { cancel, expireDue, flag, touch, transition } from './transitions'
 
 export interface SessionsOptions {
   /** A payment found this long after expiry still completes the session (flagged `paid_late`). Default 24 h. */
   lateWindowSeconds?: number
+  /** "Payment incoming": the pending transaction shown on an open sale (watcher/pending). */
+  incoming?: IncomingView
 }
 
 /**
@@ -43,6 +45,7 @@ export class Sessions {
     options: SessionsOptions = {},
   ) {
     this.lateWindowSeconds = options.lateWindowSeconds ?? 24 * 3600
+    if (options.incoming) showIncoming(db, options.incoming)
   }
 
   /**

@@ -6,6 +6,8 @@ import { Payments } from '../payments'
 import type { WatcherHost, WatcherTuning } from './chainWatcher'
 import { ChainWatcher } from './chainWatcher'
 import { ChainStore } from './store'
+import type { PendingOptions } from './pending'
+import { PendingTracking } from './pending'
 
 export interface ChainWatchersOptions extends Partial<WatcherTuning> {
   /** Wall clock for session decisions and state timestamps; default the engine's. Timers and backoff use real time. */
@@ -14,6 +16,8 @@ export interface ChainWatchersOptions extends Partial<WatcherTuning> {
   chainIds?: number[]
   /** How often enabled chains and their settings are re-read (a changed RPC URL restarts that chain); default 5 s. */
   reconcileIntervalMs?: number
+  /** "Payment incoming" from the transaction pool (runs only with autoPoll); false turns it off. */
+  pending?: PendingOptions | false
 }
 
 const DEFAULT_TUNING: WatcherTuning = {
@@ -41,6 +45,8 @@ export class ChainWatchers {
   private readonly running = new Map<number, { watcher: ChainWatcher; signature: string }>()
   private readonly cleanups: Array<() => void> = []
   private started = false
+  /** "Payment incoming" from the transaction pool, per chain; null when off. */
+  readonly pending: PendingTracking | null
 
   constructor(
     private readonly engine: Engine,
@@ -60,6 +66,13 @@ export class ChainWatchers {
       events: engine.events,
       sessions: engine.sessions,
     })
+    this.pending =
+      tuning.autoPoll && options.pending !== false
+        ? new PendingTracking(
+            { ...engine, clock: this.clock, hasOpenSale: (chainId) => this.store.hasOpenSession(chainId) },
+            { requestTimeoutMs: tuning.requestTimeoutMs, ...options.pending },
+          )
+        : null
   }
 
   start(): () => Promise<void> {
@@ -85,6 +98,7 @@ export class ChainWatchers {
     for (const cleanup of this.cleanups.splice(0)) cleanup()
     const watchers = [...this.running.values()].map((r) => r.watcher)
     this.running.clear()
+    await this.pending?.stop()
     await Promise.all(watchers.map((w) => w.stop()))
     this.started = false
   }
@@ -125,6 +139,7 @@ export class ChainWatchers {
       const chain = wanted.get(chainId)
       if (chain && signatureOf(chain) === entry.signature) continue
       this.running.delete(chainId)
+      this.pending?.forget(chainId)
       void entry.watcher.stop()
     }
     for (const [chainId, chain] of wanted) {
@@ -133,11 +148,12 @@ export class ChainWatchers {
       this.running.set(chainId, { watcher, signature: signatureOf(chain) })
       this.engine.events.emit('chain:state-changed', watcher.current())
       watcher.start()
+      this.pending?.follow(watcher)
     }
   }
 
   states(): ChainState[] {
-    return [...this.running.values()].map((r) => r.watcher.current()).sort((a, b) => a.chain_id - b.chain_id)
+    return [...this.running.values()].map((r) => this.withPending(r.watcher.current())).sort((a, b) => a.chain_id - b.chain_id)
   }
 
   watcher(chainId: number): ChainWatcher | undefined {
@@ -187,13 +203,17 @@ export class ChainWatchers {
     )
   }
 
+  private withPending(state: ChainState): ChainState {
+    return this.pending ? this.pending.decorate(state) : state
+  }
+
   private get host(): WatcherHost {
     return {
       payments: this.payments,
       store: this.store,
       clock: this.clock,
       prove: (proofs, known) => this.prove(proofs, known),
-      stateChanged: (state) => this.engine.events.emit('chain:state-changed', state),
+      stateChanged: (state) => this.engine.events.emit('chain:state-changed', this.withPending(state)),
       oldestOpenSessionCreatedAt: () => this.store.oldestOpenSessionCreatedAt(),
     }
   }

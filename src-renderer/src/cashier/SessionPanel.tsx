@@ -4,6 +4,8 @@ import { Button, Countdown, Dialog, NetworkName, playChime, QrCode, StatusChip }
 import { formatClock, formatFiat, formatToken, useErrorText, useLanguage, useT } from '../i18n'
 import type { SaleView } from '../state'
 import { qrOption, useAppStore, useSaleStore, useShopStore, viewOf } from '../state'
+import { IncomingLostNote, IncomingStatus } from '../components/IncomingStatus'
+import { incomingLostOf, incomingOf } from '../state/incoming'
 
 /** The QR takes the centre once the sale is charged; ≥ 280 px whatever the window. */
 const QR_SIZE = 400
@@ -40,6 +42,8 @@ function PayingPanel({ session, view }: { session: PaymentSession; view: Exclude
   const qr = qrOption(view)
   const askedAmount = formatToken(qr?.amount ?? option.amount, option.token, language)
   const paidText = view.kind === 'underpaid' ? formatToken(view.paid, option.token, language) : ''
+  const incoming = incomingOf(session, view)
+  const incomingLost = incomingLostOf(session, view)
 
   return (
     <div className="session" data-testid="session" data-session-id={session.id} data-status={session.status} data-view={view.kind}>
@@ -81,6 +85,8 @@ function PayingPanel({ session, view }: { session: PaymentSession; view: Exclude
             <StatusChip tone="idle" large>
               {t('cashier.refreshing')}
             </StatusChip>
+          ) : incoming ? (
+            <IncomingStatus tx={incoming} large />
           ) : view.kind === 'waiting' ? (
             <StatusChip tone="neutral" large>
               {t('cashier.waiting')}
@@ -111,6 +117,7 @@ function PayingPanel({ session, view }: { session: PaymentSession; view: Exclude
               <p>{t('cashier.underpaidHelp', { paid: paidText })}</p>
             </div>
           )}
+          {incomingLost && !refreshing ? <IncomingLostNote lost={incomingLost} /> : null}
         </div>
 
         <Countdown expiresAt={session.expires_at} createdAt={session.created_at} />

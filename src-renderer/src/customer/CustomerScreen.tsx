@@ -3,6 +3,8 @@ import type { PaymentSession } from '../../../src-preload/contract'
 import { Countdown, NetworkName, QrCode, StatusChip } from '../components'
 import { formatFiat, formatToken, useLanguage, useT } from '../i18n'
 import { qrOption, useAppStore, useCustomerStore, useShopStore, viewOf } from '../state'
+import { IncomingLostNote, IncomingStatus } from '../components/IncomingStatus'
+import { incomingLostOf, incomingOf } from '../state/incoming'
 
 const QR_SIZE = 440
 
@@ -102,6 +104,8 @@ function CustomerSale({ session }: { session: PaymentSession }) {
 
   const qr = qrOption(view)
   const amount = formatToken(qr?.amount ?? view.option.amount, view.option.token, language)
+  const incoming = incomingOf(session, view)
+  const incomingLost = incomingLostOf(session, view)
   return (
     <div
       className="customer-sale"
@@ -119,7 +123,9 @@ function CustomerSale({ session }: { session: PaymentSession }) {
         <p className="fiat-line">{formatFiat(session.amount, session.currency, language)}</p>
         <p className="muted">{t('customer.sendExactly', { network: view.option.network })}</p>
         <div className="status-area" aria-live="polite">
-          {view.kind === 'waiting' ? (
+          {incoming ? (
+            <IncomingStatus tx={incoming} large />
+          ) : view.kind === 'waiting' ? (
             <StatusChip tone="neutral" large>
               {t('cashier.waiting')}
             </StatusChip>
@@ -132,6 +138,7 @@ function CustomerSale({ session }: { session: PaymentSession }) {
               {t('customer.remaining', { remaining: formatToken(view.remaining, view.option.token, language) })}
             </StatusChip>
           )}
+          {incomingLost ? <IncomingLostNote lost={incomingLost} /> : null}
         </div>
         <Countdown expiresAt={session.expires_at} createdAt={session.created_at} large />
       </div>

@@ -89,4 +89,24 @@ export const cashierStrings = defineStrings({
   'customer.remaining': { en: 'Please pay the remaining {remaining}', zh: '请支付剩余的 {remaining}' },
   'customer.expired': { en: 'This payment request expired. Please ask the cashier.', zh: '此付款请求已过期，请联系收银员。' },
   'customer.cancelled': { en: 'This payment was cancelled.', zh: '此笔付款已取消。' },
+
+  // "Payment incoming": seen in the pool, not yet in a block (both screens).
+  'cashier.incoming': { en: 'Payment sent — waiting for the network', zh: '付款已发送 — 等待网络确认' },
+  'cashier.incomingTx': { en: 'Transaction {tx}', zh: '交易 {tx}' },
+  'cashier.incomingDropped': {
+    en: 'The payment sent ({tx}) was dropped by the network. Still waiting for payment.',
+    zh: '已发送的付款（{tx}）被网络丢弃。仍在等待付款。',
+  },
+  'cashier.incomingReplaced': {
+    en: 'The payment sent ({tx}) was replaced by another transaction. Still waiting for payment.',
+    zh: '已发送的付款（{tx}）被另一笔交易替换。仍在等待付款。',
+  },
+  'cashier.incomingTimeout': {
+    en: 'The payment sent ({tx}) is taking long to reach a block. It still counts if it arrives.',
+    zh: '已发送的付款（{tx}）迟迟未进入区块。如果到账，仍会计入。',
+  },
+  'cashier.incomingFailed': {
+    en: 'The payment sent ({tx}) failed on the network. Still waiting for payment.',
+    zh: '已发送的付款（{tx}）在链上执行失败。仍在等待付款。',
+  },
 })

@@ -256,6 +256,13 @@ export const ownerStrings = defineStrings({
   'settings.networks.state.unknown': { en: 'Not watched', zh: '未监控' },
   'settings.networks.head': { en: 'Block {n}', zh: '区块 {n}' },
   'settings.networks.lastError': { en: 'Last error: {message}', zh: '最近错误：{message}' },
+  // How "payment incoming" sees a payment before its block on this network.
+  'settings.networks.pending.ws': { en: 'Sent payments seen at once (WebSocket)', zh: '已发送的付款即时可见（WebSocket）' },
+  'settings.networks.pending.filter': {
+    en: 'Sent payments seen within a second (HTTP filter)',
+    zh: '已发送的付款一秒内可见（HTTP 过滤器）',
+  },
+  'settings.networks.pending.none': { en: 'Payments seen at their block only', zh: '付款仅在进入区块后可见' },
 
   'settings.rates.title': { en: 'Currencies and rates', zh: '货币与汇率' },
   'settings.rates.help': {

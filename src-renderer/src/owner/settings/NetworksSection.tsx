@@ -87,6 +87,11 @@ function NetworkCard({ chain }: { chain: ChainConfig }) {
         {state && chain.enabled && state.head !== null ? (
           <span className="help">{t('settings.networks.head', { n: state.head })}</span>
         ) : null}
+        {state?.pending_feed && chain.enabled ? (
+          <span className="help" data-testid="pending-feed">
+            {t(`settings.networks.pending.${state.pending_feed}`)}
+          </span>
+        ) : null}
       </div>
       {state?.last_error && chain.enabled && state.connection !== 'online' ? (
         <p className="help owner-error-text">{t('settings.networks.lastError', { message: state.last_error })}</p>
