@@ -6,6 +6,7 @@ import { createHandlerRegistry, HandlerRegistry } from '../../src-main/engine/ha
 import { createSessionSchema } from '../../src-main/http/schemas'
 import type { Shop } from './engineFixture'
 import { openShop } from './engineFixture'
+import { dump } from '../support/dump'
 
 let shop: Shop | undefined
 afterEach(() => {
@@ -14,10 +15,7 @@ afterEach(() => {
 })
 
 /** Every row of every table, to prove a refused request wrote nothing. */
-function dump(s: Shop): Record<string, unknown[]> {
-  const tables = s.engine.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all() as string[]
-  return Object.fromEntries(tables.map((t) => [t, s.engine.db.prepare(`SELECT * FROM "${t}"`).all()]))
-}
+const dumpShop = (s: Shop) => dump(s.dir)
 
 // No channel takes a bare number, a string or a list; a channel without input takes no object either.
 const WRONG_SHAPES: unknown[] = [42, 'text', [1], true]
@@ -50,10 +48,26 @@ describe('one schema per channel', () => {
   it('with the real handlers, a wrong-shape input changes nothing in the shop', async () => {
     shop = openShop()
     const registry = createHandlerRegistry(shop.engine)
-    const before = dump(shop)
+    const before = dumpShop(shop)
     for (const channel of CHANNELS.filter((c) => registry.has(c)))
       for (const input of WRONG_SHAPES) expect((await registry.invoke(channel, input as never)).ok, channel).toBe(false)
-    expect(dump(shop)).toEqual(before)
+    expect(dumpShop(shop)).toEqual(before)
+  })
+})
+
+describe('lists', () => {
+  it('a page holds 1 to 100 sessions, 1 to 500 transfers or deliveries', () => {
+    const param = (channel: Channel, input: unknown) => {
+      const r = INPUT_SCHEMAS[channel].safeParse(input)
+      return r.success ? null : r.error.issues[0]?.path.join('.')
+    }
+    expect(param('sessions:list', { limit: 101 })).toBe('limit')
+    expect(param('sessions:list', { limit: 0 })).toBe('limit')
+    expect(param('sessions:list', { limit: 100 })).toBeNull()
+    expect(param('transfers:list', { limit: 501 })).toBe('limit')
+    expect(param('webhooks:deliveries', { limit: 501 })).toBe('limit')
+    expect(param('webhooks:deliveries', { session_id: 7 })).toBe('session_id')
+    expect(param('transfers:assign', { chain_id: 1, tx_hash: '0x12', log_index: 0, session_id: 'ps_x' })).toBe('tx_hash')
   })
 })
 

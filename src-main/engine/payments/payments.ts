@@ -51,11 +51,6 @@ export class Payments {
     input: { chain_id: number; tx_hash: string; log_index: number; session_id: string },
     scope: { merchantId: string; livemode?: boolean },
   ): { seq: number; proofsNeeded: CanonicalProofRequest[] } {
-    if (!Number.isSafeInteger(input.chain_id)) throw invalid('parameter_invalid', 'chain_id must be an integer', 'chain_id')
-    if (typeof input.tx_hash !== 'string' || !/^0x[0-9a-fA-F]{64}$/.test(input.tx_hash))
-      throw invalid('parameter_invalid', 'tx_hash must be a 0x-prefixed 32-byte hash', 'tx_hash')
-    if (!Number.isSafeInteger(input.log_index) || input.log_index < 0)
-      throw invalid('parameter_invalid', 'log_index must be an integer', 'log_index')
     const { db, sessions } = this.deps
     return this.commit(() => {
       const t = get<TransferRow>(

@@ -23,9 +23,8 @@ export interface TransferListFilter {
 
 /** Money sent to this shop in one mode, newest first: its sessions' payments and the transfers nobody claimed. */
 export function listTransfers(db: Db, scope: { merchantId: string; livemode: boolean }, filter: TransferListFilter): Transfer[] {
+  // Its form (limit 1-500, cursor shape) is checked by the channel's schema.
   const limit = filter.limit ?? 50
-  if (!Number.isInteger(limit) || limit < 1 || limit > 500)
-    throw invalid('parameter_invalid', 'limit must be an integer from 1 to 500', 'limit')
   let beforeId = Number.MAX_SAFE_INTEGER
   if (filter.before !== undefined) {
     const [chain, hash, index] = filter.before.split(':')

@@ -2,7 +2,6 @@ import type { AppSettings } from '../../../src-preload/contract'
 import type { Db } from '../db'
 import { all, run } from '../db/sql'
 import { transaction } from '../db/transaction'
-import { invalid } from '../errors'
 
 const DEFAULTS: AppSettings = { language: 'en', livemode: false, auto_new_sale_seconds: 5 }
 
@@ -16,14 +15,8 @@ export class Settings {
     return { ...DEFAULTS, ...(stored as Partial<AppSettings>) }
   }
 
+  /** `patch` is already checked: by the channel's schema (settings:update) or the config file's. */
   update(patch: Partial<AppSettings>): AppSettings {
-    if (patch.language !== undefined && patch.language !== 'en' && patch.language !== 'zh-CN')
-      throw invalid('parameter_invalid', 'language must be "en" or "zh-CN"', 'language')
-    if (patch.livemode !== undefined && typeof patch.livemode !== 'boolean')
-      throw invalid('parameter_invalid', 'livemode must be true or false', 'livemode')
-    const secs = patch.auto_new_sale_seconds
-    if (secs !== undefined && (!Number.isInteger(secs) || secs < 0 || secs > 600))
-      throw invalid('parameter_invalid', 'auto_new_sale_seconds must be 0-600', 'auto_new_sale_seconds')
     transaction(this.db, () => {
       for (const [key, value] of Object.entries(patch))
         if (Object.hasOwn(DEFAULTS, key) && value !== undefined)

@@ -149,9 +149,8 @@ export class Webhooks {
   // ---------------------------------------------------------------- delivery log
 
   deliveries(merchantId: string, filter: DeliveryFilter = {}): WebhookDelivery[] {
+    // Its form (limit 1-500, ids as strings) is checked by the channel's schema.
     const limit = filter.limit ?? 50
-    if (!Number.isInteger(limit) || limit < 1 || limit > 500)
-      throw invalid('parameter_invalid', 'limit must be an integer from 1 to 500', 'limit')
     const where = ['e.merchant_id = @merchant']
     const params: Record<string, unknown> = { merchant: merchantId, limit }
     if (filter.endpoint_id !== undefined) {
@@ -159,7 +158,6 @@ export class Webhooks {
       params.endpoint = this.store.scoped(filter.endpoint_id, merchantId, 'endpoint_id').seq
     }
     if (filter.session_id !== undefined) {
-      if (typeof filter.session_id !== 'string') throw invalid('parameter_invalid', 'session_id must be a string', 'session_id')
       where.push('d.session_id = @session')
       params.session = filter.session_id
     }
