@@ -14,6 +14,12 @@ import { createHandlerRegistry } from './engine/handlers'
 import { ChainWatchers, registerWatcherHandlers } from './engine/watcher'
 import type { SecretBox } from './engine/webhooks'
 import { FileKeySecretBox, registerWebhookHandlers, Webhooks } from './engine/webhooks'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import packageJson from '../package.json'
+import { describeTill, diagnosticsZip } from './engine/diagnostics'
+import { conflict } from './engine/errors'
+import { logLocation } from './engine/log'
 
 export interface AppOptions {
   dataDir: string
@@ -63,6 +69,14 @@ export async function startApp(options: AppOptions): Promise<App> {
   registerWebhookHandlers(handlers, engine, webhooks)
   const watchers = new ChainWatchers(engine)
   registerWatcherHandlers(handlers, engine, watchers)
+  handlers.register('support:export-diagnostics', async () => {
+    const choose = options.shell?.chooseExportFile
+    if (!choose) throw conflict('export_in_browser', 'In the browser the diagnostics download directly (Settings → Support).')
+    const path = await choose(`stablepay-diagnostics-${new Date(engine.clock.now()).toISOString().slice(0, 10)}.zip`)
+    if (!path) return { saved: false }
+    writeFileSync(path, diagnosticsOf({ engine, watchers }))
+    return { saved: true }
+  })
   const stopServices = engine.start()
   const stopWatchers = watchers.start()
   const stopWebhooks = webhooks.start()
@@ -81,4 +95,10 @@ export async function startApp(options: AppOptions): Promise<App> {
       engine.close()
     },
   }
+}
+
+/** The diagnostics zip: the log files and the till described, nothing secret (engine/diagnostics.ts). */
+export function diagnosticsOf(app: Pick<App, 'engine' | 'watchers'>): Uint8Array {
+  const info = describeTill(app.engine, app.watchers.states(), { name: 'StablePay POS', version: packageJson.version })
+  return diagnosticsZip(logLocation()?.dir ?? join(app.engine.dataDir, 'logs'), info)
 }

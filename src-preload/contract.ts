@@ -327,6 +327,35 @@ export interface AppInfo {
   merchant_id: string | null
   /** True when a local dev chain (31337) is configured: "simulate payment" is offered. */
   devnet: boolean
+  /** The folder holding the app's log files (what "see the log" means), or null when it writes none. */
+  log_dir: string | null
+}
+
+/** A checked copy of the shop's database. */
+export interface BackupInfo {
+  file: string
+  /** When it was taken, unix seconds. */
+  at: number
+  bytes: number
+}
+
+/** What the owner sees of backups, and their choices. */
+export interface BackupState {
+  /** The data folder's `backups/`. */
+  dir: string
+  /** A second folder every copy also goes to (a USB stick, a synced folder), or null. */
+  copy_to: string | null
+  /** The daily backup's time, "HH:MM" in the shop's time zone. */
+  daily_at: string
+  /** The newest good copy. */
+  last: BackupInfo | null
+  /** No good copy newer than 2 days: the owner is warned. */
+  stale: boolean
+  /** Newest first: the last 14 days' and 12 months' copies. */
+  backups: BackupInfo[]
+  /** Why the last backup (or its second copy) failed, or null. */
+  last_error: string | null
+  running: boolean
 }
 
 // ---------------------------------------------------------------- requests
@@ -400,6 +429,12 @@ export interface Contract {
   'webhooks:attempts': { input: { delivery_id: string }; output: WebhookAttempt[] }
   'webhooks:redeliver': { input: { delivery_id: string }; output: WebhookDelivery }
   'webhooks:send-test': { input: { endpoint_id: string }; output: WebhookDelivery }
+  'backups:state': { input: void; output: BackupState }
+  /** A backup now; answers when it is checked and in place. */
+  'backups:create': { input: void; output: BackupState }
+  'backups:update': { input: { daily_at?: string; copy_to?: string | null }; output: BackupState }
+  /** Desktop: asks where to save, then writes the diagnostics zip there. (A browser downloads /export/diagnostics.zip.) */
+  'support:export-diagnostics': { input: void; output: { saved: boolean } }
 }
 
 export type Channel = keyof Contract
@@ -441,6 +476,10 @@ export const CHANNELS = [
   'webhooks:attempts',
   'webhooks:redeliver',
   'webhooks:send-test',
+  'backups:state',
+  'backups:create',
+  'backups:update',
+  'support:export-diagnostics',
 ] as const satisfies readonly Channel[]
 
 // Compile-time proof that CHANNELS lists every channel exactly: a missing one is a type error here.

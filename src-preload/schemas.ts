@@ -342,4 +342,14 @@ export const INPUT_SCHEMAS: InputSchemas = {
   'webhooks:attempts': request({ delivery_id: text('delivery_id') }),
   'webhooks:redeliver': request({ delivery_id: text('delivery_id') }),
   'webhooks:send-test': request({ endpoint_id: text('endpoint_id') }),
+  'backups:state': noInput,
+  'backups:create': noInput,
+  'backups:update': request({
+    daily_at: z
+      .string({ error: 'daily_at must be a time of day like "23:30"' })
+      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'daily_at must be a time of day like "23:30"' })
+      .optional(),
+    copy_to: z.string({ error: 'copy_to must be a folder path' }).max(1024, 'copy_to must be a folder path').nullable().optional(),
+  }),
+  'support:export-diagnostics': noInput,
 }

@@ -10,6 +10,7 @@ import type { App } from '../app'
 import { startApp } from '../app'
 import { desktopSecretBox } from './secretBox'
 import { createWindow, CSP, isAppPage, secondDisplay } from './window'
+import { startLogging } from '../engine/log'
 
 const channels = new Set<string>(CHANNELS)
 
@@ -25,12 +26,15 @@ export async function runDesktop(): Promise<void> {
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false))
 
   const dataDir = process.env.STABLEPAY_DATA_DIR ?? join(app.getPath('userData'), 'data')
+  // The desktop app logs to its data folder's logs/ (Settings → Support exports them).
+  const stopLogging = await startLogging({ dataDir })
   const shop: App = await startApp({
     dataDir,
     secretBox: desktopSecretBox(dataDir),
     shell: {
       chooseExportFile: async (suggestedName) => {
-        const choice = await dialog.showSaveDialog({ defaultPath: suggestedName, filters: [{ name: 'CSV', extensions: ['csv'] }] })
+        const extension = suggestedName.split('.').pop() ?? ''
+        const choice = await dialog.showSaveDialog({ defaultPath: suggestedName, filters: [{ name: extension.toUpperCase(), extensions: [extension] }] })
         return choice.canceled || !choice.filePath ? null : choice.filePath
       },
     },
@@ -59,7 +63,10 @@ export async function runDesktop(): Promise<void> {
     if (quitting) return
     event.preventDefault()
     quitting = true
-    void shop.stop().finally(() => app.exit(0))
+    void shop
+      .stop()
+      .finally(() => stopLogging())
+      .finally(() => app.exit(0))
   })
   app.on('window-all-closed', () => app.quit())
 }

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events'
 import type { PushEventName, PushEvents } from '../../src-preload/contract'
+import { errorFields, log } from './log'
 
 /**
  * In-process push of committed changes (to the UI, and to wake the webhook
@@ -16,7 +17,7 @@ export class EngineEvents {
       try {
         ;(listener as (p: PushEvents[E]) => void)(payload)
       } catch (error) {
-        console.error(`${event} listener failed:`, error instanceof Error ? error.message : error)
+        log('events').error({ event, ...errorFields(error) }, 'listener failed')
       }
     }
   }
@@ -38,7 +39,7 @@ export class EngineEvents {
       try {
         ;(listener as () => void)()
       } catch (error) {
-        console.error(`${event} listener failed:`, error instanceof Error ? error.message : error)
+        log('events').error({ event, ...errorFields(error) }, 'listener failed')
       }
     }
   }

@@ -15,6 +15,8 @@ import { RateBook } from './rates'
 import { Sessions } from './sessions'
 import { ApiKeys, Merchants, Networks, Settings } from './shop'
 import { IncomingPayments } from './watcher/pending/incoming'
+import { Backups } from './backup/service'
+import { errorFields, log } from './log'
 
 export interface EngineOptions {
   /** Folder holding `stablepay.sqlite` (created if missing). */
@@ -36,6 +38,9 @@ export interface Engine {
   readonly sessions: Sessions
   /** "Payment incoming": pending transactions shown on open sales (in memory; the watcher fills it). */
   readonly incoming: IncomingPayments
+  /** The data folder (database, backups/, logs/). */
+  readonly dataDir: string
+  readonly backups: Backups
   /** Starts long-running services (expiry timer; later the watcher and the webhook sender). Returns stop(). */
   start(): () => Promise<void>
   close(): void
@@ -60,6 +65,8 @@ export function createEngine(options: EngineOptions): Engine {
     return row ? sessions.toObject(row) : null
   }
 
+  const backups = new Backups(db, clock, merchants, options.dataDir)
+
   const services: Array<() => void | Promise<void>> = []
   let closed = false
 
@@ -74,18 +81,21 @@ export function createEngine(options: EngineOptions): Engine {
     rates,
     sessions,
     incoming,
+    dataDir: options.dataDir,
+    backups,
     start() {
       // Expiry is cheap (an indexed range query), so a one-second tick is plenty for a 15-minute session.
       const expiry = setInterval(() => {
         try {
           sessions.expireDue()
         } catch (error) {
-          console.error('expiry tick failed:', error instanceof Error ? error.message : error)
+          log('sessions').error(errorFields(error), 'expiry tick failed')
         }
       }, 1000)
       expiry.unref()
       services.push(() => clearInterval(expiry))
       services.push(startCheckpointer(db))
+      services.push(backups.start())
       return async () => {
         for (const stop of services.splice(0).reverse()) await stop()
       }

@@ -115,3 +115,23 @@ export function errorFields(error: unknown): { err: { message: string; stack?: s
   const code = (error as { code?: unknown }).code
   return { err: { message: error.message, stack: error.stack, ...(typeof code === 'string' ? { code } : {}) } }
 }
+
+/** Every line logged until stop(), for tests that check what is (and what is never) written. */
+export function captureLog(level: Level = 'debug'): { lines: Array<Record<string, unknown>>; text(): string; stop(): void } {
+  const raw: string[] = []
+  streams.add({ stream: { write: (line: string) => void raw.push(line) }, level })
+  const id = (streams as unknown as { lastId: number }).lastId
+  return {
+    get lines() {
+      return raw.map((l) => JSON.parse(l) as Record<string, unknown>)
+    },
+    text: () => raw.join(''),
+    stop: () => void streams.remove(id),
+  }
+}
+
+/** " (/path/to/logs)" for a message that sends a person to the log, or "" when none is written. */
+export function whereLogIs(): string {
+  const at = logLocation()
+  return at ? ` (${at.dir})` : ''
+}

@@ -1,5 +1,6 @@
 import type { ErrorType } from '../engine'
 import { EngineError } from '../engine'
+import { errorFields, log, whereLogIs } from '../engine/log'
 
 /**
  * StablePay's error shape, `{"error":{"type","code","message","param"}}`, as
@@ -58,10 +59,21 @@ export const tooLarge = (limit: number) =>
 export function toHttpError(error: unknown): HttpError {
   if (error instanceof HttpError) return error
   if (error instanceof EngineError) return new HttpError(STATUS_OF[error.type], error.type, error.code, error.message, error.param ?? null)
-  console.error('request failed:', error instanceof Error ? (error.stack ?? error.message) : String(error))
-  return new HttpError(500, 'api_error', 'internal_error', 'Something went wrong inside StablePay POS; the details are in its log.')
+  // A client that hung up mid-request (a closed tab, a dropped Wi-Fi) is not the app's fault: one debug line,
+  // and the answer below goes nowhere.
+  if (clientWentAway(error)) {
+    log('http').debug({ reason: (error as Error).message }, 'client went away mid-request')
+    return new HttpError(400, 'invalid_request_error', 'client_gone', 'the client closed the connection')
+  }
+  log('http').error(errorFields(error), 'request failed')
+  return new HttpError(500, 'api_error', 'internal_error', `Something went wrong inside StablePay POS; the details are in its log${whereLogIs()}.`)
 }
 
 export function errorBody(error: HttpError): ErrorBody {
   return { error: { type: error.type, code: error.code, message: error.message, param: error.param } }
+}
+
+function clientWentAway(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code
+  return code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE' || (error instanceof Error && error.message === 'aborted')
 }

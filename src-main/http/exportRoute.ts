@@ -3,7 +3,9 @@ import { z } from 'zod'
 import { sessionSetFilter } from '../../src-preload/schemas'
 import { safeTimeZone, shopDay } from '../../src-preload/shared/time'
 import type { App } from '../app'
+import { diagnosticsOf } from '../app'
 import { nowSeconds } from '../engine/clock'
+import { errorFields, log } from '../engine/log'
 import { parseInput, uiScope } from '../engine/handlers'
 import { writeSessionsCsv } from '../engine/reports'
 import type { SessionSetFilter } from '../engine/sessions'
@@ -68,11 +70,33 @@ export function exportRoute(req: IncomingMessage, res: ServerResponse, app: App,
         else res.destroy()
       },
       (error: unknown) => {
-        console.error('CSV export failed:', error instanceof Error ? (error.stack ?? error.message) : String(error))
+        log('http').error(errorFields(error), 'CSV export failed')
         // Cut the chunked response: the browser reports a failed download rather than keeping a truncated file.
         res.destroy()
       },
     )
+  } catch (error) {
+    sendBridgeError(res, toHttpError(error))
+  }
+  return true
+}
+
+export const EXPORT_DIAGNOSTICS_PATH = '/export/diagnostics.zip'
+
+/** `GET /export/diagnostics.zip`: Settings → Support's download, behind the same checks as the CSV export. */
+export function diagnosticsRoute(req: IncomingMessage, res: ServerResponse, app: App, url: URL): boolean {
+  if (url.pathname !== EXPORT_DIAGNOSTICS_PATH) return false
+  try {
+    if (req.method !== 'GET' && req.method !== 'HEAD') throw methodNotAllowed(req.method ?? '', ['GET'])
+    const zip = diagnosticsOf(app)
+    const day = new Date(app.engine.clock.now()).toISOString().slice(0, 10)
+    res.writeHead(200, {
+      'Content-Type': 'application/zip',
+      'Content-Disposition': `attachment; filename="stablepay-diagnostics-${day}.zip"`,
+      'Content-Length': zip.byteLength,
+      'Cache-Control': 'no-store',
+    })
+    res.end(req.method === 'HEAD' ? undefined : Buffer.from(zip.buffer, zip.byteOffset, zip.byteLength))
   } catch (error) {
     sendBridgeError(res, toHttpError(error))
   }

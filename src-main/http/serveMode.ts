@@ -9,8 +9,11 @@ import type { ConfigFile } from '../engine/config'
 import { ConfigError, loadConfig } from '../engine/config'
 import type { HttpServerHandle } from './server'
 import { newAccessToken, startHttpServer, TOKEN_FORMAT } from './server'
+import { restoreDatabase } from '../engine/backup'
+import { startLogging } from '../engine/log'
 
 export const USAGE = `Usage: npm run serve -- [--config FILE] [--data-dir DIR] [--host HOST] [--port PORT] [--renderer DIR]
+                             [--restore BACKUP]
 
 Runs StablePay POS without Electron: the engine, the REST API (/v1) and the
 screens on http://HOST:PORT, guarded by an access token printed at start.
@@ -22,6 +25,11 @@ screens on http://HOST:PORT, guarded by an access token printed at start.
   --host HOST      address to listen on (default: the config's, else 127.0.0.1)
   --port PORT      port to listen on; 0 picks a free one (default: the config's, else 7420)
   --renderer DIR   the built screens (default: out/renderer)
+  --restore BACKUP put a backup (backups/stablepay-….sqlite) in place of the
+                   shop's database first; it is checked, and the database it
+                   replaces is kept in backups/ as before-restore-….sqlite
+
+Logs: JSON lines to stderr and to DATA_DIR/logs/.
 
 Environment: STABLEPAY_DATA_DIR, STABLEPAY_ACCESS_TOKEN (a fixed token, e.g.
 for a kiosk bookmark: 16+ letters, digits, "_" or "-").
@@ -46,10 +54,13 @@ export interface ServeArgs {
   host?: string
   port?: number
   rendererDir?: string
+  /** A backup to put in place of the shop's database before starting (checked first; the current file is kept). */
+  restore?: string
 }
 
 const OPTIONS = {
   config: { type: 'string' },
+  restore: { type: 'string' },
   'data-dir': { type: 'string' },
   host: { type: 'string' },
   port: { type: 'string' },
@@ -78,6 +89,7 @@ export function parseServeArgs(argv: readonly string[]): ServeArgs {
     host: text('host'),
     port: port === undefined ? undefined : Number(port),
     rendererDir: text('renderer'),
+    restore: text('restore'),
   }
 }
 
@@ -133,6 +145,23 @@ export async function runServe(options: ServeOptions): Promise<ServeHandle> {
   const token = env.STABLEPAY_ACCESS_TOKEN || newAccessToken()
   if (!TOKEN_FORMAT.test(token)) throw new ServeError('STABLEPAY_ACCESS_TOKEN must be 16-256 letters, digits, "_" or "-"')
 
+  if (args.restore !== undefined) {
+    try {
+      const saved = restoreDatabase({
+        dbFile: join(dataDir, DATABASE_FILE),
+        from: resolve(args.restore),
+        backupsDir: join(dataDir, 'backups'),
+        now: Math.floor(Date.now() / 1000),
+      })
+      process.stderr.write(`stablepay-pos: restored ${resolve(args.restore)}; the database it replaced is kept as ${saved}\n`)
+    } catch (error) {
+      throw new ServeError(`--restore: ${error instanceof Error ? error.message : String(error)}`)
+    }
+  }
+
+  // Serve mode logs to the data folder's logs/ and to stderr.
+  const stopLogging = await startLogging({ dataDir, stderr: true })
+
   // A config that fails half-way must leave no trace; a transaction covers an existing database,
   // but a new one would still be created empty. So a new shop's config is tried on a scratch copy first.
   if (config && !existsSync(join(dataDir, DATABASE_FILE))) rehearse(config)
@@ -141,6 +170,7 @@ export async function runServe(options: ServeOptions): Promise<ServeHandle> {
   try {
     app = await startApp({ dataDir, config })
   } catch (error) {
+    await stopLogging()
     throw asServeError(error)
   }
   let http: HttpServerHandle
@@ -155,6 +185,7 @@ export async function runServe(options: ServeOptions): Promise<ServeHandle> {
     })
   } catch (error) {
     await app.stop()
+    await stopLogging()
     throw new ServeError(error instanceof Error ? error.message : String(error))
   }
   let stopping: Promise<void> | null = null
@@ -168,6 +199,7 @@ export async function runServe(options: ServeOptions): Promise<ServeHandle> {
           await http.close()
         } finally {
           await app.stop()
+          await stopLogging()
         }
       })()
       return stopping

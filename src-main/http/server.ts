@@ -3,7 +3,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import { createServer } from 'node:http'
 import { isIP } from 'node:net'
 import type { App } from '../app'
-import { exportRoute } from './exportRoute'
+import { diagnosticsRoute, exportRoute } from './exportRoute'
 import { createApi } from './api'
 import { createBridge } from './bridge'
 import type { HttpError } from './errors'
@@ -11,6 +11,7 @@ import { forbidden, notFoundError, toHttpError, unauthorized } from './errors'
 import { AccessToken, assertSameOrigin, bearer, hostAllowed, readCookie } from './guards'
 import { applySecurityHeaders, sendApiError, sendBridgeError, sendPage } from './respond'
 import { createStatic } from './static'
+import { errorFields, log } from '../engine/log'
 
 export interface HttpServerOptions {
   app: App
@@ -117,7 +118,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       }
       if ((req.method === 'GET' || req.method === 'HEAD') && url.searchParams.has('token')) return login(req, res, url)
       if (!uiAuthenticated(req)) throw unauthorized('token_invalid', 'token needed')
-      if (exportRoute(req, res, options.app, url)) return
+      if (exportRoute(req, res, options.app, url) || diagnosticsRoute(req, res, options.app, url)) return
       await serveStatic(req, res, path)
     } catch (error) {
       if (res.headersSent) res.destroy()
@@ -173,7 +174,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     try {
       api.prune()
     } catch (error) {
-      console.error('idempotency key pruning failed:', error instanceof Error ? error.message : error)
+      log('http').error(errorFields(error), 'idempotency key pruning failed')
     }
   }, 3600_000)
   pruner.unref()

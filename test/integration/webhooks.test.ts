@@ -13,6 +13,7 @@ import { startHttpReceiver } from '../support/httpReceiver'
 import type { Shop } from '../unit/engineFixture'
 import { openShop, SHOP_ADDRESS, USDC6 } from '../unit/engineFixture'
 import { makeTempDir } from '../support/tempDir'
+import { captureLog } from '../../src-main/engine/log'
 
 const MERCHANT = 'merchant_123'
 const SECRET = 'whsec_integration_secret_0123456789abcdef'
@@ -394,6 +395,9 @@ describe('webhook delivery to a real HTTP receiver', () => {
       const spy = vi.spyOn(console, method).mockImplementation((...args: unknown[]) => void logged.push(args.map(String).join(' ')))
       cleanups.push(() => spy.mockRestore())
     }
+    // And the app's own log, every level.
+    const appLog = captureLog()
+    cleanups.push(() => appLog.stop())
     receiver.enqueue({ kind: 'respond', status: 500, body: 'no' }, { kind: 'respond', status: 400 })
     cancelled(shop)
     cancelled(shop)
@@ -415,6 +419,7 @@ describe('webhook delivery to a real HTTP receiver', () => {
     expect(deliveries.some((d) => d.last_error?.startsWith('not sent: a webhook secret could not be decrypted'))).toBe(true)
 
     const attempts = deliveries.flatMap((d) => webhooks.attempts(MERCHANT, d.id))
+    logged.push(appLog.text())
     const everything = JSON.stringify([deliveries, attempts, webhooks.endpoints(MERCHANT), logged])
     expect(everything).not.toContain(SECRET)
     shop.engine.db.pragma('wal_checkpoint(TRUNCATE)')

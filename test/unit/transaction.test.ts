@@ -1,11 +1,12 @@
 import Database from 'better-sqlite3'
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import type { PaymentSession } from '../../src-preload/contract'
 import { nowSeconds } from '../../src-main/engine'
 import { afterCommit, transaction } from '../../src-main/engine/db/transaction'
 import { Payments } from '../../src-main/engine/payments'
 import type { Shop } from './engineFixture'
 import { openShop, SHOP_ADDRESS, USDC6 } from './engineFixture'
+import { captureLog } from '../../src-main/engine/log'
 
 let shop: Shop | undefined
 afterEach(() => {
@@ -72,7 +73,7 @@ describe('one transaction helper', () => {
 
   it('work that fails after the commit is logged and does not stop the rest, nor make the commit look failed', () => {
     const db = memoryDb()
-    const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined)
+    const logged = captureLog()
     const done: string[] = []
     try {
       transaction(db, () => {
@@ -82,9 +83,9 @@ describe('one transaction helper', () => {
         afterCommit(db, undefined, () => done.push('next'))
       })
       expect(done).toEqual(['next'])
-      expect(errors).toHaveBeenCalledWith('after-commit work failed:', 'push broke')
+      expect(logged.lines).toContainEqual(expect.objectContaining({ level: 'error', module: 'db', msg: 'after-commit work failed', err: expect.objectContaining({ message: 'push broke' }) }))
     } finally {
-      errors.mockRestore()
+      logged.stop()
     }
   })
 })

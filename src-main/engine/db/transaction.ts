@@ -1,5 +1,6 @@
 import type { Transaction } from 'better-sqlite3'
 import type { Db } from './index'
+import { errorFields, log } from '../log'
 
 interface Pending {
   key: string | undefined
@@ -53,7 +54,7 @@ export function transaction<T>(db: Db, fn: () => T): T {
       work.run()
     } catch (error) {
       // Already committed: a push that fails is logged, and the UI refetches on its next look.
-      console.error('after-commit work failed:', error instanceof Error ? error.message : error)
+      log('db').error(errorFields(error), 'after-commit work failed')
     }
   }
   return result

@@ -3,6 +3,7 @@ import type { Channel, ContractError, Handlers, InputOf, OutputOf, Result } from
 import { CHANNELS } from '../../../src-preload/contract'
 import { INPUT_SCHEMAS } from '../../../src-preload/schemas'
 import { EngineError, invalid } from '../errors'
+import { errorFields, log, whereLogIs } from '../log'
 
 type Handler<C extends Channel> = Handlers[C]
 
@@ -68,6 +69,6 @@ export function toContractError(error: unknown): ContractError {
   const message = error instanceof Error ? error.message : String(error)
   // Module errors (MoneyError, RateError, …) carry a string code and a user-facing message.
   if (typeof code === 'string' && /^[a-z_]+$/.test(code)) return { code, message }
-  console.error('handler failed:', error)
-  return { code: 'internal_error', message: 'Something went wrong inside the app; the details are in its log.' }
+  log('handlers').error(errorFields(error), 'handler failed')
+  return { code: 'internal_error', message: `Something went wrong inside the app; the details are in its log${whereLogIs()}.` }
 }

@@ -15,6 +15,7 @@ import type { NetworkInput } from '../shop'
 import { resolveNetwork, validateReceive } from '../shop'
 import { uiScope } from '.'
 import type { HandlerRegistry } from './registry'
+import { logLocation } from '../log'
 
 /** The merchant the first-run wizard creates when the config file named none. */
 export const SHOP_MERCHANT_ID = 'shop'
@@ -170,8 +171,13 @@ export function registerShopHandlers(registry: HandlerRegistry, engine: Engine):
       configured: merchant !== null,
       merchant_id: merchant?.id ?? null,
       devnet: devnet?.enabled === true,
+      log_dir: logLocation()?.dir ?? null,
     }
   })
+
+  registry.register('backups:state', () => engine.backups.state())
+  registry.register('backups:create', () => engine.backups.backupNow())
+  registry.register('backups:update', (patch) => engine.backups.update(patch))
 
   registry.register('setup:complete', (input) => completeSetup(engine, input))
   registry.register('setup:preview-xpub', (input) => previewReceive(input))

@@ -8,6 +8,7 @@ import { HeadFeed } from './headFeed'
 import type { BlockHeader } from './rpc'
 import { ChainRpc, classifyError, describeError, isRangeRefusal } from './rpc'
 import type { ChainStore } from './store'
+import { errorFields, log } from '../log'
 
 export interface WatcherTuning {
   /** Pace while a sale is open on the chain; default the chain's poll_interval_ms, else its block time (≥ 1 s). */
@@ -169,7 +170,7 @@ export class ChainWatcher {
       (error: unknown) => {
         // loop() handles its own errors; this is a bug, and must still not stop the watcher.
         this.running = null
-        console.error(`watcher ${this.chainId}: unexpected`, error)
+        log('watcher').error({ chainId: this.chainId, ...errorFields(error) }, 'unexpected error')
         this.scheduleWithin(this.idleIntervalMs())
       },
     )

@@ -8,6 +8,7 @@ import { ChainWatcher } from './chainWatcher'
 import { ChainStore } from './store'
 import type { PendingOptions } from './pending'
 import { PendingTracking } from './pending'
+import { errorFields, log } from '../log'
 
 export interface ChainWatchersOptions extends Partial<WatcherTuning> {
   /** Wall clock for session decisions and state timestamps; default the engine's. Timers and backoff use real time. */
@@ -123,7 +124,7 @@ export class ChainWatchers {
       this.reconcileOrThrow()
     } catch (error) {
       // Never fatal: the chains already running go on, and the next reconcile tries again.
-      console.error('watcher: cannot apply network settings:', error instanceof Error ? error.message : error)
+      log('watcher').error(errorFields(error), 'cannot apply network settings')
     }
   }
 

@@ -9,6 +9,7 @@ import { DELIVERY_VIEW, toDelivery } from './log'
 import type { RetryPolicy } from './policy'
 import { classify, retryAfterMs, retryBackoffMs } from './policy'
 import { Poster } from './post'
+import { errorFields, log } from '../log'
 
 export interface SenderOptions {
   clock: Clock
@@ -452,7 +453,7 @@ export class Sender {
       fn()
     } catch (error) {
       // Only the message: a database or network error never carries a secret, but a stack of objects might.
-      console.error('webhook sender:', error instanceof Error ? error.message : String(error))
+      log('webhooks').error(errorFields(error), 'webhook sender failed')
     }
   }
 }

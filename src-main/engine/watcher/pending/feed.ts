@@ -2,6 +2,7 @@ import { webSocket } from 'viem'
 import type { PendingFeedKind } from '../../../../src-preload/contract'
 import { classifyError, describeError } from '../rpc'
 import { backoff } from '../../retry'
+import { log } from '../../log'
 
 /** JSON-RPC over the chain's HTTP URLs (the watcher's own client, with its backoff and Retry-After). */
 export interface PendingRpc {
@@ -215,7 +216,7 @@ export class PendingFeed {
     this.subscription = null
     this.closeSocket()
     this.urlIndex++
-    console.warn(`pending transactions: WebSocket dropped (${describeError(error)}); reconnecting`)
+    log('pending').warn({ reason: describeError(error) }, 'pending transactions: WebSocket dropped; reconnecting')
     this.retryLater(this.generation)
   }
 

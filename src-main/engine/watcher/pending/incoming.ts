@@ -1,5 +1,6 @@
 import type { PaymentSession, PendingTx, PendingTxDropped, PendingTxEnd, SessionStatus } from '../../../../src-preload/contract'
 import type { EngineEvents } from '../../events'
+import { errorFields, log } from '../../log'
 
 /** What a session looked like when its pending payment was seen. */
 export interface SessionSnapshot {
@@ -118,7 +119,7 @@ export class IncomingPayments {
       if (session) events.emit('session:updated', session)
     } catch (error) {
       // A closing database: the screens refetch on their next look.
-      console.error('session:updated push failed:', error instanceof Error ? error.message : error)
+      log('pending').error(errorFields(error), 'session:updated push failed')
     }
   }
 }

@@ -1,0 +1,145 @@
+import { join } from 'node:path'
+import type { BackupState } from '../../../src-preload/contract'
+import { safeTimeZone, shopDay, wallClock } from '../../../src-preload/shared/time'
+import type { Clock } from '../clock'
+import { nowSeconds } from '../clock'
+import type { Db } from '../db'
+import { get, run } from '../db/sql'
+import { errorFields, log } from '../log'
+import type { Merchants } from '../shop'
+import type { BackupFile } from './index'
+import { backupDatabase, backupStatus, dailyBackupDue, listBackups } from './index'
+
+const DEFAULT_DAILY_AT = '23:30'
+const SETTING_DAILY_AT = 'backup.daily_at'
+const SETTING_COPY_TO = 'backup.copy_to'
+/** How often the schedule is looked at: a backup starts within a minute of its time. */
+const TICK_MS = 60_000
+
+/**
+ * The shop's backups: a checked copy every day at the time the owner picked
+ * (in the shop's time zone), and one on demand, into the data folder's
+ * `backups/` and, if set, a second folder. Never more than one at a time.
+ */
+export class Backups {
+  readonly dir: string
+  private running: Promise<void> | null = null
+  private lastError: string | null = null
+  private readonly logger = log('backup')
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly merchants: Merchants,
+    dataDir: string,
+  ) {
+    this.dir = join(dataDir, 'backups')
+  }
+
+  state(): BackupState {
+    const now = nowSeconds(this.clock)
+    const { last, stale } = backupStatus(this.dir, now)
+    return {
+      dir: this.dir,
+      copy_to: this.copyTo(),
+      daily_at: this.dailyAt(),
+      last: last && info(last),
+      stale,
+      backups: listBackups(this.dir).map(info),
+      last_error: this.lastError,
+      running: this.running !== null,
+    }
+  }
+
+  /** The owner's choices (their form checked by the channel's schema); `copy_to` null or "" turns the second folder off. */
+  update(patch: { daily_at?: string; copy_to?: string | null }): BackupState {
+    if (patch.daily_at !== undefined) this.put(SETTING_DAILY_AT, patch.daily_at)
+    if (patch.copy_to !== undefined) this.put(SETTING_COPY_TO, patch.copy_to ? patch.copy_to : null)
+    return this.state()
+  }
+
+  /** A backup now (or the one already running). Resolves with the state after it; a failure is in `last_error` and thrown. */
+  backupNow(): Promise<BackupState> {
+    this.running ??= this.take().finally(() => {
+      this.running = null
+    })
+    return this.running.then(() => this.state())
+  }
+
+  /** Looks at the schedule once a minute (and once right away, for a till switched on after its backup time). Returns stop(). */
+  start(tickMs = TICK_MS): () => Promise<void> {
+    const tick = () => {
+      if (this.running || !this.due()) return
+      this.backupNow().catch(() => undefined) // already logged and kept in last_error
+    }
+    const timer = setInterval(tick, tickMs)
+    timer.unref()
+    const first = setTimeout(tick, 1000)
+    first.unref()
+    return async () => {
+      clearInterval(timer)
+      clearTimeout(first)
+      await this.running?.catch(() => undefined)
+    }
+  }
+
+  private due(): boolean {
+    const zone = this.timeZone()
+    const now = nowSeconds(this.clock)
+    const last = listBackups(this.dir)[0]?.at ?? null
+    return dailyBackupDue({
+      now,
+      last,
+      at: this.dailyAt(),
+      dayOf: (s) => shopDay(s, zone),
+      minuteOfDay: (s) => {
+        const w = wallClock(s, zone)
+        return w.hour * 60 + w.minute
+      },
+    })
+  }
+
+  private async take(): Promise<void> {
+    const zone = this.timeZone()
+    try {
+      const result = await backupDatabase(this.db, {
+        dir: this.dir,
+        copyTo: this.copyTo(),
+        now: nowSeconds(this.clock),
+        dayOf: (s) => shopDay(s, zone),
+      })
+      this.lastError = result.copy && 'error' in result.copy ? `The copy to ${this.copyTo()} failed: ${result.copy.error}` : null
+      if (this.lastError) this.logger.warn({ copyTo: this.copyTo() }, this.lastError)
+      this.logger.info({ file: result.backup.file, bytes: result.backup.bytes, removed: result.removed.length }, 'backup taken')
+    } catch (error) {
+      this.lastError = (error as Error).message
+      this.logger.error(errorFields(error), 'backup failed')
+      throw error
+    }
+  }
+
+  private timeZone(): string {
+    return safeTimeZone(this.merchants.first()?.time_zone)
+  }
+
+  private dailyAt(): string {
+    return this.read(SETTING_DAILY_AT) ?? DEFAULT_DAILY_AT
+  }
+
+  private copyTo(): string | null {
+    return this.read(SETTING_COPY_TO)
+  }
+
+  private read(key: string): string | null {
+    const row = get<{ value: string }>(this.db, 'SELECT value FROM settings WHERE key = ?', key)
+    return row ? (JSON.parse(row.value) as string | null) : null
+  }
+
+  private put(key: string, value: string | null): void {
+    run(this.db, 'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', key, JSON.stringify(value))
+  }
+}
+
+function info(b: BackupFile): BackupState['backups'][number] {
+  return { file: b.file, at: b.at, bytes: b.bytes }
+}

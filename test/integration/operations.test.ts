@@ -1,0 +1,108 @@
+/**
+ * The till's own operations over real HTTP on a real SQLite file: logs a
+ * person can find, diagnostics without secrets, backups from the owner's
+ * screen, and a client that hangs up mid-request.
+ */
+import { connect } from 'node:net'
+import { strFromU8, unzipSync } from 'fflate'
+import { afterAll, beforeAll, expect, it } from 'vitest'
+import type { ServeHandle } from '../../src-main/http'
+import { runServe } from '../../src-main/http'
+import { captureLog, logLocation } from '../../src-main/engine/log'
+import { shopConfig } from '../support/shopConfig'
+import { makeTempDir } from '../support/tempDir'
+import { waitFor } from '../support/waitFor'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+
+const KEY = 'sk_test_operations_corner_cafe_00000001'
+const WEBHOOK_SECRET = 'whsec_operations_never_in_a_zip_0000001'
+const RPC_KEY = 'ALCHEMY_KEY_NEVER_IN_A_ZIP'
+const dir = makeTempDir('operations')
+let handle: ServeHandle
+let base: string
+let cookie: string
+
+beforeAll(async () => {
+  const file = join(dir.path, 'config.json')
+  const config = shopConfig({ keys: [KEY] })
+  config.chains![0]!.rpcUrls = [`http://127.0.0.1:9/v2/${RPC_KEY}`]
+  config.webhooks = [{ merchantId: config.merchants![0]!.id, url: 'http://127.0.0.1:9/hook?token=abc', secret: WEBHOOK_SECRET, events: ['*'] }]
+  writeFileSync(file, JSON.stringify({ ...config, dataDir: './data' }))
+  handle = await runServe({ argv: ['--config', file, '--port', '0'], rendererDir: dir.path, env: { STABLEPAY_ACCESS_TOKEN: 'operations_token_0000000001' } })
+  base = `http://127.0.0.1:${handle.http.port}`
+  const login = await fetch(`${base}/?token=operations_token_0000000001`, { redirect: 'manual' })
+  cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!
+})
+afterAll(async () => {
+  await handle?.stop()
+  await dir.cleanup()
+})
+
+const bridge = async (channel: string, input?: unknown) => {
+  const res = await fetch(`${base}/bridge/invoke/${channel}`, {
+    method: 'POST',
+    headers: { cookie, origin: base, 'content-type': 'application/json' },
+    body: JSON.stringify(input ?? null),
+  })
+  return (await res.json()) as { ok: boolean; value?: any; error?: { code: string; message: string } }
+}
+
+it('serve mode writes its log into the data folder, and the app says where', async () => {
+  const where = logLocation()
+  expect(where?.dir).toBe(join(handle.dataDir, 'logs'))
+  expect((await bridge('app:info')).value.log_dir).toBe(where!.dir)
+})
+
+it('exports diagnostics with the logs and the till described, and no key, secret, token or RPC path in it', async () => {
+  await fetch(`${base}/v1/payment/sessions?limit=1`, { headers: { authorization: `Bearer ${KEY}` } })
+  const res = await fetch(`${base}/export/diagnostics.zip`, { headers: { cookie, origin: base } })
+  expect(res.status).toBe(200)
+  expect(res.headers.get('content-type')).toBe('application/zip')
+  const zip = unzipSync(new Uint8Array(await res.arrayBuffer()))
+  expect(Object.keys(zip)).toContain('info.json')
+  expect(Object.keys(zip).some((n) => /^logs\/stablepay\.\d+\.log$/.test(n))).toBe(true)
+  const info = JSON.parse(strFromU8(zip['info.json']!))
+  expect(info).toMatchObject({ app: { name: 'StablePay POS' }, schemaVersion: 1, webhook_endpoints: 1, api_keys: 1 })
+  expect(info.networks[0].rpc).toEqual(['http://127.0.0.1:9/…'])
+  const everything = Object.values(zip).map((b) => strFromU8(b)).join('\n')
+  for (const secret of [KEY, WEBHOOK_SECRET, RPC_KEY, 'operations_token_0000000001', 'token=abc']) expect(everything).not.toContain(secret)
+  // Without the UI's cookie there is nothing to download.
+  expect((await fetch(`${base}/export/diagnostics.zip`)).status).toBe(401)
+})
+
+it('takes a backup on demand and shows it, with the daily time and second folder the owner chose', async () => {
+  const usb = join(dir.path, 'usb')
+  expect((await bridge('backups:update', { daily_at: '21:15', copy_to: usb })).value).toMatchObject({ daily_at: '21:15', copy_to: usb })
+  expect((await bridge('backups:update', { daily_at: '25:00' })).error).toMatchObject({ code: 'parameter_invalid' })
+  const before = (await bridge('backups:state')).value
+  expect(before).toMatchObject({ last: null, stale: true })
+  const after = (await bridge('backups:create')).value
+  expect(after.last).not.toBeNull()
+  expect(after).toMatchObject({ stale: false, last_error: null, running: false })
+  expect(after.backups).toHaveLength(1)
+})
+
+it('a client that hangs up mid-request is one debug line, not an error', async () => {
+  const logged = captureLog()
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const socket = connect(handle.http.port, '127.0.0.1', () => {
+        socket.write(
+          `POST /v1/payment/sessions/create HTTP/1.1\r\nHost: 127.0.0.1:${handle.http.port}\r\nAuthorization: Bearer ${KEY}\r\n` +
+            'Content-Type: application/json\r\nContent-Length: 500\r\n\r\n{"order_id":',
+        )
+        setTimeout(() => {
+          socket.destroy()
+          resolve()
+        }, 100)
+      })
+      socket.on('error', reject)
+    })
+    await waitFor(() => logged.lines.some((l) => l.msg === 'client went away mid-request'), { timeoutMs: 5000 })
+    expect(logged.lines.filter((l) => l.level === 'error')).toEqual([])
+    expect(logged.lines.find((l) => l.msg === 'client went away mid-request')).toMatchObject({ level: 'debug', module: 'http' })
+  } finally {
+    logged.stop()
+  }
+})
