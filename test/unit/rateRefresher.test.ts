@@ -271,7 +271,10 @@ describe('the warning a day before a reference rate goes stale', () => {
     expect(eur()).toMatchObject({ staleSoon: true, stale: false, active: true })
     clock.set(staleAt * 1000)
     expect(eur()).toMatchObject({ staleSoon: false, stale: true, active: false })
-    expect(engine.rates.list().find((r) => r.currency === 'GBP' && r.source === 'manual')).toMatchObject({ staleAt: null, staleSoon: false })
+    expect(engine.rates.list().find((r) => r.currency === 'GBP' && r.source === 'manual')).toMatchObject({
+      staleAt: null,
+      staleSoon: false,
+    })
     // RateBook is what the engine uses: the same answer from a second book on the same table.
     expect(new RateBook({ db: engine.db, clock }).list()).toEqual(engine.rates.list())
   })
