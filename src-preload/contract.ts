@@ -268,6 +268,13 @@ export interface RateInfo {
   as_of: number
   age_seconds: number
   stale: boolean
+  /** Exchange rates that stay fresh (#14): */
+  /** Unix s from which sales stop using this rate; null for a rate set by hand, which never goes stale. */
+  stale_at: number | null
+  /** A reference rate that goes stale within a day: the owner and the cashier are warned. */
+  stale_soon: boolean
+  /** The rate a sale in this currency would use right now (a hand-set rate wins; a stale one is not used). */
+  active: boolean
 }
 
 export interface ApiKeyInfo {

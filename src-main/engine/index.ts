@@ -11,7 +11,7 @@ import type { Db } from './db'
 import { openDatabase } from './db'
 import { startCheckpointer } from './db/checkpointer'
 import { EngineEvents } from './events'
-import { RateBook } from './rates'
+import { RateBook, RateRefresher } from './rates'
 import { Sessions } from './sessions'
 import { ApiKeys, Merchants, Networks, Settings } from './shop'
 import { IncomingPayments } from './watcher/pending/incoming'
@@ -96,6 +96,7 @@ export function createEngine(options: EngineOptions): Engine {
       services.push(() => clearInterval(expiry))
       services.push(startCheckpointer(db))
       services.push(backups.start())
+      services.push(new RateRefresher({ db, rates, clock }).start())
       return async () => {
         for (const stop of services.splice(0).reverse()) await stop()
       }

@@ -406,6 +406,8 @@ describe('RateBook', () => {
       ageSeconds: 365 * 86400,
       stale: true,
       active: false,
+      staleAt: DAY1_AS_OF + DEFAULT_MAX_AGE_SECONDS + 1,
+      staleSoon: false,
     })
     const gbp = list.filter((r) => r.currency === 'GBP')
     expect(gbp.map((r) => [r.source, r.stale, r.active])).toEqual([

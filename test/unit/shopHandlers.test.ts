@@ -226,7 +226,7 @@ describe('rates and API keys', () => {
   it('sets, lists and clears a manual rate', async () => {
     openTill()
     const rates = await call('rates:set-manual', { currency: 'EUR', rate: '1.0800' })
-    expect(rates).toEqual([{ currency: 'EUR', rate: '1.08', source: 'manual', as_of: expect.any(Number), age_seconds: 0, stale: false }])
+    expect(rates).toEqual([{ currency: 'EUR', rate: '1.08', source: 'manual', as_of: expect.any(Number), age_seconds: 0, stale: false, stale_at: null, stale_soon: false, active: true }])
     expect(await failure('rates:set-manual', { currency: 'USD', rate: '1' })).toMatchObject({ param: 'currency' })
     expect(await failure('rates:set-manual', { currency: 'EUR', rate: 'abc' })).toMatchObject({ code: 'rate_invalid' })
     expect(await call('rates:set-manual', { currency: 'EUR', rate: null })).toEqual([])

@@ -142,6 +142,9 @@ function rateList(engine: Engine): RateInfo[] {
     as_of: r.asOf,
     age_seconds: r.ageSeconds,
     stale: r.stale,
+    stale_at: r.staleAt,
+    stale_soon: r.staleSoon,
+    active: r.active,
   }))
 }
 

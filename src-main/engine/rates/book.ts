@@ -1,5 +1,5 @@
 import type { Db } from '../db'
-import { all, run } from '../db/sql'
+import { all, run, value } from '../db/sql'
 import { MoneyError, isCurrency, normalizeRate, readableRate, type CurrencyCode } from '../money'
 import { ECB_DAILY_URL, ecbToUsdPerUnit, parseEcbXml } from './ecb'
 import { RateError } from './errors'
@@ -69,9 +69,15 @@ export interface RateListEntry {
   readonly stale: boolean
   /** True if quote() would use this row right now (manual wins; stale provider rows are not used). */
   readonly active: boolean
+  /** Unix s from which quote() refuses this row (asOf + maxAgeSeconds); null for manual rows, which never go stale. */
+  readonly staleAt: number | null
+  /** A provider row that goes stale within STALE_SOON_SECONDS: the screens warn a day ahead. */
+  readonly staleSoon: boolean
 }
 
 export const DEFAULT_MAX_AGE_SECONDS = 4 * 24 * 3600
+/** How long before a provider rate goes stale the owner and the cashier are warned: a day, time to get the till online. */
+export const STALE_SOON_SECONDS = 24 * 3600
 const DEFAULT_TIMEOUT_MS = 10_000
 
 interface RateRow {
@@ -130,8 +136,8 @@ export class RateBook {
    * stored rows (e.g. a stale CDN copy) does not overwrite newer ones;
    * `updated` counts rows actually written.
    */
-  async refresh(): Promise<{ updated: number; asOf: number }> {
-    const body = await this.download()
+  async refresh(options: { signal?: AbortSignal } = {}): Promise<{ updated: number; asOf: number }> {
+    const body = await this.download(options.signal)
     const { asOf, perEur } = parseEcbXml(body)
     const usdPerUnit = ecbToUsdPerUnit(perEur)
     const fetchedAt = this.nowSeconds()
@@ -243,6 +249,8 @@ export class RateBook {
       const ageSeconds = Math.max(0, now - r.as_of)
       const stale = r.source === 'provider' && ageSeconds > this.maxAgeSeconds
       const active = r.source === 'manual' || (!manualFor.has(r.currency) && !stale)
+      // quote() accepts an age of exactly maxAgeSeconds, so the first refused second is one later.
+      const staleAt = r.source === 'provider' ? r.as_of + this.maxAgeSeconds + 1 : null
       out.push({
         currency: r.currency,
         rate: readableRate(r.usd_per_unit),
@@ -251,16 +259,26 @@ export class RateBook {
         ageSeconds,
         stale,
         active,
+        staleAt,
+        staleSoon: staleAt !== null && !stale && staleAt - now <= STALE_SOON_SECONDS,
       })
     }
     return out
   }
 
-  private async download(): Promise<string> {
+  /** Unix s of the newest provider publication stored, or null before the first refresh. */
+  latestProviderAsOf(): number | null {
+    const asOf = value<number | bigint | null>(this.db, `SELECT max(as_of) FROM rates WHERE source = 'provider'`)
+    return asOf === null || asOf === undefined ? null : Number(asOf)
+  }
+
+  private async download(signal?: AbortSignal): Promise<string> {
     const url = this.providerUrl
+    const timeout = AbortSignal.timeout(this.timeoutMs)
     try {
       const res = await this.fetchFn(url, {
-        signal: AbortSignal.timeout(this.timeoutMs),
+        // The caller's signal lets a stopping service end a request in flight instead of waiting out the timeout.
+        signal: signal ? AbortSignal.any([timeout, signal]) : timeout,
         headers: { accept: 'application/xml, text/xml;q=0.9, */*;q=0.1' },
       })
       if (!res.ok) {
@@ -271,6 +289,7 @@ export class RateBook {
       return await res.text()
     } catch (e) {
       if (e instanceof RateError) throw e
+      if (signal?.aborted) throw new RateError('rate_provider_unreachable', `the request to ${url} was stopped`, { cause: e })
       throw new RateError(
         'rate_provider_unreachable',
         `could not reach the rate provider ${url}: ${describeFetchError(e, this.timeoutMs)}`,

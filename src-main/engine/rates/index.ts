@@ -6,6 +6,7 @@ export { ECB_DAILY_URL, ecbToUsdPerUnit, parseEcbXml, type EcbRates } from './ec
 export { RateError, type RateErrorCode } from './errors'
 export {
   DEFAULT_MAX_AGE_SECONDS,
+  STALE_SOON_SECONDS,
   RateBook,
   formatAge,
   type Clock,
@@ -17,3 +18,5 @@ export {
   type RateSource,
   type UsdQuote,
 } from './book'
+export { CHECK_TIMES_FRANKFURT, frankfurtDate, nextCheckAt } from './schedule'
+export { RateRefresher, systemTimers, type RateRefresherOptions, type Timers } from './refresher'

@@ -6,6 +6,7 @@ import { SaleEntry } from './SaleEntry'
 import { SessionPanel } from './SessionPanel'
 
 const INTERACTIVE_MARK = 'stablepay:cashier-interactive'
+const RATES_RELOAD_MS = 5 * 60_000
 
 function isTextField(target: EventTarget | null): target is HTMLInputElement | HTMLTextAreaElement {
   return target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement
@@ -46,6 +47,19 @@ export function CashierScreen() {
       .load()
       .catch(() => undefined)
   }, [])
+
+  useEffect(() => {
+    // The engine refreshes rates by itself a few times a day; looking every few minutes keeps the rate's date and
+    // the stale warning true on a screen left open all day (a local call, no network).
+    const loadRates = () =>
+      void useShopStore
+        .getState()
+        .loadRates()
+        .catch(() => undefined)
+    loadRates()
+    const timer = setInterval(loadRates, RATES_RELOAD_MS)
+    return () => clearInterval(timer)
+  }, [phase])
 
   useEffect(() => {
     // The moment the till takes input: measured by bench/ui.ts, and visible in any DevTools performance trace.

@@ -2,7 +2,8 @@ import { NetworkName } from '../components'
 import { Keypad } from '../components'
 import { priceDecimals, formatEntry, useErrorText, useLanguage, useT } from '../i18n'
 import type { PayChoice } from '../state'
-import { isChargeable, useSaleStore } from '../state'
+import { isChargeable, useSaleStore, useShopStore } from '../state'
+import { saleRateNote } from './rateNote'
 
 /**
  * Before Charge: the sale on the left (amount, reference, what the customer
@@ -33,6 +34,9 @@ export function SaleEntry({
   const press = useSaleStore((s) => s.press)
   const setOrderRef = useSaleStore((s) => s.setOrderRef)
   const setChoice = useSaleStore((s) => s.setChoice)
+  const rates = useShopStore((s) => s.rates)
+  const timeZone = useShopStore((s) => s.merchant?.time_zone ?? 'UTC')
+  const rateNote = saleRateNote(currency, rates, timeZone, language)
   const decimals = priceDecimals(currency)
   const creating = phase === 'creating'
   const canCharge = ready && isChargeable(entry) && selected !== null && !creating
@@ -48,6 +52,16 @@ export function SaleEntry({
             <span className="amount-currency">{currency}</span>
             <span className="amount-value">{formatEntry(entry === '' ? '0' : entry, language)}</span>
           </output>
+          {rateNote ? (
+            <p
+              className={rateNote.tone === 'info' ? 'rate-line' : `notice notice-${rateNote.tone}`}
+              role={rateNote.tone === 'info' ? undefined : 'status'}
+              data-testid="rate-note"
+              data-tone={rateNote.tone}
+            >
+              {rateNote.text}
+            </p>
+          ) : null}
         </div>
 
         <div className="field">

@@ -6,6 +6,7 @@ import type { SaleView } from '../state'
 import { qrOption, useAppStore, useSaleStore, useShopStore, viewOf } from '../state'
 import { IncomingLostNote, IncomingStatus } from '../components/IncomingStatus'
 import { incomingLostOf, incomingOf } from '../state/incoming'
+import { sessionRateNote } from './rateNote'
 
 /** The QR takes the centre once the sale is charged; ≥ 280 px whatever the window. */
 const QR_SIZE = 400
@@ -44,6 +45,9 @@ function PayingPanel({ session, view }: { session: PaymentSession; view: Exclude
   const paidText = view.kind === 'underpaid' ? formatToken(view.paid, option.token, language) : ''
   const incoming = incomingOf(session, view)
   const incomingLost = incomingLostOf(session, view)
+  const rates = useShopStore((s) => s.rates)
+  const timeZone = useShopStore((s) => s.merchant?.time_zone ?? 'UTC')
+  const rateDate = sessionRateNote(session, rates, timeZone, language)
 
   return (
     <div className="session" data-testid="session" data-session-id={session.id} data-status={session.status} data-view={view.kind}>
@@ -76,6 +80,7 @@ function PayingPanel({ session, view }: { session: PaymentSession; view: Exclude
               rate: session.exchange_rate,
               time: formatClock(session.rate_locked_at, language),
             })}
+            {rateDate ? <span data-testid="rate-date"> · {rateDate.text}</span> : null}
           </p>
         ) : null}
         {!session.order_id.startsWith('pos-') ? <p className="muted">{t('cashier.order', { order: session.order_id })}</p> : null}

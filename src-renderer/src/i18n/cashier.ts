@@ -109,4 +109,16 @@ export const cashierStrings = defineStrings({
     en: 'The payment sent ({tx}) failed on the network. Still waiting for payment.',
     zh: '已发送的付款（{tx}）在链上执行失败。仍在等待付款。',
   },
+
+  // The exchange rate a sale in another currency than USD uses: its date, and a warning before it goes stale (#14).
+  'cashier.rateFrom': { en: '{currency} rate from {time}', zh: '{currency} 汇率发布于 {time}' },
+  'cashier.rateSetOn': { en: '{currency} rate set by hand on {time}', zh: '{currency} 汇率由店主于 {time} 手动设置' },
+  'cashier.rateStaleSoon': {
+    en: 'It goes out of date at {time}; after that, sales in {currency} are refused. Ask the owner to check the till’s internet connection.',
+    zh: '该汇率将于 {time} 过期，之后以 {currency} 计价的收款将被拒绝。请店主检查收银机的网络连接。',
+  },
+  'cashier.rateMissing': {
+    en: 'No current {currency} rate: a sale in {currency} will be refused. Ask the owner to connect the till to the internet, or to set the rate by hand in Settings.',
+    zh: '没有有效的 {currency} 汇率：以 {currency} 计价的收款将被拒绝。请店主将收银机连上网络，或在设置中手动设置汇率。',
+  },
 })

@@ -287,6 +287,16 @@ export const ownerStrings = defineStrings({
   'settings.rates.manualRate': { en: 'USD for 1 unit', zh: '1 单位折合美元' },
   'settings.rates.set': { en: 'Set', zh: '设置' },
   'settings.rates.clear': { en: 'Clear manual rate', zh: '清除手动汇率' },
+  // Rates that refresh by themselves, and the warning a day before one goes stale (#14).
+  'settings.rates.auto': {
+    en: 'Reference rates (ECB) refresh by themselves while the till is online: at start and each working day after 16:00 CET.',
+    zh: '收银机联网时会自动刷新参考汇率（欧洲央行）：启动时以及每个工作日中欧时间 16:00 之后。',
+  },
+  'settings.rates.staleSoon': { en: 'Stale soon', zh: '即将过期' },
+  'settings.rates.staleSoonWarning': {
+    en: 'The {currency} reference rate goes out of date at {time}; sales in {currency} are then refused. No newer rate has come in: check the till’s internet connection, or set a rate by hand below.',
+    zh: '{currency} 参考汇率将于 {time} 过期，之后以 {currency} 计价的收款将被拒绝。尚未获取到更新的汇率：请检查收银机的网络连接，或在下方手动设置汇率。',
+  },
 
   'settings.keys.title': { en: 'API keys', zh: 'API 密钥' },
   'settings.keys.help': {

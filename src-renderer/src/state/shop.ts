@@ -1,5 +1,5 @@
 import { create } from 'zustand'
-import type { ChainConfig, Merchant } from '../../../src-preload/contract'
+import type { ChainConfig, Merchant, RateInfo } from '../../../src-preload/contract'
 import { api } from '../bridge'
 
 /** One (network, token) pair the cashier can offer, e.g. Base · USDC. */
@@ -16,6 +16,9 @@ interface ShopState {
   chains: ChainConfig[]
   loaded: boolean
   load(): Promise<void>
+  /** Exchange rates, for the rate's date and staleness beside a price in another currency than USD. */
+  rates: RateInfo[]
+  loadRates(): Promise<void>
 }
 
 /** The shop's own setup as the cashier needs it: name, price currency, networks. */
@@ -23,9 +26,13 @@ export const useShopStore = create<ShopState>()((set) => ({
   merchant: null,
   chains: [],
   loaded: false,
+  rates: [],
   async load() {
     const [merchant, chains] = await Promise.all([api['merchant:get'](), api['chains:list']()])
     set({ merchant, chains, loaded: true })
+  },
+  async loadRates() {
+    set({ rates: await api['rates:list']() })
   },
 }))
 

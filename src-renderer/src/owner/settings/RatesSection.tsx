@@ -3,8 +3,9 @@ import type { RateInfo } from '../../../../src-preload/contract'
 import { CURRENCY_CODES, currencyName, useLanguage } from '../../i18n'
 import { ToneChip } from '../components'
 import { useOwnerT } from '../i18n'
+import { useShopStore } from '../../state'
 import { useRatesStore } from '../state'
-import { ageParts } from '../time'
+import { ageParts, formatShortDateTime, safeTimeZone } from '../time'
 
 /** Exchange rates to USD with their age (stale ones flagged), refreshable, or set by hand. */
 export function RatesSection({ id }: { id: string }) {
@@ -19,6 +20,9 @@ export function RatesSection({ id }: { id: string }) {
   const clearManual = useRatesStore((s) => s.clearManual)
   const [currency, setCurrency] = useState<string>(CURRENCY_CODES.find((c) => c !== 'USD') ?? 'EUR')
   const [rate, setRate] = useState('')
+  const zone = safeTimeZone(useShopStore((s) => s.merchant?.time_zone))
+  // Only a rate sales would use is worth a warning: one overridden by a hand-set rate does not matter.
+  const goingStale = rates.filter((r) => r.active && r.stale_soon && r.stale_at !== null)
 
   const age = (r: RateInfo) => {
     const { n, unit } = ageParts(r.age_seconds)
@@ -34,6 +38,12 @@ export function RatesSection({ id }: { id: string }) {
         </button>
       </div>
       <p className="help">{t('settings.rates.help')}</p>
+      <p className="help">{t('settings.rates.auto')}</p>
+      {goingStale.map((r) => (
+        <p key={r.currency} className="notice notice-warn" role="status" data-testid={`rate-stale-soon-${r.currency}`}>
+          {t('settings.rates.staleSoonWarning', { currency: r.currency, time: formatShortDateTime(r.stale_at ?? 0, zone, language) })}
+        </p>
+      ))}
       {error ? (
         <p className="field-error" role="alert" data-testid="rates-error">
           {error}
@@ -65,6 +75,8 @@ export function RatesSection({ id }: { id: string }) {
                   {age(r)}{' '}
                   {r.stale ? (
                     <ToneChip tone="warn" label={t('settings.rates.stale')} />
+                  ) : r.stale_soon ? (
+                    <ToneChip tone="warn" label={t('settings.rates.staleSoon')} />
                   ) : (
                     <ToneChip tone="ok" label={t('settings.rates.fresh')} />
                   )}
