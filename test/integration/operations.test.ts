@@ -5,14 +5,17 @@
  */
 import { connect } from 'node:net'
 import { strFromU8, unzipSync } from 'fflate'
-import { afterAll, beforeAll, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ServeHandle } from '../../src-main/http'
 import { runServe } from '../../src-main/http'
 import { captureLog, logLocation } from '../../src-main/engine/log'
-import { shopConfig } from '../support/shopConfig'
+import { seedEngine, shopConfig } from '../support/shopConfig'
+import { spawnServe, startServe } from '../support/serve'
+import { createEngine } from '../../src-main/engine'
+import { backupDatabase } from '../../src-main/engine/backup'
 import { makeTempDir } from '../support/tempDir'
 import { waitFor } from '../support/waitFor'
-import { writeFileSync } from 'node:fs'
+import { readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 
 const KEY = 'sk_test_operations_corner_cafe_00000001'
@@ -106,4 +109,45 @@ it('a client that hangs up mid-request is one debug line, not an error', async (
   } finally {
     logged.stop()
   }
+})
+
+describe('serve --restore', () => {
+  it('puts a checked backup in place before starting, keeps the replaced database, and refuses a damaged one', async () => {
+    const shopDir = makeTempDir('restore-shop')
+    try {
+      // A shop with one sale, backed up; then a second sale after the backup.
+      const shop = createEngine({ dataDir: shopDir.path })
+      seedEngine(shop, shopConfig())
+      shop.sessions.create({ merchantId: shop.merchants.first()!.id, livemode: false, currency: 'USD', orderId: 'before', amount: '1.00' })
+      const { backup } = await backupDatabase(shop.db, { dir: join(shopDir.path, 'backups'), now: 1_800_000_000, dayOf: (s) => String(s) })
+      shop.sessions.create({ merchantId: shop.merchants.first()!.id, livemode: false, currency: 'USD', orderId: 'after', amount: '2.00' })
+      shop.close()
+
+      const damaged = join(shopDir.path, 'damaged.sqlite')
+      writeFileSync(damaged, 'not a database')
+      const refused = spawnServe(['--data-dir', shopDir.path, '--port', '0', '--restore', damaged])
+      expect((await refused.exited).code).toBe(1)
+      expect(refused.stderr()).toMatch(/--restore: damaged\.sqlite is not a readable StablePay database/)
+
+      const serve = await startServe(['--data-dir', shopDir.path, '--port', '0', '--restore', backup.file])
+      try {
+        expect(serve.stderr()).toMatch(/restored .*stablepay-.*\.sqlite; the database it replaced is kept as .*before-restore-/)
+        const login = await fetch(serve.loginUrl, { redirect: 'manual' })
+        const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!
+        const list = await fetch(`${serve.origin}/bridge/invoke/sessions:list`, {
+          method: 'POST',
+          headers: { cookie, origin: serve.origin, 'content-type': 'application/json' },
+          body: '{}',
+        })
+        const page = (await list.json()) as { value: { data: Array<{ order_id: string }> } }
+        expect(page.value.data.map((s) => s.order_id)).toEqual(['before'])
+      } finally {
+        await serve.stop()
+      }
+      const kept = readdirSync(join(shopDir.path, 'backups')).filter((f) => f.startsWith('before-restore-'))
+      expect(kept).toHaveLength(1)
+    } finally {
+      await shopDir.cleanup()
+    }
+  })
 })

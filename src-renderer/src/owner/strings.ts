@@ -330,4 +330,37 @@ export const ownerStrings = defineStrings({
 
   'settings.language.title': { en: 'Language', zh: '语言' },
   'settings.language.help': { en: 'Used on every screen of this till, and remembered.', zh: '用于本收银台的所有页面，并会被记住。' },
+  'settings.backups.title': { en: 'Backups and support', zh: '备份与支持' },
+  'settings.backups.now': { en: 'Back up now', zh: '立即备份' },
+  'settings.backups.running': { en: 'Backing up…', zh: '正在备份…' },
+  'settings.backups.last': { en: 'Last good backup: {time} ({size} MB), checked.', zh: '最近一次完好的备份：{time}（{size} MB），已校验。' },
+  'settings.backups.lastStale': {
+    en: 'The last good backup is from {time} ({size} MB): more than two days ago. Back up now, and check the daily time and folder.',
+    zh: '最近一次完好的备份是 {time}（{size} MB），已超过两天。请立即备份，并检查每日时间和文件夹。',
+  },
+  'settings.backups.none': {
+    en: 'No backup yet. The till is the shop\'s only record of its sales: back up now.',
+    zh: '还没有备份。收银台是本店销售的唯一记录：请立即备份。',
+  },
+  'settings.backups.dailyAt': { en: 'Daily backup at (shop time)', zh: '每日备份时间（店铺时间）' },
+  'settings.backups.copyTo': { en: 'Also copy to folder (USB stick, synced folder)', zh: '同时复制到文件夹（U 盘、同步文件夹）' },
+  'settings.backups.copyToPlaceholder': { en: 'none', zh: '无' },
+  'settings.backups.save': { en: 'Save', zh: '保存' },
+  'settings.backups.where': {
+    en: 'Copies are kept in {dir} ({count} now): the last 14 days and 12 months, each checked before it counts.',
+    zh: '备份保存在 {dir}（现有 {count} 份）：最近 14 天和 12 个月，每份在计入前都经过校验。',
+  },
+  'settings.backups.restoreHow': {
+    en: 'To restore one, stop the till and start it with --restore and the copy\'s file; the database it replaces is kept beside the copies.',
+    zh: '要恢复某份备份，请停止收银台，并以 --restore 加该备份文件启动；被替换的数据库会保存在备份旁边。',
+  },
+  'settings.support.title': { en: 'Support', zh: '支持' },
+  'settings.support.logAt': { en: 'The log is in {dir}.', zh: '日志位于 {dir}。' },
+  'settings.support.noLog': { en: 'This till writes no log file.', zh: '本收银台不写日志文件。' },
+  'settings.support.export': { en: 'Export diagnostics', zh: '导出诊断信息' },
+  'settings.support.saved': { en: 'Diagnostics saved.', zh: '诊断信息已保存。' },
+  'settings.support.help': {
+    en: 'A zip of the log and a description of this till, for whoever helps you. It holds no key, secret or password.',
+    zh: '包含日志和本收银台说明的 zip 文件，供帮助你的人使用。其中不含任何密钥、秘密或密码。',
+  },
 })

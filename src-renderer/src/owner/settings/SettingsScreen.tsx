@@ -1,8 +1,9 @@
 import { useEffect } from 'react'
 import type { OwnerKey } from '../i18n'
 import { useOwnerT } from '../i18n'
-import { startOwnerFeed, useApiKeysStore, useNetworksStore, useRatesStore, useShopSettingsStore } from '../state'
+import { startOwnerFeed, useApiKeysStore, useBackupsStore, useNetworksStore, useRatesStore, useShopSettingsStore } from '../state'
 import { ApiKeysSection } from './ApiKeysSection'
+import { BackupsSection } from './BackupsSection'
 import { LanguageSection } from './LanguageSection'
 import { NetworksSection } from './NetworksSection'
 import { RatesSection } from './RatesSection'
@@ -16,6 +17,7 @@ const SECTIONS: Array<{ id: string; title: OwnerKey }> = [
   { id: 'settings-rates', title: 'settings.rates.title' },
   { id: 'settings-keys', title: 'settings.keys.title' },
   { id: 'settings-language', title: 'settings.language.title' },
+  { id: 'settings-backups', title: 'settings.backups.title' },
 ]
 
 /**
@@ -31,6 +33,7 @@ export function SettingsScreen() {
     void useNetworksStore.getState().loadStates()
     void useRatesStore.getState().load()
     void useApiKeysStore.getState().load()
+    void useBackupsStore.getState().load()
   }, [])
 
   return (
@@ -57,6 +60,7 @@ export function SettingsScreen() {
       <RatesSection id="settings-rates" />
       <ApiKeysSection id="settings-keys" />
       <LanguageSection id="settings-language" />
+      <BackupsSection id="settings-backups" />
     </div>
   )
 }
