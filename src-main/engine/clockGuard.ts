@@ -50,7 +50,10 @@ export class ClockGuard {
     this.lastWall = wall
     this.lastMono = mono
     if (Math.abs(jump) < JUMP_THRESHOLD_MS) return 0
-    log('clock').warn({ jump_ms: jump }, `the system clock was set ${jump > 0 ? 'forward' : 'back'} by ${Math.round(Math.abs(jump) / 1000)} s`)
+    log('clock').warn(
+      { jump_ms: jump },
+      `the system clock was set ${jump > 0 ? 'forward' : 'back'} by ${Math.round(Math.abs(jump) / 1000)} s`,
+    )
     for (const listener of this.listeners) {
       try {
         listener(jump)
