@@ -257,7 +257,17 @@ export interface ChainState {
    * offered by the RPC. Absent until then.
    */
   pending_feed?: PendingFeedKind
+  /**
+   * How far the till's clock is ahead of this chain's block times, in seconds
+   * (negative: behind), measured on blocks as they arrive; null until one has
+   * arrived. Beyond CLOCK_DRIFT_WARNING_SECONDS either way the cashier is told.
+   * Payments are matched in chain time whatever it is.
+   */
+  clock_drift_seconds: number | null
 }
+
+/** Till clock vs chain time beyond which the cashier screen warns (2 minutes). */
+export const CLOCK_DRIFT_WARNING_SECONDS = 120
 
 export type PendingFeedKind = 'ws' | 'filter' | 'none'
 

@@ -12,6 +12,8 @@ export interface StartAnvilOptions {
   noMining?: boolean
   /** Defaults to 31337, anvil's own default. */
   chainId?: number
+  /** Genesis block time in Unix seconds (anvil --timestamp); later blocks keep the same distance from real time. */
+  timestamp?: number
   /** Bound on how long to wait for the RPC to answer; defaults to 20 s. */
   readyTimeoutMs?: number
 }
@@ -95,6 +97,7 @@ async function launch(bin: string, opts: StartAnvilOptions, chainId: number): Pr
   const args = ['--host', HOST, '--port', String(opts.port ?? 0), '--chain-id', String(chainId)]
   if (opts.blockTime !== undefined) args.push('--block-time', String(opts.blockTime))
   if (opts.noMining) args.push('--no-mining')
+  if (opts.timestamp !== undefined) args.push('--timestamp', String(opts.timestamp))
 
   const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true })
   // Keep only the tail of stderr: enough to explain a failed start.

@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import type { PaymentSession } from '../../src-preload/contract'
 import type { Clock } from './clock'
 import { systemClock } from './clock'
+import { ClockGuard } from './clockGuard'
 import type { Db } from './db'
 import { openDatabase } from './db'
 import { startCheckpointer } from './db/checkpointer'
@@ -29,6 +30,8 @@ export interface EngineOptions {
 export interface Engine {
   readonly db: Db
   readonly clock: Clock
+  /** Sees the wall clock jump (set at boot, set by hand) against the monotonic clock; whoever keeps wall times listens. */
+  readonly clockGuard: ClockGuard
   readonly events: EngineEvents
   readonly merchants: Merchants
   readonly apiKeys: ApiKeys
@@ -52,6 +55,7 @@ export function createEngine(options: EngineOptions): Engine {
   mkdirSync(options.dataDir, { recursive: true })
   const db = openDatabase(join(options.dataDir, DATABASE_FILE))
   const clock = options.clock ?? systemClock
+  const clockGuard = new ClockGuard(clock)
   const events = new EngineEvents()
   const merchants = new Merchants(db, clock)
   const apiKeys = new ApiKeys(db, clock)
@@ -59,7 +63,11 @@ export function createEngine(options: EngineOptions): Engine {
   const settings = new Settings(db)
   const rates = new RateBook({ db, clock, providerUrl: options.rates?.providerUrl, maxAgeSeconds: options.rates?.maxAgeSeconds })
   const incoming: IncomingPayments = new IncomingPayments({ events, session: (id) => sessionObject(id) })
-  const sessions = new Sessions(db, clock, events, merchants, networks, rates, { lateWindowSeconds: options.lateWindowSeconds, incoming })
+  const sessions = new Sessions(db, clock, events, merchants, networks, rates, {
+    lateWindowSeconds: options.lateWindowSeconds,
+    incoming,
+    clockGuard,
+  })
   const sessionObject = (id: string): PaymentSession | null => {
     const row = sessions.rowById(id)
     return row ? sessions.toObject(row) : null
@@ -73,6 +81,7 @@ export function createEngine(options: EngineOptions): Engine {
   return {
     db,
     clock,
+    clockGuard,
     events,
     merchants,
     apiKeys,
@@ -114,6 +123,7 @@ export { EngineError } from './errors'
 export type { ErrorType } from './errors'
 export { ManualClock, systemClock, nowSeconds } from './clock'
 export type { Clock } from './clock'
+export { ClockGuard } from './clockGuard'
 export type { Db } from './db'
 export { openDatabase, migrate, schemaVersion, LATEST_SCHEMA, DatabaseTooNewError } from './db'
 export type { CreateSessionInput } from './sessions'

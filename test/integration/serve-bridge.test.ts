@@ -353,7 +353,14 @@ describe('GET /bridge/events', () => {
       const frame = await stream.next((f) => f.startsWith('event: session:updated\n') && f.includes(session.id), 'session:updated')
       expect(JSON.parse(frame.split('\n')[1]!.replace(/^data: /, ''))).toEqual(session)
 
-      const state: ChainState = { chain_id: 31337, connection: 'online', head: 12, last_error: null, updated_at: 1 }
+      const state: ChainState = {
+        chain_id: 31337,
+        connection: 'online',
+        head: 12,
+        last_error: null,
+        updated_at: 1,
+        clock_drift_seconds: null,
+      }
       app.engine.events.emit('chain:state-changed', state)
       app.engine.events.emit('transfer:recorded', { ...dummyTransfer(), session_id: null })
       app.engine.events.emit('webhook:delivered', {

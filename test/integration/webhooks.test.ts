@@ -320,6 +320,23 @@ describe('webhook delivery to a real HTTP receiver', () => {
     expect(receiver.requests).toHaveLength(0)
   })
 
+  it('a clock set four days forward (a box without a battery finding a time server) gives up on nothing', async () => {
+    const { shop, webhooks, receiver } = await rig()
+    await receiver.down()
+    cancelled(shop)
+    cancelled(shop)
+    expect(await webhooks.runDue()).toBe(2)
+    shop.clock.advance(MINUTE)
+    shop.clock.jump(4 * DAY)
+    // Tried again a minute later (the endpoint's pause is over), failing again: neither has been tried for 3 days.
+    expect(await webhooks.runDue()).toBe(1)
+    expect(webhooks.deliveries(MERCHANT).map((d) => d.state)).toEqual(['pending', 'pending'])
+    await receiver.up()
+    shop.clock.advance(HOUR)
+    await webhooks.runDue()
+    expect(webhooks.deliveries(MERCHANT).map((d) => d.state)).toEqual(['delivered', 'delivered'])
+  })
+
   it('pulls queued retries forward when the endpoint answers again', async () => {
     const { shop, webhooks, receiver } = await rig()
     // One event is told to come back in an hour...

@@ -3,7 +3,13 @@ import { get, values } from '../db/sql'
 import type { OptionRow } from '../sessions'
 import type { ObservedTransfer } from './types'
 
-/** How far the till's clock may run ahead of the chain's block timestamps. */
+/**
+ * Allowance on top of the till-vs-chain offset the watcher measured (the
+ * transfer's time arrives here already on the till's clock): block producers
+ * set timestamps loosely, the offset is only measured to a few seconds, and
+ * below 15 s it is not applied at all. An old transfer (from well before the
+ * sale) is still never credited to it.
+ */
 const CLOCK_SKEW_SECONDS = 300
 
 /**
@@ -14,6 +20,7 @@ const CLOCK_SKEW_SECONDS = 300
 export function match(db: Db, t: ObservedTransfer): { sessionSeq: number; optionId: number } | null {
   // Every branch also asks that the block is not older than the sale: a payment cannot come before its QR
   // was shown, and a catch-up over old blocks must not credit an old transfer to today's sale.
+  // `t.blockTimestamp` is on the till's clock here (record.ts moved it by the measured offset).
   const params = {
     chain: t.chainId,
     token: t.tokenAddress,

@@ -5,7 +5,15 @@ import { credit, recompute, requiredConfirmations } from './credit'
 import { match } from './match'
 import type { TransferRow } from './transfers'
 import { transferById } from './transfers'
-import type { CanonicalHashes, CanonicalProofRequest, ChainObservation, ObservationResult, PaymentsDeps, Reopening } from './types'
+import type {
+  CanonicalHashes,
+  CanonicalProofRequest,
+  ChainObservation,
+  ObservationResult,
+  ObservedTransfer,
+  PaymentsDeps,
+  Reopening,
+} from './types'
 
 /**
  * Applies one scan of a chain inside the caller's transaction: marks what a
@@ -32,6 +40,8 @@ export function recordObservation(deps: PaymentsDeps, obs: ChainObservation): Ob
   const ordered = [...obs.transfers].sort((a, b) => a.blockNumber - b.blockNumber || a.logIndex - b.logIndex)
   for (const t of ordered) {
     const confirmations = confirmationsAt(obs.head, t.blockNumber)
+    // Matched and judged on time or late on the till's clock; recorded with the chain's own timestamp.
+    const judged = onTillClock(t, obs.tillAheadSeconds)
     const existing = get<TransferRow>(
       db,
       'SELECT * FROM transfers WHERE chain_id = ? AND tx_hash = ? AND log_index = ?',
@@ -54,18 +64,18 @@ export function recordObservation(deps: PaymentsDeps, obs: ChainObservation): Ob
       )
       if (existing.session_seq !== null) {
         affected.add(existing.session_seq)
-        credit(deps, reopening, existing.session_seq, t, false)
+        credit(deps, reopening, existing.session_seq, judged, false)
         continue
       }
-      const found = match(db, t)
+      const found = match(db, judged)
       if (found) {
         run(db, 'UPDATE transfers SET session_seq = ?, option_id = ? WHERE id = ?', found.sessionSeq, found.optionId, existing.id)
         affected.add(found.sessionSeq)
-        credit(deps, reopening, found.sessionSeq, t, false)
+        credit(deps, reopening, found.sessionSeq, judged, false)
       } else pushRecorded(deps, existing.id)
       continue
     }
-    const found = match(db, t)
+    const found = match(db, judged)
     const { id } = get<{ id: number }>(
       db,
       `INSERT INTO transfers (chain_id, tx_hash, log_index, token_symbol, token_address, from_address, to_address, amount,
@@ -96,7 +106,7 @@ export function recordObservation(deps: PaymentsDeps, obs: ChainObservation): Ob
     recorded++
     if (found) {
       affected.add(found.sessionSeq)
-      credit(deps, reopening, found.sessionSeq, t, false)
+      credit(deps, reopening, found.sessionSeq, judged, false)
     } else pushRecorded(deps, id)
   }
 
@@ -123,6 +133,15 @@ export function recordObservation(deps: PaymentsDeps, obs: ChainObservation): Ob
 export function pushRecorded(deps: PaymentsDeps, id: number): void {
   const transfer = transferById(deps.db, id)
   afterCommit(deps.db, undefined, () => deps.events.emit('transfer:recorded', transfer))
+}
+
+/**
+ * The transfer with its block time on the till's clock. A sale's times (created, expires, held until) were
+ * written by the till's clock; a till 15 minutes fast would otherwise find every payment 15 minutes before
+ * its sale, and refuse it as older than the sale.
+ */
+function onTillClock(t: ObservedTransfer, tillAheadSeconds: number | undefined): ObservedTransfer {
+  return tillAheadSeconds ? { ...t, blockTimestamp: t.blockTimestamp + tillAheadSeconds } : t
 }
 
 function confirmationsAt(head: number, blockNumber: number): number {

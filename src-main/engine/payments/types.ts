@@ -51,6 +51,12 @@ export interface ChainObservation {
   transfers: ObservedTransfer[]
   /** Block number → hash, for blocks whose header this scan fetched (known canonical right now). */
   canonical: ReadonlyMap<number, string>
+  /**
+   * How far the till's clock runs ahead of this chain's block times (seconds, negative: behind), as the
+   * watcher measured it; 0 or absent when unknown or too small to tell from noise. Block times are moved
+   * onto the till's clock by it before they are compared with a sale's times, which the till's clock wrote.
+   */
+  tillAheadSeconds?: number
 }
 
 /** A fully paid, confirmed session that waits only for proof that these blocks are still canonical. */

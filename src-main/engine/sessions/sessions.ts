@@ -7,7 +7,9 @@ import type {
   TimelineEntry,
 } from '../../../src-preload/contract'
 import type { Clock } from '../clock'
+import type { ClockGuard } from '../clockGuard'
 import type { Db } from '../db'
+import { value } from '../db/sql'
 import { transaction } from '../db/transaction'
 import type { EngineEvents } from '../events'
 import type { RateBook } from '../rates'
@@ -17,13 +19,15 @@ import { createSession, reserve } from './create'
 import type { SessionScope } from './filter'
 import type { IncomingView, OptionRow, SessionRow, TransferRow } from './read'
 import { listSessions, optionsOf, rowById, rowBySeq, scopedRow, showIncoming, timeline, toObject } from './read'
-import { cancel, expireDue, flag, touch, transition } from './transitions'
+import { cancel, expireDue, flag, shiftExpiry, touch, transition } from './transitions'
 
 export interface SessionsOptions {
   /** A payment found this long after expiry still completes the session (flagged `paid_late`). Default 24 h. */
   lateWindowSeconds?: number
   /** "Payment incoming": the pending transaction shown on an open sale (watcher/pending). */
   incoming?: IncomingView
+  /** Tells of wall-clock jumps: open sales made on the clock before a jump keep their remaining time. */
+  clockGuard?: ClockGuard
 }
 
 /**
@@ -34,6 +38,7 @@ export interface SessionsOptions {
  */
 export class Sessions {
   readonly lateWindowSeconds: number
+  private readonly clockGuard: ClockGuard | undefined
 
   constructor(
     readonly db: Db,
@@ -46,6 +51,14 @@ export class Sessions {
   ) {
     this.lateWindowSeconds = options.lateWindowSeconds ?? 24 * 3600
     if (options.incoming) showIncoming(db, options.incoming)
+    this.clockGuard = options.clockGuard
+    if (this.clockGuard) {
+      // Only sales made since this process started were timed on the clock that just jumped: older ones were
+      // made on the clock of an earlier run, which a jump now says nothing about (a box that booted with a
+      // stale clock and then corrected it must still expire the sales it had open before it was switched off).
+      const lastSeqBefore = value<number | null>(db, 'SELECT max(seq) FROM sessions') ?? 0
+      this.clockGuard.onJump((jumpMs) => shiftExpiry(this, Math.round(jumpMs / 1000), lastSeqBefore))
+    }
   }
 
   /**
@@ -83,6 +96,8 @@ export class Sessions {
   }
 
   expireDue(): number {
+    // A jump seen now moves the open sales' expiry before anything is judged against the new time.
+    this.clockGuard?.check()
     return expireDue(this)
   }
 

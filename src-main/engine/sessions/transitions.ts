@@ -65,6 +65,30 @@ export function expireDue(deps: ChangeDeps): number {
   })
 }
 
+/**
+ * The wall clock jumped by `seconds` (ClockGuard): the open sales made since
+ * this process started had their expiry computed on the clock before the
+ * jump, so it moves with it, and each keeps the minutes it had left. A jump
+ * forward thus never expires a sale early, and a jump back never keeps one
+ * open for hours. Chosen over timing expiry on the monotonic clock because the
+ * expiry is a stored wall time that the API shows and a restart reads again:
+ * correcting the stored time keeps one meaning for it everywhere.
+ * `created_at` stays as recorded: payments are matched in chain time (see
+ * payments/match.ts), which already allows for a till clock that is off.
+ */
+export function shiftExpiry(deps: ChangeDeps, seconds: number, afterSeq: number): void {
+  if (seconds === 0) return
+  transaction(deps.db, () => {
+    const moved = all<{ seq: number }>(
+      deps.db,
+      `UPDATE sessions SET expires_at = expires_at + ? WHERE status IN ('PENDING', 'PROCESSING') AND seq > ? RETURNING seq`,
+      seconds,
+      afterSeq,
+    )
+    for (const { seq } of moved) touch(deps, seq)
+  })
+}
+
 /** Frees reservations whose late window is over, so their amounts can be offered again. */
 export function releaseLapsedHolds(db: Db, now: number): void {
   run(db, 'UPDATE payment_options SET active = 0 WHERE active = 1 AND held_until IS NOT NULL AND held_until <= ?', now)

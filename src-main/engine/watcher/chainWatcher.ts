@@ -3,6 +3,7 @@ import type { Clock } from '../clock'
 import { nowSeconds } from '../clock'
 import type { CanonicalHashes, CanonicalProofRequest, ObservedTransfer, Payments } from '../payments'
 import { backoff } from '../retry'
+import { ChainClock } from './chainClock'
 import { addressTopic, decodeTransfer, TRANSFER_TOPIC } from './erc20'
 import { HeadFeed } from './headFeed'
 import type { BlockHeader } from './rpc'
@@ -88,6 +89,8 @@ export class ChainWatcher {
   private failures = 0
   private races = 0
   private readonly feed: HeadFeed | null
+  /** The till's clock against this chain's block times. */
+  private readonly chainClock: ChainClock
 
   constructor(
     private readonly host: WatcherHost,
@@ -97,7 +100,15 @@ export class ChainWatcher {
     this.chainId = config.chain_id
     this.rangeLimit = tuning.maxBlockRange
     this.rpc = new ChainRpc(config.rpc_urls, { timeoutMs: tuning.requestTimeoutMs, maxBackoffMs: tuning.maxBackoffMs })
-    this.state = { chain_id: config.chain_id, connection: 'connecting', head: null, last_error: null, updated_at: nowSeconds(host.clock) }
+    this.chainClock = new ChainClock(host.clock)
+    this.state = {
+      chain_id: config.chain_id,
+      connection: 'connecting',
+      head: null,
+      last_error: null,
+      updated_at: nowSeconds(host.clock),
+      clock_drift_seconds: null,
+    }
     this.feed =
       config.ws_urls.length > 0 && tuning.autoPoll
         ? new HeadFeed(
@@ -275,7 +286,13 @@ export class ChainWatcher {
 
   private setState(patch: Partial<Omit<ChainState, 'chain_id' | 'updated_at'>>): void {
     const next = { ...this.state, ...patch }
-    if (next.connection === this.state.connection && next.head === this.state.head && next.last_error === this.state.last_error) return
+    if (
+      next.connection === this.state.connection &&
+      next.head === this.state.head &&
+      next.last_error === this.state.last_error &&
+      next.clock_drift_seconds === this.state.clock_drift_seconds
+    )
+      return
     this.state = { ...next, updated_at: nowSeconds(this.host.clock) }
     this.host.stateChanged({ ...this.state })
   }
@@ -310,7 +327,8 @@ export class ChainWatcher {
         this.feed.restart('no new heads for several blocks')
     }
     headers.set(latest.number, latest)
-    this.setState({ head: latest.number })
+    this.chainClock.saw(latest)
+    this.setState({ head: latest.number, clock_drift_seconds: this.chainClock.tillAheadSeconds() })
 
     if (!cursor) {
       // The cursor means "scanned up to here", so it starts one below the first block to scan.
@@ -355,7 +373,8 @@ export class ChainWatcher {
 
     const canonical = new Map<number, string>()
     for (const h of headers.values()) if (h.number <= latest.number) canonical.set(h.number, h.hash)
-    const result = payments.observe({ chainId, head: latest.number, orphanAbove: fork, transfers, canonical }, () => {
+    const tillAheadSeconds = this.chainClock.paymentOffsetSeconds()
+    const result = payments.observe({ chainId, head: latest.number, orphanAbove: fork, transfers, canonical, tillAheadSeconds }, () => {
       if (fork !== null) store.dropAbove(chainId, fork)
       // Headers above the new cursor are not kept: the next scan links from the cursor itself.
       store.saveHeaders(

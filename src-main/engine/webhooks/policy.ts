@@ -10,8 +10,17 @@ export interface RetryPolicy {
   baseMs: number
   /** No single wait is longer than this. */
   capMs: number
-  /** A delivery not delivered this long after its event is given up. */
+  /**
+   * A delivery not delivered this long after its event is given up, time counted as the till lived it:
+   * a wall clock that jumps forward does not count (the sender moves its deliveries' start with the jump).
+   */
   giveUpAfterMs: number
+  /**
+   * ...and only once it was tried this many times (for deliveries waiting behind a dead endpoint: once the
+   * endpoint failed this many probes in a row in this run). The window then rests on attempts really made,
+   * not on a single reading of a clock that may have been set while the till was off.
+   */
+  giveUpAfterAttempts: number
   /** Longest Retry-After honoured; a bigger one is clamped so a bad header cannot park an endpoint for weeks. */
   maxRetryAfterMs: number
   random: () => number
@@ -24,12 +33,16 @@ export interface RetryPolicy {
  *   once it is back (at once if the shop makes a sale meanwhile: a new event
  *   probes a paused endpoint early).
  * - 3 days: long enough to cover a back office closed over a long weekend.
+ * - 5 attempts at least: the normal schedule makes about 80 in 3 days, and even
+ *   a back office answering the longest Retry-After (a day) gets 4; a clock
+ *   jump alone can never give up a delivery tried once or twice.
  * - Retry-After: at most a day, a third of the window, whatever the header says.
  */
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   baseMs: 5_000,
   capMs: 3_600_000,
   giveUpAfterMs: 3 * 86_400_000,
+  giveUpAfterAttempts: 5,
   maxRetryAfterMs: 86_400_000,
   random: Math.random,
 }

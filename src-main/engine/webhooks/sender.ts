@@ -1,5 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto'
 import type { Clock } from '../clock'
+import type { ClockGuard } from '../clockGuard'
 import type { Db } from '../db'
 import { all, get, run, value } from '../db/sql'
 import type { EngineEvents } from '../events'
@@ -20,6 +21,8 @@ export interface SenderOptions {
   fetchTimeoutMs: number
   policy: RetryPolicy
   userAgent: string
+  /** Tells of wall-clock jumps (the engine's, or one on `clock`): the retry window counts time lived, not clock readings. */
+  clockGuard?: ClockGuard
 }
 
 interface DueRow {
@@ -89,6 +92,10 @@ const PULL_FORWARD = `UPDATE webhook_deliveries SET next_attempt_ms = @now
   WHERE endpoint_seq = @endpoint AND state = 'pending' AND next_attempt_ms > @now`
 const GIVE_UP = `UPDATE webhook_deliveries SET state = 'failed', next_attempt_ms = NULL, finished_ms = @now, last_error = @error
   WHERE endpoint_seq = @endpoint AND state = 'pending' AND next_attempt_ms >= 0 AND created_ms <= @deadline`
+// The clock jumped forward: the skipped time was not spent trying, so each pending delivery's window starts that much later.
+const JUMPED_FORWARD = `UPDATE webhook_deliveries SET created_ms = created_ms + @jump WHERE state = 'pending'`
+// The clock was set back: a retry planned on the old clock would otherwise wait the jump on top of its backoff.
+const JUMPED_BACK = `UPDATE webhook_deliveries SET next_attempt_ms = max(0, next_attempt_ms + @jump) WHERE state = 'pending' AND next_attempt_ms > 0`
 const NEXT_DUE = `SELECT min(next_attempt_ms) FROM webhook_deliveries WHERE endpoint_seq = ? AND state = 'pending' AND next_attempt_ms > ?`
 const PROGRESS = 'SELECT attempts, created_ms FROM webhook_deliveries WHERE seq = ?'
 const VIEW_BY_SEQ = `${DELIVERY_VIEW} WHERE d.seq = ?`
@@ -118,6 +125,7 @@ export class Sender {
   /** Set by every outbox commit: a paused endpoint may be probed early (see `probeEarly`). */
   private freshEvents = false
   private unsubscribe: (() => void) | null = null
+  private unsubscribeClock: (() => void) | null = null
 
   constructor(
     private readonly db: Db,
@@ -129,11 +137,30 @@ export class Sender {
     this.listen()
   }
 
+  /**
+   * The 3-day window counts the time the till lived through, not what its
+   * clock says: a box that boots with a stale clock and then sets it days
+   * forward must not give up everything it still has to send. A jump forward
+   * moves the pending deliveries' start by the jump (created_ms is only used
+   * for that window); a jump back brings their planned retries back with it.
+   * Pauses of dead endpoints (in memory) move with the clock either way.
+   */
+  private clockJumped(jumpMs: number): void {
+    run(this.db, jumpMs > 0 ? JUMPED_FORWARD : JUMPED_BACK, { jump: Math.round(jumpMs) })
+    for (const health of this.health.values()) {
+      health.pausedUntil += jumpMs
+      health.failedAt += jumpMs
+    }
+    if (this.lookedAt !== null) this.lookedAt += jumpMs
+  }
+
   private listen(): void {
     this.unsubscribe ??= this.events.onInternal('outbox:written', () => {
       this.freshEvents = true
       this.wake()
     })
+    // Until close(): one sender per database listens, or a jump would move its deliveries twice.
+    this.unsubscribeClock ??= this.options.clockGuard?.onJump((jumpMs) => this.clockJumped(jumpMs)) ?? null
   }
 
   /** Endpoints changed: re-read them (and their secrets) on the next turn. */
@@ -165,6 +192,8 @@ export class Sender {
   async close(): Promise<void> {
     this.unsubscribe?.()
     this.unsubscribe = null
+    this.unsubscribeClock?.()
+    this.unsubscribeClock = null
     this.poster.destroy()
     await Promise.allSettled([...this.requests])
     this.safely(() => this.flush())
@@ -244,6 +273,7 @@ export class Sender {
    * is therefore concurrency + number of endpoints.
    */
   private fill(): number {
+    this.options.clockGuard?.check()
     const targets = this.loadTargets()
     if (targets.length === 0) return 0
     let free = this.options.concurrency - this.inflight.size
@@ -382,6 +412,7 @@ export class Sender {
     const batch = this.results
     this.results = []
     const { policy, clock } = this.options
+    this.options.clockGuard?.check()
     try {
       this.db.transaction(() => {
         const now = clock.now()
@@ -411,7 +442,7 @@ export class Sender {
           if (!delivery) continue
           const retryAfter = retryAfterMs(r.retryAfter, now, policy)
           const next = now + (retryAfter ?? retryBackoffMs(delivery.attempts + 1, policy))
-          if (next > delivery.created_ms + policy.giveUpAfterMs) {
+          if (next > delivery.created_ms + policy.giveUpAfterMs && delivery.attempts + 1 >= policy.giveUpAfterAttempts) {
             run(this.db, MARK_FAILED, {
               status: r.status,
               error: `gave up after ${describeDays(policy.giveUpAfterMs)}: ${what}`,
@@ -429,12 +460,13 @@ export class Sender {
             health.pausedUntil = Math.max(health.pausedUntil, now + (retryAfter ?? retryBackoffMs(health.failStreak, policy)))
             this.health.set(r.endpointSeq, health)
             // Deliveries that waited out their whole retry window behind a dead endpoint end now, not one probe at a time.
-            run(this.db, GIVE_UP, {
-              now,
-              endpoint: r.endpointSeq,
-              deadline: now - policy.giveUpAfterMs,
-              error: `gave up after ${describeDays(policy.giveUpAfterMs)}: the endpoint stayed unreachable (${what})`,
-            })
+            if (health.failStreak >= policy.giveUpAfterAttempts)
+              run(this.db, GIVE_UP, {
+                now,
+                endpoint: r.endpointSeq,
+                deadline: now - policy.giveUpAfterMs,
+                error: `gave up after ${describeDays(policy.giveUpAfterMs)}: the endpoint stayed unreachable (${what})`,
+              })
           }
         }
       })()

@@ -3,6 +3,7 @@ import { version } from '../../../package.json'
 import type { WebhookAttempt, WebhookDelivery, WebhookEndpoint } from '../../../src-preload/contract'
 import type { Engine } from '..'
 import type { Clock } from '../clock'
+import { ClockGuard } from '../clockGuard'
 import { nowSeconds } from '../clock'
 import type { WebhookConfig } from '../config'
 import { all, get, run } from '../db/sql'
@@ -54,7 +55,7 @@ export class Webhooks {
   private readonly clock: Clock
 
   constructor(
-    private readonly engine: Pick<Engine, 'db' | 'clock' | 'events' | 'merchants'>,
+    private readonly engine: Pick<Engine, 'db' | 'clock' | 'clockGuard' | 'events' | 'merchants'>,
     options: WebhooksOptions,
   ) {
     this.clock = options.clock ?? engine.clock
@@ -67,6 +68,7 @@ export class Webhooks {
       fetchTimeoutMs: positiveInt(options.fetchTimeoutMs ?? 10_000, 'fetchTimeoutMs'),
       policy: { ...DEFAULT_RETRY_POLICY, ...options.retry },
       userAgent: options.userAgent ?? `StablePay-POS/${version}`,
+      clockGuard: this.clock === engine.clock ? engine.clockGuard : new ClockGuard(this.clock),
     })
   }
 

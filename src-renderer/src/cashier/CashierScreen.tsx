@@ -1,7 +1,8 @@
 import { useEffect } from 'react'
 import { prepareChime } from '../components'
 import { priceDecimals, useT } from '../i18n'
-import { keyFromKeyboard, payChoices, useAppStore, useSaleStore, useShopStore } from '../state'
+import { keyFromKeyboard, payChoices, useAppStore, useChainClockStore, useSaleStore, useShopStore } from '../state'
+import { ClockDriftBanner } from './ClockDriftBanner'
 import { SaleEntry } from './SaleEntry'
 import { SessionPanel } from './SessionPanel'
 
@@ -46,6 +47,7 @@ export function CashierScreen() {
       .getState()
       .load()
       .catch(() => undefined)
+    void useChainClockStore.getState().load()
   }, [])
 
   useEffect(() => {
@@ -98,12 +100,14 @@ export function CashierScreen() {
   if (phase === 'session' && session) {
     return (
       <div className="cashier" data-testid="cashier">
+        <ClockDriftBanner />
         <SessionPanel session={session} />
       </div>
     )
   }
   return (
     <div className="cashier" data-testid="cashier" data-ready={shopLoaded}>
+      <ClockDriftBanner />
       <SaleEntry
         currency={currency}
         choices={choices}

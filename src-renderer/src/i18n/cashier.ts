@@ -121,4 +121,17 @@ export const cashierStrings = defineStrings({
     en: 'No current {currency} rate: a sale in {currency} will be refused. Ask the owner to connect the till to the internet, or to set the rate by hand in Settings.',
     zh: '没有有效的 {currency} 汇率：以 {currency} 计价的收款将被拒绝。请店主将收银机连上网络，或在设置中手动设置汇率。',
   },
+
+  // The till's clock against a chain's block times (beyond 2 minutes).
+  'cashier.clockAhead': {
+    en: "This till's clock is {off} ahead of the {network} network. Payments are still matched by the network's time; set the computer's clock right.",
+    zh: '本机时钟比 {network} 网络快 {off}。付款仍按网络时间匹配；请校正电脑的时钟。',
+  },
+  'cashier.clockBehind': {
+    en: "This till's clock is {off} behind the {network} network. Payments are still matched by the network's time; set the computer's clock right.",
+    zh: '本机时钟比 {network} 网络慢 {off}。付款仍按网络时间匹配；请校正电脑的时钟。',
+  },
+  'cashier.clockMinutes': { en: { one: '{n} minute', other: '{n} minutes' }, zh: '{n} 分钟' },
+  'cashier.clockHours': { en: { one: '{n} hour', other: '{n} hours' }, zh: '{n} 小时' },
+  'cashier.clockDays': { en: { one: '{n} day', other: '{n} days' }, zh: '{n} 天' },
 })

@@ -1,5 +1,6 @@
 import { on, onReconnect } from '../bridge'
 import { useAppStore } from './app'
+import { useChainClockStore } from './chainClock'
 import { useCustomerStore } from './customer'
 import { useSaleStore } from './sale'
 
@@ -16,10 +17,12 @@ export function startFeed(): void {
     useSaleStore.getState().receive(session)
     useCustomerStore.getState().receive(session)
   })
+  on('chain:state-changed', (state) => useChainClockStore.getState().receive(state))
   onReconnect(() => {
     // Whatever happened while the line was down, ask again rather than trust the screen.
     void useSaleStore.getState().refetch()
     void useCustomerStore.getState().load()
     void useAppStore.getState().refreshSettings()
+    void useChainClockStore.getState().load()
   })
 }
