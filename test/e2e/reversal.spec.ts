@@ -22,12 +22,15 @@ test('a paid sale whose payment a reorg took back: the alert shows on the cashie
   await payFromWallet(shop, session.payment_options[0]!.payment_uri)
   await expect(page.getByTestId('paid')).toContainText('Paid')
   await expect(page.getByTestId('reversal-banner')).toBeHidden()
+  // The cashier keeps the paid screen up (it would otherwise go back to a new sale by itself).
+  await page.getByTestId('keep-open').click()
 
   await reorgLastBlock(shop.rpcUrl)
   const banner = page.getByTestId('reversal-banner')
   // No sale is open, so the watcher is at its idle pace (one look every 15 s): the alert comes with that look.
   await expect(banner).toContainText('1 paid sale lost its payment', { timeout: 30_000 })
   expect((await engineSession(page, session.id)).exceptions).toEqual(['reversed'])
+  await expect(page.getByTestId('paid-note')).toContainText('this payment is no longer on the chain')
   await expect(banner).toContainText(`Sale ${session.order_id} (6.00 USD) was paid`)
   await snap(page, testInfo, 'cashier-alert')
   await page.getByTestId('language-switch').click()
@@ -54,8 +57,11 @@ test('a paid sale whose payment a reorg took back: the alert shows on the cashie
     value: Array<{ reason: string }>
   }
   expect(timeline.value.map((e) => e.reason)).toContain('reversal acknowledged by the owner')
-  // Acknowledged in the engine, not just hidden on this page.
+  // Acknowledged in the engine, not just hidden on this page: a fresh page load asks, and shows nothing.
   await page.goto('/#/')
-  await expect(page.getByTestId('cashier')).toHaveAttribute('data-ready', 'true')
+  const asked = page.waitForResponse((r) => r.url().includes('sessions:reversals'))
+  await page.reload()
+  expect(await (await asked).json()).toEqual({ ok: true, value: [] })
+  await expect(page.getByTestId('cashier')).toBeVisible()
   await expect(page.getByTestId('reversal-banner')).toBeHidden()
 })

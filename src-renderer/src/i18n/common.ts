@@ -70,6 +70,10 @@ export const commonStrings = defineStrings({
     en: 'Sale {order} ({amount} {currency}) was paid, but the network reorganised and the payment is no longer on the chain. It is left out of the totals until the payment comes back.',
     zh: '订单 {order}（{amount} {currency}）曾已付款，但区块链发生重组，这笔付款已不在链上。在付款重新出现之前，它不计入合计。',
   },
+  'reversal.onSale': {
+    en: 'The network reorganised and this payment is no longer on the chain: do not hand over anything more for it.',
+    zh: '区块链发生重组，这笔付款已不在链上：请勿再为此交付任何商品。',
+  },
   'reversal.open': { en: 'Open in History', zh: '在历史记录中查看' },
   'reversal.acknowledge': { en: 'Acknowledge', zh: '知道了' },
   'reversal.ackFailed': {
