@@ -56,6 +56,8 @@ export const WEBHOOK_EVENT_TYPES = [
   'payment.failed',
   'refund.succeeded',
   'refund.failed',
+  // A chain reorganisation took back the payment of a COMPLETED sale (it stays COMPLETED, flagged `reversed`).
+  'payment.reversed',
 ] as const
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number]
 
@@ -71,6 +73,8 @@ export const SESSION_EXCEPTIONS = [
   'paid_after_cancel',
   'multiple_payments',
   'duplicate_order_payment',
+  // COMPLETED, but a reorg deeper than the confirmations took its payment back: not revenue until the transfer returns.
+  'reversed',
 ] as const
 export type SessionException = (typeof SESSION_EXCEPTIONS)[number]
 
@@ -169,6 +173,16 @@ export interface TimelineEntry {
   from_status: SessionStatus | null
   to_status: SessionStatus
   reason: string
+}
+
+/** A completed sale whose payment a reorg took back, not yet acknowledged by the owner (the alert on every screen). */
+export interface ReversalAlert {
+  session_id: string
+  order_id: string
+  amount: string
+  currency: string
+  /** Unix seconds. */
+  reversed_at: number
 }
 
 export interface SessionPage {
@@ -452,6 +466,10 @@ export interface Contract {
   'backups:update': { input: { daily_at?: string; copy_to?: string | null }; output: BackupState }
   /** Desktop: asks where to save, then writes the diagnostics zip there. (A browser downloads /export/diagnostics.zip.) */
   'support:export-diagnostics': { input: void; output: { saved: boolean } }
+  /** Reversed sales the owner has not acknowledged yet, oldest first. */
+  'sessions:reversals': { input: void; output: ReversalAlert[] }
+  /** The owner has seen this sale's reversal: the alert goes (recorded in its timeline); returns what is left. */
+  'sessions:acknowledge-reversal': { input: { id: string }; output: ReversalAlert[] }
 }
 
 export type Channel = keyof Contract
@@ -497,6 +515,8 @@ export const CHANNELS = [
   'backups:create',
   'backups:update',
   'support:export-diagnostics',
+  'sessions:reversals',
+  'sessions:acknowledge-reversal',
 ] as const satisfies readonly Channel[]
 
 // Compile-time proof that CHANNELS lists every channel exactly: a missing one is a type error here.

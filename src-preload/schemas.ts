@@ -352,4 +352,6 @@ export const INPUT_SCHEMAS: InputSchemas = {
     copy_to: z.string({ error: 'copy_to must be a folder path' }).max(1024, 'copy_to must be a folder path').nullable().optional(),
   }),
   'support:export-diagnostics': noInput,
+  'sessions:reversals': noInput,
+  'sessions:acknowledge-reversal': byId,
 }

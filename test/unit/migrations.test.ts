@@ -22,6 +22,8 @@ const tables = (db: Database.Database) =>
 /** A later migration as a developer would add it: a small numbered step on top of the baseline. */
 const addNote: Migration = (db) => db.exec('ALTER TABLE merchants ADD COLUMN note TEXT')
 const withNote = [...MIGRATIONS, addNote]
+/** The version a developer's next migration gets. */
+const NEXT = LATEST_SCHEMA + 1
 
 const insertMerchant = (db: Database.Database) =>
   db.exec(
@@ -105,14 +107,14 @@ describe('migrations', () => {
 
   it('a later migration is a small numbered step on top: applied once, in its own version, keeping existing rows', () => {
     const db = new Database(file())
-    migrate(db, 1)
+    migrate(db, LATEST_SCHEMA)
     insertMerchant(db)
     let runs = 0
     const steps = [...MIGRATIONS, (d: Database.Database) => (runs++, addNote(d))]
-    migrate(db, 2, steps)
-    migrate(db, 2, steps)
+    migrate(db, NEXT, steps)
+    migrate(db, NEXT, steps)
     expect(runs).toBe(1)
-    expect(schemaVersion(db)).toBe(2)
+    expect(schemaVersion(db)).toBe(NEXT)
     expect(db.prepare('SELECT id, note FROM merchants').all()).toEqual([{ id: 'm', note: null }])
     db.close()
   })
@@ -120,31 +122,31 @@ describe('migrations', () => {
   it('a broken reference a damaged file already had does not stop the update; one a migration would add does', () => {
     const path = file()
     const old = new Database(path)
-    migrate(old, 1)
+    migrate(old, LATEST_SCHEMA)
     old.pragma('foreign_keys = OFF')
     old.exec(`INSERT INTO webhook_attempts (delivery_seq, at_ms, duration_ms) VALUES (999, 1, 1)`)
     old.close()
     const db = openDatabase(path, withNote)
-    expect(schemaVersion(db)).toBe(2)
+    expect(schemaVersion(db)).toBe(NEXT)
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1)
     db.close()
 
     const fresh = new Database(file())
-    migrate(fresh, 1)
+    migrate(fresh, LATEST_SCHEMA)
     const orphaning = [
       ...MIGRATIONS,
       (d: Database.Database) =>
         d.exec(`INSERT INTO api_keys (id, merchant_id, key_sha256, livemode, hint, created_at) VALUES ('k', 'nobody', 'h', 0, 'h', 1)`),
     ]
-    expect(() => migrate(fresh, 2, orphaning)).toThrow(/migration 2 left 1 broken reference/)
-    expect(schemaVersion(fresh)).toBe(1)
+    expect(() => migrate(fresh, NEXT, orphaning)).toThrow(new RegExp(`migration ${NEXT} left 1 broken reference`))
+    expect(schemaVersion(fresh)).toBe(LATEST_SCHEMA)
     expect(fresh.prepare('SELECT count(*) FROM api_keys').pluck().get()).toBe(0)
     fresh.close()
   })
 
   it('a failing migration leaves the database at its previous version, with nothing of it kept', () => {
     const db = new Database(file())
-    migrate(db, 1)
+    migrate(db, LATEST_SCHEMA)
     const failing = [
       ...MIGRATIONS,
       (d: Database.Database) => {
@@ -152,9 +154,9 @@ describe('migrations', () => {
         throw new Error('boom')
       },
     ]
-    expect(() => migrate(db, 2, failing)).toThrow('boom')
+    expect(() => migrate(db, NEXT, failing)).toThrow('boom')
     expect(tables(db).map((t) => t.name)).not.toContain('half_done')
-    expect(schemaVersion(db)).toBe(1)
+    expect(schemaVersion(db)).toBe(LATEST_SCHEMA)
     db.close()
   })
 

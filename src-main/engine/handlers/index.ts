@@ -37,6 +37,8 @@ export function registerSessionHandlers(registry: HandlerRegistry, engine: Engin
   registry.register('sessions:list', (filter) => engine.sessions.list(uiScope(engine), filter))
   registry.register('sessions:cancel', ({ id }) => engine.sessions.cancel(id, uiScope(engine)))
   registry.register('sessions:timeline', ({ id }) => engine.sessions.timeline(id, uiScope(engine)))
+  registry.register('sessions:reversals', () => engine.sessions.reversalAlerts(uiScope(engine)))
+  registry.register('sessions:acknowledge-reversal', ({ id }) => engine.sessions.acknowledgeReversal(id, uiScope(engine)))
 }
 
 /** What only the app's shell can do: the desktop shell has a save dialog, a browser downloads instead. */

@@ -5,6 +5,7 @@ import { all, get, run, value, values } from '../db/sql'
 import { EngineError } from '../errors'
 import type { OptionRow, ReserveArgs, SessionRow, Sessions } from '../sessions'
 import { OPEN_STATUSES } from '../sessions'
+import { hasReversed } from '../sessions/reversals'
 import { optionFor } from './match'
 import type { TransferRow } from './transfers'
 import type { CanonicalHashes, CanonicalProofRequest, ObservedTransfer, PaymentsDeps, Reopening } from './types'
@@ -102,6 +103,8 @@ export function recompute(deps: PaymentsDeps, reopening: Reopening, seq: number,
     dropRemainders(db, seq)
     update(deps, row, { paid_option_id: null, amount_due: null, amount_paid: '0', confirmations: 0 }, new Set())
     if (row.status === 'PROCESSING') sessions.transition(seq, now < row.expires_at ? 'PENDING' : 'EXPIRED', 'payment reorged out')
+    // Deeper than the confirmations: the sale was already COMPLETED (the goods are gone) and stays so, flagged.
+    if (row.status === 'COMPLETED') sessions.reverse(seq, 'payment reversed: a chain reorganisation removed its transfer')
     return []
   }
 
@@ -174,6 +177,21 @@ export function recompute(deps: PaymentsDeps, reopening: Reopening, seq: number,
     const flags = JSON.parse(sessions.rowBySeq(seq)!.exceptions) as SessionException[]
     row = sessions.transition(seq, 'PROCESSING', flags.includes('paid_late') ? 'paid late' : 'payment detected')
   }
+  if (row.status === 'COMPLETED') {
+    const reversed = hasReversed(sessions.rowBySeq(seq)!.exceptions)
+    if (paid < due) {
+      if (!reversed) sessions.reverse(seq, 'payment reversed: a chain reorganisation removed part of it')
+      return []
+    }
+    if (reversed) {
+      // Back in the new chain: restored by the same rule that completes a sale (deep enough, blocks proven canonical).
+      const proofs = unconfirmedOrUnproven(db, credits, canonical, seq)
+      if (proofs) return proofs
+      run(db, `UPDATE transfers SET state = 'confirmed' WHERE session_seq = ? AND state = 'pending'`, seq)
+      sessions.restore(seq, `payment back in the chain (${confirmations} confirmation${confirmations === 1 ? '' : 's'})`)
+      return []
+    }
+  }
   if (row.status !== 'PROCESSING') {
     // Nothing waits on these any more: stop refreshing them every block once they are deep enough.
     for (const c of credits)
@@ -182,15 +200,26 @@ export function recompute(deps: PaymentsDeps, reopening: Reopening, seq: number,
     return []
   }
   if (paid < due) return []
+  const proofs = unconfirmedOrUnproven(db, credits, canonical, seq)
+  if (proofs) return proofs
+  // Transfers first: the payment.completed event carries the session as it is once confirmed.
+  run(db, `UPDATE transfers SET state = 'confirmed' WHERE session_seq = ? AND state = 'pending'`, seq)
+  sessions.transition(seq, 'COMPLETED', `confirmed (${confirmations} confirmation${confirmations === 1 ? '' : 's'})`)
+  return []
+}
+
+/**
+ * What still stands between fully paid credits and COMPLETED: null when every
+ * one is deep enough and its block proven canonical; otherwise the proofs to
+ * fetch (none while some are not deep enough yet).
+ */
+function unconfirmedOrUnproven(db: Db, credits: CreditRow[], canonical: CanonicalHashes, seq: number): CanonicalProofRequest[] | null {
   if (!credits.every((c) => c.confirmations >= requiredConfirmations(db, c.chain_id))) return []
   const unproven = credits.filter((c) => canonical.get(c.chain_id)?.get(c.block_number) !== c.block_hash)
   if (unproven.length > 0) {
     return unproven.map((c) => ({ sessionSeq: seq, chainId: c.chain_id, blockNumber: c.block_number, blockHash: c.block_hash }))
   }
-  // Transfers first: the payment.completed event carries the session as it is once confirmed.
-  run(db, `UPDATE transfers SET state = 'confirmed' WHERE session_seq = ? AND state = 'pending'`, seq)
-  sessions.transition(seq, 'COMPLETED', `confirmed (${confirmations} confirmation${confirmations === 1 ? '' : 's'})`)
-  return []
+  return null
 }
 
 /**

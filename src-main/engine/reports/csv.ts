@@ -21,6 +21,8 @@ export const CSV_COLUMNS = [
   'tx hash',
   'payer',
   'exceptions',
+  // Whether the History totals count the sale: a reversed sale stays COMPLETED but is not revenue.
+  'in totals',
 ] as const
 
 /** Excel reads a file without a BOM as the machine's ANSI code page, which turns Chinese order ids into mojibake. */
@@ -188,7 +190,14 @@ function cells(s: ExportRow, options: OptionCell[], transfers: TransferCell[], t
     [...new Set(transfers.map((t) => t.tx_hash))].join(' '),
     [...new Set(transfers.map((t) => t.from_address))].join(' '),
     exceptions.join(' '),
+    inTotals(s.status, exceptions),
   ]
+}
+
+/** The totals count COMPLETED sales only, and not one whose payment a reorg took back (totals.ts). */
+function inTotals(status: SessionStatus, exceptions: SessionException[]): string {
+  if (status !== 'COMPLETED') return 'no'
+  return exceptions.includes('reversed') ? 'no: payment reversed' : 'yes'
 }
 
 interface SinkWatch {

@@ -51,6 +51,9 @@ interface Sum {
   count: number
 }
 
+/** The SQL condition a COMPLETED sale must also meet to count: its payment was not reversed (exceptions is a JSON array of names). */
+export const COUNTED_IN_TOTALS = `instr(s.exceptions, '"reversed"') = 0`
+
 /** How long one SQL slice may hold the event loop: the till and the watcher share this thread. */
 const SLICE_TARGET_MS = 20
 
@@ -60,7 +63,8 @@ export interface TotalsOptions {
 }
 
 /**
- * Daily takings of the filtered set: COMPLETED sessions (a paid sale), per
+ * Daily takings of the filtered set: COMPLETED sessions (a paid sale) not
+ * flagged `reversed` (a reorg took the payment back), per
  * day in the shop's time zone (by creation, like the History list and its
  * date filter), per network and token received and per price currency. Each
  * row is one (day, network, token, currency); the UI adds rows up per token
@@ -80,7 +84,10 @@ export async function sessionTotals(
   const filter = parseSessionFilter(rawFilter)
   if (filter.status !== undefined && filter.status !== 'COMPLETED') return []
   const timeZone = safeTimeZone(engine.merchants.get(scope.merchantId).time_zone)
-  const { where, params } = sessionFilterSql(scope, { ...filter, status: 'COMPLETED' })
+  const filtered = sessionFilterSql(scope, { ...filter, status: 'COMPLETED' })
+  const params = filtered.params
+  // A reversed sale (a reorg took its payment back) stays COMPLETED but is not revenue until the payment returns.
+  const where = `${filtered.where} AND ${COUNTED_IN_TOTALS}`
   const pause = options.yieldBetweenSlices ?? (() => new Promise<void>((resolve) => setImmediate(resolve)))
 
   const sums = new Map<string, Sum>()

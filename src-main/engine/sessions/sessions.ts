@@ -1,5 +1,6 @@
 import type {
   PaymentSession,
+  ReversalAlert,
   SessionException,
   SessionFilter,
   SessionPage,
@@ -19,6 +20,7 @@ import { createSession, reserve } from './create'
 import type { SessionScope } from './filter'
 import type { IncomingView, OptionRow, SessionRow, TransferRow } from './read'
 import { listSessions, optionsOf, rowById, rowBySeq, scopedRow, showIncoming, timeline, toObject } from './read'
+import { acknowledgeReversal, restore, reversalAlerts, reverse } from './reversals'
 import { cancel, expireDue, flag, shiftExpiry, touch, transition } from './transitions'
 
 export interface SessionsOptions {
@@ -107,6 +109,24 @@ export class Sessions {
 
   flag(seq: number, ...flags: SessionException[]): void {
     flag(this, seq, ...flags)
+  }
+
+  /** A COMPLETED sale's payment was taken back by a reorg: flag `reversed`, alert the owner, tell the back office. */
+  reverse(seq: number, reason: string): void {
+    reverse(this, seq, reason)
+  }
+
+  /** The reversed payment is back and confirmed: clear `reversed`, tell the back office `payment.completed` again. */
+  restore(seq: number, reason: string): void {
+    restore(this, seq, reason)
+  }
+
+  reversalAlerts(scope: SessionScope): ReversalAlert[] {
+    return reversalAlerts(this.db, scope)
+  }
+
+  acknowledgeReversal(id: string, scope: SessionScope): ReversalAlert[] {
+    return acknowledgeReversal(this, id, scope)
   }
 
   /** Marks a session changed inside the current transaction (pushed after commit). */

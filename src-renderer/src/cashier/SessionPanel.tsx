@@ -223,6 +223,8 @@ function PaidPanel({ session, view }: { session: PaymentSession; view: Extract<S
   if (view.overpaidBy) notes.push(t('cashier.overpaid', { extra: formatToken(view.overpaidBy, view.option.token, language) }))
   if (session.exceptions.includes('paid_late')) notes.push(t('cashier.paidLate'))
   if (session.exceptions.includes('multiple_payments')) notes.push(t('cashier.multiplePayments'))
+  // Still on screen when a reorg took the payment back (the cashier kept it open): say so here too.
+  if (session.exceptions.includes('reversed')) notes.push(t('reversal.onSale'))
 
   return (
     <div className="paid" data-testid="paid" data-session-id={session.id} data-status={session.status} data-view="paid" role="status">

@@ -3,6 +3,7 @@ import { useT } from '../i18n'
 import { useAppStore } from '../state/app'
 import type { Route } from '../state/route'
 import { routeHref } from '../state/route'
+import { ReversalBanner } from './ReversalBanner'
 
 const NAV: Array<{ route: Route; key: 'nav.sale' | 'nav.history' | 'nav.webhooks' | 'nav.settings' }> = [
   { route: '/', key: 'nav.sale' },
@@ -65,6 +66,7 @@ export function Layout({ route, shopName, children }: { route: Route; shopName: 
           <LanguageSwitch />
         </div>
       </header>
+      <ReversalBanner />
       <main className="screen">{children}</main>
     </div>
   )

@@ -59,4 +59,25 @@ export const commonStrings = defineStrings({
   },
   'error.order_completed': { en: 'This order reference was already paid.', zh: '此订单号已经付款。' },
   'countdown.label': { en: 'Time left to pay', zh: '剩余付款时间' },
+
+  // The reversal alert on every staff screen (components/ReversalBanner.tsx).
+  'reversal.label': { en: 'Reversed payments', zh: '被撤回的付款' },
+  'reversal.title': {
+    en: { one: '{n} paid sale lost its payment', other: '{n} paid sales lost their payment' },
+    zh: '{n} 笔已付款的收款被撤回了付款',
+  },
+  'reversal.body': {
+    en: 'Sale {order} ({amount} {currency}) was paid, but the network reorganised and the payment is no longer on the chain. It is left out of the totals until the payment comes back.',
+    zh: '订单 {order}（{amount} {currency}）曾已付款，但区块链发生重组，这笔付款已不在链上。在付款重新出现之前，它不计入合计。',
+  },
+  'reversal.onSale': {
+    en: 'The network reorganised and this payment is no longer on the chain: do not hand over anything more for it.',
+    zh: '区块链发生重组，这笔付款已不在链上：请勿再为此交付任何商品。',
+  },
+  'reversal.open': { en: 'Open in History', zh: '在历史记录中查看' },
+  'reversal.acknowledge': { en: 'Acknowledge', zh: '知道了' },
+  'reversal.ackFailed': {
+    en: 'Could not mark it as seen. Check that StablePay POS is running, then try again.',
+    zh: '无法标记为已读。请确认 StablePay 收银台正在运行，然后重试。',
+  },
 })

@@ -72,6 +72,7 @@ export const ownerStrings = defineStrings({
   'history.exception.paid_after_cancel': { en: 'Paid after cancel', zh: '取消后付款' },
   'history.exception.multiple_payments': { en: 'Several payments', zh: '多笔付款' },
   'history.exception.duplicate_order_payment': { en: 'Order paid twice', zh: '订单重复付款' },
+  'history.exception.reversed': { en: 'Payment reversed', zh: '付款被撤回' },
 
   'history.detail.title': { en: 'Sale {order}', zh: '订单 {order}' },
   'history.detail.close': { en: 'Close details', zh: '关闭详情' },

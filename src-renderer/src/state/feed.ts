@@ -2,6 +2,7 @@ import { on, onReconnect } from '../bridge'
 import { useAppStore } from './app'
 import { useChainClockStore } from './chainClock'
 import { useCustomerStore } from './customer'
+import { useReversalsStore } from './reversals'
 import { useSaleStore } from './sale'
 
 /**
@@ -16,6 +17,7 @@ export function startFeed(): void {
   on('session:updated', (session) => {
     useSaleStore.getState().receive(session)
     useCustomerStore.getState().receive(session)
+    useReversalsStore.getState().receive(session)
   })
   on('chain:state-changed', (state) => useChainClockStore.getState().receive(state))
   onReconnect(() => {
@@ -24,5 +26,6 @@ export function startFeed(): void {
     void useCustomerStore.getState().load()
     void useAppStore.getState().refreshSettings()
     void useChainClockStore.getState().load()
+    void useReversalsStore.getState().load()
   })
 }

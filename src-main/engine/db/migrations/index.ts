@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3'
 import { m0001Baseline } from './0001-baseline'
+import { m0002ReversalAlerts } from './0002-reversal-alerts'
 
 export type Migration = (db: Database.Database) => void
 
@@ -8,4 +9,4 @@ export type Migration = (db: Database.Database) => void
  * small file of its own (`0002-what-it-does.ts`). Index i holds migration i+1
  * (`PRAGMA user_version` counts them).
  */
-export const MIGRATIONS: readonly Migration[] = [m0001Baseline]
+export const MIGRATIONS: readonly Migration[] = [m0001Baseline, m0002ReversalAlerts]

@@ -21,6 +21,21 @@ export function HistoryScreen() {
   const detailId = useDetailStore((s) => s.id)
   const unmatchedCount = useTransfersStore((s) => (s.unmatched.loaded ? s.unmatched.rows.length : 0))
 
+  // The reversal banner links here as #/history?session=ID: open that sale, then drop the id from the address
+  // (without a hashchange), so the same link opens it again after the drawer is closed.
+  useEffect(() => {
+    const openFromAddress = () => {
+      const id = new URLSearchParams(window.location.hash.split('?')[1] ?? '').get('session')
+      if (!id) return
+      setTab('sales')
+      void useDetailStore.getState().open(id)
+      window.history.replaceState(null, '', '#/history')
+    }
+    openFromAddress()
+    window.addEventListener('hashchange', openFromAddress)
+    return () => window.removeEventListener('hashchange', openFromAddress)
+  }, [])
+
   useEffect(() => {
     startOwnerFeed()
     if (!useTransfersStore.getState().unmatched.loaded) void useTransfersStore.getState().load('unmatched')
