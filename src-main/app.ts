@@ -14,7 +14,7 @@ import { createHandlerRegistry } from './engine/handlers'
 import { ChainWatchers, registerWatcherHandlers } from './engine/watcher'
 import type { SecretBox } from './engine/webhooks'
 import { FileKeySecretBox, registerWebhookHandlers, Webhooks } from './engine/webhooks'
-import { writeFileSync } from 'node:fs'
+import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import packageJson from '../package.json'
 import { describeTill, diagnosticsZip } from './engine/diagnostics'
@@ -74,7 +74,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     if (!choose) throw conflict('export_in_browser', 'In the browser the diagnostics download directly (Settings → Support).')
     const path = await choose(`stablepay-diagnostics-${new Date(engine.clock.now()).toISOString().slice(0, 10)}.zip`)
     if (!path) return { saved: false }
-    writeFileSync(path, diagnosticsOf({ engine, watchers }))
+    await writeFile(path, await diagnosticsOf({ engine, watchers }))
     return { saved: true }
   })
   const stopServices = engine.start()
@@ -98,7 +98,7 @@ export async function startApp(options: AppOptions): Promise<App> {
 }
 
 /** The diagnostics zip: the log files and the till described, nothing secret (engine/diagnostics.ts). */
-export function diagnosticsOf(app: Pick<App, 'engine' | 'watchers'>): Uint8Array {
+export function diagnosticsOf(app: Pick<App, 'engine' | 'watchers'>): Promise<Uint8Array> {
   const info = describeTill(app.engine, app.watchers.states(), { name: 'StablePay POS', version: packageJson.version })
   return diagnosticsZip(logLocation()?.dir ?? join(app.engine.dataDir, 'logs'), info)
 }

@@ -1,11 +1,12 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { readdir, readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { release } from 'node:os'
-import { strToU8, zipSync } from 'fflate'
+import { strToU8, zip } from 'fflate'
 import type { ChainState } from '../../src-preload/contract'
 import type { Engine } from '.'
 import { schemaVersion } from './db'
 import { all, value } from './db/sql'
+import { urlOrigin } from './log'
 
 /**
  * Owner → Support → "Export diagnostics": one zip an owner can send to
@@ -23,33 +24,29 @@ export interface DiagnosticsInfo {
   [key: string]: unknown
 }
 
-/** `https://eth-mainnet.g.alchemy.com/v2/KEY` → `https://eth-mainnet.g.alchemy.com/…`. */
-export function rpcOrigin(url: string): string {
-  try {
-    const u = new URL(url)
-    const hidden = u.pathname.length > 1 || u.search !== '' || u.username !== '' || u.password !== ''
-    return `${u.protocol}//${u.host}${hidden ? '/…' : ''}`
-  } catch {
-    return '(not a URL)'
-  }
-}
+/** RPC URLs are shown by their origin only. */
+export const rpcOrigin = urlOrigin
 
-/** The zip's bytes: `info.json` and every file of the log folder (newest files last-modified first). */
-export function diagnosticsZip(logDir: string | null, info: DiagnosticsInfo): Uint8Array {
+/**
+ * The zip's bytes: `info.json` and every file of the log folder. Read and
+ * compressed off the main thread's critical path (async reads, fflate's
+ * worker), since up to ~50 MB of logs must not hold up a sale.
+ */
+export async function diagnosticsZip(logDir: string | null, info: DiagnosticsInfo): Promise<Uint8Array> {
   const files: Record<string, Uint8Array> = { 'info.json': strToU8(JSON.stringify(info, null, 2)) }
   if (logDir) {
     let names: string[] = []
     try {
-      names = readdirSync(logDir).filter((n) => n.endsWith('.log'))
+      names = (await readdir(logDir)).filter((n) => n.endsWith('.log'))
     } catch {
       // No log folder yet: the zip still describes the till.
     }
     for (const name of names) {
       const path = join(logDir, name)
-      if (statSync(path).isFile()) files[`logs/${name}`] = new Uint8Array(readFileSync(path))
+      if ((await stat(path)).isFile()) files[`logs/${name}`] = new Uint8Array(await readFile(path))
     }
   }
-  return zipSync(files, { level: 6 })
+  return new Promise((resolve, reject) => zip(files, { level: 6 }, (error, data) => (error ? reject(error) : resolve(data))))
 }
 
 /**

@@ -111,9 +111,28 @@ export async function startLogging(options: LoggingOptions): Promise<() => Promi
 
 /** An error for a log line: its message and stack, never the objects it carries. */
 export function errorFields(error: unknown): { err: { message: string; stack?: string; code?: string } } {
-  if (!(error instanceof Error)) return { err: { message: String(error) } }
+  // Field names cannot be redacted inside a message: an RPC library's error quotes the URL it called, key and all.
+  if (!(error instanceof Error)) return { err: { message: scrubUrls(String(error)) } }
   const code = (error as { code?: unknown }).code
-  return { err: { message: error.message, stack: error.stack, ...(typeof code === 'string' ? { code } : {}) } }
+  return {
+    err: { message: scrubUrls(error.message), stack: error.stack && scrubUrls(error.stack), ...(typeof code === 'string' ? { code } : {}) },
+  }
+}
+
+/** `https://eth-mainnet.g.alchemy.com/v2/KEY` → `https://eth-mainnet.g.alchemy.com/…`: providers put keys in paths and queries. */
+export function urlOrigin(url: string): string {
+  try {
+    const u = new URL(url)
+    const hidden = u.pathname.length > 1 || u.search !== '' || u.username !== '' || u.password !== ''
+    return `${u.protocol}//${u.host}${hidden ? '/…' : ''}`
+  } catch {
+    return '(not a URL)'
+  }
+}
+
+/** Every http(s)/ws(s) URL in a text, cut to its origin. */
+export function scrubUrls(text: string): string {
+  return text.replace(/\b(?:https?|wss?):\/\/[^\s"'<>()]+/g, (url) => urlOrigin(url))
 }
 
 /** Every line logged until stop(), for tests that check what is (and what is never) written. */

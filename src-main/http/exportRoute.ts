@@ -86,19 +86,29 @@ export const EXPORT_DIAGNOSTICS_PATH = '/export/diagnostics.zip'
 /** `GET /export/diagnostics.zip`: Settings → Support's download, behind the same checks as the CSV export. */
 export function diagnosticsRoute(req: IncomingMessage, res: ServerResponse, app: App, url: URL): boolean {
   if (url.pathname !== EXPORT_DIAGNOSTICS_PATH) return false
+  const fail = (error: unknown) => {
+    if (res.headersSent) res.destroy()
+    else sendBridgeError(res, toHttpError(error))
+  }
   try {
     if (req.method !== 'GET' && req.method !== 'HEAD') throw methodNotAllowed(req.method ?? '', ['GET'])
-    const zip = diagnosticsOf(app)
     const day = new Date(app.engine.clock.now()).toISOString().slice(0, 10)
-    res.writeHead(200, {
+    const headers = {
       'Content-Type': 'application/zip',
       'Content-Disposition': `attachment; filename="stablepay-diagnostics-${day}.zip"`,
-      'Content-Length': zip.byteLength,
       'Cache-Control': 'no-store',
-    })
-    res.end(req.method === 'HEAD' ? undefined : Buffer.from(zip.buffer, zip.byteOffset, zip.byteLength))
+    }
+    // A HEAD asks whether the download is there: it is, without building it.
+    if (req.method === 'HEAD') {
+      res.writeHead(200, headers).end()
+      return true
+    }
+    diagnosticsOf(app).then((zip) => {
+      res.writeHead(200, { ...headers, 'Content-Length': zip.byteLength })
+      res.end(Buffer.from(zip.buffer, zip.byteOffset, zip.byteLength))
+    }, fail)
   } catch (error) {
-    sendBridgeError(res, toHttpError(error))
+    fail(error)
   }
   return true
 }

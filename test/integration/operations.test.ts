@@ -11,7 +11,7 @@ import { runServe } from '../../src-main/http'
 import { captureLog, logLocation } from '../../src-main/engine/log'
 import { seedEngine, shopConfig } from '../support/shopConfig'
 import { spawnServe, startServe } from '../support/serve'
-import { createEngine } from '../../src-main/engine'
+import { createEngine, LATEST_SCHEMA } from '../../src-main/engine'
 import { backupDatabase } from '../../src-main/engine/backup'
 import { makeTempDir } from '../support/tempDir'
 import { waitFor } from '../support/waitFor'
@@ -67,7 +67,7 @@ it('exports diagnostics with the logs and the till described, and no key, secret
   expect(Object.keys(zip)).toContain('info.json')
   expect(Object.keys(zip).some((n) => /^logs\/stablepay\.\d+\.log$/.test(n))).toBe(true)
   const info = JSON.parse(strFromU8(zip['info.json']!))
-  expect(info).toMatchObject({ app: { name: 'StablePay POS' }, schemaVersion: 1, webhook_endpoints: 1, api_keys: 1 })
+  expect(info).toMatchObject({ app: { name: 'StablePay POS' }, schemaVersion: LATEST_SCHEMA, webhook_endpoints: 1, api_keys: 1 })
   expect(info.networks[0].rpc).toEqual(['http://127.0.0.1:9/…'])
   const everything = Object.values(zip).map((b) => strFromU8(b)).join('\n')
   for (const secret of [KEY, WEBHOOK_SECRET, RPC_KEY, 'operations_token_0000000001', 'token=abc']) expect(everything).not.toContain(secret)
@@ -79,6 +79,10 @@ it('takes a backup on demand and shows it, with the daily time and second folder
   const usb = join(dir.path, 'usb')
   expect((await bridge('backups:update', { daily_at: '21:15', copy_to: usb })).value).toMatchObject({ daily_at: '21:15', copy_to: usb })
   expect((await bridge('backups:update', { daily_at: '25:00' })).error).toMatchObject({ code: 'parameter_invalid' })
+  // A second copy is a full path outside the data folder.
+  expect((await bridge('backups:update', { copy_to: 'usb/backups' })).error).toMatchObject({ code: 'parameter_invalid', message: expect.stringMatching(/full folder path/) })
+  expect((await bridge('backups:update', { copy_to: join(handle.dataDir, 'copies') })).error).toMatchObject({ message: expect.stringMatching(/outside the data folder/) })
+  expect((await bridge('settings:get')).value).not.toHaveProperty(['backup.copy_to'])
   const before = (await bridge('backups:state')).value
   expect(before).toMatchObject({ last: null, stale: true })
   const after = (await bridge('backups:create')).value

@@ -144,6 +144,16 @@ describe('backups', () => {
     expect(backupStatus(dir, T0 + DAY).last?.at).toBe(T0)
   })
 
+  it('a copy dated in the future (the clock was once set ahead) is no reason to copy every minute, nor proof of a recent backup', async () => {
+    const minuteOfDay = (s: number) => Math.floor((s % DAY) / 60)
+    const now = T0 + 45 * 60 // 21:45, after a 21:30 backup time
+    expect(dailyBackupDue({ now, last: now + 30 * DAY, at: '21:30', dayOf: utcDay, minuteOfDay })).toBe(false)
+    shop = openShop()
+    const dir = join(shop.dir, 'backups')
+    await backupDatabase(shop.engine.db, { dir, now: T0 + 30 * DAY, dayOf: utcDay })
+    expect(backupStatus(dir, T0).stale).toBe(true)
+  })
+
   it('is due once a day, after the time the owner picked', () => {
     const minuteOfDay = (s: number) => Math.floor((s % DAY) / 60)
     const at = '21:30'
@@ -158,6 +168,37 @@ describe('backups', () => {
 })
 
 describe('restore', () => {
+  it('replaces a damaged database (the usual reason to restore), keeping it and its WAL as they were', async () => {
+    shop = openShop()
+    sale(shop, 1)
+    const { backup } = await backupDatabase(shop.engine.db, { dir: join(shop.dir, 'backups'), now: T0, dayOf: utcDay })
+    const dbFile = shop.engine.db.name
+    shop.engine.close()
+    writeFileSync(dbFile, Buffer.alloc(8192, 7))
+    const saved = restoreDatabase({ dbFile, from: backup.file, backupsDir: join(shop.dir, 'backups'), now: T0 + 60 })
+    expect(readFileSync(saved).equals(Buffer.alloc(8192, 7))).toBe(true)
+    const engine = createEngine({ dataDir: shop.dir })
+    expect(engine.db.prepare('SELECT count(*) FROM sessions').pluck().get()).toBe(1)
+    engine.close()
+  })
+
+  it('refuses a sound SQLite file that is not a shop, and one from a newer app', () => {
+    shop = openShop()
+    const dir = shop.dir
+    const other = join(dir, 'other.sqlite')
+    const db = new Database(other)
+    db.exec('CREATE TABLE t (x)')
+    db.close()
+    expect(() => checkBackup(other)).toThrow(/not a StablePay POS one/)
+    shop.engine.db.pragma('wal_checkpoint(TRUNCATE)')
+    const newer = join(dir, 'newer.sqlite')
+    writeFileSync(newer, readFileSync(shop.engine.db.name))
+    const n = new Database(newer)
+    n.pragma('user_version = 999')
+    n.close()
+    expect(() => checkBackup(newer)).toThrow(/newer StablePay POS/)
+  })
+
   it('puts a checked copy in place and keeps the replaced database beside the backups', async () => {
     shop = openShop()
     for (let i = 0; i < 5; i++) sale(shop, i)

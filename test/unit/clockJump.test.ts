@@ -16,6 +16,18 @@ const base = { merchantId: 'merchant_123', livemode: false, currency: 'USD' }
 const HOUR = 3_600_000
 
 describe('a wall clock that jumps', () => {
+  it('a sale made after a jump, before the expiry tick saw it, is timed once on the new clock', () => {
+    for (const jump of [24 * HOUR, -24 * HOUR]) {
+      shop?.close()
+      shop = openShop()
+      shop.clock.jump(jump)
+      const { session } = shop.engine.sessions.create({ ...base, orderId: 'after-jump', amount: '5.00', expiresIn: 900 })
+      shop.engine.sessions.expireDue()
+      const after = shop.engine.sessions.get(session.id, { merchantId: 'merchant_123' })
+      expect(after, `jump ${jump}`).toMatchObject({ status: 'PENDING', expires_at: session.expires_at })
+    }
+  })
+
   it('forward by an hour: the open sale keeps its remaining minutes and expires when they are over', () => {
     shop = openShop()
     const { session } = shop.engine.sessions.create({ ...base, orderId: 'jump-1', amount: '5.00', expiresIn: 900 })

@@ -109,7 +109,7 @@ it('exports diagnostics as a zip of the logs and the till\'s description, with R
     platform: { node: process.version, os: process.platform, arch: process.arch },
     rpc: [rpcOrigin('https://eth-mainnet.g.alchemy.com/v2/ALCHEMYKEY123'), rpcOrigin('https://user:pw@rpc.example/?key=Q')],
   }
-  const zip = unzipSync(diagnosticsZip(logDir, info))
+  const zip = unzipSync(await diagnosticsZip(logDir, info))
   const names = Object.keys(zip)
   expect(names).toHaveLength(2)
   expect(names).toContain('info.json')
@@ -119,5 +119,14 @@ it('exports diagnostics as a zip of the logs and the till\'s description, with R
   for (const secret of ['tok_SECRETSECRETSECRET', 'ALCHEMYKEY123', 'key=Q', 'pw@']) expect(all).not.toContain(secret)
   expect(JSON.parse(strFromU8(zip['info.json']!)).rpc).toEqual(['https://eth-mainnet.g.alchemy.com/…', 'https://rpc.example/…'])
   expect(rpcOrigin('http://127.0.0.1:8545')).toBe('http://127.0.0.1:8545')
-  expect(Object.keys(unzipSync(diagnosticsZip(join(dir.path, 'none'), info)))).toEqual(['info.json'])
+  expect(Object.keys(unzipSync(await diagnosticsZip(join(dir.path, 'none'), info)))).toEqual(['info.json'])
+})
+
+it('cuts URLs in an error\'s message and stack to their origin: RPC libraries quote the URL they called, key and all', async () => {
+  const { HttpRequestError } = await import('viem')
+  const error = new HttpRequestError({ url: 'https://eth-mainnet.g.alchemy.com/v2/SECRETKEY123', body: { method: 'eth_blockNumber' }, status: 401 })
+  const fields = JSON.stringify(errorFields(error))
+  expect(fields).not.toContain('SECRETKEY123')
+  expect(fields).toContain('https://eth-mainnet.g.alchemy.com/…')
+  expect(JSON.stringify(errorFields('failed at wss://node.example/ws?key=K9 now'))).toBe('{"err":{"message":"failed at wss://node.example/… now"}}')
 })

@@ -5,6 +5,7 @@ import Database from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
 import { DatabaseTooNewError, LATEST_SCHEMA, migrate, openDatabase, schemaVersion } from '../../src-main/engine/db'
 import type { Migration } from '../../src-main/engine/db/migrations'
+import { makeTempDir } from '../support/tempDir'
 import { MIGRATIONS } from '../../src-main/engine/db/migrations'
 
 let dir: string
@@ -169,4 +170,18 @@ describe('migrations', () => {
     expect(again.prepare(`SELECT count(*) FROM pragma_table_info('merchants') WHERE name = 'note'`).pluck().get()).toBe(1)
     again.close()
   })
+})
+
+it('refuses a data folder made by a development build before the baseline schema, naming what to do', () => {
+  const dir = makeTempDir('pre-baseline')
+  try {
+    const file = join(dir.path, 'stablepay.sqlite')
+    const old = new Database(file)
+    old.exec('CREATE TABLE shop_keys (name TEXT PRIMARY KEY, key BLOB NOT NULL)')
+    old.pragma('user_version = 5')
+    old.close()
+    expect(() => openDatabase(file)).toThrow(/development build .* new data folder/)
+  } finally {
+    dir.cleanupSync()
+  }
 })

@@ -4,6 +4,7 @@ import { createRequire } from 'node:module'
 import { basename, join } from 'node:path'
 import { Worker } from 'node:worker_threads'
 import type { Db } from '../db'
+import { LATEST_SCHEMA } from '../db'
 
 /**
  * Copies of the shop's database: the till is the shop's only record of its
@@ -68,6 +69,13 @@ export function checkBackup(file: string): void {
     const result = db.pragma('integrity_check') as Array<{ integrity_check: string }>
     if (result.length !== 1 || result[0]!.integrity_check !== 'ok')
       throw new BackupError('backup_invalid', `${basename(file)} failed its integrity check: ${result.map((r) => r.integrity_check).join('; ')}`)
+    // A sound SQLite file is not necessarily a shop: it must hold the shop's tables, in a schema this app knows.
+    const tables = new Set(db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[])
+    if (!tables.has('merchants') || !tables.has('sessions'))
+      throw new BackupError('backup_invalid', `${basename(file)} is a database, but not a StablePay POS one`)
+    const version = db.pragma('user_version', { simple: true }) as number
+    if (version > LATEST_SCHEMA)
+      throw new BackupError('backup_invalid', `${basename(file)} was written by a newer StablePay POS (schema ${version}); update the app first`)
   } catch (error) {
     if (error instanceof BackupError) throw error
     throw new BackupError('backup_invalid', `${basename(file)} is not a readable StablePay database (${(error as Error).message})`)
@@ -124,7 +132,7 @@ export interface BackupResult {
 // meanwhile), then the copy is made a single file and checked. Messages: { ok, bytes } or { error }.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads')
-const { copyFileSync, renameSync, statSync } = require('node:fs')
+const { constants, copyFileSync, renameSync, rmSync, statSync } = require('node:fs')
 const Database = require(workerData.driver)
 function check(file) {
   const db = new Database(file, { readonly: true, fileMustExist: true })
@@ -148,7 +156,9 @@ async function run() {
   let copy = null
   if (workerData.copyPartial) {
     try {
-      copyFileSync(workerData.file, workerData.copyPartial)
+      // Never through a link someone left in a shared folder: the partial file is removed, then created anew.
+      rmSync(workerData.copyPartial, { force: true })
+      copyFileSync(workerData.file, workerData.copyPartial, constants.COPYFILE_EXCL)
       check(workerData.copyPartial)
       renameSync(workerData.copyPartial, workerData.copyFile)
       copy = { file: workerData.copyFile }
@@ -248,12 +258,17 @@ export function restoreDatabase(options: { dbFile: string; from: string; backups
   mkdirSync(options.backupsDir, { recursive: true })
   const saved = join(options.backupsDir, `before-restore-${backupName(options.now).slice('stablepay-'.length)}`)
   if (existsSync(options.dbFile)) {
-    // A closed database has had its WAL folded in by its last connection; a WAL left by a crash is folded in here.
-    const current = new Database(options.dbFile)
     try {
-      current.pragma('wal_checkpoint(TRUNCATE)')
-    } finally {
-      current.close()
+      // A closed database has had its WAL folded in by its last connection; a WAL left by a crash is folded in here.
+      const current = new Database(options.dbFile)
+      try {
+        current.pragma('wal_checkpoint(TRUNCATE)')
+      } finally {
+        current.close()
+      }
+    } catch {
+      // A damaged database (the reason for many a restore) cannot be opened: it is kept as it is, WAL and all.
+      for (const side of ['-wal', '-shm']) if (existsSync(`${options.dbFile}${side}`)) copyFileSync(`${options.dbFile}${side}`, `${saved}${side}`)
     }
     copyFileSync(options.dbFile, saved)
   }
@@ -267,7 +282,8 @@ export function restoreDatabase(options: { dbFile: string; from: string; backups
 /** What the owner sees: the newest good copy, and a warning when it is older than `staleAfterSeconds` (2 days) or missing. */
 export function backupStatus(dir: string, now: number, staleAfterSeconds = 2 * 86400): { last: BackupFile | null; stale: boolean } {
   const last = listBackups(dir)[0] ?? null
-  return { last, stale: last === null || now - last.at > staleAfterSeconds }
+  // A newest copy dated in the future says the clock was wrong when it was taken: no proof of a recent backup.
+  return { last, stale: last === null || now - last.at > staleAfterSeconds || last.at > now }
 }
 
 /**
@@ -285,5 +301,7 @@ export function dailyBackupDue(args: {
   const m = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(args.at)
   if (!m) return false
   if (args.minuteOfDay(args.now) < Number(m[1]) * 60 + Number(m[2])) return false
-  return args.last === null || args.dayOf(args.last) !== args.dayOf(args.now)
+  // Days compare as text (YYYY-MM-DD). A copy dated after today (the clock was once set ahead) does not make
+  // every minute's check take another one: it counts as today's.
+  return args.last === null || args.dayOf(args.last) < args.dayOf(args.now)
 }

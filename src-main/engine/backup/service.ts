@@ -1,4 +1,4 @@
-import { join } from 'node:path'
+import { isAbsolute, join, relative, resolve } from 'node:path'
 import type { BackupState } from '../../../src-preload/contract'
 import { safeTimeZone, shopDay, wallClock } from '../../../src-preload/shared/time'
 import type { Clock } from '../clock'
@@ -6,6 +6,7 @@ import { nowSeconds } from '../clock'
 import type { Db } from '../db'
 import { get, run } from '../db/sql'
 import { errorFields, log } from '../log'
+import { invalid } from '../errors'
 import type { Merchants } from '../shop'
 import type { BackupFile } from './index'
 import { backupDatabase, backupStatus, dailyBackupDue, listBackups } from './index'
@@ -54,7 +55,7 @@ export class Backups {
   /** The owner's choices (their form checked by the channel's schema); `copy_to` null or "" turns the second folder off. */
   update(patch: { daily_at?: string; copy_to?: string | null }): BackupState {
     if (patch.daily_at !== undefined) this.put(SETTING_DAILY_AT, patch.daily_at)
-    if (patch.copy_to !== undefined) this.put(SETTING_COPY_TO, patch.copy_to ? patch.copy_to : null)
+    if (patch.copy_to !== undefined) this.put(SETTING_COPY_TO, patch.copy_to ? this.secondFolder(patch.copy_to) : null)
     return this.state()
   }
 
@@ -116,6 +117,20 @@ export class Backups {
       this.logger.error(errorFields(error), 'backup failed')
       throw error
     }
+  }
+
+  /**
+   * The second folder must be a full path (a relative one would depend on where the app was started) and
+   * outside the data folder (a copy there is no second copy).
+   */
+  private secondFolder(path: string): string {
+    if (!isAbsolute(path)) throw invalid('parameter_invalid', 'copy_to must be a full folder path, like /media/usb/backups or D:\\Backups', 'copy_to')
+    const folder = resolve(path)
+    const data = resolve(this.dir, '..')
+    const inside = relative(data, folder)
+    if (inside === '' || (!inside.startsWith('..') && !isAbsolute(inside)))
+      throw invalid('parameter_invalid', 'copy_to must be outside the data folder: a copy beside the database is no second copy', 'copy_to')
+    return folder
   }
 
   private timeZone(): string {

@@ -27,12 +27,27 @@ export class DatabaseTooNewError extends Error {
 export function openDatabase(file: string, steps: readonly Migration[] = MIGRATIONS): Db {
   const db = connect(file)
   const before = schemaVersion(db)
+  refuseDevelopmentSchema(db)
   migrate(db, steps.length, steps)
   if (schemaVersion(db) === before) return db
   // A migration may leave the connection with its temp database open (table rebuilds use it), and from then on
   // every transaction, every sale, also begins and commits that one. The shop gets a connection of its own.
   db.close()
   return connect(file)
+}
+
+/**
+ * Development builds before the baseline schema numbered their own migrations 1-6: their files would pass
+ * for this schema's versions. They are told apart by tables the baseline does not have.
+ */
+function refuseDevelopmentSchema(db: Db): void {
+  const old = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name IN ('session_legacy_ids', 'shop_keys')").get()
+  if (!old) return
+  db.close()
+  throw new Error(
+    'This data folder was made by a development build of StablePay POS (before its first release) and cannot be opened. ' +
+      'Start with a new data folder (--data-dir, or STABLEPAY_DATA_DIR).',
+  )
 }
 
 function connect(file: string): Db {

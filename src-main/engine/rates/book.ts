@@ -3,6 +3,7 @@ import { all, run, value } from '../db/sql'
 import { MoneyError, isCurrency, normalizeRate, readableRate, type CurrencyCode } from '../money'
 import { ECB_DAILY_URL, ecbToUsdPerUnit, parseEcbXml } from './ecb'
 import { RateError } from './errors'
+import { urlOrigin } from '../log'
 
 export interface Clock {
   /** Milliseconds since the epoch (Date.now-compatible). */
@@ -284,15 +285,15 @@ export class RateBook {
       if (!res.ok) {
         // Release the connection; an error page body is of no use to us.
         await res.body?.cancel().catch(() => undefined)
-        throw new RateError('rate_provider_unreachable', `rate provider ${url} answered HTTP ${res.status}`)
+        throw new RateError('rate_provider_unreachable', `rate provider ${urlOrigin(url)} answered HTTP ${res.status}`)
       }
       return await res.text()
     } catch (e) {
       if (e instanceof RateError) throw e
-      if (signal?.aborted) throw new RateError('rate_provider_unreachable', `the request to ${url} was stopped`, { cause: e })
+      if (signal?.aborted) throw new RateError('rate_provider_unreachable', `the request to ${urlOrigin(url)} was stopped`, { cause: e })
       throw new RateError(
         'rate_provider_unreachable',
-        `could not reach the rate provider ${url}: ${describeFetchError(e, this.timeoutMs)}`,
+        `could not reach the rate provider ${urlOrigin(url)}: ${describeFetchError(e, this.timeoutMs)}`,
         {
           cause: e,
         },

@@ -11,7 +11,8 @@ export class Settings {
 
   get(): AppSettings {
     const rows = all<{ key: string; value: string }>(this.db, 'SELECT key, value FROM settings')
-    const stored = Object.fromEntries(rows.map((r) => [r.key, JSON.parse(r.value) as unknown]))
+    // The table also holds other modules' settings (backup.*): only the app's own preferences are these.
+    const stored = Object.fromEntries(rows.filter((r) => Object.hasOwn(DEFAULTS, r.key)).map((r) => [r.key, JSON.parse(r.value) as unknown]))
     return { ...DEFAULTS, ...(stored as Partial<AppSettings>) }
   }
 

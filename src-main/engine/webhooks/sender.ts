@@ -93,7 +93,8 @@ const PULL_FORWARD = `UPDATE webhook_deliveries SET next_attempt_ms = @now
 const GIVE_UP = `UPDATE webhook_deliveries SET state = 'failed', next_attempt_ms = NULL, finished_ms = @now, last_error = @error
   WHERE endpoint_seq = @endpoint AND state = 'pending' AND next_attempt_ms >= 0 AND created_ms <= @deadline`
 // The clock jumped forward: the skipped time was not spent trying, so each pending delivery's window starts that much later.
-const JUMPED_FORWARD = `UPDATE webhook_deliveries SET created_ms = created_ms + @jump WHERE state = 'pending'`
+// Only deliveries made in this run were timed on the clock that jumped (as for sales, sessions/sessions.ts).
+const JUMPED_FORWARD = `UPDATE webhook_deliveries SET created_ms = created_ms + @jump WHERE state = 'pending' AND seq > @since`
 // The clock was set back: a retry planned on the old clock would otherwise wait the jump on top of its backoff.
 const JUMPED_BACK = `UPDATE webhook_deliveries SET next_attempt_ms = max(0, next_attempt_ms + @jump) WHERE state = 'pending' AND next_attempt_ms > 0`
 const NEXT_DUE = `SELECT min(next_attempt_ms) FROM webhook_deliveries WHERE endpoint_seq = ? AND state = 'pending' AND next_attempt_ms > ?`
@@ -119,6 +120,8 @@ export class Sender {
   private pumpQueued = false
   private running = false
   private timer: NodeJS.Timeout | null = null
+  /** Deliveries above this row number were made in this run (see clockJumped). */
+  private firstSeqOfRun: number | null = null
   /** The clock when fill() last looked for due work. */
   private lookedAt: number | null = null
   private waiters: Array<() => void> = []
@@ -141,12 +144,15 @@ export class Sender {
    * The 3-day window counts the time the till lived through, not what its
    * clock says: a box that boots with a stale clock and then sets it days
    * forward must not give up everything it still has to send. A jump forward
-   * moves the pending deliveries' start by the jump (created_ms is only used
-   * for that window); a jump back brings their planned retries back with it.
+   * moves the start of this run's pending deliveries by the jump (created_ms
+   * starts that window; the delivery log shows it too, and for these it was
+   * read off the wrong clock); deliveries of earlier runs keep theirs. A jump
+   * back brings the planned retries back with it.
    * Pauses of dead endpoints (in memory) move with the clock either way.
    */
   private clockJumped(jumpMs: number): void {
-    run(this.db, jumpMs > 0 ? JUMPED_FORWARD : JUMPED_BACK, { jump: Math.round(jumpMs) })
+    if (jumpMs > 0) run(this.db, JUMPED_FORWARD, { jump: Math.round(jumpMs), since: this.firstSeqOfRun })
+    else run(this.db, JUMPED_BACK, { jump: Math.round(jumpMs) })
     for (const health of this.health.values()) {
       health.pausedUntil += jumpMs
       health.failedAt += jumpMs
@@ -155,6 +161,7 @@ export class Sender {
   }
 
   private listen(): void {
+    this.firstSeqOfRun ??= value<number | null>(this.db, 'SELECT max(seq) FROM webhook_deliveries') ?? 0
     this.unsubscribe ??= this.events.onInternal('outbox:written', () => {
       this.freshEvents = true
       this.wake()
