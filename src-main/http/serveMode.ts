@@ -159,12 +159,13 @@ export async function runServe(options: ServeOptions): Promise<ServeHandle> {
     }
   }
 
-  // Serve mode logs to the data folder's logs/ and to stderr.
-  const stopLogging = await startLogging({ dataDir, stderr: true })
-
   // A config that fails half-way must leave no trace; a transaction covers an existing database,
   // but a new one would still be created empty. So a new shop's config is tried on a scratch copy first.
   if (config && !existsSync(join(dataDir, DATABASE_FILE))) rehearse(config)
+
+  // Serve mode logs to the data folder's logs/ and to stderr; only once the config is known to be good, so a
+  // refused one leaves no data folder behind.
+  const stopLogging = await startLogging({ dataDir, stderr: true })
 
   let app: App
   try {

@@ -4,6 +4,7 @@ import { MoneyError, isCurrency, normalizeRate, readableRate, type CurrencyCode 
 import { ECB_DAILY_URL, ecbToUsdPerUnit, parseEcbXml } from './ecb'
 import { RateError } from './errors'
 import { urlOrigin } from '../log'
+import { transaction } from '../db/transaction'
 
 export interface Clock {
   /** Milliseconds since the epoch (Date.now-compatible). */
@@ -143,7 +144,7 @@ export class RateBook {
     const usdPerUnit = ecbToUsdPerUnit(perEur)
     const fetchedAt = this.nowSeconds()
     const rows = Object.entries(usdPerUnit).filter(([code]) => isCurrency(code) && code !== 'USD')
-    const updated = this.db.transaction(() => {
+    const updated = transaction(this.db, () => {
       let n = 0
       for (const [currency, rate] of rows) {
         n += run(
@@ -157,7 +158,7 @@ export class RateBook {
         ).changes
       }
       return n
-    })()
+    })
     return { updated, asOf }
   }
 

@@ -11,6 +11,7 @@ import type { RetryPolicy } from './policy'
 import { classify, retryAfterMs, retryBackoffMs } from './policy'
 import { Poster } from './post'
 import { errorFields, log } from '../log'
+import { transaction } from '../db/transaction'
 
 export interface SenderOptions {
   clock: Clock
@@ -421,7 +422,7 @@ export class Sender {
     const { policy, clock } = this.options
     this.options.clockGuard?.check()
     try {
-      this.db.transaction(() => {
+      transaction(this.db, () => {
         const now = clock.now()
         for (const r of batch) {
           run(this.db, INSERT_ATTEMPT, r.deliverySeq, r.atMs, r.status, r.durationMs, r.error, r.snippet)
@@ -476,7 +477,7 @@ export class Sender {
               })
           }
         }
-      })()
+      })
     } finally {
       for (const r of batch) this.release(r.deliverySeq, r.endpointSeq)
     }

@@ -17,6 +17,7 @@ import type { RetryPolicy } from './policy'
 import { DEFAULT_RETRY_POLICY } from './policy'
 import type { SecretBox } from './secretBox'
 import { Sender } from './sender'
+import { transaction } from '../db/transaction'
 
 export interface WebhooksOptions {
   /** Seals endpoint secrets at rest: Electron safeStorage in the desktop app, `FileKeySecretBox` in serve mode. */
@@ -103,17 +104,17 @@ export class Webhooks {
   /** The secret is returned here and never again; it is stored sealed and never logged. */
   createEndpoint(merchantId: string, input: EndpointInput): WebhookEndpoint & { secret: string } {
     this.engine.merchants.get(merchantId)
-    const { row, secret } = this.engine.db.transaction(() => this.store.create(merchantId, input, 'app'))()
+    const { row, secret } = transaction(this.engine.db, () => this.store.create(merchantId, input, 'app'))
     this.sender.invalidate()
     return { ...toEndpoint(row), secret }
   }
 
   updateEndpoint(merchantId: string, id: string, patch: { url?: string; events?: string[]; enabled?: boolean }): WebhookEndpoint {
-    const row = this.engine.db.transaction(() => {
+    const row = transaction(this.engine.db, () => {
       const row = this.store.scoped(id, merchantId)
       this.store.update(row, { url: patch.url, events: patch.events, enabled: patch.enabled })
       return this.store.bySeq(row.seq)!
-    })()
+    })
     this.sender.invalidate()
     this.sender.wake()
     return toEndpoint(row)
@@ -126,7 +127,7 @@ export class Webhooks {
    * must carry its secret: one generated here could never be shown to anyone.
    */
   applyConfig(list: WebhookConfig[]): void {
-    this.engine.db.transaction(() => {
+    transaction(this.engine.db, () => {
       list.forEach((w, i) => {
         const url = validateUrl(w.url, `webhooks[${i}].url`)
         const existing = this.store.findByUrl(w.merchantId, url)
@@ -143,7 +144,7 @@ export class Webhooks {
           this.store.create(w.merchantId, { url, events: w.events, secret: w.secret, enabled: w.enabled }, 'config')
         }
       })
-    })()
+    })
     // Re-read after the outer transaction too: if it rolls back, the next read sees the old rows again.
     this.sender.invalidate()
   }
@@ -182,7 +183,7 @@ export class Webhooks {
 
   /** A new delivery of the same event (same event id, so the back office can de-duplicate) to the same endpoint. */
   redeliver(merchantId: string, deliveryId: string): WebhookDelivery {
-    const created = this.engine.db.transaction(() => {
+    const created = transaction(this.engine.db, () => {
       const original = this.scopedDelivery(deliveryId, merchantId, 'delivery_id')
       this.requireEnabled(original.endpoint_seq)
       return this.insertDelivery({
@@ -193,7 +194,7 @@ export class Webhooks {
         sessionId: original.session_id,
         testBody: original.test_body,
       })
-    })()
+    })
     this.sender.wake()
     return created
   }
@@ -204,7 +205,7 @@ export class Webhooks {
    * in the outbox and no other endpoint receives it.
    */
   sendTest(merchantId: string, endpointId: string): WebhookDelivery {
-    const created = this.engine.db.transaction(() => {
+    const created = transaction(this.engine.db, () => {
       const endpoint = this.store.scoped(endpointId, merchantId, 'endpoint_id')
       this.requireEnabled(endpoint.seq)
       const id = newId('evt')
@@ -223,7 +224,7 @@ export class Webhooks {
         sessionId: null,
         testBody: body,
       })
-    })()
+    })
     this.sender.wake()
     return created
   }
