@@ -26,11 +26,17 @@ afterEach(async () => {
 /** A created session, or the API's error shape. */
 type Reply = PaymentSession & { error: { type: string; code: string; message: string; param: string | null } }
 
-async function shop(tokens = demoTokens()): Promise<{ app: App; clock: ManualClock; create: (body: object) => Promise<{ status: number; json: Reply }> }> {
+async function shop(
+  tokens = demoTokens(),
+): Promise<{ app: App; clock: ManualClock; create: (body: object) => Promise<{ status: number; json: Reply }> }> {
   const dir = makeTempDir('stablepay-amount-space')
   cleanups.push(() => dir.cleanup())
   const clock = new ManualClock()
-  const app = await startApp({ dataDir: dir.path, clock, config: shopConfig({ keys: [KEY], chain: { confirmations: 1, tokens }, lateWindowSeconds: 60 }) })
+  const app = await startApp({
+    dataDir: dir.path,
+    clock,
+    config: shopConfig({ keys: [KEY], chain: { confirmations: 1, tokens }, lateWindowSeconds: 60 }),
+  })
   cleanups.push(() => app.stop())
   const server: HttpServerHandle = await startHttpServer({ app, host: '127.0.0.1', port: 0, rendererDir: dir.path })
   cleanups.push(() => server.close())
@@ -78,7 +84,9 @@ describe('the unique-amount suffix', () => {
       }
     })
     const held = db
-      .prepare(`SELECT count(*) FROM payment_options WHERE active = 1 AND token_symbol = 'USDC' AND amount BETWEEN '10000000' AND '10009999'`)
+      .prepare(
+        `SELECT count(*) FROM payment_options WHERE active = 1 AND token_symbol = 'USDC' AND amount BETWEEN '10000000' AND '10009999'`,
+      )
       .pluck()
       .get()
     expect(held).toBe(10_000)

@@ -61,11 +61,21 @@ describe('a receiver that answers 200 at once but sends its body slowly', () => 
     cleanups.push(() => shop.close())
     // The body takes 4 s; the whole request may take 1 s.
     const receiver = await slowBodyReceiver(4_000)
-    const webhooks = new Webhooks(shop.engine, { secretBox: new FileKeySecretBox(shop.dir), fetchTimeoutMs: 1_000, retry: { random: () => 0.5 } })
+    const webhooks = new Webhooks(shop.engine, {
+      secretBox: new FileKeySecretBox(shop.dir),
+      fetchTimeoutMs: 1_000,
+      retry: { random: () => 0.5 },
+    })
     cleanups.push(() => webhooks.close())
     webhooks.createEndpoint(MERCHANT, { url: receiver.url, secret: SECRET })
 
-    const { session } = shop.engine.sessions.create({ merchantId: MERCHANT, livemode: false, orderId: 'slow-1', amount: '2.00', currency: 'USD' })
+    const { session } = shop.engine.sessions.create({
+      merchantId: MERCHANT,
+      livemode: false,
+      orderId: 'slow-1',
+      amount: '2.00',
+      currency: 'USD',
+    })
     shop.engine.sessions.cancel(session.id, { merchantId: MERCHANT })
 
     const started = performance.now()
