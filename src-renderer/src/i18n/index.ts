@@ -41,7 +41,16 @@ export function useT(): TFunction {
   return useCallback((key: StringKey, params?: Params) => translate(language, key, params), [language])
 }
 
-const TRANSLATED_ERRORS = ['connection_lost', 'rate_unavailable', 'rate_stale', 'session_not_cancellable', 'order_completed'] as const
+const TRANSLATED_ERRORS = [
+  'connection_lost',
+  'rate_unavailable',
+  'rate_stale',
+  'session_not_cancellable',
+  'order_completed',
+  // Failing cleanly (#14):
+  'storage_full',
+  'amount_space_exhausted',
+] as const
 
 /**
  * An engine error in the cashier's language. English shows the engine's exact
