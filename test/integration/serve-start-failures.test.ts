@@ -5,10 +5,25 @@
  * empty, read-only or damaged; and the HTTP server's own start, in-process,
  * on a database that refuses the write it makes once listening.
  */
-import { chmodSync, chownSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, statSync, writeFileSync, writeSync } from 'node:fs'
+import {
+  chmodSync,
+  chownSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs'
+import { execFileSync } from 'node:child_process'
 import { connect } from 'node:net'
 import { join } from 'node:path'
+import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { PaymentSession } from '../../src-preload/contract'
 import { startApp } from '../../src-main/app'
 import { DATABASE_FILE } from '../../src-main/engine'
 import { startHttpServer } from '../../src-main/http'
@@ -140,6 +155,97 @@ describe('the HTTP server’s own start', () => {
     } finally {
       await app.stop()
       await dir.cleanup()
+    }
+  })
+})
+
+/** A small tmpfs of our own, where the machine lets the tests mount one (root with CAP_SYS_ADMIN; not in most CI). */
+function mountSmallDisk(path: string, size: string): boolean {
+  if (process.platform !== 'linux' || process.getuid?.() !== 0) return false
+  mkdirSync(path, { recursive: true })
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size},mode=0755`, 'tmpfs', path], { stdio: 'ignore' })
+    return true
+  } catch {
+    return false
+  }
+}
+
+describe('a real full disk (a small tmpfs)', () => {
+  it('a start on a full disk exits 1 with the reason; a running shop answers writes 507, reads work, nothing acknowledged is lost', async (ctx) => {
+    const mountPoint = join(root.path, 'small-disk')
+    if (!mountSmallDisk(mountPoint, '4m')) {
+      ctx.skip(
+        'cannot mount a tmpfs here (not root, or no CAP_SYS_ADMIN); the full disk is tested with max_page_count in storage-full.test.ts',
+      )
+      return
+    }
+    try {
+      const free = () => Number(execFileSync('df', ['-B1', '--output=avail', mountPoint], { encoding: 'utf8' }).trim().split('\n')[1])
+      const fill = (name: string, leave: number) => writeFileSync(join(mountPoint, name), Buffer.alloc(Math.max(0, free() - leave)))
+      const file = join(mountPoint, 'pos.json')
+      writeFileSync(file, JSON.stringify({ ...shopConfig({ http: { host: '127.0.0.1', port: 0 }, keys: [KEY] }), dataDir: 'data' }))
+      const made = serve(['--config', file])
+      await made.listening
+      made.child.kill('SIGTERM')
+      expect((await made.exited).code).toBe(0)
+
+      // Not a byte left: the start's first write (a WAL page) has nowhere to go.
+      fill('filler-all', 0)
+      expect(free()).toBe(0)
+      const refused = await start(join(mountPoint, 'data'))
+      expect(refused.code).toBe(1)
+      expect(refused.stdout).toBe('')
+      // SQLite says "database or disk is full", or "disk I/O error" when it cannot even make its shared-memory file.
+      expect(refused.stderr).toMatch(
+        /^stablepay-pos: the disk holding .*data is full \((database or disk is full|disk I\/O error)\)\. Free some space/,
+      )
+      rmSync(join(mountPoint, 'filler-all'))
+
+      // Running, with a little room left: sales until the disk is full.
+      const s = serve(['--config', file])
+      const { origin } = await s.listening
+      fill('filler', 256 * 1024)
+      let orders = 0
+      const create = () =>
+        fetch(`${origin}/v1/payment/sessions/create`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+          body: JSON.stringify({
+            merchant_id: 'merchant_123',
+            order_id: `disk-${++orders}`,
+            amount: '4.20',
+            currency: 'USD',
+            metadata: { note: 'x'.repeat(400) },
+          }),
+        })
+      const acknowledged: string[] = []
+      let full: Response | null = null
+      for (let burst = 0; burst < 200 && !full; burst++) {
+        for (const res of await Promise.all(Array.from({ length: 16 }, create))) {
+          expect([201, 507]).toContain(res.status)
+          if (res.status === 201) acknowledged.push(((await res.json()) as PaymentSession).id)
+          else full ??= res
+        }
+      }
+      expect(full?.status).toBe(507)
+      expect(((await full!.json()) as { error: { code: string } }).error.code).toBe('storage_full')
+      const read = await fetch(`${origin}/v1/payment/sessions/${acknowledged.at(-1)}`, { headers: { authorization: `Bearer ${KEY}` } })
+      expect(read.status).toBe(200)
+      s.child.kill('SIGTERM')
+      await s.exited
+
+      // Every acknowledged sale is in the file.
+      const db = new Database(join(mountPoint, 'data', DATABASE_FILE), { readonly: true })
+      try {
+        const stored = new Set(db.prepare('SELECT id FROM sessions').pluck().all() as string[])
+        expect(acknowledged.length).toBeGreaterThan(0)
+        expect(acknowledged.filter((id) => !stored.has(id))).toEqual([])
+      } finally {
+        db.close()
+      }
+    } finally {
+      execFileSync('umount', ['-l', mountPoint], { stdio: 'ignore' })
     }
   })
 })

@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs'
+import { statfsSync, statSync } from 'node:fs'
 import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import type { Migration } from './migrations'
@@ -101,7 +101,8 @@ export function databaseProblem(error: unknown, file: string): string | null {
       `the shop's database ${file} cannot be written (${why}). StablePay POS must be able to write to it and to its folder: ` +
       `check that they belong to the user running it and that the disk is not read-only.`
     )
-  if (code === 'SQLITE_FULL' || code === 'ENOSPC')
+  // With not a byte left, SQLite cannot even make its shared-memory file, and says "disk I/O error".
+  if (code === 'SQLITE_FULL' || code === 'ENOSPC' || (code.startsWith('SQLITE_IOERR') && diskNearlyFull(folder)))
     return `the disk holding ${folder} is full (${why}). Free some space on it, then start StablePay POS again.`
   if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB')
     return (
@@ -172,3 +173,13 @@ export function migrate(db: Db, upTo: number = MIGRATIONS.length, steps: readonl
 }
 
 export const LATEST_SCHEMA = MIGRATIONS.length
+
+/** Less than 1 MB left for this app on the folder's disk: room for a few WAL pages at most. */
+function diskNearlyFull(folder: string): boolean {
+  try {
+    const disk = statfsSync(folder)
+    return disk.bavail * disk.bsize < 1024 * 1024
+  } catch {
+    return false
+  }
+}
