@@ -165,7 +165,13 @@ export async function runServe(options: ServeOptions): Promise<ServeHandle> {
 
   // Serve mode logs to the data folder's logs/ and to stderr; only once the config is known to be good, so a
   // refused one leaves no data folder behind.
-  const stopLogging = await startLogging({ dataDir, stderr: true })
+  let stopLogging: () => Promise<void>
+  try {
+    stopLogging = await startLogging({ dataDir, stderr: true })
+  } catch (error) {
+    // A log folder that cannot be written stops the start with the reason, not a stack.
+    throw asServeError(error, dataDir)
+  }
 
   let app: App
   try {

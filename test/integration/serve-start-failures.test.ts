@@ -115,6 +115,22 @@ describe('serve mode refuses a database it cannot use, and exits', () => {
     )
   })
 
+  it('a log folder that cannot be written exits 1 with the reason, not a stack', async () => {
+    const dataDir = await madeShop('log-folder')
+    const logs = join(dataDir, 'logs')
+    if (NOBODY)
+      for (const name of ['', ...readdirSync(dataDir, { recursive: true, encoding: 'utf8' })])
+        if (!join(dataDir, name).startsWith(logs)) chownSync(join(dataDir, name), NOBODY.uid, NOBODY.gid)
+    chmodSync(logs, 0o555)
+    for (const name of readdirSync(logs)) chmodSync(join(logs, name), 0o444)
+    const { code, stdout, stderr } = await start(dataDir, NOBODY ?? {})
+    expect(code).toBe(1)
+    expect(stdout).toBe('')
+    expect(stderr).toMatch(
+      /^stablepay-pos: cannot open the data folder .*: EACCES: permission denied, open '.*logs\/stablepay\.\d+\.log'\n$/,
+    )
+  })
+
   it('a damaged database exits 1 and says to restore a backup', async () => {
     const dataDir = await madeShop('damaged')
     const file = join(dataDir, DATABASE_FILE)
