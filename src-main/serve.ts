@@ -25,6 +25,9 @@ async function main(): Promise<void> {
     if (!(error instanceof ServeError)) throw error
     process.stderr.write(`stablepay-pos: ${error.message}\n`)
     process.exitCode = error.exitCode
+    // A failed start exits once everything it opened is closed; should something still hold the process
+    // open (a socket, a timer), it must not linger looking alive: exit anyway, with the same code.
+    setTimeout(() => process.exit(error.exitCode), 2000).unref()
     return
   }
 

@@ -29,3 +29,19 @@ export const notFound = (message: string, param?: string) =>
   new EngineError('not_found_error', 'resource_missing', message, param)
 export const conflict = (code: string, message: string, param?: string) =>
   new EngineError('conflict_error', code, message, param)
+
+/**
+ * What a write meets when the disk holding the shop's database is full:
+ * SQLite's SQLITE_FULL (also what `PRAGMA max_page_count` gives), or the file
+ * system's ENOSPC. Nothing of the refused write was stored (SQLite rolls it
+ * back), so the answer is "not saved, free some space", not "something went
+ * wrong"; reads keep working meanwhile.
+ */
+export function isStorageFull(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code
+  return code === 'SQLITE_FULL' || code === 'ENOSPC'
+}
+
+export const STORAGE_FULL_MESSAGE =
+  'The disk that holds the shop’s data is full, so this was not saved. Free some space on this computer, then try again; ' +
+  'sales already saved are safe.'

@@ -58,6 +58,9 @@ export function log(module: string): Logger {
 
 let current: { stream: { file: string }; dir: string } | null = null
 
+/** The most log text held in memory while its file cannot be written. */
+const LOG_BUFFER_BYTES = 1024 * 1024
+
 /** Where the log is, for messages that say "the details are in the log" (null until logging started). */
 export function logLocation(): { file: string; dir: string } | null {
   return current && { file: current.stream.file, dir: current.dir }
@@ -87,10 +90,21 @@ export async function startLogging(options: LoggingOptions): Promise<() => Promi
     size: `${Math.max(1, Math.round((options.maxFileBytes ?? 10 * 1024 * 1024) / 1024))}k`,
     limit: { count: Math.max(1, (options.keepFiles ?? 5) - 1) },
     mkdir: true,
+    // What cannot be written yet (a full disk) waits in memory up to this much; beyond it, lines are dropped.
+    maxLength: LOG_BUFFER_BYTES,
   })) as unknown as DestinationStream & { file: string; end(): void; once(e: string, f: () => void): void }
   // The file is opened asynchronously; its path is known once it is.
   if (!file.file) await new Promise<void>((resolve, reject) => {
     ;(file as unknown as NodeJS.EventEmitter).once('ready', resolve).once('error', reject)
+  })
+  // A full disk must not take the till down with it: the log file's write error would otherwise be an
+  // unhandled 'error' event, and the process would die with every sale. The lines wait (or are dropped, see
+  // maxLength) and are written once there is room; stderr hears of it once.
+  let told = false
+  ;(file as unknown as NodeJS.EventEmitter).on('error', (error: NodeJS.ErrnoException) => {
+    if (told) return
+    told = true
+    process.stderr.write(`stablepay-pos: cannot write the log ${file.file}: ${error.code ?? error.message}\n`)
   })
   const added: StreamEntry[] = [{ stream: file, level }]
   if (options.stderr) added.push({ stream: process.stderr, level })
@@ -104,6 +118,8 @@ export async function startLogging(options: LoggingOptions): Promise<() => Promi
     current = null
     await new Promise<void>((resolve) => {
       file.once('close', resolve)
+      // Lines it cannot write (a full disk) are not waited for.
+      file.once('error', resolve)
       file.end()
     })
   }

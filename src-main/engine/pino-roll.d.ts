@@ -9,6 +9,8 @@ declare module 'pino-roll' {
     limit?: { count: number }
     mkdir?: boolean
     sync?: boolean
+    // Passed on to SonicBoom: the most bytes held while the file cannot be written; beyond it lines are dropped.
+    maxLength?: number
   }
   export default function roll(options: RollOptions): Promise<SonicBoom>
 }

@@ -1,5 +1,6 @@
 import type { ErrorType } from '../engine'
 import { EngineError } from '../engine'
+import { isStorageFull, STORAGE_FULL_MESSAGE } from '../engine/errors'
 import { errorFields, log, whereLogIs } from '../engine/log'
 
 /**
@@ -58,6 +59,11 @@ export const tooLarge = (limit: number) =>
  */
 export function toHttpError(error: unknown): HttpError {
   if (error instanceof HttpError) return error
+  // 507 Insufficient Storage: the request was fine and nothing of it was stored; it can be sent again once there is room.
+  if (isStorageFull(error)) {
+    log('http').warn({ code: (error as { code?: unknown }).code }, 'write refused: the disk holding the database is full')
+    return new HttpError(507, 'api_error', 'storage_full', STORAGE_FULL_MESSAGE)
+  }
   if (error instanceof EngineError) return new HttpError(STATUS_OF[error.type], error.type, error.code, error.message, error.param ?? null)
   // A client that hung up mid-request (a closed tab, a dropped Wi-Fi) is not the app's fault: one debug line,
   // and the answer below goes nowhere.

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import type { App } from '../app'
 import { openApp, startApp } from '../app'
-import { DATABASE_FILE, DatabaseTooNewError, EngineError } from '../engine'
+import { DATABASE_FILE, databaseProblem, EngineError } from '../engine'
 import type { ConfigFile } from '../engine/config'
 import { ConfigError, loadConfig } from '../engine/config'
 import type { HttpServerHandle } from './server'
@@ -139,7 +139,7 @@ export async function runServe(options: ServeOptions): Promise<ServeHandle> {
       host = args.host ?? loaded.host
       port = args.port ?? loaded.port
     } catch (error) {
-      throw asServeError(error)
+      throw asServeError(error, dataDir)
     }
   }
   const token = env.STABLEPAY_ACCESS_TOKEN || newAccessToken()
@@ -165,14 +165,20 @@ export async function runServe(options: ServeOptions): Promise<ServeHandle> {
 
   // Serve mode logs to the data folder's logs/ and to stderr; only once the config is known to be good, so a
   // refused one leaves no data folder behind.
-  const stopLogging = await startLogging({ dataDir, stderr: true })
+  let stopLogging: () => Promise<void>
+  try {
+    stopLogging = await startLogging({ dataDir, stderr: true })
+  } catch (error) {
+    // A log folder that cannot be written stops the start with the reason, not a stack.
+    throw asServeError(error, dataDir)
+  }
 
   let app: App
   try {
     app = await startApp({ dataDir, config })
   } catch (error) {
     await stopLogging()
-    throw asServeError(error)
+    throw asServeError(error, dataDir)
   }
   let http: HttpServerHandle
   try {
@@ -185,9 +191,12 @@ export async function runServe(options: ServeOptions): Promise<ServeHandle> {
       heartbeatMs: options.heartbeatMs,
     })
   } catch (error) {
+    // The server's own start writes too (it prunes old idempotency keys): a database or disk that fails
+    // there stops the start like any other, with nothing left listening.
     await app.stop()
     await stopLogging()
-    throw new ServeError(error instanceof Error ? error.message : String(error))
+    const problem = databaseProblem(error, join(dataDir, DATABASE_FILE))
+    throw new ServeError(problem ?? (error instanceof Error ? error.message : String(error)))
   }
   let stopping: Promise<void> | null = null
   return {
@@ -214,20 +223,17 @@ function rehearse(config: ConfigFile): void {
     // The same apply as the real start (webhook endpoints included), on a throwaway database.
     openApp({ dataDir: scratch, config }).engine.close()
   } catch (error) {
-    throw asServeError(error)
+    throw asServeError(error, scratch)
   } finally {
     rmSync(scratch, { recursive: true, force: true })
   }
 }
 
-function asServeError(error: unknown): unknown {
+function asServeError(error: unknown, dataDir: string): unknown {
   if (error instanceof ConfigError) return new ServeError(`invalid config: ${error.message}`)
-  if (error instanceof DatabaseTooNewError) return new ServeError(error.message)
   // startApp only meets engine errors while applying the file (e.g. a network it resolves before its transaction).
   if (error instanceof EngineError) return new ServeError(`invalid config: ${error.param ? `${error.param}: ` : ''}${error.message}`)
-  const code = (error as NodeJS.ErrnoException | undefined)?.code
-  // The data folder or database cannot be opened: say where and why, without a stack.
-  if (typeof code === 'string' && /^(E[A-Z]+|SQLITE_[A-Z_]+)$/.test(code))
-    return new ServeError(`cannot open the data folder: ${(error as Error).message}`)
-  return error
+  // The database or its folder cannot be used (empty, too new, read-only, damaged, a full disk): say where and why, without a stack.
+  const problem = databaseProblem(error, join(dataDir, DATABASE_FILE))
+  return problem === null ? error : new ServeError(problem)
 }

@@ -169,7 +169,16 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   cookieName = `stablepay_pos_${port}`
   const origin = formatOrigin(host, port)
 
-  api.prune()
+  try {
+    api.prune()
+  } catch (error) {
+    // The port is open but the start failed (the database refused the write): nothing may stay listening,
+    // answering 500s, while the caller reports the failure.
+    bridge.close()
+    server.closeAllConnections()
+    await new Promise<void>((resolve) => server.close(() => resolve()))
+    throw error
+  }
   const pruner = setInterval(() => {
     try {
       api.prune()

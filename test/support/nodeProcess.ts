@@ -13,6 +13,9 @@ export interface NodeProcessOptions {
   stdin?: 'ignore' | 'pipe'
   /** How long `ready` may take; default 20 s. */
   readyTimeoutMs?: number
+  /** Run as this user and group (a test running as root that needs file permissions to hold). */
+  uid?: number
+  gid?: number
 }
 
 export interface Exit {
@@ -39,6 +42,8 @@ export function spawnNode(args: string[], options: NodeProcessOptions): NodeProc
     cwd: options.cwd,
     env: options.env ?? process.env,
     stdio: [options.stdin ?? 'ignore', 'pipe', 'pipe'],
+    uid: options.uid,
+    gid: options.gid,
   })
   let stdout = ''
   let stderr = ''

@@ -34,6 +34,9 @@ export interface ServeOptions {
   env?: NodeJS.ProcessEnv
   /** Another entry point taking the same arguments (e.g. scripts/serve.mjs). */
   entry?: string
+  /** Run as this user and group (see spawnNode). */
+  uid?: number
+  gid?: number
 }
 
 /** Starts serve mode; `listening` resolves with the URL it prints (or rejects if it exits first). */
@@ -43,6 +46,8 @@ export function spawnServe(args: string[], options: ServeOptions = {}): Serve {
     ready: LISTENING,
     cwd: options.cwd ?? ROOT,
     env: options.env,
+    uid: options.uid,
+    gid: options.gid,
   })
   const listening = ready.then(([line, origin, token]) => ({
     origin: origin!,

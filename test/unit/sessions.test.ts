@@ -448,7 +448,7 @@ describe('suffix search after releases', () => {
 })
 
 describe('the reserved-amount index (numeric order over text amounts)', () => {
-  it('a 2-decimal token has no room below the cent: the next free amount is the next cent, across a power of ten', () => {
+  it('a 2-decimal token has no room below the cent: a second open sale at one price is refused, never asked a cent more', () => {
     shop = openShop()
     shop.engine.networks.update({
       chainId: 31337,
@@ -460,9 +460,10 @@ describe('the reserved-amount index (numeric order over text amounts)', () => {
     const gusd = (orderId: string, amount: string) =>
       shop.engine.sessions.create({ ...base, orderId, amount, token: 'GUSD' }).session.payment_options[0]!.amount_base_units
     expect(gusd('a', '99.99')).toBe('9999')
-    expect(gusd('b', '99.99')).toBe('10000') // one more digit: "10000" sorts before "9999" as text
-    expect(gusd('c', '100.00')).toBe('10001') // 100.00 itself is taken by b
-    expect(gusd('d', '99.99')).toBe('10002')
+    expect(() => gusd('b', '99.99')).toThrow(expect.objectContaining({ type: 'conflict_error', code: 'amount_space_exhausted' }))
+    expect(gusd('c', '100.00')).toBe('10000') // one more digit: "10000" sorts before "9999" as text
+    expect(() => gusd('d', '100.00')).toThrow(expect.objectContaining({ code: 'amount_space_exhausted' }))
+    expect(gusd('e', '100.01')).toBe('10001')
   })
 
   it('neighbouring prices never share an amount, and a second hold on one amount is refused by the database', () => {

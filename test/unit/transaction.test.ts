@@ -71,6 +71,40 @@ describe('one transaction helper', () => {
     expect(done).toEqual(['kept', 'k after the savepoint'])
   })
 
+  it('when SQLite itself ends the whole transaction (a full disk can), later savepoints do not commit on their own', () => {
+    const db = memoryDb()
+    const full = Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' })
+    const outcomes: string[] = []
+    // As the REST API's group commit runs a batch: each request in its own savepoint, a refusal caught.
+    const batch = () => {
+      for (const request of [
+        () => db.exec('INSERT INTO t VALUES (1)'),
+        () => {
+          db.exec('INSERT INTO t VALUES (2)')
+          db.exec('ROLLBACK') // what SQLite may do on SQLITE_FULL/IOERR: the whole transaction, not just the statement
+          throw full
+        },
+        () => db.exec('INSERT INTO t VALUES (3)'),
+      ]) {
+        try {
+          transaction(db, request)
+          outcomes.push('ok')
+        } catch (error) {
+          outcomes.push((error as { code?: string }).code ?? (error as Error).message)
+        }
+      }
+    }
+    // The batch fails with the reason (not "cannot commit - no transaction is active"), so nobody hears "saved".
+    expect(() => transaction(db, batch)).toThrow(full)
+    expect(outcomes).toEqual(['ok', 'SQLITE_FULL', 'SQLITE_FULL'])
+    // Nothing of it was stored: the third request did not slip into a transaction of its own.
+    expect(db.prepare('SELECT count(*) FROM t').pluck().get()).toBe(0)
+    expect(db.inTransaction).toBe(false)
+    // And the connection is usable again.
+    transaction(db, () => db.exec('INSERT INTO t VALUES (4)'))
+    expect(db.prepare('SELECT x FROM t').pluck().all()).toEqual([4])
+  })
+
   it('work that fails after the commit is logged and does not stop the rest, nor make the commit look failed', () => {
     const db = memoryDb()
     const logged = captureLog()

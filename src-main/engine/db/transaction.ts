@@ -13,13 +13,21 @@ interface State {
   /** Work waiting for the outermost commit; null while no transaction of ours is open. */
   pending: Pending[] | null
   keys: Set<string>
+  /**
+   * Set when SQLite itself ended the whole outer transaction under a savepoint (on SQLITE_FULL or
+   * an I/O error it may roll back everything, not just the statement). Until the outermost call
+   * returns, every further nested call fails with it: run on the bare connection it would begin and
+   * commit a transaction of its own, stored while its batch is reported failed.
+   */
+  ended: unknown
 }
 
 const states = new WeakMap<Db, State>()
 
 function stateOf(db: Db): State {
   let state = states.get(db)
-  if (!state) states.set(db, (state = { wrapper: db.transaction((fn: () => unknown) => fn()), pending: null, keys: new Set() }))
+  if (!state)
+    states.set(db, (state = { wrapper: db.transaction((fn: () => unknown) => fn()), pending: null, keys: new Set(), ended: null }))
   return state
 }
 
@@ -34,6 +42,7 @@ function stateOf(db: Db): State {
 export function transaction<T>(db: Db, fn: () => T): T {
   const state = stateOf(db)
   const outermost = state.pending === null
+  if (!outermost && state.ended !== null) throw state.ended
   const pending = (state.pending ??= [])
   const mark = pending.length
   let result: T
@@ -43,8 +52,16 @@ export function transaction<T>(db: Db, fn: () => T): T {
     result = state.wrapper.immediate(fn) as T
   } catch (error) {
     for (const dropped of pending.splice(mark)) if (dropped.key !== undefined) state.keys.delete(dropped.key)
-    if (outermost) state.pending = null
-    throw error
+    if (!outermost) {
+      if (!db.inTransaction) state.ended ??= error
+      throw error
+    }
+    state.pending = null
+    const ended = state.ended
+    state.ended = null
+    // When a savepoint's failure ended it all, the outer commit fails with "no transaction is active": the
+    // reason is what ended it.
+    throw ended ?? error
   }
   if (!outermost) return result
   state.pending = null

@@ -6,7 +6,7 @@ import { transaction } from '../db/transaction'
 import { conflict, EngineError, invalid } from '../errors'
 import { newId } from '../ids'
 import type { CurrencyCode } from '../money'
-import { fiatToUsdCents, isCurrency, MoneyError, parseFiatAmount, usdCentsToBaseUnits } from '../money'
+import { fiatToUsdCents, formatBaseUnits, isCurrency, MoneyError, parseFiatAmount, usdCentsToBaseUnits } from '../money'
 import type { RateBook } from '../rates'
 import { RateError } from '../rates'
 import { deriveAddress } from '../receive'
@@ -138,20 +138,30 @@ export function createSession(deps: CreateDeps, input: CreateSessionInput): { se
     } else {
       address = merchant.receive.address ?? ''
     }
-    const options = accepted.map(({ chain, token }) => ({
-      ...reserve(db, {
-        sessionSeq: row.seq,
-        kind: 'payment',
-        chainId: chain.chain_id,
-        token: token.symbol,
-        tokenAddress: token.address,
-        decimals: token.decimals,
-        address,
-        childIndex,
-        baseAmount: usdCentsToBaseUnits(usdCents, token.decimals),
-      }),
-      network: chain.name,
-    }))
+    // A token with no free amount left at this price (a 2-decimal one already holds it for another open sale)
+    // is left out of this sale's offer; the sale is refused only when no token is left.
+    const options: Array<OptionRow & { network: string }> = []
+    let exhausted: EngineError | null = null
+    for (const { chain, token } of accepted) {
+      try {
+        const option = reserve(db, {
+          sessionSeq: row.seq,
+          kind: 'payment',
+          chainId: chain.chain_id,
+          token: token.symbol,
+          tokenAddress: token.address,
+          decimals: token.decimals,
+          address,
+          childIndex,
+          baseAmount: usdCentsToBaseUnits(usdCents, token.decimals),
+        })
+        options.push({ ...option, network: chain.name })
+      } catch (error) {
+        if (!(error instanceof EngineError && error.code === 'amount_space_exhausted')) throw error
+        exhausted ??= error
+      }
+    }
+    if (options.length === 0) throw exhausted!
     touch(deps, row.seq)
     // Built from what was just written: a new session has no transfers yet.
     return { session: toObject(db, row, options, []), created: true }
@@ -171,17 +181,24 @@ export interface ReserveArgs {
 }
 
 /**
- * Reserves the smallest free amount ≥ `baseAmount` on (chain, token, address)
- * and stores it as a payment option. The UNIQUE index on active reservations
- * is the guard; the search below only finds the first likely gap.
+ * Reserves the smallest free amount in [`baseAmount`, `baseAmount` + one US
+ * cent) on (chain, token, address) and stores it as a payment option. The
+ * suffix tells open sales at one price apart; it never reaches a whole cent,
+ * which would ask the customer for more than the price (a 2-decimal token has
+ * no room below the cent at all: one open sale per price and address). When
+ * every suffix is held, throws 409 `amount_space_exhausted`. The UNIQUE index
+ * on active reservations is the guard; the search below only finds the first
+ * likely gap.
  */
 export function reserve(db: Db, args: ReserveArgs): OptionRow {
   const baseAmount = args.baseAmount.toString()
   // Sub-cent suffixes: a window of one US cent in this token's base units holds one price's suffixes.
   const window = 10n ** BigInt(Math.max(0, args.decimals - 2))
+  const last = args.baseAmount + window - 1n
   let from = args.baseAmount
-  for (let tries = 0; tries < 1000; tries++) {
+  while (from <= last) {
     const amount = firstFreeAmount(db, args.chainId, args.tokenAddress, args.address, from, window)
+    if (amount > last) break
     // The UNIQUE index has the last word: should it refuse (the search and the index disagree), the next free one is tried.
     const option = get<OptionRow>(
       db,
@@ -204,7 +221,22 @@ export function reserve(db: Db, args: ReserveArgs): OptionRow {
     if (option) return option
     from = amount + 1n
   }
-  throw new EngineError('api_error', 'amount_space_exhausted', 'could not reserve a unique amount for this payment')
+  throw amountSpaceExhausted(args, window)
+}
+
+function amountSpaceExhausted(args: ReserveArgs, window: bigint): EngineError {
+  const price = `${formatBaseUnits(args.baseAmount, args.decimals)} ${args.token}`
+  if (window === 1n)
+    return conflict(
+      'amount_space_exhausted',
+      `Another open sale already asks for exactly ${price} at this address, and ${args.token} has nothing smaller than ` +
+        'a cent to tell the two apart. Finish or cancel that sale first, or take this one in another token.',
+    )
+  return conflict(
+    'amount_space_exhausted',
+    `All ${window.toLocaleString('en-US')} amounts between ${price} and one cent more are held by open sales at this ` +
+      'address, and a sale never asks for a cent more than its price. Finish or cancel some of those sales first.',
+  )
 }
 
 /**

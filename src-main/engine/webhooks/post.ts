@@ -2,6 +2,13 @@ import http from 'node:http'
 import https from 'node:https'
 
 export const RESPONSE_SNIPPET_BYTES = 1024
+/**
+ * How long the body may take once the status line is in. The status is the
+ * receiver's answer; the body is only a snippet for the delivery log, so a
+ * receiver that answers 200 at once and then trickles its body has received
+ * the event, and is not kept holding a delivery slot either.
+ */
+export const RESPONSE_BODY_WAIT_MS = 1000
 // Read (and discard) at most this much of a response so the socket can be reused; a bigger one is cut off.
 const MAX_DRAIN_BYTES = 1024 * 1024
 
@@ -85,7 +92,7 @@ export class Poster {
         headers: { ...headers, 'Content-Length': String(body.length) },
       })
       this.active.add(req)
-      const timer = setTimeout(() => req.destroy(new TimeoutError(timeoutMs)), timeoutMs)
+      let timer = setTimeout(() => req.destroy(new TimeoutError(timeoutMs)), timeoutMs)
       req.on('error', (error: NodeJS.ErrnoException) => {
         if (error instanceof AbortError)
           return finish({ status: null, error: 'sender stopped', snippet: null, retryAfter: undefined, aborted: true })
@@ -99,6 +106,12 @@ export class Poster {
         const retryAfter = typeof res.headers['retry-after'] === 'string' ? res.headers['retry-after'] : undefined
         const done = (): void =>
           finish({ status: res.statusCode ?? null, error: null, snippet: Buffer.concat(chunks).toString('utf8'), retryAfter })
+        // The request's deadline ends with the status line; the body gets its own short one.
+        clearTimeout(timer)
+        timer = setTimeout(() => {
+          done()
+          res.destroy()
+        }, RESPONSE_BODY_WAIT_MS)
         res.on('data', (chunk: Buffer) => {
           read += chunk.length
           if (kept < RESPONSE_SNIPPET_BYTES) {

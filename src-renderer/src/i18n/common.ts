@@ -58,6 +58,14 @@ export const commonStrings = defineStrings({
     zh: '只有仍在等待付款的收款才能取消。',
   },
   'error.order_completed': { en: 'This order reference was already paid.', zh: '此订单号已经付款。' },
+  'error.storage_full': {
+    en: 'The disk that holds the shop’s data is full, so this was not saved. Free some space on this computer, then try again; sales already saved are safe.',
+    zh: '存放店铺数据的磁盘已满，这次操作没有保存。请清理这台电脑的磁盘空间后再试；已保存的收款不受影响。',
+  },
+  'error.amount_space_exhausted': {
+    en: 'Other open sales already ask for this exact price, and it cannot be told apart from them. Finish or cancel one of them first, or take this sale in another token.',
+    zh: '其他未完成的收款已在使用这个金额，无法与它们区分。请先完成或取消其中一笔，或改用其他代币收款。',
+  },
   'countdown.label': { en: 'Time left to pay', zh: '剩余付款时间' },
 
   // The reversal alert on every staff screen (components/ReversalBanner.tsx).

@@ -16,6 +16,7 @@ import { cashierStrings } from './cashier'
 import { commonStrings } from './common'
 import type { Language, Params, StringTable } from './define'
 import { localize } from './define'
+import { errorText } from './errors'
 import { setupStrings } from './setup'
 
 const dictionary = {
@@ -41,22 +42,10 @@ export function useT(): TFunction {
   return useCallback((key: StringKey, params?: Params) => translate(language, key, params), [language])
 }
 
-const TRANSLATED_ERRORS = ['connection_lost', 'rate_unavailable', 'rate_stale', 'session_not_cancellable', 'order_completed'] as const
-
-/**
- * An engine error in the cashier's language. English shows the engine's exact
- * message (it names the currency, the order…); Chinese shows a translation of
- * the known codes and falls back to the exact message for the rest.
- */
+/** `const errorText = useErrorText(); errorText(error)`: an engine error in the cashier's language (see errors.ts). */
 export function useErrorText(): (error: { code: string; message: string }) => string {
   const language = useLanguage()
-  return useCallback(
-    (error: { code: string; message: string }) => {
-      if (language === 'en' || !(TRANSLATED_ERRORS as readonly string[]).includes(error.code)) return error.message
-      return translate(language, `error.${error.code}` as StringKey)
-    },
-    [language],
-  )
+  return useCallback((error: { code: string; message: string }) => errorText(language, error), [language])
 }
 
 export type { Language, Params } from './define'
