@@ -15,6 +15,7 @@ import { openShop, SHOP_ADDRESS, USDC6, USDT18 } from './engineFixture'
 import { ANVIL_ADDRESSES, ANVIL_XPUB } from './fixtures-xpub'
 import { viewOf } from '../../src-renderer/src/state/sessionView'
 import { incomingLostOf, incomingOf, shortHash } from '../../src-renderer/src/state/incoming'
+import { recordStatements } from '../support/recordStatements'
 
 let shop: Shop | undefined
 let pending: ChainPending | undefined
@@ -162,12 +163,7 @@ describe('matching pending transfers to open sales', () => {
   it('every statement it runs is a seek by index, never a read of a growing table', async () => {
     shop = openShop({ receive: { mode: 'xpub', xpub: ANVIL_XPUB } })
     const db = shop.engine.db
-    const seen = new Set<string>()
-    const prepare = db.prepare.bind(db)
-    db.prepare = ((sql: string) => {
-      seen.add(sql)
-      return prepare(sql)
-    }) as typeof db.prepare
+    const seen = recordStatements(db)
     pending = await following(shop)
     const s = sale(shop, '2.00')
     const option = s.payment_options[0]!
@@ -179,7 +175,7 @@ describe('matching pending transfers to open sales', () => {
     expect(ours).toHaveLength(3)
     for (const sql of ours) {
       const plan = (
-        prepare(`EXPLAIN QUERY PLAN ${sql}`).all(sql.includes('@chain') ? { chain: 1, token: 'x', to: 'y', amount: '1' } : [1]) as Array<{
+        db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(sql.includes('@chain') ? { chain: 1, token: 'x', to: 'y', amount: '1' } : [1]) as Array<{
           detail: string
         }>
       ).map((p) => p.detail)

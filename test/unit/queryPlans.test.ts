@@ -6,6 +6,7 @@ import { writeSessionsCsv } from '../../src-main/engine/reports'
 import { ChainStore } from '../../src-main/engine/watcher/store'
 import type { Shop } from './engineFixture'
 import { openShop, SHOP_ADDRESS, USDC6 } from './engineFixture'
+import { recordStatements } from '../support/recordStatements'
 
 let shop: Shop
 afterEach(() => shop?.close())
@@ -26,12 +27,7 @@ describe('query plans', () => {
   it('no statement of a sale’s life reads a whole growing table, and no write builds a temporary table', async () => {
     shop = openShop()
     const db = shop.engine.db
-    const seen = new Set<string>()
-    const prepare = db.prepare.bind(db)
-    db.prepare = ((sql: string) => {
-      seen.add(sql)
-      return prepare(sql)
-    }) as typeof db.prepare
+    const seen = recordStatements(db)
 
     const scope = { merchantId: 'merchant_123' }
     const payments = new Payments({ db, clock: shop.clock, events: shop.engine.events, sessions: shop.engine.sessions })
@@ -88,7 +84,7 @@ describe('query plans', () => {
     // The app never runs ANALYZE, so SQLite always plans by its rules, as here: there are no statistics to fake.
     for (const sql of touching) {
       const names = [...new Set(sql.match(/@\w+/g) ?? [])].map((n) => n.slice(1))
-      const explain = prepare(`EXPLAIN QUERY PLAN ${sql}`)
+      const explain = db.prepare(`EXPLAIN QUERY PLAN ${sql}`)
       const steps = (
         names.length > 0
           ? explain.all(Object.fromEntries(names.map((n) => [n, null])))
@@ -107,7 +103,7 @@ describe('query plans', () => {
     expect(writes.length).toBeGreaterThanOrEqual(4)
     for (const sql of writes) {
       const names = [...new Set(sql.match(/@\w+/g) ?? [])].map((n) => n.slice(1))
-      const explain = prepare(`EXPLAIN ${sql}`)
+      const explain = db.prepare(`EXPLAIN ${sql}`)
       const program = (
         names.length > 0
           ? explain.all(Object.fromEntries(names.map((n) => [n, null])))

@@ -18,9 +18,10 @@ export interface HeadFeedOptions {
   maxDelayMs: number
 }
 
-type WsTransport = ReturnType<ReturnType<typeof webSocket>>
-type WsClient = Awaited<ReturnType<NonNullable<WsTransport['value']>['getRpcClient']>>
-interface Subscription {
+/** viem's WebSocket transport and its RPC client, as both feeds (heads here, the pool in pending/feed.ts) use them. */
+export type WsTransport = ReturnType<ReturnType<typeof webSocket>>
+export type WsClient = Awaited<ReturnType<NonNullable<WsTransport['value']>['getRpcClient']>>
+export interface Subscription {
   unsubscribe: () => Promise<unknown>
 }
 

@@ -3,6 +3,7 @@ import type { PendingFeedKind } from '../../../../src-preload/contract'
 import { classifyError, describeError } from '../rpc'
 import { backoff } from '../../retry'
 import { log } from '../../log'
+import type { Subscription, WsClient, WsTransport } from '../headFeed'
 
 /** JSON-RPC over the chain's HTTP URLs (the watcher's own client, with its backoff and Retry-After). */
 export interface PendingRpc {
@@ -39,11 +40,6 @@ export interface PendingFeedOptions {
   maxDelayMs: number
 }
 
-type WsTransport = ReturnType<ReturnType<typeof webSocket>>
-type WsClient = Awaited<ReturnType<NonNullable<WsTransport['value']>['getRpcClient']>>
-interface Subscription {
-  unsubscribe: () => Promise<unknown>
-}
 type Attempt = 'ok' | 'refused' | 'unreachable'
 
 // viem keeps one socket per URL and options. A keep-alive interval of its own gives each connection a
