@@ -30,6 +30,8 @@ import { setupDemoChain, startAnvil } from '../src-main/devnet'
 import type { Anvil, DemoChain } from '../src-main/devnet'
 import type { PaymentSession } from '../src-preload/contract'
 import { openShopOnChain, randomAddress, removeDir, rpc } from './lib/watcherRig'
+import type { Stats } from './lib/stats'
+import { ms, stats } from './lib/stats'
 
 const { values: flags } = parseArgs({
   options: {
@@ -50,20 +52,6 @@ const TARGET_P50_MS = 100
 const wallet = mnemonicToAccount('test test test test test test test test test test test junk', { addressIndex: 2 })
 const erc20 = parseAbi(['function transfer(address to, uint256 amount) returns (bool)'])
 
-interface Stats {
-  p50: number
-  p90: number
-  max: number
-  n: number
-}
-
-function stats(values: number[]): Stats {
-  const sorted = [...values].sort((a, b) => a - b)
-  const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN
-  return { p50: at(0.5), p90: at(0.9), max: sorted[sorted.length - 1] ?? Number.NaN, n: sorted.length }
-}
-
-const ms = (x: number): string => `${x.toFixed(1)} ms`
 const line = (s: Stats): string => `p50 ${ms(s.p50)}  p90 ${ms(s.p90)}  max ${ms(s.max)}  (n=${s.n})`
 
 async function measure(anvil: Anvil, tokens: DemoChain, transport: 'ws' | 'filter', rounds: number) {

@@ -23,6 +23,8 @@ import type { Anvil, DemoChain } from '../src-main/devnet'
 import { benchArgs } from './lib/args'
 import type { ShopRig } from './lib/watcherRig'
 import { openShopOnChain, removeDir, rpc } from './lib/watcherRig'
+import type { Stats } from './lib/stats'
+import { ms, stats } from './lib/stats'
 
 const { ws: WS_ROUNDS, http: HTTP_ROUNDS } = benchArgs({ ws: 40, http: 15 })
 // A 1-second-block chain: the watcher's default pace while a sale is open is the block time.
@@ -33,20 +35,6 @@ const transferAbi = parseAbi([
   'event Transfer(address indexed from, address indexed to, uint256 value)',
 ])
 
-interface Stats {
-  p50: number
-  p90: number
-  max: number
-  n: number
-}
-
-function stats(values: number[]): Stats {
-  const sorted = [...values].sort((a, b) => a - b)
-  const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN
-  return { p50: at(0.5), p90: at(0.9), max: sorted[sorted.length - 1] ?? Number.NaN, n: sorted.length }
-}
-
-const ms = (x: number): string => `${x.toFixed(1)} ms`
 
 async function send(anvil: Anvil, token: Address, from: Address, to: Address, amount: bigint): Promise<void> {
   const data = encodeFunctionData({ abi: transferAbi, functionName: 'transfer', args: [to, amount] })
