@@ -24,9 +24,6 @@ export interface DiagnosticsInfo {
   [key: string]: unknown
 }
 
-/** RPC URLs are shown by their origin only. */
-export const rpcOrigin = urlOrigin
-
 /**
  * The zip's bytes: `info.json` and every file of the log folder. Read and
  * compressed off the main thread's critical path (async reads, fflate's
@@ -82,8 +79,8 @@ export function describeTill(
       testnet: c.testnet,
       enabled: c.enabled,
       confirmations: c.confirmations,
-      rpc: c.rpc_urls.map(rpcOrigin),
-      ws: c.ws_urls.map(rpcOrigin),
+      rpc: c.rpc_urls.map(urlOrigin),
+      ws: c.ws_urls.map(urlOrigin),
       tokens: c.tokens.map((t) => ({ symbol: t.symbol, address: t.address, decimals: t.decimals, enabled: t.enabled })),
     })),
     chains,

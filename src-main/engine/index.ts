@@ -73,7 +73,7 @@ export function createEngine(options: EngineOptions): Engine {
     return row ? sessions.toObject(row) : null
   }
 
-  const backups = new Backups(db, clock, merchants, options.dataDir)
+  const backups = new Backups(db, clock, merchants, settings, options.dataDir)
 
   const services: Array<() => void | Promise<void>> = []
   let closed = false

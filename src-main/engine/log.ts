@@ -78,6 +78,12 @@ export interface LoggingOptions {
   keepFiles?: number
 }
 
+/** Adds a destination to every logger; returns the id `streams.remove` takes (pino's multistream keeps it as lastId). */
+function addStream(entry: StreamEntry): number {
+  streams.add(entry)
+  return (streams as unknown as { lastId: number }).lastId
+}
+
 /** Starts writing the log; returns stop(), which flushes and closes the file. */
 export async function startLogging(options: LoggingOptions): Promise<() => Promise<void>> {
   const dir = join(options.dataDir, 'logs')
@@ -108,10 +114,7 @@ export async function startLogging(options: LoggingOptions): Promise<() => Promi
   })
   const added: StreamEntry[] = [{ stream: file, level }]
   if (options.stderr) added.push({ stream: process.stderr, level })
-  const ids = added.map((entry) => {
-    streams.add(entry)
-    return (streams as unknown as { lastId: number }).lastId
-  })
+  const ids = added.map(addStream)
   current = { stream: file, dir }
   return async () => {
     for (const id of ids) streams.remove(id)
@@ -154,8 +157,7 @@ export function scrubUrls(text: string): string {
 /** Every line logged until stop(), for tests that check what is (and what is never) written. */
 export function captureLog(level: Level = 'debug'): { lines: Array<Record<string, unknown>>; text(): string; stop(): void } {
   const raw: string[] = []
-  streams.add({ stream: { write: (line: string) => void raw.push(line) }, level })
-  const id = (streams as unknown as { lastId: number }).lastId
+  const id = addStream({ stream: { write: (line: string) => void raw.push(line) }, level })
   return {
     get lines() {
       return raw.map((l) => JSON.parse(l) as Record<string, unknown>)

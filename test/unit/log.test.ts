@@ -2,8 +2,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { strFromU8, unzipSync } from 'fflate'
 import { afterEach, expect, it } from 'vitest'
-import { diagnosticsZip, rpcOrigin } from '../../src-main/engine/diagnostics'
-import { errorFields, log, logLocation, REDACTED, startLogging } from '../../src-main/engine/log'
+import { diagnosticsZip } from '../../src-main/engine/diagnostics'
+import { errorFields, log, logLocation, REDACTED, startLogging, urlOrigin } from '../../src-main/engine/log'
 import type { TempDir } from '../support/tempDir'
 import { makeTempDir } from '../support/tempDir'
 import { waitFor } from '../support/waitFor'
@@ -107,7 +107,7 @@ it('exports diagnostics as a zip of the logs and the till\'s description, with R
     schemaVersion: 1,
     createdAt: '2026-12-03T10:00:00Z',
     platform: { node: process.version, os: process.platform, arch: process.arch },
-    rpc: [rpcOrigin('https://eth-mainnet.g.alchemy.com/v2/ALCHEMYKEY123'), rpcOrigin('https://user:pw@rpc.example/?key=Q')],
+    rpc: [urlOrigin('https://eth-mainnet.g.alchemy.com/v2/ALCHEMYKEY123'), urlOrigin('https://user:pw@rpc.example/?key=Q')],
   }
   const zip = unzipSync(await diagnosticsZip(logDir, info))
   const names = Object.keys(zip)
@@ -118,7 +118,7 @@ it('exports diagnostics as a zip of the logs and the till\'s description, with R
   expect(all).toContain('"hello"')
   for (const secret of ['tok_SECRETSECRETSECRET', 'ALCHEMYKEY123', 'key=Q', 'pw@']) expect(all).not.toContain(secret)
   expect(JSON.parse(strFromU8(zip['info.json']!)).rpc).toEqual(['https://eth-mainnet.g.alchemy.com/…', 'https://rpc.example/…'])
-  expect(rpcOrigin('http://127.0.0.1:8545')).toBe('http://127.0.0.1:8545')
+  expect(urlOrigin('http://127.0.0.1:8545')).toBe('http://127.0.0.1:8545')
   expect(Object.keys(unzipSync(await diagnosticsZip(join(dir.path, 'none'), info)))).toEqual(['info.json'])
 })
 

@@ -282,8 +282,12 @@ export function restoreDatabase(options: { dbFile: string; from: string; backups
 /** What the owner sees: the newest good copy, and a warning when it is older than `staleAfterSeconds` (2 days) or missing. */
 export function backupStatus(dir: string, now: number, staleAfterSeconds = 2 * 86400): { last: BackupFile | null; stale: boolean } {
   const last = listBackups(dir)[0] ?? null
-  // A newest copy dated in the future says the clock was wrong when it was taken: no proof of a recent backup.
-  return { last, stale: last === null || now - last.at > staleAfterSeconds || last.at > now }
+  return { last, stale: isStale(last, now, staleAfterSeconds) }
+}
+
+/** No newest copy, or one older than `staleAfterSeconds`, or one dated in the future (the clock was wrong when it was taken). */
+export function isStale(last: BackupFile | null, now: number, staleAfterSeconds = 2 * 86400): boolean {
+  return last === null || now - last.at > staleAfterSeconds || last.at > now
 }
 
 /**

@@ -4,12 +4,10 @@ import { safeTimeZone, shopDay, wallClock } from '../../../src-preload/shared/ti
 import type { Clock } from '../clock'
 import { nowSeconds } from '../clock'
 import type { Db } from '../db'
-import { get, run } from '../db/sql'
 import { errorFields, log } from '../log'
 import { invalid } from '../errors'
-import type { Merchants } from '../shop'
-import type { BackupFile } from './index'
-import { backupDatabase, backupStatus, dailyBackupDue, listBackups } from './index'
+import type { Merchants, Settings } from '../shop'
+import { backupDatabase, dailyBackupDue, isStale, listBackups } from './index'
 
 const DEFAULT_DAILY_AT = '23:30'
 const SETTING_DAILY_AT = 'backup.daily_at'
@@ -32,21 +30,23 @@ export class Backups {
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly merchants: Merchants,
+    private readonly settings: Settings,
     dataDir: string,
   ) {
     this.dir = join(dataDir, 'backups')
   }
 
   state(): BackupState {
-    const now = nowSeconds(this.clock)
-    const { last, stale } = backupStatus(this.dir, now)
+    // One look at the folder: the list, its newest copy and whether that is recent enough.
+    const backups = listBackups(this.dir)
+    const last = backups[0] ?? null
     return {
       dir: this.dir,
       copy_to: this.copyTo(),
       daily_at: this.dailyAt(),
-      last: last && info(last),
-      stale,
-      backups: listBackups(this.dir).map(info),
+      last,
+      stale: isStale(last, nowSeconds(this.clock)),
+      backups,
       last_error: this.lastError,
       running: this.running !== null,
     }
@@ -54,8 +54,8 @@ export class Backups {
 
   /** The owner's choices (their form checked by the channel's schema); `copy_to` null or "" turns the second folder off. */
   update(patch: { daily_at?: string; copy_to?: string | null }): BackupState {
-    if (patch.daily_at !== undefined) this.put(SETTING_DAILY_AT, patch.daily_at)
-    if (patch.copy_to !== undefined) this.put(SETTING_COPY_TO, patch.copy_to ? this.secondFolder(patch.copy_to) : null)
+    if (patch.daily_at !== undefined) this.settings.put(SETTING_DAILY_AT, patch.daily_at)
+    if (patch.copy_to !== undefined) this.settings.put(SETTING_COPY_TO, patch.copy_to ? this.secondFolder(patch.copy_to) : null)
     return this.state()
   }
 
@@ -138,23 +138,10 @@ export class Backups {
   }
 
   private dailyAt(): string {
-    return this.read(SETTING_DAILY_AT) ?? DEFAULT_DAILY_AT
+    return this.settings.read<string>(SETTING_DAILY_AT) ?? DEFAULT_DAILY_AT
   }
 
   private copyTo(): string | null {
-    return this.read(SETTING_COPY_TO)
+    return this.settings.read<string>(SETTING_COPY_TO)
   }
-
-  private read(key: string): string | null {
-    const row = get<{ value: string }>(this.db, 'SELECT value FROM settings WHERE key = ?', key)
-    return row ? (JSON.parse(row.value) as string | null) : null
-  }
-
-  private put(key: string, value: string | null): void {
-    run(this.db, 'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', key, JSON.stringify(value))
-  }
-}
-
-function info(b: BackupFile): BackupState['backups'][number] {
-  return { file: b.file, at: b.at, bytes: b.bytes }
 }

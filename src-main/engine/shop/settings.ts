@@ -1,6 +1,6 @@
 import type { AppSettings } from '../../../src-preload/contract'
 import type { Db } from '../db'
-import { all, run } from '../db/sql'
+import { all, get, run } from '../db/sql'
 import { transaction } from '../db/transaction'
 
 const DEFAULTS: AppSettings = { language: 'en', livemode: false, auto_new_sale_seconds: 5 }
@@ -21,13 +21,18 @@ export class Settings {
     transaction(this.db, () => {
       for (const [key, value] of Object.entries(patch))
         if (Object.hasOwn(DEFAULTS, key) && value !== undefined)
-          run(
-            this.db,
-            'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
-            key,
-            JSON.stringify(value),
-          )
+          this.put(key, value)
     })
     return this.get()
+  }
+
+  /** A setting another module keeps in this table (`backup.daily_at`), or null when it was never set. */
+  read<T>(key: string): T | null {
+    const row = get<{ value: string }>(this.db, 'SELECT value FROM settings WHERE key = ?', key)
+    return row ? (JSON.parse(row.value) as T) : null
+  }
+
+  put(key: string, value: unknown): void {
+    run(this.db, 'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', key, JSON.stringify(value))
   }
 }
