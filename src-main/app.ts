@@ -10,7 +10,7 @@ import type { Clock } from './engine/clock'
 import type { ConfigFile } from './engine/config'
 import { applyConfig } from './engine/config'
 import type { HandlerRegistry, ShellHooks } from './engine/handlers'
-import { createHandlerRegistry } from './engine/handlers'
+import { createHandlerRegistry, saveAs } from './engine/handlers'
 import { ChainWatchers, registerWatcherHandlers } from './engine/watcher'
 import type { SecretBox } from './engine/webhooks'
 import { FileKeySecretBox, registerWebhookHandlers, Webhooks } from './engine/webhooks'
@@ -18,7 +18,6 @@ import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import packageJson from '../package.json'
 import { describeTill, diagnosticsZip } from './engine/diagnostics'
-import { conflict } from './engine/errors'
 import { logLocation } from './engine/log'
 
 export interface AppOptions {
@@ -70,12 +69,16 @@ export async function startApp(options: AppOptions): Promise<App> {
   const watchers = new ChainWatchers(engine)
   registerWatcherHandlers(handlers, engine, watchers)
   handlers.register('support:export-diagnostics', async () => {
-    const choose = options.shell?.chooseExportFile
-    if (!choose) throw conflict('export_in_browser', 'In the browser the diagnostics download directly (Settings → Support).')
-    const path = await choose(`stablepay-diagnostics-${new Date(engine.clock.now()).toISOString().slice(0, 10)}.zip`)
-    if (!path) return { saved: false }
-    await writeFile(path, await diagnosticsOf({ engine, watchers }))
-    return { saved: true }
+    const zip = {
+      name: 'diagnostics',
+      extension: 'zip',
+      inBrowser: 'In the browser the diagnostics download directly (Settings → Support).',
+    }
+    const saved = await saveAs(engine, options.shell ?? {}, zip, async (path) => {
+      await writeFile(path, await diagnosticsOf({ engine, watchers }))
+      return {}
+    })
+    return { saved: saved !== null }
   })
   const stopServices = engine.start()
   const stopWatchers = watchers.start()

@@ -53,14 +53,25 @@ export function createHandlerRegistry(engine: Engine, shell: ShellHooks = {}): H
   registerShopHandlers(registry, engine)
   registerReportHandlers(registry, engine)
   registry.register('sessions:export-csv', async (filter) => {
-    const choose = shell.chooseExportFile
-    if (!choose) throw conflict('export_in_browser', 'In the browser the CSV downloads directly from History (Export CSV).')
-    const scope = uiScope(engine)
-    const day = new Date(engine.clock.now()).toISOString().slice(0, 10)
-    const path = await choose(`stablepay-sales-${day}.csv`)
-    if (!path) return { saved: false, rows: 0 }
-    const { rows } = await exportSessionsCsvToFile(engine, scope, filter, path)
-    return { saved: true, rows }
+    const csv = { name: 'sales', extension: 'csv', inBrowser: 'In the browser the CSV downloads directly from History (Export CSV).' }
+    const saved = await saveAs(engine, shell, csv, (path) => exportSessionsCsvToFile(engine, uiScope(engine), filter, path))
+    return saved ?? { saved: false, rows: 0 }
   })
   return registry
+}
+
+/**
+ * The desktop's "save as": asks the shell where (`stablepay-NAME-YYYY-MM-DD.EXT`), then writes there.
+ * Null when the owner cancelled. A browser has no such dialog: it downloads from an HTTP route instead.
+ */
+export async function saveAs<T extends object>(
+  engine: Engine,
+  shell: ShellHooks,
+  file: { name: string; extension: string; inBrowser: string },
+  write: (path: string) => Promise<T>,
+): Promise<(T & { saved: true }) | null> {
+  if (!shell.chooseExportFile) throw conflict('export_in_browser', file.inBrowser)
+  const day = new Date(engine.clock.now()).toISOString().slice(0, 10)
+  const path = await shell.chooseExportFile(`stablepay-${file.name}-${day}.${file.extension}`)
+  return path ? { ...(await write(path)), saved: true } : null
 }
