@@ -559,7 +559,7 @@ export type Client = { [C in Channel]: (input: InputOf<C>) => Promise<OutputOf<C
 export interface Transport {
   invoke<C extends Channel>(channel: C, input: InputOf<C>): Promise<Result<OutputOf<C>>>
   subscribe<E extends PushEventName>(event: E, listener: (payload: PushEvents[E]) => void): () => void
-  /** Fires after a dropped connection came back: the UI refetches (never shows a stale status). */
+  /** Fires when the push stream is live, at first and after a dropped connection came back: the UI refetches (never shows a stale status). */
   onReconnect(listener: () => void): () => void
 }
 

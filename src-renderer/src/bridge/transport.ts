@@ -17,7 +17,6 @@ function httpTransport(base = ''): Transport {
   const listeners = new Map<PushEventName, Set<(payload: unknown) => void>>()
   const reconnectListeners = new Set<() => void>()
   let source: EventSource | null = null
-  let hadError = false
 
   const connect = () => {
     if (source || typeof EventSource === 'undefined') return
@@ -28,13 +27,10 @@ function httpTransport(base = ''): Transport {
         for (const l of listeners.get(name) ?? []) l(payload)
       })
     }
-    source.addEventListener('error', () => {
-      hadError = true
-    })
     source.addEventListener('open', () => {
-      // EventSource reconnects by itself; after a gap the UI refetches so it never shows a stale status.
-      if (hadError) for (const l of reconnectListeners) l()
-      hadError = false
+      // Whenever the stream (re)opens, the UI refetches: a change pushed before it was live (a sale made while this
+      // page was still connecting, or while EventSource was reconnecting by itself) is otherwise never shown.
+      for (const l of reconnectListeners) l()
     })
   }
 
