@@ -4,7 +4,8 @@ import { HandlerRegistry } from './registry'
 import { exportSessionsCsvToFile, registerReportHandlers } from '../reports'
 import { registerShopHandlers } from './shop'
 
-export { HandlerRegistry, parseInput, toContractError } from './registry'
+export { HandlerRegistry, LOCAL_CALLER, parseInput, toContractError } from './registry'
+export type { Caller } from './registry'
 
 /**
  * The shop the UI acts for: the app's own merchant (first-run creates it) in

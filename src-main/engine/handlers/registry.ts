@@ -8,6 +8,18 @@ import { errorFields, log, whereLogIs } from '../log'
 type Handler<C extends Channel> = Handlers[C]
 
 /**
+ * Who is asking: the device a request came from (the desktop window, or one
+ * browser's session in serve mode). The owner role is held per device, so
+ * the registry needs to know which one calls.
+ */
+export interface Caller {
+  device: string
+}
+
+/** The desktop app's own window, and callers inside the main process (tests, the shell). */
+export const LOCAL_CALLER: Caller = { device: 'local' }
+
+/**
  * One registry of named handlers (`sessions:create`), filled by each feature.
  * Both transports (Electron IPC and the serve-mode HTTP bridge) call `invoke`,
  * so there is one place where input is checked against the channel's schema
@@ -31,7 +43,8 @@ export class HandlerRegistry {
   }
 
   /** Input arrives as untrusted JSON (the contract's types hold at compile time only): it is parsed before the handler runs. */
-  async invoke<C extends Channel>(channel: C, input: InputOf<C>): Promise<Result<OutputOf<C>>> {
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- the owner role (#13) is checked per caller
+  async invoke<C extends Channel>(channel: C, input: InputOf<C>, caller: Caller = LOCAL_CALLER): Promise<Result<OutputOf<C>>> {
     const handler = this.handlers.get(channel) as Handler<C> | undefined
     if (!handler) return { ok: false, error: { code: 'unknown_channel', message: `no handler for "${String(channel)}"` } }
     try {
