@@ -231,6 +231,9 @@ export function toObject(
     completed_at: row.completed_at,
     pending_tx: incomingByDb.get(db)?.of(row) ?? null,
     pending_tx_dropped: incomingByDb.get(db)?.droppedOf(row) ?? null,
+    // Refunds (#11) fill these in.
+    amount_refunded: '0',
+    refunds: [],
   }
 }
 
