@@ -174,4 +174,22 @@ describe('/v1/refunds', () => {
     expect((await call<RefundPage>('GET', '/v1/refunds', undefined, LIVE_KEY)).json.data).toEqual([])
     expectError(await call('POST', `/v1/refunds/${made.json.id}/cancel`, undefined, LIVE_KEY), 404, 'resource_missing')
   })
+
+  it('the refunds CSV (serve mode’s download): one row per refund, the sale’s order beside it', async () => {
+    const sale = await paidSale('2.00', 2_000_000n)
+    const made = await call<Refund>('POST', '/v1/refunds/create', { session_id: sale.id, refund_id: 'csv-r1', amount: '1.50' })
+    const res = await fetch(`${server.url}/export/refunds.csv?session_id=${sale.id}`, {
+      headers: { authorization: `Bearer ${server.token}` },
+    })
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="stablepay-refunds-\d{4}-\d{2}-\d{2}\.csv"$/)
+    const lines = (await res.text()).split('\r\n').filter(Boolean)
+    expect(lines[0]).toBe(
+      'created,refund id,merchant refund id,session id,order id,status,amount,token,network,destination,reason,description,tx hash,paid from,succeeded',
+    )
+    expect(lines).toHaveLength(2)
+    expect(lines[1]).toContain(
+      `,${made.json.id},csv-r1,${sale.id},${sale.order_id},pending,1.50,USDC,Local,${CUSTOMER},requested_by_customer,,,,`,
+    )
+  })
 })
