@@ -29,7 +29,11 @@ afterEach(async () => {
 })
 
 async function rpc(url: string, method: string, params: unknown[]): Promise<unknown> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }) })
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
+  })
   const body = (await res.json()) as { result?: unknown; error?: { message: string } }
   if (body.error) throw new Error(`${method}: ${body.error.message}`)
   return body.result
@@ -87,13 +91,25 @@ describe('kill -9 between a refund and its detection', () => {
     expect(created.status).toBe(201)
     const option = created.json.payment_options.find((o) => o.token === 'USDC')!
     const customer = getAddress(devnet.accounts[3]!)
-    await sendStablecoin(devnet.rpcUrl, { token: devnet.usdc, from: customer, to: option.address as Address, amount: BigInt(option.amount_base_units) })
-    await waitFor(async () => (await api<PaymentSession>(first.origin, `/v1/payment/sessions/${created.json.id}`)).json.status === 'COMPLETED', {
-      timeoutMs: 20_000,
-      label: 'the sale completed',
+    await sendStablecoin(devnet.rpcUrl, {
+      token: devnet.usdc,
+      from: customer,
+      to: option.address as Address,
+      amount: BigInt(option.amount_base_units),
     })
+    await waitFor(
+      async () => (await api<PaymentSession>(first.origin, `/v1/payment/sessions/${created.json.id}`)).json.status === 'COMPLETED',
+      {
+        timeoutMs: 20_000,
+        label: 'the sale completed',
+      },
+    )
 
-    const refund = await api<Refund>(first.origin, '/v1/refunds/create', { session_id: created.json.id, refund_id: 'kill-r-1', amount: '4.00' })
+    const refund = await api<Refund>(first.origin, '/v1/refunds/create', {
+      session_id: created.json.id,
+      refund_id: 'kill-r-1',
+      amount: '4.00',
+    })
     expect(refund.status).toBe(201)
     expect(refund.json.status).toBe('pending')
 
@@ -124,7 +140,10 @@ describe('kill -9 between a refund and its detection', () => {
     const session = (await api<PaymentSession>(second.origin, `/v1/payment/sessions/${created.json.id}`)).json
     expect(session).toMatchObject({ amount_refunded: '4.00', refunds: [refund.json.id] })
 
-    await waitFor(() => receiver.requests.some((r) => r.text.includes('"refund.succeeded"')), { timeoutMs: 20_000, label: 'refund.succeeded delivered' })
+    await waitFor(() => receiver.requests.some((r) => r.text.includes('"refund.succeeded"')), {
+      timeoutMs: 20_000,
+      label: 'refund.succeeded delivered',
+    })
     const hook = receiver.requests.find((r) => r.text.includes('"refund.succeeded"'))!
     const expected = createHmac('sha256', SECRET)
       .update(`${String(hook.headers['x-stablepay-timestamp'])}.${String(hook.headers['x-stablepay-nonce'])}.`)
