@@ -18,6 +18,7 @@ import { ApiKeys, Merchants, Networks, Settings } from './shop'
 import { IncomingPayments } from './watcher/pending/incoming'
 import { Backups } from './backup/service'
 import { errorFields, log } from './log'
+import { AuditLog, OwnerAccess } from './owner'
 
 export interface EngineOptions {
   /** Folder holding `stablepay.sqlite` (created if missing). */
@@ -44,6 +45,10 @@ export interface Engine {
   /** The data folder (database, backups/, logs/). */
   readonly dataDir: string
   readonly backups: Backups
+  /** The append-only audit log of changes to the receiving side, networks, API keys, webhooks and the PIN (#13). */
+  readonly audit: AuditLog
+  /** The owner PIN and which devices hold the owner role (#13). */
+  readonly owner: OwnerAccess
   /** Starts long-running services (expiry timer; later the watcher and the webhook sender). Returns stop(). */
   start(): () => Promise<void>
   close(): void
@@ -74,6 +79,8 @@ export function createEngine(options: EngineOptions): Engine {
   }
 
   const backups = new Backups(db, clock, merchants, settings, options.dataDir)
+  const audit = new AuditLog(db, clock)
+  const owner = new OwnerAccess(db, clock, audit)
 
   const services: Array<() => void | Promise<void>> = []
   let closed = false
@@ -92,6 +99,8 @@ export function createEngine(options: EngineOptions): Engine {
     incoming,
     dataDir: options.dataDir,
     backups,
+    audit,
+    owner,
     start() {
       // Expiry is cheap (an indexed range query), so a one-second tick is plenty for a 15-minute session.
       const expiry = setInterval(() => {
