@@ -9,8 +9,8 @@ const STEPS: StringKey[] = ['setup.shop.title', 'setup.receive.title', 'setup.ne
 
 /**
  * First run: shop and price currency, where the money goes, what customers
- * may pay with, test or live. Four short screens, each checked as it is
- * filled in, so the owner is done in well under two minutes.
+ * may pay with, test or live, and the owner PIN (#13). Five short screens,
+ * each checked as it is filled in, so the owner is done in well under two minutes.
  */
 export function SetupScreen() {
   const t = useT()
