@@ -58,6 +58,8 @@ export const WEBHOOK_EVENT_TYPES = [
   'refund.failed',
   // A chain reorganisation took back the payment of a COMPLETED sale (it stays COMPLETED, flagged `reversed`).
   'payment.reversed',
+  // The shop's details changed (its receiving address above all): data.object is the Merchant (#13).
+  'merchant.updated',
 ] as const
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number]
 
@@ -505,6 +507,88 @@ export interface BackupState {
   running: boolean
 }
 
+// ---------------------------------------------------------------- owner role, PIN and audit log (#13)
+
+/** The cashier takes sales; the owner does everything else, after the PIN. */
+export type Role = 'cashier' | 'owner'
+
+export interface OwnerStatus {
+  /** What this device holds now. */
+  role: Role
+  /** False for a shop from before the PIN existed: owner actions stay open until one is set (see README). */
+  pin_set: boolean
+  /** Unix seconds until which wrong PINs have locked the PIN out; null when not locked. */
+  locked_out_until: number | null
+  /** Unix seconds when the owner role lapses without further owner actions; null in the cashier role. */
+  expires_at: number | null
+  /** False when the PIN was set from the config file: no recovery code exists until the owner sets the PIN here. */
+  recovery_code_set: boolean
+}
+
+export interface PinSetResult {
+  /** Shown once, never stored in plain text; null when the PIN was changed and the old code still holds. */
+  recovery_code: string | null
+  status: OwnerStatus
+}
+
+/** What an audit row records a change of. */
+export const AUDIT_KINDS = [
+  'receive',
+  'merchant',
+  'network',
+  'api_key.created',
+  'api_key.revoked',
+  'webhook.created',
+  'webhook.updated',
+  'pin.set',
+  'pin.changed',
+  'pin.reset',
+] as const
+export type AuditKind = (typeof AUDIT_KINDS)[number]
+
+/** One row of the append-only audit log: never a secret in it. */
+export interface AuditEntry {
+  id: string
+  /** Unix seconds. */
+  at: number
+  /** The device that made the change; `config-file` for the config file applied at start. */
+  device: string
+  role: Role
+  kind: AuditKind
+  /** What was changed: a merchant id, chain id, API key id or webhook endpoint id. */
+  subject: string | null
+  /** The changed fields before and after (null: did not exist / nothing to show). */
+  before: Record<string, unknown> | null
+  after: Record<string, unknown> | null
+}
+
+export interface AuditFilter {
+  kind?: AuditKind
+  device?: string
+  created_gte?: number
+  created_lt?: number
+  limit?: number
+  /** An entry id: the page after it (newest first). */
+  starting_after?: string
+}
+
+export interface AuditPage {
+  data: AuditEntry[]
+  has_more: boolean
+  next_cursor: string | null
+}
+
+/** Shown on the cashier screen for 24 hours: the receiving side changed, so staff can tell a customer or the owner. */
+export interface OwnerNotice {
+  kind: 'receive_changed'
+  at: number
+  device: string
+  before: ReceiveSetup | null
+  after: ReceiveSetup
+  /** Unix seconds when the notice goes. */
+  until: number
+}
+
 // ---------------------------------------------------------------- requests
 
 export interface CreateSaleInput {
@@ -596,6 +680,19 @@ export interface Contract {
   'refunds:prove': { input: { id: string; tx_hash: string }; output: Refund }
   /** Desktop: save the refunds CSV (a browser downloads /export/refunds.csv). */
   'refunds:export-csv': { input: RefundFilter; output: { saved: boolean; rows: number } }
+  // Owner role, PIN and audit log (#13).
+  /** The one setting a cashier may change: the screen's language. */
+  'settings:language': { input: { language: AppSettings['language'] }; output: AppSettings }
+  'owner:status': { input: void; output: OwnerStatus }
+  'owner:unlock': { input: { pin: string }; output: OwnerStatus }
+  'owner:lock': { input: void; output: OwnerStatus }
+  /** First run (no PIN yet): `current` is not asked. Later: the current PIN changes it. */
+  'owner:set-pin': { input: { current?: string; pin: string }; output: PinSetResult }
+  'owner:reset-pin': { input: { recovery_code: string; pin: string }; output: PinSetResult }
+  'owner:notices': { input: void; output: OwnerNotice[] }
+  'audit:list': { input: AuditFilter; output: AuditPage }
+  /** Desktop: asks where to save. (A browser downloads /export/audit.csv.) */
+  'audit:export-csv': { input: AuditFilter; output: { saved: boolean; rows: number } }
 }
 
 export type Channel = keyof Contract
@@ -650,11 +747,94 @@ export const CHANNELS = [
   'refunds:cancel',
   'refunds:prove',
   'refunds:export-csv',
+  'settings:language',
+  'owner:status',
+  'owner:unlock',
+  'owner:lock',
+  'owner:set-pin',
+  'owner:reset-pin',
+  'owner:notices',
+  'audit:list',
+  'audit:export-csv',
 ] as const satisfies readonly Channel[]
 
 // Compile-time proof that CHANNELS lists every channel exactly: a missing one is a type error here.
 type MissingChannels = Exclude<Channel, (typeof CHANNELS)[number]>
 export const _everyChannelListed: MissingChannels extends never ? true : MissingChannels = true
+
+/**
+ * Who may call each channel (#13). The engine's handler registry refuses an
+ * owner channel unless the calling device holds the owner role (error
+ * `owner_required`, HTTP 403); the renderer reads it to ask for the PIN first.
+ * Typed over every channel: a new channel without a role does not compile.
+ */
+export const CHANNEL_ROLES: { readonly [C in Channel]: Role } = {
+  'app:info': 'cashier',
+  // First run: open while no PIN exists (every caller is owner then); afterwards it would replace the shop.
+  'setup:complete': 'owner',
+  // Derives addresses from the xpub typed in; reads and writes nothing stored.
+  'setup:preview-xpub': 'cashier',
+  'settings:get': 'cashier',
+  // Livemode switches the till between test and real money.
+  'settings:update': 'owner',
+  'settings:language': 'cashier',
+  // The sale screen shows the shop's name and price currency; the receiving address is on every QR anyway.
+  'merchant:get': 'cashier',
+  'merchant:update': 'owner',
+  'sessions:create': 'cashier',
+  'sessions:get': 'cashier',
+  // A cashier sees today's sales only (the registry narrows the filter to today in the shop's time zone).
+  'sessions:list': 'cashier',
+  'sessions:cancel': 'cashier',
+  'sessions:timeline': 'owner',
+  'sessions:totals': 'cashier',
+  'sessions:export-csv': 'owner',
+  // Only on the local dev chain: the demo's "customer pays" button on the sale screen.
+  'sessions:simulate-payment': 'cashier',
+  'transfers:list': 'owner',
+  'transfers:assign': 'owner',
+  // The sale screen offers the enabled networks and tokens.
+  'chains:list': 'cashier',
+  'chains:update': 'owner',
+  'chains:state': 'cashier',
+  'rates:list': 'cashier',
+  'rates:set-manual': 'owner',
+  'rates:refresh': 'owner',
+  'api-keys:list': 'owner',
+  'api-keys:create': 'owner',
+  'api-keys:revoke': 'owner',
+  'webhooks:endpoints': 'owner',
+  'webhooks:create-endpoint': 'owner',
+  'webhooks:update-endpoint': 'owner',
+  'webhooks:deliveries': 'owner',
+  'webhooks:attempts': 'owner',
+  'webhooks:redeliver': 'owner',
+  'webhooks:send-test': 'owner',
+  'backups:state': 'owner',
+  'backups:create': 'owner',
+  'backups:update': 'owner',
+  'support:export-diagnostics': 'owner',
+  // The reversal alert shows on every screen; acknowledging it is the owner's.
+  'sessions:reversals': 'cashier',
+  'sessions:acknowledge-reversal': 'owner',
+  // The PIN channels check the PIN (or recovery code) themselves: they are how a cashier becomes owner.
+  'owner:status': 'cashier',
+  'owner:unlock': 'cashier',
+  'owner:lock': 'cashier',
+  'owner:set-pin': 'cashier',
+  'owner:reset-pin': 'cashier',
+  'owner:notices': 'cashier',
+  'audit:list': 'owner',
+  'audit:export-csv': 'owner',
+  // Refunds (#11): money going out of the shop is the owner's.
+  'refunds:refundable': 'owner',
+  'refunds:create': 'owner',
+  'refunds:get': 'owner',
+  'refunds:list': 'owner',
+  'refunds:cancel': 'owner',
+  'refunds:prove': 'owner',
+  'refunds:export-csv': 'owner',
+}
 
 // ---------------------------------------------------------------- pushed events
 

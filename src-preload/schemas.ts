@@ -22,7 +22,7 @@
  */
 import { z } from 'zod'
 import type { Channel, InputOf, ReceiveSetup } from './contract'
-import { REFUND_REASONS, REFUND_STATUSES, SESSION_STATUSES } from './contract'
+import { AUDIT_KINDS, REFUND_REASONS, REFUND_STATUSES, SESSION_STATUSES } from './contract'
 import { isCurrency } from './shared/money'
 
 /** No control characters (C0, DEL, C1): an order id ends up in CSV files, logs and receipts. */
@@ -227,6 +227,25 @@ export const refundListFilter = filterObject({
   starting_after: optional(z.string({ error: 'starting_after must be a refund id' }).min(1).max(64, 'starting_after must be a refund id')),
 })
 
+/** The owner PIN (#13): digits only, 6 to 12 of them. */
+export const ownerPin = (name = 'pin') =>
+  z
+    .string({ error: `${name} must be 6-12 digits` })
+    .regex(/^\d{6,12}$/, { error: `${name} must be 6-12 digits` })
+
+/** Which audit rows the owner's screen lists (and exports): newest first. */
+const auditFilterFields = {
+  kind: optional(z.enum(AUDIT_KINDS, { error: `kind must be one of ${AUDIT_KINDS.join(', ')}` })),
+  device: filterText('device'),
+  created_gte: unixSeconds('created_gte'),
+  created_lt: unixSeconds('created_lt'),
+}
+export const auditFilter = filterObject({
+  ...auditFilterFields,
+  limit: optional(limit(200)),
+  starting_after: optional(z.string({ error: 'starting_after must be an audit entry id' }).max(64, 'starting_after must be an audit entry id')),
+})
+
 type InputSchemas = { readonly [C in Channel]: z.ZodType<InputOf<C>> }
 
 /** Every channel's input schema: a channel missing here is a compile error. */
@@ -403,4 +422,21 @@ export const INPUT_SCHEMAS: InputSchemas = {
   'refunds:cancel': byId,
   'refunds:prove': request({ id: text('id'), tx_hash: txHash }),
   'refunds:export-csv': refundListFilter,
+  // Owner role, PIN and audit log (#13).
+  'settings:language': request({ language: z.enum(['en', 'zh-CN'], { error: 'language must be "en" or "zh-CN"' }) }, 'settings'),
+  'owner:status': noInput,
+  // Any string: a wrong-looking PIN is a wrong PIN, counted like one (the form is not a hint).
+  'owner:unlock': request({ pin: z.string({ error: 'pin must be a string' }).max(64, 'pin must be 6-12 digits') }),
+  'owner:lock': noInput,
+  'owner:set-pin': request({
+    current: optional(z.string({ error: 'current must be a string' }).max(64, 'current must be 6-12 digits')),
+    pin: ownerPin(),
+  }),
+  'owner:reset-pin': request({
+    recovery_code: z.string({ error: 'recovery_code must be a string' }).max(64, 'recovery_code is not a recovery code'),
+    pin: ownerPin(),
+  }),
+  'owner:notices': noInput,
+  'audit:list': auditFilter,
+  'audit:export-csv': filterObject(auditFilterFields),
 }

@@ -19,6 +19,7 @@ import { IncomingPayments } from './watcher/pending/incoming'
 import { Backups } from './backup/service'
 import { Refunds } from './refunds'
 import { errorFields, log } from './log'
+import { AuditLog, OwnerAccess } from './owner'
 
 export interface EngineOptions {
   /** Folder holding `stablepay.sqlite` (created if missing). */
@@ -47,6 +48,10 @@ export interface Engine {
   readonly backups: Backups
   /** Refunds (#11): created here, proven on-chain by the watcher. */
   readonly refunds: Refunds
+  /** The append-only audit log of changes to the receiving side, networks, API keys, webhooks and the PIN (#13). */
+  readonly audit: AuditLog
+  /** The owner PIN and which devices hold the owner role (#13). */
+  readonly owner: OwnerAccess
   /** Starts long-running services (expiry timer; later the watcher and the webhook sender). Returns stop(). */
   start(): () => Promise<void>
   close(): void
@@ -78,6 +83,8 @@ export function createEngine(options: EngineOptions): Engine {
 
   const backups = new Backups(db, clock, merchants, settings, options.dataDir)
   const refunds = new Refunds({ db, clock, events, sessions })
+  const audit = new AuditLog(db, clock)
+  const owner = new OwnerAccess(db, clock, audit)
 
   const services: Array<() => void | Promise<void>> = []
   let closed = false
@@ -97,6 +104,8 @@ export function createEngine(options: EngineOptions): Engine {
     dataDir: options.dataDir,
     backups,
     refunds,
+    audit,
+    owner,
     start() {
       // Expiry is cheap (an indexed range query), so a one-second tick is plenty for a 15-minute session.
       const expiry = setInterval(() => {

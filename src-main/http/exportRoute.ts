@@ -6,7 +6,9 @@ import type { App } from '../app'
 import { diagnosticsOf } from '../app'
 import { nowSeconds } from '../engine/clock'
 import { errorFields, log } from '../engine/log'
-import { parseInput, uiScope } from '../engine/handlers'
+import { LOCAL_CALLER, parseInput, uiScope } from '../engine/handlers'
+import { auditCsv } from '../engine/owner'
+import { auditFilter } from '../../src-preload/schemas'
 import { writeRefundsCsv, writeSessionsCsv } from '../engine/reports'
 import type { SessionSetFilter } from '../engine/sessions'
 import { methodNotAllowed, toHttpError } from './errors'
@@ -50,6 +52,8 @@ export function exportRoute(req: IncomingMessage, res: ServerResponse, app: App,
   if (url.pathname !== EXPORT_SESSIONS_PATH) return false
   try {
     if (req.method !== 'GET' && req.method !== 'HEAD') throw methodNotAllowed(req.method ?? '', ['GET'])
+    // The export channel's twin: the owner's (#13). The device is LOCAL_CALLER until each browser has its own.
+    app.handlers.authorize('sessions:export-csv', LOCAL_CALLER)
     const filter = filterFromQuery(url.searchParams)
     const scope = uiScope(app.engine)
     const timeZone = safeTimeZone(app.engine.merchants.get(scope.merchantId).time_zone)
@@ -95,6 +99,8 @@ export function refundsExportRoute(req: IncomingMessage, res: ServerResponse, ap
       const value = url.searchParams.get(key)
       if (value !== null && value !== '') raw[key] = value
     }
+    // The refunds export channel's twin: the owner's (#13).
+    app.handlers.authorize('refunds:export-csv', LOCAL_CALLER)
     const filter = parseInput(refundsQuery, raw)
     const scope = uiScope(app.engine)
     const timeZone = safeTimeZone(app.engine.merchants.get(scope.merchantId).time_zone)
@@ -135,6 +141,7 @@ export function diagnosticsRoute(req: IncomingMessage, res: ServerResponse, app:
   }
   try {
     if (req.method !== 'GET' && req.method !== 'HEAD') throw methodNotAllowed(req.method ?? '', ['GET'])
+    app.handlers.authorize('support:export-diagnostics', LOCAL_CALLER)
     const day = new Date(app.engine.clock.now()).toISOString().slice(0, 10)
     const headers = {
       'Content-Type': 'application/zip',
@@ -152,6 +159,33 @@ export function diagnosticsRoute(req: IncomingMessage, res: ServerResponse, app:
     }, fail)
   } catch (error) {
     fail(error)
+  }
+  return true
+}
+
+export const EXPORT_AUDIT_PATH = '/export/audit.csv'
+
+/** `GET /export/audit.csv?kind=&device=&created_gte=&created_lt=`: the owner's audit log as a CSV download (#13). */
+export function auditRoute(req: IncomingMessage, res: ServerResponse, app: App, url: URL): boolean {
+  if (url.pathname !== EXPORT_AUDIT_PATH) return false
+  try {
+    if (req.method !== 'GET' && req.method !== 'HEAD') throw methodNotAllowed(req.method ?? '', ['GET'])
+    app.handlers.authorize('audit:export-csv', LOCAL_CALLER)
+    const raw: Record<string, string | number> = {}
+    for (const key of ['kind', 'device', 'created_gte', 'created_lt']) {
+      const value = url.searchParams.get(key)
+      if (value !== null && value !== '') raw[key] = key.startsWith('created_') && /^\d+$/.test(value) ? Number(value) : value
+    }
+    const { text } = auditCsv(app.engine, parseInput(auditFilter, raw))
+    const day = new Date(app.engine.clock.now()).toISOString().slice(0, 10)
+    res.writeHead(200, {
+      'Content-Type': 'text/csv; charset=utf-8',
+      'Content-Disposition': `attachment; filename="stablepay-audit-log-${day}.csv"`,
+      'Cache-Control': 'no-store',
+    })
+    res.end(req.method === 'HEAD' ? undefined : text)
+  } catch (error) {
+    sendBridgeError(res, toHttpError(error))
   }
   return true
 }
