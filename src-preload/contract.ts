@@ -322,6 +322,9 @@ export interface DailyTotal {
   currency: string
   amount_minor: string
   count: number
+  /** Refunds (#11), when the engine reports them: succeeded refunds of these sales in minor units of `currency`, and gross minus refunded. */
+  refunded_minor?: string
+  net_minor?: string
 }
 
 export interface Transfer extends SessionTransaction {

@@ -20,6 +20,9 @@ export interface CurrencySum {
   currency: string
   minor: bigint
   count: number
+  /** Refunded and net (gross − refunded), when the engine reports refunds; null from an engine that does not. */
+  refundedMinor: bigint | null
+  netMinor: bigint | null
 }
 
 export interface DaySum {
@@ -42,9 +45,14 @@ function sumUp(rows: readonly DailyTotal[]): { count: number; currencies: Curren
   let count = 0
   for (const row of rows) {
     count += row.count
-    const c = currencies.get(row.currency) ?? { currency: row.currency, minor: 0n, count: 0 }
+    const c = currencies.get(row.currency) ?? { currency: row.currency, minor: 0n, count: 0, refundedMinor: null, netMinor: null }
     c.minor += BigInt(row.amount_minor)
     c.count += row.count
+    if (row.refunded_minor !== undefined) {
+      const refunded = BigInt(row.refunded_minor)
+      c.refundedMinor = (c.refundedMinor ?? 0n) + refunded
+      c.netMinor = (c.netMinor ?? 0n) + (row.net_minor !== undefined ? BigInt(row.net_minor) : BigInt(row.amount_minor) - refunded)
+    }
     currencies.set(row.currency, c)
     // Same symbol on two networks (or with other decimals) is a different asset in a different wallet view.
     const key = `${row.chain_id}:${row.token}:${row.decimals}`

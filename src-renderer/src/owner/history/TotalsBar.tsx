@@ -96,12 +96,27 @@ export function TotalsBar() {
 }
 
 function CurrencyList({ sums }: { sums: CurrencySum[] }) {
+  const t = useOwnerT()
   const language = useLanguage()
+  const fiat = (minor: bigint, currency: string) => formatFiat(minorToDecimal(minor, currency), currency, language)
   return (
     <span className="owner-total-list">
       {sums.map((c) => (
         <span key={c.currency} className="owner-total" data-testid={`total-${c.currency}`}>
-          {formatFiat(minorToDecimal(c.minor, c.currency), c.currency, language)}
+          {fiat(c.minor, c.currency)}
+          {/* Refunds (#11): gross, refunded and net, once the engine reports refunds and there are some. */}
+          {c.refundedMinor !== null && c.netMinor !== null && c.refundedMinor !== 0n ? (
+            <span className="owner-total-refunds" data-testid={`total-${c.currency}-refunds`}>
+              {' '}
+              <span className="muted">{t('history.totals.gross')}</span>
+              {' · '}
+              <span data-testid={`total-${c.currency}-refunded`}>
+                {t('history.totals.refunded', { amount: fiat(c.refundedMinor, c.currency) })}
+              </span>
+              {' · '}
+              <strong data-testid={`total-${c.currency}-net`}>{t('history.totals.net', { amount: fiat(c.netMinor, c.currency) })}</strong>
+            </span>
+          ) : null}
         </span>
       ))}
     </span>
