@@ -1,8 +1,12 @@
 import type { Refund, RefundableOption, RefundFilter, RefundStatus } from '../../../src-preload/contract'
 import { refundDestination, txHash } from '../../../src-preload/schemas'
 import { baseUnitsToDecimal } from '../../../src-preload/shared/money'
-import type { StatusTone } from '../components/StatusChip'
-import type { OwnerKey } from './i18n'
+import type { ownerStrings } from './strings'
+
+// Plain types, not imports of the components and hooks that define them: this file runs under Node in tests.
+type OwnerKey = keyof typeof ownerStrings & string
+/** The status chip's tones (components/StatusChip.tsx). */
+type StatusTone = 'neutral' | 'info' | 'ok' | 'warn' | 'bad' | 'idle'
 
 /**
  * What the refund screens decide, as pure functions (unit-tested under Node):
@@ -26,19 +30,20 @@ export function checkRefundAmount(
   option: Pick<RefundableOption, 'decimals' | 'refundable_base_units' | 'token'>,
 ): AmountCheck {
   const s = text.trim().replace(',', '.')
-  if (s === '') return { ok: false, key: 'refunds.check.amountEmpty' }
+  if (s === '') return { ok: false, key: 'history.refunds.check.amountEmpty' }
   const match = /^(\d*)(?:\.(\d*))?$/.exec(s)
-  if (!match || (match[1] === '' && (match[2] ?? '') === '')) return { ok: false, key: 'refunds.check.amountInvalid' }
+  if (!match || (match[1] === '' && (match[2] ?? '') === '')) return { ok: false, key: 'history.refunds.check.amountInvalid' }
   const int = match[1] || '0'
   const frac = match[2] ?? ''
   if (frac.length > option.decimals)
-    return { ok: false, key: 'refunds.check.amountTooPrecise', params: { n: option.decimals, token: option.token } }
+    return { ok: false, key: 'history.refunds.check.amountTooPrecise', params: { n: option.decimals, token: option.token } }
   // More integer digits than any balance can have: refused before BigInt sees a million digits.
-  if (int.length > 78) return { ok: false, key: 'refunds.check.amountTooMuch', params: { max: maxText(option), token: option.token } }
+  if (int.length > 78)
+    return { ok: false, key: 'history.refunds.check.amountTooMuch', params: { max: maxText(option), token: option.token } }
   const baseUnits = BigInt(int + frac.padEnd(option.decimals, '0'))
-  if (baseUnits === 0n) return { ok: false, key: 'refunds.check.amountZero' }
+  if (baseUnits === 0n) return { ok: false, key: 'history.refunds.check.amountZero' }
   if (baseUnits > BigInt(option.refundable_base_units))
-    return { ok: false, key: 'refunds.check.amountTooMuch', params: { max: maxText(option), token: option.token } }
+    return { ok: false, key: 'history.refunds.check.amountTooMuch', params: { max: maxText(option), token: option.token } }
   return { ok: true, amount: baseUnitsToDecimal(baseUnits.toString(), option.decimals), baseUnits }
 }
 
@@ -52,17 +57,17 @@ const maxText = (option: Pick<RefundableOption, 'decimals' | 'refundable_base_un
  */
 export function checkDestination(text: string, shopAddresses: readonly string[]): TextCheck {
   const s = text.trim()
-  if (s === '') return { ok: false, key: 'refunds.check.destinationEmpty' }
-  if (!refundDestination.safeParse(s).success) return { ok: false, key: 'refunds.check.destinationFormat' }
-  if (shopAddresses.some((a) => a.toLowerCase() === s.toLowerCase())) return { ok: false, key: 'refunds.check.destinationShop' }
+  if (s === '') return { ok: false, key: 'history.refunds.check.destinationEmpty' }
+  if (!refundDestination.safeParse(s).success) return { ok: false, key: 'history.refunds.check.destinationFormat' }
+  if (shopAddresses.some((a) => a.toLowerCase() === s.toLowerCase())) return { ok: false, key: 'history.refunds.check.destinationShop' }
   return { ok: true, value: s }
 }
 
 /** A pasted transaction hash: 0x and 64 hex characters (the engine then reads the chain). */
 export function checkTxHash(text: string): TextCheck {
   const s = text.trim()
-  if (s === '') return { ok: false, key: 'refunds.check.txEmpty' }
-  if (!txHash.safeParse(s).success) return { ok: false, key: 'refunds.check.txFormat' }
+  if (s === '') return { ok: false, key: 'history.refunds.check.txEmpty' }
+  if (!txHash.safeParse(s).success) return { ok: false, key: 'history.refunds.check.txFormat' }
   return { ok: true, value: s }
 }
 
@@ -113,12 +118,12 @@ export function mergeRefund(list: readonly Refund[], refund: Refund, order: 'new
 
 /** Engine refusals the owner gets in plain words (both languages); anything else shows the engine's own message. */
 const ERROR_KEYS: Record<string, OwnerKey> = {
-  refund_exceeds_received: 'refunds.error.exceeds',
-  session_not_refundable: 'refunds.error.notRefundable',
-  refund_conflict: 'refunds.error.conflict',
-  refund_not_cancelable: 'refunds.error.notCancelable',
-  refund_tx_not_matching: 'refunds.error.txNotMatching',
-  connection_lost: 'refunds.error.connection',
+  refund_exceeds_received: 'history.refunds.error.exceeds',
+  session_not_refundable: 'history.refunds.error.notRefundable',
+  refund_conflict: 'history.refunds.error.conflict',
+  refund_not_cancelable: 'history.refunds.error.notCancelable',
+  refund_tx_not_matching: 'history.refunds.error.txNotMatching',
+  connection_lost: 'history.refunds.error.connection',
 }
 
 export function refundErrorKey(code: string): OwnerKey | null {

@@ -87,16 +87,16 @@ function RefundFields({
   const amountFeedback = amount !== option.suggested || !amountCheck.ok
   return (
     <form className="owner-refund-form" onSubmit={submit} data-testid="refund-form" aria-labelledby="refund-form-title" noValidate>
-      <h4 id="refund-form-title">{t('refunds.form.title')}</h4>
-      <p className="help">{t('refunds.form.howItWorks')}</p>
+      <h4 id="refund-form-title">{t('history.refunds.form.title')}</h4>
+      <p className="help">{t('history.refunds.form.howItWorks')}</p>
 
       {options.length > 1 ? (
         <label className="field">
-          <span className="field-label">{t('refunds.form.token')}</span>
+          <span className="field-label">{t('history.refunds.form.token')}</span>
           <select className="input" value={optionKey(option)} onChange={(e) => onChoose(e.target.value)} data-testid="refund-token">
             {options.map((o) => (
               <option key={optionKey(o)} value={optionKey(o)}>
-                {t('refunds.form.tokenOption', { token: o.token, network: o.network, max: o.refundable })}
+                {t('history.refunds.form.tokenOption', { token: o.token, network: o.network, max: o.refundable })}
               </option>
             ))}
           </select>
@@ -105,7 +105,7 @@ function RefundFields({
 
       <label className="field" htmlFor="refund-amount-input">
         <span className="field-label">
-          {t('refunds.form.amount')} ({option.token})
+          {t('history.refunds.form.amount')} ({option.token})
         </span>
         <input
           id="refund-amount-input"
@@ -128,23 +128,23 @@ function RefundFields({
         {!amountCheck.ok
           ? t(amountCheck.key, amountCheck.params)
           : overpaidPrefill && !amountFeedback
-            ? t('refunds.form.amountOverpaid', { amount: formatToken(option.suggested, option.token, language), max })
-            : t('refunds.form.amountHelp', { max })}
+            ? t('history.refunds.form.amountOverpaid', { amount: formatToken(option.suggested, option.token, language), max })
+            : t('history.refunds.form.amountHelp', { max })}
       </p>
 
       <label className="field">
-        <span className="field-label">{t('refunds.form.reason')}</span>
+        <span className="field-label">{t('history.refunds.form.reason')}</span>
         <select className="input" value={reason} onChange={(e) => setReason(e.target.value as RefundReason)} data-testid="refund-reason">
           {REFUND_REASONS.map((r) => (
             <option key={r} value={r}>
-              {t(`refunds.reason.${r}`)}
+              {t(`history.refunds.reason.${r}`)}
             </option>
           ))}
         </select>
       </label>
 
       <label className="field" htmlFor="refund-destination-input">
-        <span className="field-label">{t('refunds.form.destination')}</span>
+        <span className="field-label">{t('history.refunds.form.destination')}</span>
         <input
           id="refund-destination-input"
           className={`input mono ${destinationCheck !== 'checking' && !destinationCheck.ok ? 'input-invalid' : ''}`}
@@ -160,19 +160,19 @@ function RefundFields({
       </label>
       <div id="refund-destination-feedback" aria-live="polite" data-testid="refund-destination-feedback">
         {destinationCheck === 'checking' ? (
-          <p className="help">{t('refunds.form.checking')}</p>
+          <p className="help">{t('history.refunds.form.checking')}</p>
         ) : destinationCheck.ok ? (
-          <p className="field-ok">✓ {t('refunds.form.addressOk', { address: destinationCheck.value })}</p>
+          <p className="field-ok">✓ {t('history.refunds.form.addressOk', { address: destinationCheck.value })}</p>
         ) : (
           <p className="field-error">{t(destinationCheck.key, destinationCheck.params)}</p>
         )}
       </div>
       <p id="refund-destination-warning" className="notice notice-warn" role="note" data-testid="refund-destination-warning">
-        {option.default_destination ? t('refunds.form.destinationFromPayment') : t('refunds.form.destinationNoPayment')}
+        {option.default_destination ? t('history.refunds.form.destinationFromPayment') : t('history.refunds.form.destinationNoPayment')}
       </p>
 
       <label className="field">
-        <span className="field-label">{t('refunds.form.note')}</span>
+        <span className="field-label">{t('history.refunds.form.note')}</span>
         <input className="input" value={note} maxLength={500} onChange={(e) => setNote(e.target.value)} data-testid="refund-note" />
       </label>
 
@@ -183,10 +183,10 @@ function RefundFields({
       ) : null}
       <div className="owner-actions">
         <button type="submit" className="btn btn-primary" disabled={!ready} data-testid="refund-create">
-          {busy ? t('refunds.form.creating') : t('refunds.form.create')}
+          {busy ? t('history.refunds.form.creating') : t('history.refunds.form.create')}
         </button>
         <button type="button" className="btn btn-ghost" onClick={closeForm} data-testid="refund-form-cancel">
-          {t('refunds.form.cancel')}
+          {t('history.refunds.form.cancel')}
         </button>
       </div>
     </form>
@@ -213,8 +213,8 @@ function useEngineAddressCheck(address: string | null): TextCheck | 'checking' {
           // (the line is down) is said as it is.
           const check: TextCheck =
             code === 'parameter_invalid'
-              ? { ok: false, key: 'refunds.check.destinationChecksum' }
-              : { ok: false, key: 'refunds.error.connection' }
+              ? { ok: false, key: 'history.refunds.check.destinationChecksum' }
+              : { ok: false, key: 'history.refunds.error.connection' }
           setAnswer({ address, check })
         },
       )

@@ -39,21 +39,21 @@ export function RefundPanel({ refund }: { refund: Refund }) {
       role="region"
     >
       <div className="owner-line owner-refund-head">
-        <strong id={`refund-title-${refund.id}`}>{t('refunds.panel.title', { amount })}</strong>
+        <strong id={`refund-title-${refund.id}`}>{t('history.refunds.panel.title', { amount })}</strong>
         {/* A live region: the status changes by itself as the chain confirms it. */}
         <span role="status" aria-live="polite" data-testid="refund-status" data-status={refund.status}>
-          <ToneChip tone={refundTone(refund.status)} label={t(`refunds.status.${refund.status}`)} />
+          <ToneChip tone={refundTone(refund.status)} label={t(`history.refunds.status.${refund.status}`)} />
         </span>
       </div>
 
       {refund.status === 'pending' ? (
         <>
-          <p className="help">{t('refunds.panel.scan')}</p>
+          <p className="help">{t('history.refunds.panel.scan')}</p>
           <div className="owner-refund-qr">
             <QrCode
               value={refund.payment_uri}
               size={QR_SIZE}
-              label={t('refunds.panel.qr', { amount, destination: refund.destination })}
+              label={t('history.refunds.panel.qr', { amount, destination: refund.destination })}
               testId="refund-qr"
             />
           </div>
@@ -62,7 +62,7 @@ export function RefundPanel({ refund }: { refund: Refund }) {
 
       <dl className="owner-facts">
         <div className="owner-fact">
-          <dt>{t('refunds.panel.amount')}</dt>
+          <dt>{t('history.refunds.panel.amount')}</dt>
           <dd>
             <span className="owner-refund-amount" id={amountId} data-testid="refund-amount">
               {refund.amount}
@@ -80,7 +80,7 @@ export function RefundPanel({ refund }: { refund: Refund }) {
           </dd>
         </div>
         <div className="owner-fact">
-          <dt>{t('refunds.panel.destination')}</dt>
+          <dt>{t('history.refunds.panel.destination')}</dt>
           <dd>
             <span className="mono break" id={destinationId} data-testid="refund-destination">
               {refund.destination}
@@ -97,21 +97,21 @@ export function RefundPanel({ refund }: { refund: Refund }) {
           </dd>
         </div>
         <div className="owner-fact">
-          <dt>{t('refunds.panel.network')}</dt>
+          <dt>{t('history.refunds.panel.network')}</dt>
           <dd>
             <NetworkName name={chain?.name ?? refund.network} color={chain?.color ?? '#888'} />
           </dd>
         </div>
         <div className="owner-fact">
-          <dt>{t('refunds.panel.reason')}</dt>
+          <dt>{t('history.refunds.panel.reason')}</dt>
           <dd>
-            {t(`refunds.reason.${refund.reason}`)}
+            {t(`history.refunds.reason.${refund.reason}`)}
             {refund.description ? <span className="muted"> · {refund.description}</span> : null}
           </dd>
         </div>
         {refund.tx_hash ? (
           <div className="owner-fact">
-            <dt>{t('refunds.panel.tx')}</dt>
+            <dt>{t('history.refunds.panel.tx')}</dt>
             <dd data-testid="refund-tx" data-tx-hash={refund.tx_hash}>
               <ExplorerLink chain={chain} txHash={refund.tx_hash} full title={t('history.detail.explorer')} />
             </dd>
@@ -119,20 +119,20 @@ export function RefundPanel({ refund }: { refund: Refund }) {
         ) : null}
         {refund.from ? (
           <div className="owner-fact">
-            <dt>{t('refunds.panel.from')}</dt>
+            <dt>{t('history.refunds.panel.from')}</dt>
             <dd className="mono break">{refund.from}</dd>
           </div>
         ) : null}
         <div className="owner-fact">
-          <dt>{t('refunds.panel.id')}</dt>
+          <dt>{t('history.refunds.panel.id')}</dt>
           <dd className="mono break">{refund.id}</dd>
         </div>
       </dl>
 
-      {refund.status === 'pending' ? <p className="help">{t('refunds.panel.expires', { time: when(refund.expires_at) })}</p> : null}
+      {refund.status === 'pending' ? <p className="help">{t('history.refunds.panel.expires', { time: when(refund.expires_at) })}</p> : null}
       {refund.status === 'processing' ? (
         <p className="notice" data-testid="refund-confirming">
-          {t('refunds.panel.confirming', {
+          {t('history.refunds.panel.confirming', {
             n: Math.min(refund.confirmations, refund.required_confirmations),
             m: refund.required_confirmations,
           })}
@@ -140,14 +140,14 @@ export function RefundPanel({ refund }: { refund: Refund }) {
       ) : null}
       {refund.status === 'succeeded' && refund.succeeded_at ? (
         <p className="field-ok" data-testid="refund-succeeded">
-          ✓ {t('refunds.panel.succeededAt', { time: when(refund.succeeded_at) })}
+          ✓ {t('history.refunds.panel.succeededAt', { time: when(refund.succeeded_at) })}
         </p>
       ) : null}
       {refund.status === 'canceled' ? (
-        <p className="muted">{t('refunds.panel.canceled', { time: when(refund.ended_at ?? refund.created_at) })}</p>
+        <p className="muted">{t('history.refunds.panel.canceled', { time: when(refund.ended_at ?? refund.created_at) })}</p>
       ) : null}
       {refund.status === 'failed' ? (
-        <p className="notice notice-warn">{t('refunds.panel.failed', { time: when(refund.ended_at ?? refund.expires_at) })}</p>
+        <p className="notice notice-warn">{t('history.refunds.panel.failed', { time: when(refund.ended_at ?? refund.expires_at) })}</p>
       ) : null}
 
       {refund.status === 'pending' ? <PendingActions refund={refund} /> : null}
@@ -188,7 +188,7 @@ function PendingActions({ refund }: { refund: Refund }) {
           }}
         >
           <label className="field" htmlFor={hashId}>
-            <span className="field-label">{t('refunds.prove.label')}</span>
+            <span className="field-label">{t('history.refunds.prove.label')}</span>
             <input
               id={hashId}
               className={`input mono ${hash !== '' && !check.ok ? 'input-invalid' : ''}`}
@@ -203,20 +203,20 @@ function PendingActions({ refund }: { refund: Refund }) {
             />
           </label>
           <p id={`${hashId}-help`} className={hash !== '' && !check.ok ? 'field-error' : 'help'}>
-            {hash !== '' && !check.ok ? t(check.key, check.params) : t('refunds.prove.help')}
+            {hash !== '' && !check.ok ? t(check.key, check.params) : t('history.refunds.prove.help')}
           </p>
           <div className="owner-actions">
             <button type="submit" className="btn btn-primary" disabled={!check.ok || busy} data-testid="refund-prove-submit">
-              {busy ? t('refunds.prove.checking') : t('refunds.prove.submit')}
+              {busy ? t('history.refunds.prove.checking') : t('history.refunds.prove.submit')}
             </button>
             <button type="button" className="btn btn-ghost" onClick={() => (setMode('idle'), setError(null))}>
-              {t('refunds.form.cancel')}
+              {t('history.refunds.form.cancel')}
             </button>
           </div>
         </form>
       ) : mode === 'cancel' ? (
-        <div className="owner-refund-cancel" role="group" aria-label={t('refunds.cancel')}>
-          <p className="notice notice-warn">{t('refunds.cancel.warn')}</p>
+        <div className="owner-refund-cancel" role="group" aria-label={t('history.refunds.cancel')}>
+          <p className="notice notice-warn">{t('history.refunds.cancel.warn')}</p>
           <div className="owner-actions">
             <button
               type="button"
@@ -225,21 +225,21 @@ function PendingActions({ refund }: { refund: Refund }) {
               onClick={() => run(() => cancel(refund.id))}
               data-testid="refund-cancel-confirm"
             >
-              {t('refunds.cancel.confirm')}
+              {t('history.refunds.cancel.confirm')}
             </button>
             <button type="button" className="btn btn-secondary" onClick={() => (setMode('idle'), setError(null))}>
-              {t('refunds.cancel.keep')}
+              {t('history.refunds.cancel.keep')}
             </button>
           </div>
         </div>
       ) : (
         <div className="owner-actions">
           <button type="button" className="btn btn-secondary" onClick={() => setMode('prove')} data-testid="refund-prove">
-            {t('refunds.prove.open')}
+            {t('history.refunds.prove.open')}
           </button>
           {isCancelable(refund) ? (
             <button type="button" className="btn btn-ghost" onClick={() => setMode('cancel')} data-testid="refund-cancel">
-              {t('refunds.cancel')}
+              {t('history.refunds.cancel')}
             </button>
           ) : null}
         </div>

@@ -45,16 +45,16 @@ export function RefundsView() {
   return (
     <>
       <RefundFilters />
-      <div className="owner-table owner-refunds" role="table" aria-label={t('refunds.list.table')} data-testid="refunds-table">
+      <div className="owner-table owner-refunds" role="table" aria-label={t('history.refunds.list.table')} data-testid="refunds-table">
         <div className="owner-row owner-row-head" role="row">
-          <span role="columnheader">{t('refunds.col.time')}</span>
+          <span role="columnheader">{t('history.refunds.col.time')}</span>
           <span role="columnheader" className="num">
-            {t('refunds.col.amount')}
+            {t('history.refunds.col.amount')}
           </span>
-          <span role="columnheader">{t('refunds.col.sale')}</span>
-          <span role="columnheader">{t('refunds.col.destination')}</span>
-          <span role="columnheader">{t('refunds.col.status')}</span>
-          <span role="columnheader">{t('refunds.col.tx')}</span>
+          <span role="columnheader">{t('history.refunds.col.sale')}</span>
+          <span role="columnheader">{t('history.refunds.col.destination')}</span>
+          <span role="columnheader">{t('history.refunds.col.status')}</span>
+          <span role="columnheader">{t('history.refunds.col.tx')}</span>
         </div>
         <div className="owner-scroll" ref={scrollRef}>
           {error ? (
@@ -65,7 +65,7 @@ export function RefundsView() {
             <p className="muted owner-table-note">{t('history.loading')}</p>
           ) : rows.length === 0 ? (
             <p className="muted owner-table-note" data-testid="refunds-empty">
-              {t('refunds.list.empty')}
+              {t('history.refunds.list.empty')}
             </p>
           ) : (
             <div role="rowgroup" style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
@@ -88,7 +88,7 @@ export function RefundsView() {
                     style={style}
                     role="row"
                     tabIndex={0}
-                    aria-label={t('refunds.open', { id: refund.id })}
+                    aria-label={t('history.refunds.open', { id: refund.id })}
                     onClick={() => openRefund(refund)}
                     onKeyDown={(e) => {
                       if (e.key === 'Enter' || e.key === ' ') {
@@ -114,7 +114,7 @@ export function RefundsView() {
                       {shortHash(refund.destination)}
                     </span>
                     <span role="cell">
-                      <ToneChip tone={refundTone(refund.status)} label={t(`refunds.status.${refund.status}`)} />
+                      <ToneChip tone={refundTone(refund.status)} label={t(`history.refunds.status.${refund.status}`)} />
                     </span>
                     <span role="cell">
                       {refund.tx_hash ? <ExplorerLink chain={chain} txHash={refund.tx_hash} /> : <span className="muted">—</span>}
@@ -165,21 +165,21 @@ function RefundFilters() {
           onChange={(e) => setFilter({ status: e.target.value as RefundStatus | '' })}
           data-testid="refunds-filter-status"
         >
-          <option value="">{t('refunds.list.status.all')}</option>
+          <option value="">{t('history.refunds.list.status.all')}</option>
           {REFUND_STATUSES.map((status) => (
             <option key={status} value={status}>
-              {t(`refunds.status.${status}`)}
+              {t(`history.refunds.status.${status}`)}
             </option>
           ))}
         </select>
       </label>
       <label className="owner-field owner-field-search">
-        <span className="field-label">{t('refunds.list.session')}</span>
+        <span className="field-label">{t('history.refunds.list.session')}</span>
         <input
           className="input mono"
           type="search"
           value={session}
-          placeholder={t('refunds.list.sessionPlaceholder')}
+          placeholder={t('history.refunds.list.sessionPlaceholder')}
           onChange={(e) => setSession(e.target.value)}
           spellCheck={false}
           autoComplete="off"
@@ -203,7 +203,7 @@ function RefundFilters() {
             className="btn btn-secondary owner-export"
             href={refundsExportHref(toRefundFilter(filter))}
             download
-            title={t('refunds.list.exportHelp')}
+            title={t('history.refunds.list.exportHelp')}
             data-testid="refunds-export-csv"
           >
             ⤓ {t('history.export')}
@@ -212,12 +212,12 @@ function RefundFilters() {
           <button
             type="button"
             className="btn btn-secondary"
-            title={t('refunds.list.exportHelp')}
+            title={t('history.refunds.list.exportHelp')}
             data-testid="refunds-export-csv"
             onClick={() => {
               setExportNote(null)
               exportToFile().then(
-                (result) => setExportNote(result.saved ? t('refunds.list.exportSaved', { n: result.rows }) : null),
+                (result) => setExportNote(result.saved ? t('history.refunds.list.exportSaved', { n: result.rows }) : null),
                 (error: unknown) => setExportNote(error instanceof Error ? error.message : String(error)),
               )
             }}

@@ -48,16 +48,16 @@ export function SaleRefunds({ session }: { session: PaymentSession }) {
   return (
     <section className="owner-detail-section" data-testid="detail-refunds" aria-labelledby="detail-refunds-title">
       <div className="owner-line owner-refunds-head">
-        <h3 id="detail-refunds-title">{t('refunds.section')}</h3>
+        <h3 id="detail-refunds-title">{t('history.refunds.section')}</h3>
         {canRefund && !formOpen ? (
           <button type="button" className="btn btn-primary" onClick={openForm} data-testid="refund-open-form">
-            {t('refunds.refund')}
+            {t('history.refunds.refund')}
           </button>
         ) : null}
       </div>
       {session.amount_refunded !== '0' ? (
         <p className="owner-refunded" data-testid="detail-amount-refunded">
-          {t('refunds.refunded')}: <strong>{formatToken(session.amount_refunded, paidToken, language)}</strong>
+          {t('history.refunds.refunded')}: <strong>{formatToken(session.amount_refunded, paidToken, language)}</strong>
         </p>
       ) : null}
 
@@ -65,12 +65,12 @@ export function SaleRefunds({ session }: { session: PaymentSession }) {
         <p className="muted">{t('history.loading')}</p>
       ) : error ? (
         <p className="muted" data-testid="refunds-load-error">
-          {t('refunds.loadFailed', { message: error })}
+          {t('history.refunds.loadFailed', { message: error })}
         </p>
       ) : (
         <>
           {refunds.length === 0 ? (
-            <p className="muted">{t('refunds.none')}</p>
+            <p className="muted">{t('history.refunds.none')}</p>
           ) : (
             <ul className="owner-list" data-testid="detail-refund-list">
               {refunds.map((refund) => (
@@ -84,7 +84,7 @@ export function SaleRefunds({ session }: { session: PaymentSession }) {
             </ul>
           )}
           {refundable && !refundable.refundable && session.amount_paid_base_units !== '0' ? (
-            <p className="help">{t('refunds.nothingLeft')}</p>
+            <p className="help">{t('history.refunds.nothingLeft')}</p>
           ) : null}
         </>
       )}
@@ -104,7 +104,7 @@ function RefundLine({ refund, open, onToggle }: { refund: Refund; open: boolean;
     <li data-testid="detail-refund" data-refund-id={refund.id} data-status={refund.status}>
       <div className="owner-line">
         <strong>{formatToken(refund.amount, refund.token, language)}</strong>
-        <ToneChip tone={refundTone(refund.status)} label={t(`refunds.status.${refund.status}`)} />
+        <ToneChip tone={refundTone(refund.status)} label={t(`history.refunds.status.${refund.status}`)} />
         <button
           type="button"
           className="btn btn-ghost owner-link-button"
@@ -112,11 +112,11 @@ function RefundLine({ refund, open, onToggle }: { refund: Refund; open: boolean;
           onClick={onToggle}
           data-testid="detail-refund-toggle"
         >
-          {open ? t('refunds.hide') : t('refunds.show')}
+          {open ? t('history.refunds.hide') : t('history.refunds.show')}
         </button>
       </div>
       <div className="help">
-        {formatShortDateTime(refund.created_at, zone, language)} · {t('refunds.col.destination')}{' '}
+        {formatShortDateTime(refund.created_at, zone, language)} · {t('history.refunds.col.destination')}{' '}
         <span className="mono" title={refund.destination}>
           {shortHash(refund.destination)}
         </span>
