@@ -1,21 +1,29 @@
 import type { Engine } from '..'
-import { conflict } from '../errors'
-import type { HandlerRegistry } from './registry'
+import { exportRefundsCsvToFile } from '../reports'
+import type { HandlerRegistry, ShellHooks } from '.'
+import { saveAs, uiScope } from '.'
 
 /**
- * PLACEHOLDER (branch base-refunds only): the refunds engine (#11) replaces
- * these with real handlers. Never merged to main as is.
+ * The refunds channels (#11) for the UI's merchant in its current mode.
+ * `refunds:prove` needs the chain, so the watcher registers it
+ * (watcher/handlers.ts).
  */
-// eslint-disable-next-line @typescript-eslint/no-unused-vars
-export function registerRefundHandlers(registry: HandlerRegistry, engine: Engine): void {
-  const todo = () => {
-    throw conflict('not_implemented', 'refunds are being built')
-  }
-  registry.register('refunds:refundable', todo)
-  registry.register('refunds:create', todo)
-  registry.register('refunds:get', todo)
-  registry.register('refunds:list', todo)
-  registry.register('refunds:cancel', todo)
-  registry.register('refunds:prove', todo)
-  registry.register('refunds:export-csv', todo)
+export function registerRefundHandlers(registry: HandlerRegistry, engine: Engine, shell: ShellHooks = {}): void {
+  registry.register('refunds:refundable', ({ session_id }) => engine.refunds.refundable(session_id, uiScope(engine)))
+  registry.register('refunds:create', (input) => {
+    const scope = uiScope(engine)
+    return engine.refunds.create({ ...input, merchantId: scope.merchantId, livemode: scope.livemode }).refund
+  })
+  registry.register('refunds:get', ({ id }) => engine.refunds.get(id, uiScope(engine)))
+  registry.register('refunds:list', (filter) => engine.refunds.list(uiScope(engine), filter))
+  registry.register('refunds:cancel', ({ id }) => engine.refunds.cancel(id, uiScope(engine)))
+  registry.register('refunds:export-csv', async (filter) => {
+    const csv = {
+      name: 'refunds',
+      extension: 'csv',
+      inBrowser: 'In the browser the refunds CSV downloads directly from History (Refunds).',
+    }
+    const saved = await saveAs(engine, shell, csv, (path) => exportRefundsCsvToFile(engine, uiScope(engine), filter, path))
+    return saved ?? { saved: false, rows: 0 }
+  })
 }

@@ -200,7 +200,7 @@ function inTotals(status: SessionStatus, exceptions: SessionException[]): string
   return exceptions.includes('reversed') ? 'no: payment reversed' : 'yes'
 }
 
-interface SinkWatch {
+export interface SinkWatch {
   /** Resolves when the sink can no longer be written (closed, destroyed or failed). */
   gone: Promise<void>
   isGone(): boolean
@@ -209,7 +209,7 @@ interface SinkWatch {
   dispose(): void
 }
 
-function watchSink(sink: Writable): SinkWatch {
+export function watchSink(sink: Writable): SinkWatch {
   let gone = sink.destroyed || sink.writableEnded
   let failure: Error | null = null
   let signal: () => void = () => undefined
@@ -237,7 +237,7 @@ function watchSink(sink: Writable): SinkWatch {
 }
 
 /** Writes a chunk and, when the sink's buffer is full, waits for it to drain. False when the sink went away. */
-async function write(sink: Writable, chunk: string, watch: SinkWatch): Promise<boolean> {
+export async function write(sink: Writable, chunk: string, watch: SinkWatch): Promise<boolean> {
   if (watch.isGone()) return false
   if (sink.write(chunk, 'utf8')) return true
   let onDrain: () => void = () => undefined
