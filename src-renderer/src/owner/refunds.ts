@@ -122,7 +122,10 @@ const ERROR_KEYS: Record<string, OwnerKey> = {
   session_not_refundable: 'history.refunds.error.notRefundable',
   refund_conflict: 'history.refunds.error.conflict',
   refund_not_cancelable: 'history.refunds.error.notCancelable',
-  refund_tx_not_matching: 'history.refunds.error.txNotMatching',
+  refund_proof_mismatch: 'history.refunds.error.txNotMatching',
+  refund_not_pending: 'history.refunds.error.notPending',
+  destination_checksum_invalid: 'history.refunds.check.destinationChecksum',
+  destination_is_shop: 'history.refunds.check.destinationShop',
   connection_lost: 'history.refunds.error.connection',
 }
 

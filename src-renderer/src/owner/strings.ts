@@ -189,7 +189,14 @@ export const ownerStrings = defineStrings({
     en: 'That is more than is left to refund for this sale (other refunds may already cover part of it).',
     zh: '超过了此订单剩余的可退金额（其他退款可能已占用一部分）。',
   },
-  'history.refunds.error.notRefundable': { en: 'This sale received nothing that can be refunded.', zh: '此订单没有可退的款项。' },
+  'history.refunds.error.notRefundable': {
+    en: 'This sale cannot be refunded: it has not ended yet, or it received nothing to refund.',
+    zh: '此订单无法退款：订单尚未结束，或没有收到可退的款项。',
+  },
+  'history.refunds.error.notPending': {
+    en: 'This refund is no longer waiting for a transfer: its status has changed.',
+    zh: '此退款已不再等待转账：其状态已改变。',
+  },
   'history.refunds.error.conflict': { en: 'A refund with other terms was already made from this form. Close it and start again.', zh: '此表单已创建了条款不同的退款。请关闭后重新开始。' },
   'history.refunds.error.notCancelable': { en: 'This refund can no longer be cancelled: a transfer for it was already seen.', zh: '此退款已无法取消：已检测到对应的转账。' },
   'history.refunds.error.txNotMatching': {
