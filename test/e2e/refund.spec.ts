@@ -115,7 +115,15 @@ test('the owner refunds the overpaid part of a sale from its drawer, paid from t
   await page.getByTestId('refunds-filter-status').selectOption('pending')
   await expect(page.getByTestId('refunds-empty')).toBeVisible()
   await page.getByTestId('refunds-filter-status').selectOption('')
+  await expect(row).toBeVisible()
   await snap(page, testInfo, '4-refunds-tab')
+
+  // In Chinese this time (the drawer covers the switch, so switch first).
+  await page.getByTestId('language-switch').click()
+  await expect(row).toContainText('已退款')
   await row.click()
-  await expect(page.getByTestId('session-drawer').getByTestId('refund-panel')).toHaveAttribute('data-refund-id', refund.id)
+  const reopened = page.getByTestId('session-drawer').getByTestId('refund-panel')
+  await expect(reopened).toHaveAttribute('data-refund-id', refund.id)
+  await expect(reopened.getByTestId('refund-status')).toContainText('已退款')
+  await snap(page, testInfo, '5-refunded-zh')
 })

@@ -61,7 +61,7 @@ export function RefundsView() {
             <p className="notice notice-bad owner-table-note" role="alert">
               {error}
             </p>
-          ) : !loaded ? (
+          ) : !loaded || (loading && rows.length === 0) ? (
             <p className="muted owner-table-note">{t('history.loading')}</p>
           ) : rows.length === 0 ? (
             <p className="muted owner-table-note" data-testid="refunds-empty">

@@ -1,4 +1,4 @@
-import { useEffect } from 'react'
+import { useEffect, useRef } from 'react'
 import type { PaymentSession, Refund } from '../../../../src-preload/contract'
 import { formatToken, useLanguage } from '../../i18n'
 import { useShopStore } from '../../state'
@@ -40,6 +40,14 @@ export function SaleRefunds({ session }: { session: PaymentSession }) {
   useEffect(() => {
     if (useSaleRefundsStore.getState().sessionId === session.id && useSaleRefundsStore.getState().loaded) void refresh()
   }, [received, session.id, refresh])
+
+  // The form or refund just opened (from the Refund button, a link, the Refunds tab, or a refund just made)
+  // comes into view: it sits below the sale's facts in a tall drawer.
+  const opened = useRef<HTMLDivElement>(null)
+  const openedKey = current && loaded ? (formOpen ? 'form' : (activeId ?? '')) : ''
+  useEffect(() => {
+    if (openedKey) opened.current?.scrollIntoView({ block: 'start' })
+  }, [openedKey])
 
   const paidToken = refunds[0]?.token ?? refundable?.options[0]?.token ?? session.payment_options[0]?.token ?? ''
   const active = current ? refunds.find((r) => r.id === activeId) : undefined
@@ -89,8 +97,10 @@ export function SaleRefunds({ session }: { session: PaymentSession }) {
         </>
       )}
 
-      {formOpen && canRefund && refundable ? <RefundForm session={session} refundable={refundable} /> : null}
-      {active ? <RefundPanel refund={active} /> : null}
+      <div ref={opened}>
+        {formOpen && canRefund && refundable ? <RefundForm session={session} refundable={refundable} /> : null}
+        {active ? <RefundPanel refund={active} /> : null}
+      </div>
     </section>
   )
 }
