@@ -127,3 +127,21 @@ test('the owner refunds the overpaid part of a sale from its drawer, paid from t
   await expect(reopened.getByTestId('refund-status')).toContainText('已退款')
   await snap(page, testInfo, '5-refunded-zh')
 })
+
+test('the cashier’s "refund the difference from History" leads to that sale’s refund form', async ({ cashier: page, shop }, testInfo) => {
+  await page.keyboard.type('10')
+  await page.keyboard.press('Enter')
+  const session = await engineSession(page, (await page.locator('[data-session-id]').first().getAttribute('data-session-id'))!)
+  await payFromWallet(shop, session.payment_options[0]!.payment_uri, 12_000_000n)
+  await expect(page.getByTestId('paid-note')).toContainText('Refund the difference from History')
+  await page.getByTestId('keep-open').click()
+  await page.getByTestId('refund-in-history').click()
+
+  // History, on this sale, with the refund form open and the overpaid 2 USDC prefilled.
+  const drawer = page.getByTestId('session-drawer')
+  await expect(drawer.locator(`[data-session-id="${session.id}"]`)).toBeVisible()
+  await expect(drawer.getByTestId('refund-form')).toBeVisible()
+  await expect(drawer.getByTestId('refund-amount-input')).toHaveValue(/^2(\.0*)?$/)
+  await expect(drawer.getByTestId('refund-amount-feedback')).toContainText('overpaid part')
+  await snap(page, testInfo, 'refund-from-cashier')
+})
