@@ -25,7 +25,11 @@ export function RefundsView() {
   const language = useLanguage()
   const zone = safeTimeZone(useShopStore((s) => s.merchant?.time_zone))
   const chains = useChainsById()
-  const { rows, hasMore, loading, loaded, error } = useRefundsListStore()
+  const rows = useRefundsListStore((s) => s.rows)
+  const hasMore = useRefundsListStore((s) => s.hasMore)
+  const loading = useRefundsListStore((s) => s.loading)
+  const loaded = useRefundsListStore((s) => s.loaded)
+  const error = useRefundsListStore((s) => s.error)
   const reload = useRefundsListStore((s) => s.reload)
   const loadMore = useRefundsListStore((s) => s.loadMore)
 
