@@ -322,9 +322,14 @@ export interface DailyTotal {
   currency: string
   amount_minor: string
   count: number
-  /** Refunds (#11), when the engine reports them: succeeded refunds of these sales in minor units of `currency`, and gross minus refunded. */
-  refunded_minor?: string
-  net_minor?: string
+  /** Refunds (#11): the succeeded refunds of these sales, in the token (base units), gross being `amount_base_units`. */
+  refunded_base_units: string
+  /** The part of the price refunded, in the price currency's minor units; refunding only an overpayment's excess is 0 here. */
+  refunded_minor: string
+  /** amount_base_units − refunded_base_units. */
+  net_base_units: string
+  /** amount_minor − refunded_minor. */
+  net_minor: string
 }
 
 export interface Transfer extends SessionTransaction {
