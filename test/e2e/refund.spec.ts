@@ -109,6 +109,10 @@ test('the owner refunds the overpaid part of a sale from its drawer, paid from t
 
   // The Refunds tab lists it; a click opens it again in its sale's drawer.
   await drawer.getByTestId('drawer-close').click()
+  // The totals: the token shows gross, refunded and net (the excess went back; the price itself is untouched).
+  await expect(page.getByTestId('total-USDC-31337-refunded')).toContainText('3.00 USDC refunded')
+  await expect(page.getByTestId('total-USDC-31337-net')).toContainText('12.50 USDC net')
+  await expect(page.getByTestId('total-USD')).toHaveText('$12.50')
   await page.getByTestId('tab-refunds').click()
   const row = page.locator(`[data-testid="refund-row"][data-refund-id="${refund.id}"]`)
   await expect(row).toHaveAttribute('data-status', 'succeeded')

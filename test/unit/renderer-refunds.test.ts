@@ -177,30 +177,41 @@ describe('refund words', () => {
 })
 
 describe('refunded and net totals', () => {
-  const row = (day: string, minor: string, extra: Partial<DailyTotal> = {}): DailyTotal => ({
+  const row = (day: string, minor: string, base: string, refunds: Partial<DailyTotal> = {}): DailyTotal => ({
     day,
     token: 'USDC',
     chain_id: 31337,
-    amount_base_units: '0',
+    amount_base_units: base,
     decimals: 6,
     currency: 'USD',
     amount_minor: minor,
     count: 1,
-    ...extra,
+    refunded_base_units: '0',
+    refunded_minor: '0',
+    net_base_units: base,
+    net_minor: minor,
+    ...refunds,
   })
 
-  it('show gross, refunded and net when the engine reports refunds', () => {
+  it('add gross, refunded and net up per currency and per token, exactly', () => {
     const summary = summarise([
-      row('2026-05-02', '3000', { refunded_minor: '450', net_minor: '2550' }),
-      row('2026-05-01', '9007199254740993', { refunded_minor: '0', net_minor: '9007199254740993' }),
+      // A $30 sale, $4.50 of it refunded.
+      row('2026-05-02', '3000', '30000000', {
+        refunded_minor: '450',
+        net_minor: '2550',
+        refunded_base_units: '4500000',
+        net_base_units: '25500000',
+      }),
+      // An overpaid sale whose excess went back: the price is untouched, the token shows it.
+      row('2026-05-01', '9007199254740993', '15500000', { refunded_base_units: '3000000', net_base_units: '12500000' }),
     ])
     expect(summary.currencies).toEqual([
       { currency: 'USD', minor: 9007199254743993n, count: 2, refundedMinor: 450n, netMinor: 9007199254743543n },
     ])
-    expect(summary.days.map((d) => `${d.day} ${d.currencies[0]!.refundedMinor}`)).toEqual(['2026-05-02 450', '2026-05-01 0'])
-  })
-
-  it('show gross alone from an engine without refunds', () => {
-    expect(summarise([row('2026-05-02', '3000')]).currencies[0]).toMatchObject({ minor: 3000n, refundedMinor: null, netMinor: null })
+    expect(summary.tokens).toMatchObject([{ baseUnits: 45_500_000n, refundedBaseUnits: 7_500_000n, netBaseUnits: 38_000_000n }])
+    expect(summary.days.map((d) => `${d.day} ${d.currencies[0]!.refundedMinor} ${d.tokens[0]!.refundedBaseUnits}`)).toEqual([
+      '2026-05-02 450 4500000',
+      '2026-05-01 0 3000000',
+    ])
   })
 })

@@ -105,7 +105,7 @@ function CurrencyList({ sums }: { sums: CurrencySum[] }) {
         <span key={c.currency} className="owner-total" data-testid={`total-${c.currency}`}>
           {fiat(c.minor, c.currency)}
           {/* Refunds (#11): gross, refunded and net, once the engine reports refunds and there are some. */}
-          {c.refundedMinor !== null && c.netMinor !== null && c.refundedMinor !== 0n ? (
+          {c.refundedMinor !== 0n ? (
             <span className="owner-total-refunds" data-testid={`total-${c.currency}-refunds`}>
               {' '}
               <span className="muted">{t('history.totals.gross')}</span>
@@ -124,16 +124,33 @@ function CurrencyList({ sums }: { sums: CurrencySum[] }) {
 }
 
 function TokenList({ sums }: { sums: TokenSum[] }) {
+  const t = useOwnerT()
   const language = useLanguage()
   const chains = useChainsById()
   return (
     <span className="owner-total-list">
       {sums.map((s) => {
         const chain = chains.get(s.chainId)
+        const token = (units: bigint) => formatToken(baseUnitsToDecimal(units.toString(), s.decimals), s.token, language)
         return (
           <span key={`${s.chainId}:${s.token}:${s.decimals}`} className="owner-total" data-testid={`total-${s.token}-${s.chainId}`}>
-            {formatToken(baseUnitsToDecimal(s.baseUnits.toString(), s.decimals), s.token, language)}
+            {token(s.baseUnits)}
             <NetworkName className="owner-total-network" name={chain?.name ?? `#${s.chainId}`} color={chain?.color ?? '#888'} />
+            {/* Refunds (#11): what went back in this token, and what the shop keeps. */}
+            {s.refundedBaseUnits !== 0n ? (
+              <span className="owner-total-refunds" data-testid={`total-${s.token}-${s.chainId}-refunds`}>
+                {' '}
+                <span className="muted">{t('history.totals.gross')}</span>
+                {' · '}
+                <span data-testid={`total-${s.token}-${s.chainId}-refunded`}>
+                  {t('history.totals.refunded', { amount: token(s.refundedBaseUnits) })}
+                </span>
+                {' · '}
+                <strong data-testid={`total-${s.token}-${s.chainId}-net`}>
+                  {t('history.totals.net', { amount: token(s.netBaseUnits) })}
+                </strong>
+              </span>
+            ) : null}
           </span>
         )
       })}
