@@ -121,6 +121,12 @@ test('the owner refunds the overpaid part of a sale from its drawer, paid from t
   await page.getByTestId('refunds-filter-status').selectOption('')
   await expect(row).toBeVisible()
   await snap(page, testInfo, '4-refunds-tab')
+  // Its CSV: the Export link downloads this filter's refunds, one row each.
+  const href = await page.getByTestId('refunds-export-csv').getAttribute('href')
+  expect(href).toBe('export/refunds.csv')
+  const csv = await (await page.request.get(`/${href}`)).text()
+  expect(csv).toContain(refund.id)
+  expect(csv).toContain(txHash)
 
   // In Chinese this time (the drawer covers the switch, so switch first).
   await page.getByTestId('language-switch').click()
