@@ -35,3 +35,11 @@ export function navigate(route: Route, options: { replace?: boolean } = {}): voi
 export function routeHref(route: Route): string {
   return `#${route}`
 }
+
+/**
+ * History with one sale's drawer open, and its refund form too (#11): where the
+ * cashier's "refund it from History" leads. The owner area may ask who it is first.
+ */
+export function refundSaleHref(sessionId: string): string {
+  return `#/history?session=${encodeURIComponent(sessionId)}&refund=new`
+}
