@@ -17,6 +17,7 @@ export const TRANSLATED_ERRORS = [
   // Failing cleanly (#14):
   'storage_full',
   'amount_space_exhausted',
+  'storage_unavailable',
 ] as const
 
 type TranslatedError = (typeof TRANSLATED_ERRORS)[number]
