@@ -278,7 +278,10 @@ function prune(dir: string, dayOf: (unixSeconds: number) => string): string[] {
 export function restoreDatabase(options: { dbFile: string; from: string; backupsDir: string; now: number }): string {
   checkBackup(options.from)
   mkdirSync(options.backupsDir, { recursive: true })
-  const saved = join(options.backupsDir, `before-restore-${backupName(options.now).slice('stablepay-'.length)}`)
+  const stamp = backupName(options.now).slice('stablepay-'.length, -'.sqlite'.length)
+  // Never over an earlier safety copy (two restores in one second): it may hold the only record of some sales.
+  let saved = join(options.backupsDir, `before-restore-${stamp}.sqlite`)
+  for (let n = 2; existsSync(saved); n++) saved = join(options.backupsDir, `before-restore-${stamp}-${n}.sqlite`)
   if (existsSync(options.dbFile)) {
     try {
       // A closed database has had its WAL folded in by its last connection; a WAL left by a crash is folded in here.
