@@ -166,6 +166,114 @@ export interface PaymentSession {
   pending_tx: PendingTx | null
   /** For a short while after a pending payment went away without paying: the screens say so. */
   pending_tx_dropped: PendingTxDropped | null
+  /** Refunds (#11): the succeeded refunds' total, a decimal token string in the session's paid token ("0" when none). */
+  amount_refunded: string
+  /** Ids (`re_…`) of this session's refunds, oldest first, whatever their status. */
+  refunds: string[]
+}
+
+// ---------------------------------------------------------------- refunds (#11)
+
+export const REFUND_STATUSES = ['pending', 'processing', 'succeeded', 'canceled', 'failed'] as const
+export type RefundStatus = (typeof REFUND_STATUSES)[number]
+
+export const REFUND_REASONS = ['requested_by_customer', 'duplicate', 'fraudulent', 'expired_uncaptured', 'other'] as const
+export type RefundReason = (typeof REFUND_REASONS)[number]
+
+/**
+ * Money going back to a customer. The app holds no keys: the owner pays it
+ * from the shop's wallet (scanning `payment_uri`), and the watcher proves it
+ * on-chain, like a payment. Paid in the token and on the chain it was received.
+ */
+export interface Refund {
+  id: string
+  object: 'refund'
+  livemode: boolean
+  merchant_id: string
+  session_id: string
+  /** The merchant's idempotency key, unique per merchant. */
+  refund_id: string
+  /** Decimal token string, e.g. "2.50". */
+  amount: string
+  amount_base_units: string
+  token: string
+  token_address: string
+  decimals: number
+  chain_id: number
+  network: string
+  /** Checksummed address the refund goes to. */
+  destination: string
+  reason: RefundReason
+  description: string | null
+  metadata: Record<string, string>
+  status: RefundStatus
+  /** The outgoing transfer that pays it, once seen (processing/succeeded). */
+  tx_hash: string | null
+  /** The shop address it was paid from, once seen. */
+  from: string | null
+  confirmations: number
+  required_confirmations: number
+  /** EIP-681 for the owner's wallet: ethereum:<token>@<chainId>/transfer?address=<destination>&uint256=<base units> */
+  payment_uri: string
+  created_at: number
+  expires_at: number
+  succeeded_at: number | null
+  /** Unix seconds of cancel or failure, else null. */
+  ended_at: number | null
+}
+
+/** What can still be refunded of a session, per token received. */
+export interface RefundableOption {
+  chain_id: number
+  network: string
+  token: string
+  token_address: string
+  decimals: number
+  received_base_units: string
+  /** Open (pending/processing) and succeeded refunds: they count against what can be refunded. */
+  refunded_base_units: string
+  refundable_base_units: string
+  /** Decimal token string of refundable_base_units. */
+  refundable: string
+  /** What the refund screen prefills: the overpaid excess for an overpaid sale, else everything refundable. */
+  suggested: string
+  /** The `from` of the newest payment in this token (a warning says it may be an exchange's), or null. */
+  default_destination: string | null
+}
+
+export interface Refundable {
+  session_id: string
+  /** False when nothing was received (or all of it is refunded): no Refund button. */
+  refundable: boolean
+  options: RefundableOption[]
+}
+
+export interface CreateRefundInput {
+  session_id: string
+  /** Idempotency key; the screens make one up. */
+  refund_id?: string
+  /** Decimal token string. */
+  amount: string
+  /** Which received token to refund when the session received more than one (default: the one it was paid in). */
+  chain_id?: number
+  token?: string
+  reason?: RefundReason
+  destination?: string
+  description?: string
+  metadata?: Record<string, string>
+}
+
+export interface RefundFilter {
+  session_id?: string
+  status?: RefundStatus
+  limit?: number
+  starting_after?: string
+}
+
+export interface RefundPage {
+  data: Refund[]
+  has_more: boolean
+  next_cursor: string | null
 }
 
 export interface TimelineEntry {
@@ -214,6 +322,14 @@ export interface DailyTotal {
   currency: string
   amount_minor: string
   count: number
+  /** Refunds (#11): the succeeded refunds of these sales, in the token (base units), gross being `amount_base_units`. */
+  refunded_base_units: string
+  /** The part of the price refunded, in the price currency's minor units; refunding only an overpayment's excess is 0 here. */
+  refunded_minor: string
+  /** amount_base_units − refunded_base_units. */
+  net_base_units: string
+  /** amount_minor − refunded_minor. */
+  net_minor: string
 }
 
 export interface Transfer extends SessionTransaction {
@@ -476,6 +592,16 @@ export interface Contract {
   'sessions:reversals': { input: void; output: ReversalAlert[] }
   /** The owner has seen this sale's reversal: the alert goes (recorded in its timeline); returns what is left. */
   'sessions:acknowledge-reversal': { input: { id: string }; output: ReversalAlert[] }
+  /** Refunds (#11). */
+  'refunds:refundable': { input: { session_id: string }; output: Refundable }
+  'refunds:create': { input: CreateRefundInput; output: Refund }
+  'refunds:get': { input: { id: string }; output: Refund }
+  'refunds:list': { input: RefundFilter; output: RefundPage }
+  'refunds:cancel': { input: { id: string }; output: Refund }
+  /** The owner pastes the hash of the transfer that paid it: accepted only if the chain shows it. */
+  'refunds:prove': { input: { id: string; tx_hash: string }; output: Refund }
+  /** Desktop: save the refunds CSV (a browser downloads /export/refunds.csv). */
+  'refunds:export-csv': { input: RefundFilter; output: { saved: boolean; rows: number } }
 }
 
 export type Channel = keyof Contract
@@ -524,6 +650,13 @@ export const CHANNELS = [
   'support:export-diagnostics',
   'sessions:reversals',
   'sessions:acknowledge-reversal',
+  'refunds:refundable',
+  'refunds:create',
+  'refunds:get',
+  'refunds:list',
+  'refunds:cancel',
+  'refunds:prove',
+  'refunds:export-csv',
 ] as const satisfies readonly Channel[]
 
 // Compile-time proof that CHANNELS lists every channel exactly: a missing one is a type error here.
@@ -538,6 +671,7 @@ export interface PushEvents {
   'chain:state-changed': ChainState
   'transfer:recorded': Transfer
   'webhook:delivered': WebhookDelivery
+  'refund:updated': Refund
   /** The database was replaced by a backup while running: every screen refetches what it shows. */
   'shop:restored': { file: string }
 }
@@ -547,6 +681,7 @@ export const PUSH_EVENTS = [
   'chain:state-changed',
   'transfer:recorded',
   'webhook:delivered',
+  'refund:updated',
   'shop:restored',
 ] as const satisfies readonly PushEventName[]
 

@@ -17,6 +17,7 @@ import { Sessions } from './sessions'
 import { ApiKeys, Merchants, Networks, Settings } from './shop'
 import { IncomingPayments } from './watcher/pending/incoming'
 import { Backups } from './backup/service'
+import { Refunds } from './refunds'
 import { errorFields, log } from './log'
 
 export interface EngineOptions {
@@ -46,6 +47,8 @@ export interface Engine {
   /** The data folder (database, backups/, logs/). */
   readonly dataDir: string
   readonly backups: Backups
+  /** Refunds (#11): created here, proven on-chain by the watcher. */
+  readonly refunds: Refunds
   /** Starts long-running services (expiry timer; later the watcher and the webhook sender). Returns stop(). */
   start(): () => Promise<void>
   close(): void
@@ -76,6 +79,7 @@ export function createEngine(options: EngineOptions): Engine {
   }
 
   const backups = new Backups(db, clock, merchants, settings, options.dataDir)
+  const refunds = new Refunds({ db, clock, events, sessions })
 
   const services: Array<() => void | Promise<void>> = []
   let closed = false
@@ -94,6 +98,7 @@ export function createEngine(options: EngineOptions): Engine {
     incoming,
     dataDir: options.dataDir,
     backups,
+    refunds,
     start() {
       // Expiry is cheap (an indexed range query), so a one-second tick is plenty for a 15-minute session.
       const expiry = setInterval(() => {
@@ -101,6 +106,12 @@ export function createEngine(options: EngineOptions): Engine {
           sessions.expireDue()
         } catch (error) {
           log('sessions').error(errorFields(error), 'expiry tick failed')
+        }
+        try {
+          // A refund not paid within its week fails (refund.failed): same cheap indexed tick.
+          refunds.expireDue()
+        } catch (error) {
+          log('refunds').error(errorFields(error), 'refund expiry tick failed')
         }
       }, 1000)
       expiry.unref()

@@ -1,13 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { z } from 'zod'
-import { sessionSetFilter } from '../../src-preload/schemas'
+import { refundStatus, sessionSetFilter } from '../../src-preload/schemas'
 import { safeTimeZone, shopDay } from '../../src-preload/shared/time'
 import type { App } from '../app'
 import { diagnosticsOf } from '../app'
 import { nowSeconds } from '../engine/clock'
 import { errorFields, log } from '../engine/log'
 import { parseInput, uiScope } from '../engine/handlers'
-import { writeSessionsCsv } from '../engine/reports'
+import { writeRefundsCsv, writeSessionsCsv } from '../engine/reports'
 import type { SessionSetFilter } from '../engine/sessions'
 import { methodNotAllowed, toHttpError } from './errors'
 import { sendBridgeError } from './respond'
@@ -72,6 +72,49 @@ export function exportRoute(req: IncomingMessage, res: ServerResponse, app: App,
       (error: unknown) => {
         log('http').error(errorFields(error), 'CSV export failed')
         // Cut the chunked response: the browser reports a failed download rather than keeping a truncated file.
+        res.destroy()
+      },
+    )
+  } catch (error) {
+    sendBridgeError(res, toHttpError(error))
+  }
+  return true
+}
+
+export const EXPORT_REFUNDS_PATH = '/export/refunds.csv'
+
+const refundsQuery = z.object({ session_id: z.string().max(64).optional(), status: refundStatus.optional() })
+
+/** `GET /export/refunds.csv?session_id=&status=`: History's Refunds tab as a CSV download, behind the same checks. */
+export function refundsExportRoute(req: IncomingMessage, res: ServerResponse, app: App, url: URL): boolean {
+  if (url.pathname !== EXPORT_REFUNDS_PATH) return false
+  try {
+    if (req.method !== 'GET' && req.method !== 'HEAD') throw methodNotAllowed(req.method ?? '', ['GET'])
+    const raw: Record<string, string> = {}
+    for (const key of ['session_id', 'status']) {
+      const value = url.searchParams.get(key)
+      if (value !== null && value !== '') raw[key] = value
+    }
+    const filter = parseInput(refundsQuery, raw)
+    const scope = uiScope(app.engine)
+    const timeZone = safeTimeZone(app.engine.merchants.get(scope.merchantId).time_zone)
+    const day = shopDay(nowSeconds(app.engine.clock), timeZone)
+    res.writeHead(200, {
+      'Content-Type': 'text/csv; charset=utf-8',
+      'Content-Disposition': `attachment; filename="stablepay-refunds-${day}.csv"`,
+      'Cache-Control': 'no-store',
+    })
+    if (req.method === 'HEAD') {
+      res.end()
+      return true
+    }
+    writeRefundsCsv(app.engine, scope, filter, res).then(
+      ({ complete }) => {
+        if (complete) res.end()
+        else res.destroy()
+      },
+      (error: unknown) => {
+        log('http').error(errorFields(error), 'refunds CSV export failed')
         res.destroy()
       },
     )

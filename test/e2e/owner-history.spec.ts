@@ -126,7 +126,7 @@ test('History: the CSV export downloads the filtered set, UTF-8 with BOM, Chines
   const bytes = readFileSync((await download.path())!)
   expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf])
   const lines = bytes.subarray(3).toString('utf8').split('\r\n')
-  expect(lines[0]).toBe('created,session id,order id,status,amount,currency,token,network,paid amount,tx hash,payer,exceptions,in totals')
+  expect(lines[0]).toBe('created,session id,order id,status,amount,currency,token,network,paid amount,refunded,tx hash,payer,exceptions,in totals')
   expect(lines.filter((l) => l !== '')).toHaveLength(5)
   const chineseLine = lines.find((l) => l.includes(sales.chinese.id))!
   expect(chineseLine).toContain(`,${CHINESE_ORDER},PENDING,38.00,USD,`)

@@ -3,6 +3,7 @@ import { conflict, invalid } from '../errors'
 import { HandlerRegistry } from './registry'
 import { exportSessionsCsvToFile, registerReportHandlers } from '../reports'
 import { registerShopHandlers } from './shop'
+import { registerRefundHandlers } from './refunds'
 
 export { HandlerRegistry, LOCAL_CALLER, parseInput, toContractError } from './registry'
 export type { Caller } from './registry'
@@ -53,6 +54,7 @@ export function createHandlerRegistry(engine: Engine, shell: ShellHooks = {}): H
   registerSessionHandlers(registry, engine)
   registerShopHandlers(registry, engine)
   registerReportHandlers(registry, engine)
+  registerRefundHandlers(registry, engine, shell)
   registry.register('sessions:export-csv', async (filter) => {
     const csv = { name: 'sales', extension: 'csv', inBrowser: 'In the browser the CSV downloads directly from History (Export CSV).' }
     const saved = await saveAs(engine, shell, csv, (path) => exportSessionsCsvToFile(engine, uiScope(engine), filter, path))
