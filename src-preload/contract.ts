@@ -664,6 +664,12 @@ export interface Contract {
   /** A backup now; answers when it is checked and in place. */
   'backups:create': { input: void; output: BackupState }
   'backups:update': { input: { daily_at?: string; copy_to?: string | null }; output: BackupState }
+  /**
+   * Owner only (#13). Puts a listed copy (`file`, from `backups` or the second folder) in place of the shop's
+   * database: the copy is checked first, the current database is kept as `saved` (backups/before-restore-….sqlite),
+   * and the services restart in place on the restored data. Sales made since the copy are then only in `saved`.
+   */
+  'backups:restore': { input: { file: string }; output: { saved: string; state: BackupState } }
   /** Desktop: asks where to save, then writes the diagnostics zip there. (A browser downloads /export/diagnostics.zip.) */
   'support:export-diagnostics': { input: void; output: { saved: boolean } }
   /** Reversed sales the owner has not acknowledged yet, oldest first. */
@@ -737,6 +743,7 @@ export const CHANNELS = [
   'backups:state',
   'backups:create',
   'backups:update',
+  'backups:restore',
   'support:export-diagnostics',
   'sessions:reversals',
   'sessions:acknowledge-reversal',
@@ -834,6 +841,8 @@ export const CHANNEL_ROLES: { readonly [C in Channel]: Role } = {
   'refunds:cancel': 'owner',
   'refunds:prove': 'owner',
   'refunds:export-csv': 'owner',
+  // Replaces the shop's data with a backup (#14).
+  'backups:restore': 'owner',
 }
 
 // ---------------------------------------------------------------- pushed events
@@ -845,6 +854,8 @@ export interface PushEvents {
   'transfer:recorded': Transfer
   'webhook:delivered': WebhookDelivery
   'refund:updated': Refund
+  /** The database was replaced by a backup while running: every screen refetches what it shows. */
+  'shop:restored': { file: string }
 }
 export type PushEventName = keyof PushEvents
 export const PUSH_EVENTS = [
@@ -853,6 +864,7 @@ export const PUSH_EVENTS = [
   'transfer:recorded',
   'webhook:delivered',
   'refund:updated',
+  'shop:restored',
 ] as const satisfies readonly PushEventName[]
 
 // ---------------------------------------------------------------- results and errors

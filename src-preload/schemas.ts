@@ -399,6 +399,7 @@ export const INPUT_SCHEMAS: InputSchemas = {
       .optional(),
     copy_to: z.string({ error: 'copy_to must be a folder path' }).max(1024, 'copy_to must be a folder path').nullable().optional(),
   }),
+  'backups:restore': request({ file: z.string({ error: 'file must be a backup file path' }).min(1).max(4096) }),
   'support:export-diagnostics': noInput,
   'sessions:reversals': noInput,
   'sessions:acknowledge-reversal': byId,

@@ -27,6 +27,8 @@ export interface EngineOptions {
   clock?: Clock
   lateWindowSeconds?: number
   rates?: { providerUrl?: string; maxAgeSeconds?: number }
+  /** Pushed changes go here; the app passes its own so that listeners (screens, windows) outlive a restore. */
+  events?: EngineEvents
 }
 
 export interface Engine {
@@ -64,7 +66,7 @@ export function createEngine(options: EngineOptions): Engine {
   const db = openDatabase(join(options.dataDir, DATABASE_FILE))
   const clock = options.clock ?? systemClock
   const clockGuard = new ClockGuard(clock)
-  const events = new EngineEvents()
+  const events = options.events ?? new EngineEvents()
   const merchants = new Merchants(db, clock)
   const apiKeys = new ApiKeys(db, clock)
   const networks = new Networks(db)

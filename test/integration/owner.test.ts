@@ -101,6 +101,7 @@ const OWNER_SAMPLES: { [C in OwnerChannel]: InputOf<C> } = {
   'refunds:cancel': { id: 're_unknown' },
   'refunds:prove': { id: 're_unknown', tx_hash: `0x${'cd'.repeat(32)}` },
   'refunds:export-csv': {},
+  'backups:restore': { file: 'stablepay-backup-unknown.sqlite' },
 }
 
 const withPin = (extra: ShopConfigOptions = {}) =>

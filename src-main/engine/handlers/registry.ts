@@ -2,7 +2,7 @@ import type { z } from 'zod'
 import type { Channel, ContractError, InputOf, OutputOf, Result, Role } from '../../../src-preload/contract'
 import { CHANNEL_ROLES, CHANNELS } from '../../../src-preload/contract'
 import { INPUT_SCHEMAS } from '../../../src-preload/schemas'
-import { EngineError, invalid, isStorageFull, STORAGE_FULL_MESSAGE } from '../errors'
+import { EngineError, invalid, storageFault } from '../errors'
 import { errorFields, log, whereLogIs } from '../log'
 
 /** A handler gets its parsed input, and who called (the owner channels need the device). */
@@ -121,8 +121,9 @@ function paramOf(path: readonly PropertyKey[]): string | undefined {
 }
 
 export function toContractError(error: unknown): ContractError {
-  // Before the engine's own errors: a full disk is the same answer wherever the write was refused.
-  if (isStorageFull(error)) return { code: 'storage_full', message: STORAGE_FULL_MESSAGE }
+  // Before the engine's own errors: a full or read-only disk is the same answer wherever the write was refused.
+  const storage = storageFault(error)
+  if (storage) return storage
   if (error instanceof EngineError) return { code: error.code, message: error.message, ...(error.param ? { param: error.param } : {}) }
   const code = (error as { code?: unknown })?.code
   const message = error instanceof Error ? error.message : String(error)

@@ -142,6 +142,11 @@ export class ChainWatcher {
     return this.feed?.isLive ?? false
   }
 
+  /** Seconds to add to this chain's block times to put them on the till's clock (0 within the estimate's noise). */
+  paymentOffsetSeconds(): number {
+    return this.chainClock.paymentOffsetSeconds()
+  }
+
   current(): ChainState {
     return { ...this.state }
   }

@@ -25,7 +25,10 @@ export function registerWatcherHandlers(registry: HandlerRegistry, engine: Engin
 
   registry.register('transfers:assign', async (input) => {
     const scope = uiScope(engine)
-    const { seq, proofsNeeded } = watchers.payments.assign(input, scope)
+    // Judged on time or late on the till's clock, as the watcher's own matching does: the block time is moved by
+    // how far the till's clock runs from this chain's (a till running slow would otherwise call an on-time payment late).
+    const tillAheadSeconds = watchers.watcher(input.chain_id)?.paymentOffsetSeconds() ?? 0
+    const { seq, proofsNeeded } = watchers.payments.assign(input, scope, tillAheadSeconds)
     // Fully paid and deep enough already: prove its block is still canonical, then it completes.
     if (proofsNeeded.length > 0) await watchers.prove(proofsNeeded)
     return engine.sessions.toObject(engine.sessions.rowBySeq(seq)!)

@@ -43,4 +43,12 @@ function makeClient(transport: Transport): Client {
 const transport = pickTransport()
 export const api: Client = makeClient(transport)
 export const on = <E extends PushEventName>(event: E, listener: (payload: PushEvents[E]) => void) => transport.subscribe(event, listener)
-export const onReconnect = (listener: () => void) => transport.onReconnect(listener)
+/** The stream came back, or the till was restored from a backup while running: either way, what a screen shows is refetched. */
+export const onReconnect = (listener: () => void) => {
+  const offReconnect = transport.onReconnect(listener)
+  const offRestored = transport.subscribe('shop:restored', listener)
+  return () => {
+    offReconnect()
+    offRestored()
+  }
+}

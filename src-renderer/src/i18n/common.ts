@@ -67,6 +67,10 @@ export const commonStrings = defineStrings({
     en: 'The disk that holds the shop’s data is full, so this was not saved. Free some space on this computer, then try again; sales already saved are safe.',
     zh: '存放店铺数据的磁盘已满，这次操作没有保存。请清理这台电脑的磁盘空间后再试；已保存的收款不受影响。',
   },
+  'error.storage_unavailable': {
+    en: 'The shop’s data cannot be saved: the disk that holds it has become read-only or stopped answering, so this was not saved. Sales already saved are safe. Check the disk (was it unplugged?), then restart StablePay POS.',
+    zh: '店铺数据无法保存：存放数据的磁盘已变为只读或没有响应，这次操作没有保存。已保存的收款不受影响。请检查磁盘（是否被拔出？），然后重新启动 StablePay POS。',
+  },
   'error.amount_space_exhausted': {
     en: 'Other open sales already ask for this exact price, and it cannot be told apart from them. Finish or cancel one of them first, or take this sale in another token.',
     zh: '其他未完成的收款已在使用这个金额，无法与它们区分。请先完成或取消其中一笔，或改用其他代币收款。',

@@ -22,6 +22,7 @@ export const TRANSLATED_ERRORS = [
   'pin_wrong',
   'pin_locked_out',
   'recovery_code_wrong',
+  'storage_unavailable',
 ] as const
 
 type TranslatedError = (typeof TRANSLATED_ERRORS)[number]

@@ -506,8 +506,20 @@ export const ownerStrings = defineStrings({
     zh: '备份保存在 {dir}（现有 {count} 份）：最近 14 天和 12 个月，每份在计入前都经过校验。',
   },
   'settings.backups.restoreHow': {
-    en: 'To restore one, stop the till and start it with --restore and the copy\'s file; the database it replaces is kept beside the copies.',
-    zh: '要恢复某份备份，请停止收银台，并以 --restore 加该备份文件启动；被替换的数据库会保存在备份旁边。',
+    en: 'Restore puts a copy in place of the till\'s data; the data it replaces is kept beside the copies.',
+    zh: '恢复会用备份替换收银台的数据；被替换的数据会保存在备份旁边。',
+  },
+  'settings.backups.listTitle': { en: 'Copies', zh: '备份列表' },
+  'settings.backups.restore': { en: 'Restore…', zh: '恢复…' },
+  'settings.backups.restoreConfirm': {
+    en: 'Go back to the copy of {time}? Sales made since then will be lost from this till; a copy of today\'s data is kept as {dir}/before-restore-….sqlite.',
+    zh: '恢复到 {time} 的备份？此后的销售将从本收银台消失；今天数据的副本会保存为 {dir}/before-restore-….sqlite。',
+  },
+  'settings.backups.restoreYes': { en: 'Restore this copy', zh: '恢复此备份' },
+  'settings.backups.restoreNo': { en: 'Keep the current data', zh: '保留当前数据' },
+  'settings.backups.restored': {
+    en: 'Restored. The data it replaced is kept as {file}.',
+    zh: '已恢复。被替换的数据保存为 {file}。',
   },
   'settings.support.title': { en: 'Support', zh: '支持' },
   'settings.support.logAt': { en: 'The log is in {dir}.', zh: '日志位于 {dir}。' },
