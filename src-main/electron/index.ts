@@ -11,6 +11,8 @@ import { startApp } from '../app'
 import { desktopSecretBox } from './secretBox'
 import { createWindow, CSP, isAppPage, secondDisplay } from './window'
 import { startLogging } from '../engine/log'
+import { useNativeBinding } from '../engine/db/nativeBinding'
+import { chooseSqliteBinding, SqliteBindingError } from './sqliteBinding'
 
 const channels = new Set<string>(CHANNELS)
 
@@ -20,6 +22,23 @@ export async function runDesktop(): Promise<void> {
     return
   }
   await app.whenReady()
+  try {
+    useNativeBinding(
+      chooseSqliteBinding({
+        versions: process.versions,
+        platform: process.platform,
+        arch: process.arch,
+        packaged: app.isPackaged,
+        resourcesPath: process.resourcesPath,
+        root: app.getAppPath(),
+      }),
+    )
+  } catch (error) {
+    if (!(error instanceof SqliteBindingError)) throw error
+    dialog.showErrorBox('StablePay POS cannot start', error.message)
+    app.exit(1)
+    return
+  }
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } })
   })

@@ -5,6 +5,7 @@ import { basename, join } from 'node:path'
 import { Worker } from 'node:worker_threads'
 import type { Db } from '../db'
 import { LATEST_SCHEMA } from '../db'
+import { nativeBinding, sqliteOptions } from '../db/nativeBinding'
 
 /**
  * Copies of the shop's database: the till is the shop's only record of its
@@ -65,7 +66,7 @@ export function listBackups(dir: string): BackupFile[] {
 export function checkBackup(file: string): void {
   let db: Database.Database | undefined
   try {
-    db = new Database(file, { readonly: true, fileMustExist: true })
+    db = new Database(file, sqliteOptions({ readonly: true, fileMustExist: true }))
     const result = db.pragma('integrity_check') as Array<{ integrity_check: string }>
     if (result.length !== 1 || result[0]!.integrity_check !== 'ok')
       throw new BackupError('backup_invalid', `${basename(file)} failed its integrity check: ${result.map((r) => r.integrity_check).join('; ')}`)
@@ -135,18 +136,18 @@ const { parentPort, workerData } = require('node:worker_threads')
 const { constants, copyFileSync, renameSync, rmSync, statSync } = require('node:fs')
 const Database = require(workerData.driver)
 function check(file) {
-  const db = new Database(file, { readonly: true, fileMustExist: true })
+  const db = new Database(file, { readonly: true, fileMustExist: true, nativeBinding: workerData.nativeBinding })
   try {
     const rows = db.pragma('integrity_check')
     if (rows.length !== 1 || rows[0].integrity_check !== 'ok') throw new Error('failed its integrity check: ' + rows.map((r) => r.integrity_check).join('; '))
   } finally { db.close() }
 }
 function singleFile(file) {
-  const db = new Database(file)
+  const db = new Database(file, { nativeBinding: workerData.nativeBinding })
   try { db.pragma('journal_mode = DELETE') } finally { db.close() }
 }
 async function run() {
-  const source = new Database(workerData.source, { readonly: true, fileMustExist: true })
+  const source = new Database(workerData.source, { readonly: true, fileMustExist: true, nativeBinding: workerData.nativeBinding })
   try {
     await source.backup(workerData.partial, { progress: () => 0x7fffffff })
   } finally { source.close() }
@@ -197,6 +198,7 @@ export async function backupDatabase(db: Db, options: BackupOptions): Promise<Ba
     copyFile,
     copyPartial: copyFile && `${copyFile}.partial`,
     driver: createRequire(__filename).resolve('better-sqlite3'),
+    nativeBinding: nativeBinding(),
   })
   if (!outcome.ok) {
     removeQuietly(partial)
@@ -260,7 +262,7 @@ export function restoreDatabase(options: { dbFile: string; from: string; backups
   if (existsSync(options.dbFile)) {
     try {
       // A closed database has had its WAL folded in by its last connection; a WAL left by a crash is folded in here.
-      const current = new Database(options.dbFile)
+      const current = new Database(options.dbFile, sqliteOptions())
       try {
         current.pragma('wal_checkpoint(TRUNCATE)')
       } finally {
