@@ -19,6 +19,8 @@ import { join } from 'node:path'
 import packageJson from '../package.json'
 import { describeTill, diagnosticsZip } from './engine/diagnostics'
 import { logLocation } from './engine/log'
+import type { ApiServerControl } from './http/apiServerControl'
+import { fixedApiServer, registerApiServerHandlers } from './http/apiServerControl'
 
 export interface AppOptions {
   dataDir: string
@@ -28,6 +30,10 @@ export interface AppOptions {
   secretBox?: SecretBox
   /** What the shell (Electron or serve mode) offers the handlers (the desktop's save dialog). */
   shell?: ShellHooks
+  /** The desktop app's switchable REST API (http/desktopApi.ts); serve mode leaves it out: its API is the server it runs on. */
+  apiServer?: ApiServerControl
+  /** Serve mode's origin once it listens, for Settings → API to show. */
+  serveUrl?: () => string | null
 }
 
 export interface App {
@@ -80,6 +86,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     })
     return { saved: saved !== null }
   })
+  registerApiServerHandlers(handlers, options.apiServer ?? fixedApiServer(options.serveUrl ?? (() => null)))
   const stopServices = engine.start()
   const stopWatchers = watchers.start()
   const stopWebhooks = webhooks.start()

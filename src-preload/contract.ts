@@ -389,6 +389,21 @@ export interface BackupState {
   running: boolean
 }
 
+/** The desktop app's REST API (Settings → API): off until the owner turns it on. */
+export interface ApiServerState {
+  /** False in serve mode: there the API is always on, at the address serve mode was started with (`url`). */
+  available: boolean
+  enabled: boolean
+  port: number
+  /** Listening for the shop's network too, not only this computer: plain HTTP, which the owner was warned about. */
+  lan: boolean
+  running: boolean
+  /** Where a back office calls it (the REST API is under `${url}/v1`), while running. */
+  url: string | null
+  /** Why it is not running though turned on (the port is taken), or null. */
+  error: string | null
+}
+
 // ---------------------------------------------------------------- requests
 
 export interface CreateSaleInput {
@@ -470,6 +485,9 @@ export interface Contract {
   'sessions:reversals': { input: void; output: ReversalAlert[] }
   /** The owner has seen this sale's reversal: the alert goes (recorded in its timeline); returns what is left. */
   'sessions:acknowledge-reversal': { input: { id: string }; output: ReversalAlert[] }
+  /** The desktop app's REST API: on or off, its port, whether the shop's network may call it. */
+  'api-server:state': { input: void; output: ApiServerState }
+  'api-server:update': { input: { enabled?: boolean; port?: number; lan?: boolean }; output: ApiServerState }
 }
 
 export type Channel = keyof Contract
@@ -517,6 +535,8 @@ export const CHANNELS = [
   'support:export-diagnostics',
   'sessions:reversals',
   'sessions:acknowledge-reversal',
+  'api-server:state',
+  'api-server:update',
 ] as const satisfies readonly Channel[]
 
 // Compile-time proof that CHANNELS lists every channel exactly: a missing one is a type error here.
