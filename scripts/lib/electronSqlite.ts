@@ -8,7 +8,7 @@
  */
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import type { ElectronTarget } from '../../src-main/electron/sqliteBinding'
 import { BINDING_FILE, electronBuildDir } from '../../src-main/electron/sqliteBinding'
 
@@ -62,7 +62,19 @@ function abiFromNodeAbi(root: string, electron: string): string {
   return nodeAbi.getAbi(electron, 'electron')
 }
 
+/** What electron-builder packs (extraResources in electron-builder.yml): the build for the Electron installed now. */
+export function packageBinding(root: string): string {
+  return join(root, 'native', 'package', BINDING_FILE)
+}
+
 export async function ensureElectronSqlite(options: EnsureOptions): Promise<EnsureResult> {
+  const result = await findOrMake(options)
+  mkdirSync(dirname(packageBinding(options.root)), { recursive: true })
+  cpSync(result.path, packageBinding(options.root))
+  return result
+}
+
+async function findOrMake(options: EnsureOptions): Promise<EnsureResult> {
   const { root, target } = options
   const dir = electronBuildDir(root, target)
   const path = join(dir, BINDING_FILE)

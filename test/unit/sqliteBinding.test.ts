@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { BINDING_FILE, chooseSqliteBinding, electronBuildDir, SqliteBindingError } from '../../src-main/electron/sqliteBinding'
 import { createEngine } from '../../src-main/engine'
 import { useNativeBinding } from '../../src-main/engine/db/nativeBinding'
-import { buildEnv, ElectronSqliteError, ensureElectronSqlite, installedElectron } from '../../scripts/lib/electronSqlite'
+import { buildEnv, ElectronSqliteError, ensureElectronSqlite, installedElectron, packageBinding } from '../../scripts/lib/electronSqlite'
 import type { RunResult } from '../../scripts/lib/electronSqlite'
 import { makeTempDir } from '../support/tempDir'
 import type { TempDir } from '../support/tempDir'
@@ -95,6 +95,8 @@ describe('preparing the Electron build (npm start, npm run dev, npm run dist)', 
     expect(result).toEqual({ how: 'prebuilt', path: join(electronBuildDir(root, TARGET), BINDING_FILE) })
     expect(calls).toEqual([join(root, 'node_modules/prebuild-install/bin.js')])
     expect(readFileSync(result.path, 'utf8')).toBe('electron build')
+    // …and the copy electron-builder packs is that same build.
+    expect(readFileSync(packageBinding(root), 'utf8')).toBe('electron build')
     expect(hash(nodeBuild)).toBe(before)
     expect(existsSync(join(root, 'native/.work'))).toBe(false)
   })
