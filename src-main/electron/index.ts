@@ -12,6 +12,7 @@ import type { App } from '../app'
 import { startApp } from '../app'
 import { useNativeBinding } from '../engine/db/nativeBinding'
 import { startLogging } from '../engine/log'
+import { loadConfig } from '../engine/config'
 import { DesktopApi } from '../http/desktopApi'
 import { desktopSecretBox } from './secretBox'
 import type { WindowState } from './shell'
@@ -66,8 +67,11 @@ export async function runDesktop(): Promise<void> {
   const api = new DesktopApi({ rendererDir: join(__dirname, '../renderer') })
   let shop: App
   try {
+    // A config file applied at start, as serve mode's --config (a managed install, the _electron tests).
+    const config = process.env.STABLEPAY_CONFIG ? loadConfig(process.env.STABLEPAY_CONFIG).config : undefined
     shop = await startApp({
       dataDir,
+      config,
       secretBox: desktopSecretBox(dataDir),
       apiServer: api,
       shell: {
