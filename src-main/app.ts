@@ -24,6 +24,8 @@ import { EngineEvents } from './engine/events'
 import packageJson from '../package.json'
 import { describeTill, diagnosticsZip } from './engine/diagnostics'
 import { errorFields, log as logger, logLocation } from './engine/log'
+import type { ApiServerControl } from './http/apiServerControl'
+import { fixedApiServer, registerApiServerHandlers } from './http/apiServerControl'
 
 export interface AppOptions {
   dataDir: string
@@ -33,6 +35,10 @@ export interface AppOptions {
   secretBox?: SecretBox
   /** What the shell (Electron or serve mode) offers the handlers (the desktop's save dialog). */
   shell?: ShellHooks
+  /** The desktop app's switchable REST API (http/desktopApi.ts); serve mode leaves it out: its API is the server it runs on. */
+  apiServer?: ApiServerControl
+  /** Serve mode's origin once it listens, for Settings → API to show. */
+  serveUrl?: () => string | null
 }
 
 export interface App {
@@ -111,6 +117,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     })
     // Owner only (#13 gates the channel by role).
     handlers.register('backups:restore', ({ file }) => app.restore(file))
+    registerApiServerHandlers(handlers, options.apiServer ?? fixedApiServer(options.serveUrl ?? (() => null)))
     const stopServices = engine.start()
     const stopWatchers = watchers.start()
     const stopWebhooks = webhooks.start()

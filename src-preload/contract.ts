@@ -589,6 +589,21 @@ export interface OwnerNotice {
   until: number
 }
 
+/** The desktop app's REST API (Settings → API): off until the owner turns it on. */
+export interface ApiServerState {
+  /** False in serve mode: there the API is always on, at the address serve mode was started with (`url`). */
+  available: boolean
+  enabled: boolean
+  port: number
+  /** Listening for the shop's network too, not only this computer: plain HTTP, which the owner was warned about. */
+  lan: boolean
+  running: boolean
+  /** Where a back office calls it (the REST API is under `${url}/v1`), while running. */
+  url: string | null
+  /** Why it is not running though turned on (the port is taken), or null. */
+  error: string | null
+}
+
 // ---------------------------------------------------------------- requests
 
 export interface CreateSaleInput {
@@ -699,6 +714,9 @@ export interface Contract {
   'audit:list': { input: AuditFilter; output: AuditPage }
   /** Desktop: asks where to save. (A browser downloads /export/audit.csv.) */
   'audit:export-csv': { input: AuditFilter; output: { saved: boolean; rows: number } }
+  /** The desktop app's REST API: on or off, its port, whether the shop's network may call it. */
+  'api-server:state': { input: void; output: ApiServerState }
+  'api-server:update': { input: { enabled?: boolean; port?: number; lan?: boolean }; output: ApiServerState }
 }
 
 export type Channel = keyof Contract
@@ -763,6 +781,8 @@ export const CHANNELS = [
   'owner:notices',
   'audit:list',
   'audit:export-csv',
+  'api-server:state',
+  'api-server:update',
 ] as const satisfies readonly Channel[]
 
 // Compile-time proof that CHANNELS lists every channel exactly: a missing one is a type error here.
@@ -843,6 +863,9 @@ export const CHANNEL_ROLES: { readonly [C in Channel]: Role } = {
   'refunds:export-csv': 'owner',
   // Replaces the shop's data with a backup (#14).
   'backups:restore': 'owner',
+  // The desktop REST API (#16): opening the till to a back office is the owner's choice.
+  'api-server:state': 'owner',
+  'api-server:update': 'owner',
 }
 
 // ---------------------------------------------------------------- pushed events

@@ -440,4 +440,16 @@ export const INPUT_SCHEMAS: InputSchemas = {
   'owner:notices': noInput,
   'audit:list': auditFilter,
   'audit:export-csv': filterObject(auditFilterFields),
+  'api-server:state': noInput,
+  'api-server:update': request({
+    enabled: flag('enabled').optional(),
+    // Below 1024 needs root on Linux and macOS; 0 ("any free port") would change at every start.
+    port: z
+      .number({ error: 'port must be a whole number from 1024 to 65535' })
+      .int('port must be a whole number from 1024 to 65535')
+      .min(1024, 'port must be a whole number from 1024 to 65535')
+      .max(65535, 'port must be a whole number from 1024 to 65535')
+      .optional(),
+    lan: flag('lan').optional(),
+  }),
 }

@@ -1,46 +1,89 @@
 /**
  * The thin Electron shell: windows with secure defaults, the IPC wiring of the
- * one contract to the engine's handler registry, and quitting cleanly.
+ * one contract to the engine's handler registry, the REST API when the owner
+ * turned it on, and quitting cleanly. Its decisions live in shell.ts (tested in
+ * Node with Electron's API passed in); this file only hands them the real objects.
  */
 import { join } from 'node:path'
-import { app, BrowserWindow, dialog, ipcMain, session } from 'electron'
+import { app, BrowserWindow, dialog, ipcMain, screen, session } from 'electron'
 import type { Channel } from '../../src-preload/contract'
 import { CHANNELS, IPC, PUSH_EVENTS } from '../../src-preload/contract'
 import type { App } from '../app'
 import { startApp } from '../app'
-import { desktopSecretBox } from './secretBox'
-import { createWindow, CSP, isAppPage, secondDisplay } from './window'
+import { useNativeBinding } from '../engine/db/nativeBinding'
 import { logLocation, startLogging } from '../engine/log'
 import { showStartFailure } from './startFailure'
+import { loadConfig } from '../engine/config'
+import { DesktopApi } from '../http/desktopApi'
+import { desktopSecretBox } from './secretBox'
+import type { WindowState } from './shell'
+import {
+  claimSingleInstance,
+  customerPlacement,
+  desktopDataDir,
+  focusWindow,
+  kioskRequested,
+  quitCleanly,
+  restoredBounds,
+  secondDisplay,
+  trackWindowState,
+} from './shell'
+import { chooseSqliteBinding, SqliteBindingError } from './sqliteBinding'
+import { startAutoUpdate } from './updates'
+import { createWindow, CSP, isAppPage } from './window'
 
 const channels = new Set<string>(CHANNELS)
+/** The cashier window's size and position, kept in the shop's settings table. */
+const SETTING_WINDOW = 'desktop.cashier_window'
 
 export async function runDesktop(): Promise<void> {
-  if (!app.requestSingleInstanceLock()) {
-    app.quit()
+  let cashier: BrowserWindow | null = null
+  if (!claimSingleInstance(app, () => focusWindow(cashier))) return
+  await app.whenReady()
+  try {
+    useNativeBinding(
+      chooseSqliteBinding({
+        versions: process.versions,
+        platform: process.platform,
+        arch: process.arch,
+        packaged: app.isPackaged,
+        resourcesPath: process.resourcesPath,
+        root: app.getAppPath(),
+      }),
+    )
+  } catch (error) {
+    if (!(error instanceof SqliteBindingError)) throw error
+    dialog.showErrorBox('StablePay POS cannot start', error.message)
+    app.exit(1)
     return
   }
-  await app.whenReady()
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } })
   })
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false))
 
-  const dataDir = process.env.STABLEPAY_DATA_DIR ?? join(app.getPath('userData'), 'data')
+  const dataDir = desktopDataDir(process.env, app.getPath('userData'))
   // The desktop app logs to its data folder's logs/ (Settings → Support exports them).
   let stopLogging: () => Promise<void> = async () => undefined
+  const api = new DesktopApi({ rendererDir: join(__dirname, '../renderer') })
   let shop: App
   try {
     stopLogging = await startLogging({ dataDir })
+    // A config file applied at start, as serve mode's --config (a managed install, the _electron tests).
+    const config = process.env.STABLEPAY_CONFIG ? loadConfig(process.env.STABLEPAY_CONFIG).config : undefined
     shop = await startApp({
       dataDir,
+      config,
       secretBox: desktopSecretBox(dataDir),
+      apiServer: api,
       shell: {
         chooseExportFile: async (suggestedName) => {
           const extension = suggestedName.split('.').pop() ?? ''
           const choice = await dialog.showSaveDialog({ defaultPath: suggestedName, filters: [{ name: extension.toUpperCase(), extensions: [extension] }] })
           return choice.canceled || !choice.filePath ? null : choice.filePath
         },
+        // Receipts (#16) add their printing hooks here: silent printing and "Save as PDF" through
+        // the cashier window's webContents (print / printToPDF).
       },
     })
   } catch (error) {
@@ -50,6 +93,9 @@ export async function runDesktop(): Promise<void> {
     app.exit(1)
     return
   }
+  // Quitting stops, in order: the REST API, the watcher and webhook sender and SQLite (shop.stop), the log.
+  quitCleanly(app, [() => api.stop(), () => shop.stop(), () => stopLogging()])
+  await api.start(shop)
 
   ipcMain.handle(IPC.invoke, (event, channel: unknown, input: unknown) => {
     // Only the app's own pages may call the engine (not a frame that somehow loaded something else).
@@ -59,25 +105,20 @@ export async function runDesktop(): Promise<void> {
     return shop.handlers.invoke(channel as Channel, input as never)
   })
 
-  createWindow({ title: 'StablePay POS' })
-  // With a second screen the customer display opens there at once; otherwise the cashier opens it on demand.
-  const display = secondDisplay()
-  if (display) createWindow({ title: 'StablePay POS: customer', route: '/customer', display })
+  const saved = shop.engine.settings.read<WindowState>(SETTING_WINDOW)
+  const place = restoredBounds(saved, screen.getAllDisplays())
+  cashier = createWindow({ title: 'StablePay POS', bounds: place.bounds, maximized: place.maximized, kiosk: kioskRequested(process.argv, process.env) })
+  trackWindowState(cashier, (state) => shop.engine.settings.put(SETTING_WINDOW, state))
+  // With a second screen the customer display opens there at once, full screen; otherwise the cashier opens it on demand.
+  if (secondDisplay(screen)) {
+    const customer = customerPlacement(screen)
+    createWindow({ title: 'StablePay POS: customer', route: '/customer', bounds: customer.bounds, fullscreen: customer.fullscreen })
+  }
   for (const event of PUSH_EVENTS) {
     shop.engine.events.on(event, (payload) => {
       for (const win of BrowserWindow.getAllWindows()) if (!win.isDestroyed()) win.webContents.send(IPC.push, event, payload)
     })
   }
-
-  let quitting = false
-  app.on('before-quit', (event) => {
-    if (quitting) return
-    event.preventDefault()
-    quitting = true
-    void shop
-      .stop()
-      .finally(() => stopLogging())
-      .finally(() => app.exit(0))
-  })
   app.on('window-all-closed', () => app.quit())
+  void startAutoUpdate({ packaged: app.isPackaged, resourcesPath: process.resourcesPath, version: app.getVersion() })
 }

@@ -1,6 +1,8 @@
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { BrowserWindow, screen, shell } from 'electron'
+import type { Rect } from './shell'
+import { CASHIER_DEFAULT, customerPlacement } from './shell'
 
 const CSP =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
@@ -37,13 +39,14 @@ function isCustomerDisplay(url: string): boolean {
 function harden(win: BrowserWindow): void {
   win.webContents.setWindowOpenHandler(({ url }) => {
     if (isCustomerDisplay(url)) {
-      const display = secondDisplay()?.workArea
+      const place = customerPlacement(screen)
       return {
         action: 'allow',
         overrideBrowserWindowOptions: {
           title: 'StablePay POS: customer',
           autoHideMenuBar: true,
-          ...(display ? { x: display.x, y: display.y, width: display.width, height: display.height } : { width: 900, height: 700 }),
+          ...place.bounds,
+          fullscreen: place.fullscreen,
           webPreferences: SECURE_PREFERENCES,
         },
       }
@@ -57,27 +60,34 @@ function harden(win: BrowserWindow): void {
   win.webContents.on('will-attach-webview', (event) => event.preventDefault())
 }
 
-export function createWindow(options: { route?: string; display?: Electron.Display; title: string }): BrowserWindow {
-  const bounds = options.display?.workArea
+export interface WindowOptions {
+  route?: string
+  title: string
+  /** Where and how big (shell.ts decides: remembered, or the customer's screen). */
+  bounds?: Partial<Rect>
+  fullscreen?: boolean
+  maximized?: boolean
+  kiosk?: boolean
+}
+
+export function createWindow(options: WindowOptions): BrowserWindow {
   const win = new BrowserWindow({
     title: options.title,
-    width: 1280,
-    height: 800,
-    ...(bounds ? { x: bounds.x, y: bounds.y, width: bounds.width, height: bounds.height } : {}),
+    ...CASHIER_DEFAULT,
+    ...options.bounds,
+    fullscreen: options.fullscreen ?? false,
+    kiosk: options.kiosk ?? false,
     show: false,
     autoHideMenuBar: true,
     webPreferences: SECURE_PREFERENCES,
   })
-  win.once('ready-to-show', () => win.show())
+  win.once('ready-to-show', () => {
+    if (options.maximized) win.maximize()
+    win.show()
+  })
   harden(win)
   void win.loadFile(RENDERER_FILE, options.route ? { hash: options.route } : undefined)
   return win
-}
-
-/** The customer display goes on a second screen when there is one. */
-export function secondDisplay(): Electron.Display | undefined {
-  const primary = screen.getPrimaryDisplay()
-  return screen.getAllDisplays().find((d) => d.id !== primary.id)
 }
 
 export { CSP }

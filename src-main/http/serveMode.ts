@@ -174,8 +174,10 @@ export async function runServe(options: ServeOptions): Promise<ServeHandle> {
   }
 
   let app: App
+  let url: string | null = null
   try {
-    app = await startApp({ dataDir, config })
+    // Settings → API shows serve mode's own origin (its API is always on there).
+    app = await startApp({ dataDir, config, serveUrl: () => url })
   } catch (error) {
     await stopLogging()
     throw asServeError(error, dataDir)
@@ -198,6 +200,7 @@ export async function runServe(options: ServeOptions): Promise<ServeHandle> {
     const problem = databaseProblem(error, join(dataDir, DATABASE_FILE))
     throw new ServeError(problem ?? (error instanceof Error ? error.message : String(error)))
   }
+  url = http.url
   let stopping: Promise<void> | null = null
   return {
     app,

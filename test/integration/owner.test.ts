@@ -102,6 +102,8 @@ const OWNER_SAMPLES: { [C in OwnerChannel]: InputOf<C> } = {
   'refunds:prove': { id: 're_unknown', tx_hash: `0x${'cd'.repeat(32)}` },
   'refunds:export-csv': {},
   'backups:restore': { file: 'stablepay-backup-unknown.sqlite' },
+  'api-server:state': undefined,
+  'api-server:update': { enabled: true, port: 18080 },
 }
 
 const withPin = (extra: ShopConfigOptions = {}) =>

@@ -5,6 +5,7 @@ import { basename, join } from 'node:path'
 import { Worker } from 'node:worker_threads'
 import type { Db } from '../db'
 import { LATEST_SCHEMA } from '../db'
+import { nativeBinding, sqliteOptions } from '../db/nativeBinding'
 
 /**
  * Copies of the shop's database: the till is the shop's only record of its
@@ -77,7 +78,7 @@ function integrityProblem(db: { pragma(source: string): unknown }): string | nul
 export function checkBackup(file: string): void {
   let db: Database.Database | undefined
   try {
-    db = new Database(file, { readonly: true, fileMustExist: true })
+    db = new Database(file, sqliteOptions({ readonly: true, fileMustExist: true }))
     const problem = integrityProblem(db)
     if (problem !== null) throw new BackupError('backup_invalid', `${basename(file)} ${problem}`)
     // A sound SQLite file is not necessarily a shop: it must hold the shop's tables, in a schema this app knows.
@@ -151,14 +152,14 @@ const { setPriority } = require('node:os')
 const Database = require(workerData.driver)
 const integrityProblem = ${integrityProblem.toString()}
 function check(file) {
-  const db = new Database(file, { readonly: true, fileMustExist: true })
+  const db = new Database(file, { readonly: true, fileMustExist: true, nativeBinding: workerData.nativeBinding })
   try {
     const problem = integrityProblem(db)
     if (problem !== null) throw new Error(problem)
   } finally { db.close() }
 }
 function singleFile(file) {
-  const db = new Database(file)
+  const db = new Database(file, { nativeBinding: workerData.nativeBinding })
   try { db.pragma('journal_mode = DELETE') } finally { db.close() }
 }
 // Linux: this thread's own id (/proc/thread-self → PID/task/TID) takes a nice value of its own, so only the
@@ -168,7 +169,7 @@ function lowestPriority() {
 }
 async function run() {
   lowestPriority()
-  const source = new Database(workerData.source, { readonly: true, fileMustExist: true })
+  const source = new Database(workerData.source, { readonly: true, fileMustExist: true, nativeBinding: workerData.nativeBinding })
   try {
     await source.backup(workerData.partial, { progress: () => 0x7fffffff })
   } finally { source.close() }
@@ -219,6 +220,7 @@ export async function backupDatabase(db: Db, options: BackupOptions): Promise<Ba
     copyFile,
     copyPartial: copyFile && `${copyFile}.partial`,
     driver: createRequire(__filename).resolve('better-sqlite3'),
+    nativeBinding: nativeBinding(),
   })
   if (!outcome.ok) {
     removeQuietly(partial)
@@ -285,7 +287,7 @@ export function restoreDatabase(options: { dbFile: string; from: string; backups
   if (existsSync(options.dbFile)) {
     try {
       // A closed database has had its WAL folded in by its last connection; a WAL left by a crash is folded in here.
-      const current = new Database(options.dbFile)
+      const current = new Database(options.dbFile, sqliteOptions())
       try {
         current.pragma('wal_checkpoint(TRUNCATE)')
       } finally {

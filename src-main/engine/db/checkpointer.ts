@@ -1,12 +1,13 @@
 import { createRequire } from 'node:module'
 import { Worker } from 'node:worker_threads'
 import type { Db } from './index'
+import { nativeBinding } from './nativeBinding'
 
 // Runs in a worker thread: its own connection to the same file, checkpointing the WAL.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads')
 const Database = require(workerData.driver)
-const db = new Database(workerData.file, { fileMustExist: true })
+const db = new Database(workerData.file, { fileMustExist: true, nativeBinding: workerData.nativeBinding })
 db.pragma('busy_timeout = 1000')
 const timer = setInterval(() => {
   try { db.pragma('wal_checkpoint(PASSIVE)') } catch {}
@@ -41,7 +42,7 @@ export function startCheckpointer(db: Db, intervalMs = 200): () => Promise<void>
   const requireHere = createRequire(__filename)
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
-    workerData: { file: db.name, driver: requireHere.resolve('better-sqlite3'), intervalMs },
+    workerData: { file: db.name, driver: requireHere.resolve('better-sqlite3'), nativeBinding: nativeBinding(), intervalMs },
   })
   worker.unref()
   db.pragma(`wal_autocheckpoint = ${SAFETY_NET_PAGES}`)

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3'
 import type { Migration } from './migrations'
 import { MIGRATIONS } from './migrations'
 import { transaction } from './transaction'
+import { sqliteOptions } from './nativeBinding'
 
 export type Db = Database.Database
 
@@ -128,7 +129,7 @@ function refuseDevelopmentSchema(db: Db): void {
 }
 
 function connect(file: string): Db {
-  const db = new Database(file)
+  const db = new Database(file, sqliteOptions())
   db.pragma('journal_mode = WAL')
   db.pragma('synchronous = NORMAL')
   db.pragma('foreign_keys = ON')

@@ -567,4 +567,27 @@ export const ownerStrings = defineStrings({
     en: 'A zip of the log and a description of this till, for whoever helps you. It holds no key, secret or password.',
     zh: '包含日志和本收银台说明的 zip 文件，供帮助你的人使用。其中不含任何密钥、秘密或密码。',
   },
+  'settings.apiServer.title': { en: 'REST API', zh: 'REST API' },
+  'settings.apiServer.off': { en: 'Off: nothing can call this till.', zh: '已关闭：没有任何程序可以调用本收银台。' },
+  'settings.apiServer.running': { en: 'On: your back office calls {url} with an API key.', zh: '已开启：后台系统使用 API 密钥调用 {url}。' },
+  'settings.apiServer.notRunning': { en: 'Turned on, but not running.', zh: '已开启，但未运行。' },
+  'settings.apiServer.enable': { en: 'Turn on the REST API', zh: '开启 REST API' },
+  'settings.apiServer.port': { en: 'Port', zh: '端口' },
+  'settings.apiServer.save': { en: 'Use this port', zh: '使用此端口' },
+  'settings.apiServer.lan': { en: 'Let other devices on the shop\'s network call it', zh: '允许店内网络中的其他设备调用' },
+  'settings.apiServer.lanWarning': {
+    en: 'The API speaks plain HTTP: anyone on the shop\'s network can read its traffic, API keys included. Only do this on a network you trust, or put an HTTPS proxy in front.',
+    zh: 'API 使用未加密的 HTTP：店内网络中的任何人都能读取其通信内容，包括 API 密钥。请仅在可信的网络中开启，或在前面加一个 HTTPS 代理。',
+  },
+  'settings.apiServer.lanConfirm': { en: 'I understand: let the network in', zh: '我已了解：允许网络访问' },
+  'settings.apiServer.lanCancel': { en: 'Keep it on this computer', zh: '仅限本机' },
+  'settings.apiServer.lanOn': { en: 'Open to the shop\'s network over plain HTTP.', zh: '已通过未加密的 HTTP 向店内网络开放。' },
+  'settings.apiServer.help': {
+    en: 'Off by default. On, it listens on this computer only (127.0.0.1) unless you let the shop\'s network in. It stops when the app quits and starts again with it.',
+    zh: '默认关闭。开启后仅在本机（127.0.0.1）监听，除非你允许店内网络访问。应用退出时停止，下次启动时随之启动。',
+  },
+  'settings.apiServer.serveMode': {
+    en: 'In the browser version the REST API is always on, at the address the server was started with.',
+    zh: '在浏览器版本中，REST API 始终开启，地址即服务器启动时的地址。',
+  },
 })

@@ -3,6 +3,7 @@ import type { OwnerKey } from '../i18n'
 import { useOwnerT } from '../i18n'
 import { startOwnerFeed, useApiKeysStore, useBackupsStore, useNetworksStore, useRatesStore, useShopSettingsStore } from '../state'
 import { ApiKeysSection } from './ApiKeysSection'
+import { ApiServerSection } from './ApiServerSection'
 import { BackupsSection } from './BackupsSection'
 import { LanguageSection } from './LanguageSection'
 import { NetworksSection } from './NetworksSection'
@@ -17,6 +18,7 @@ const SECTIONS: Array<{ id: string; title: OwnerKey }> = [
   { id: 'settings-networks', title: 'settings.networks.title' },
   { id: 'settings-rates', title: 'settings.rates.title' },
   { id: 'settings-keys', title: 'settings.keys.title' },
+  { id: 'settings-api-server', title: 'settings.apiServer.title' },
   { id: 'settings-language', title: 'settings.language.title' },
   { id: 'settings-backups', title: 'settings.backups.title' },
   { id: 'settings-pin', title: 'settings.pin.title' },
@@ -61,6 +63,7 @@ export function SettingsScreen() {
       <NetworksSection id="settings-networks" />
       <RatesSection id="settings-rates" />
       <ApiKeysSection id="settings-keys" />
+      <ApiServerSection id="settings-api-server" />
       <LanguageSection id="settings-language" />
       <BackupsSection id="settings-backups" />
       <PinSection id="settings-pin" />

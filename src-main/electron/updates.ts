@@ -1,0 +1,62 @@
+/**
+ * Auto-update with electron-updater against a generic HTTPS feed. The feed is
+ * electron-builder.yml's `publish` (provider generic, an https URL); with it,
+ * electron-builder writes resources/app-update.yml into the app, which
+ * electron-updater reads. Without it there is no such file and the app never
+ * looks for updates: a shop that installs by hand is never surprised.
+ *
+ * electron-updater is not in package.json yet (no installs on the build
+ * machines): it is loaded with a dynamic import and its absence only logged.
+ * To ship updates, add it to dependencies (`npm install electron-updater`).
+ */
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { errorFields, log } from '../engine/log'
+
+const logger = log('updates')
+
+/** What the shell needs of electron-updater (its `autoUpdater`). */
+export interface Updater {
+  logger: unknown
+  checkForUpdatesAndNotify(): Promise<unknown>
+}
+
+export interface AutoUpdateOptions {
+  packaged: boolean
+  resourcesPath: string
+  version: string
+  /** How electron-updater is loaded (tests pass their own). */
+  load?: () => Promise<{ autoUpdater: Updater }>
+  exists?: (path: string) => boolean
+}
+
+export function updateFeedConfigured(resourcesPath: string, exists: (path: string) => boolean = existsSync): boolean {
+  return exists(join(resourcesPath, 'app-update.yml'))
+}
+
+// A name in a variable: the bundler leaves it alone and TypeScript does not look for the missing package.
+const UPDATER_PACKAGE = 'electron-updater'
+const loadUpdater = () => import(UPDATER_PACKAGE) as Promise<{ autoUpdater: Updater }>
+
+/** Looks for an update once at start (then electron-updater downloads it and installs it on quit). Resolves whether it looked. */
+export async function startAutoUpdate(options: AutoUpdateOptions): Promise<boolean> {
+  if (!options.packaged || !updateFeedConfigured(options.resourcesPath, options.exists)) {
+    logger.info({ version: options.version }, 'auto-update off: no update feed configured')
+    return false
+  }
+  let updater: Updater
+  try {
+    updater = (await (options.load ?? loadUpdater)()).autoUpdater
+  } catch (error) {
+    logger.warn(errorFields(error), 'auto-update off: electron-updater is not installed')
+    return false
+  }
+  updater.logger = logger
+  try {
+    await updater.checkForUpdatesAndNotify()
+  } catch (error) {
+    // Offline or the feed is down: the till goes on, the next start looks again.
+    logger.warn(errorFields(error), 'update check failed')
+  }
+  return true
+}
