@@ -17,6 +17,7 @@ import { Sessions } from './sessions'
 import { ApiKeys, Merchants, Networks, Settings } from './shop'
 import { IncomingPayments } from './watcher/pending/incoming'
 import { Backups } from './backup/service'
+import { Devices } from './devices'
 import { errorFields, log } from './log'
 
 export interface EngineOptions {
@@ -44,6 +45,8 @@ export interface Engine {
   /** The data folder (database, backups/, logs/). */
   readonly dataDir: string
   readonly backups: Backups
+  /** Tills and the devices signed in at them (#13). */
+  readonly devices: Devices
   /** Starts long-running services (expiry timer; later the watcher and the webhook sender). Returns stop(). */
   start(): () => Promise<void>
   close(): void
@@ -92,6 +95,7 @@ export function createEngine(options: EngineOptions): Engine {
     incoming,
     dataDir: options.dataDir,
     backups,
+    devices: new Devices(db, clock),
     start() {
       // Expiry is cheap (an indexed range query), so a one-second tick is plenty for a 15-minute session.
       const expiry = setInterval(() => {

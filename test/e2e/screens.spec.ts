@@ -54,6 +54,7 @@ const waiting: PaymentSession = {
   completed_at: null,
   pending_tx: null,
   pending_tx_dropped: null,
+  till: 'till_1',
 }
 const tx = (amount: string) => ({
   chain_id: 8453,

@@ -3,6 +3,7 @@ import { conflict, invalid } from '../errors'
 import { HandlerRegistry } from './registry'
 import { exportSessionsCsvToFile, registerReportHandlers } from '../reports'
 import { registerShopHandlers } from './shop'
+import { registerDeviceHandlers } from '../devices/handlers'
 
 export { HandlerRegistry, LOCAL_CALLER, parseInput, toContractError } from './registry'
 export type { Caller } from './registry'
@@ -19,7 +20,7 @@ export function uiScope(engine: Engine): { merchantId: string; livemode: boolean
 
 /** Registers the session handlers; other features register theirs beside it. Inputs arrive parsed (registry.ts). */
 export function registerSessionHandlers(registry: HandlerRegistry, engine: Engine): void {
-  registry.register('sessions:create', (sale) => {
+  registry.register('sessions:create', (sale, caller) => {
     const scope = uiScope(engine)
     const merchant = engine.merchants.get(scope.merchantId)
     return engine.sessions.create({
@@ -32,6 +33,8 @@ export function registerSessionHandlers(registry: HandlerRegistry, engine: Engin
       chainId: sale.chain_id,
       token: sale.token,
       expiresIn: sale.expires_in,
+      // The caller's till, from its device: the cashier cannot pick another till's counter.
+      till: engine.devices.tillOf(caller.device),
     }).session
   })
   registry.register('sessions:get', ({ id }) => engine.sessions.get(id, uiScope(engine)))
@@ -53,6 +56,7 @@ export function createHandlerRegistry(engine: Engine, shell: ShellHooks = {}): H
   registerSessionHandlers(registry, engine)
   registerShopHandlers(registry, engine)
   registerReportHandlers(registry, engine)
+  registerDeviceHandlers(registry, engine)
   registry.register('sessions:export-csv', async (filter) => {
     const csv = { name: 'sales', extension: 'csv', inBrowser: 'In the browser the CSV downloads directly from History (Export CSV).' }
     const saved = await saveAs(engine, shell, csv, (path) => exportSessionsCsvToFile(engine, uiScope(engine), filter, path))

@@ -43,13 +43,12 @@ export class HandlerRegistry {
   }
 
   /** Input arrives as untrusted JSON (the contract's types hold at compile time only): it is parsed before the handler runs. */
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- the owner role (#13) is checked per caller
   async invoke<C extends Channel>(channel: C, input: InputOf<C>, caller: Caller = LOCAL_CALLER): Promise<Result<OutputOf<C>>> {
     const handler = this.handlers.get(channel) as Handler<C> | undefined
     if (!handler) return { ok: false, error: { code: 'unknown_channel', message: `no handler for "${String(channel)}"` } }
     try {
       const parsed = parseInput(INPUT_SCHEMAS[channel], input)
-      const value = await (handler as (input: InputOf<C>) => OutputOf<C> | Promise<OutputOf<C>>)(parsed)
+      const value = await (handler as (input: InputOf<C>, caller: Caller) => OutputOf<C> | Promise<OutputOf<C>>)(parsed, caller)
       return { ok: true, value }
     } catch (error) {
       return { ok: false, error: toContractError(error) }

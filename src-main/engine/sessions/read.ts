@@ -43,6 +43,7 @@ export interface SessionRow {
   ever_processing: number
   completed_at: number | null
   updated_at: number
+  till_id: string
 }
 
 export interface OptionRow {
@@ -231,6 +232,7 @@ export function toObject(
     completed_at: row.completed_at,
     pending_tx: incomingByDb.get(db)?.of(row) ?? null,
     pending_tx_dropped: incomingByDb.get(db)?.droppedOf(row) ?? null,
+    till: row.till_id,
   }
 }
 

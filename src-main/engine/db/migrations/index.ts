@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3'
 import { m0001Baseline } from './0001-baseline'
 import { m0002ReversalAlerts } from './0002-reversal-alerts'
+import { m0005DevicesTills } from './0005-devices-tills'
 
 export type Migration = (db: Database.Database) => void
 
@@ -9,4 +10,9 @@ export type Migration = (db: Database.Database) => void
  * small file of its own (`0002-what-it-does.ts`). Index i holds migration i+1
  * (`PRAGMA user_version` counts them).
  */
-export const MIGRATIONS: readonly Migration[] = [m0001Baseline, m0002ReversalAlerts]
+export const MIGRATIONS: readonly Migration[] = [
+  m0001Baseline,
+  m0002ReversalAlerts,
+  // 0003 and 0004 come from other branches (#13 roles, …); the integrator orders them.
+  m0005DevicesTills,
+]
