@@ -42,6 +42,7 @@ export interface SignedInDevice {
   id: string
   till: string
   name: string
+  roleHint: DeviceRoleHint
 }
 
 /** What a new device takes home: the cookie's secret and the header token; only their hashes are kept. */
@@ -184,7 +185,7 @@ export class Devices {
     const now = nowSeconds(this.clock)
     if (now - row.last_seen_at > DEVICE_IDLE_SECONDS) return null
     if (now - row.last_seen_at >= TOUCH_EVERY_SECONDS || (address && address !== row.address)) this.touch(row.id, address ?? row.address)
-    return { id: row.id, till: row.till_id, name: row.name }
+    return { id: row.id, till: row.till_id, name: row.name, roleHint: row.role_hint }
   }
 
   /** Still signed in (an open event stream asks on each heartbeat); counts as activity. */
