@@ -8,6 +8,7 @@ import type { Channel } from '../../src-preload/contract'
 import { CHANNELS, IPC, PUSH_EVENTS } from '../../src-preload/contract'
 import type { App } from '../app'
 import { startApp } from '../app'
+import { LOCAL_CALLER } from '../engine/handlers'
 import { desktopSecretBox } from './secretBox'
 import { createWindow, CSP, isAppPage, secondDisplay } from './window'
 import { startLogging } from '../engine/log'
@@ -45,7 +46,8 @@ export async function runDesktop(): Promise<void> {
     if (!isAppPage(event.senderFrame?.url ?? '')) return { ok: false, error: { code: 'forbidden_sender', message: 'not an app page' } }
     if (typeof channel !== 'string' || !channels.has(channel))
       return { ok: false, error: { code: 'unknown_channel', message: `no channel "${String(channel)}"` } }
-    return shop.handlers.invoke(channel as Channel, input as never)
+    // The desktop window is one device, "local", on Till 1 (seeded by migration 0005).
+    return shop.handlers.invoke(channel as Channel, input as never, LOCAL_CALLER)
   })
 
   createWindow({ title: 'StablePay POS' })

@@ -48,7 +48,8 @@ export function createBridge(app: App, options: { heartbeatMs: number }): Bridge
     const frame = `event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`
     // A sale goes to its own till's devices only (tills: #13); a till's screens never see another counter's QR.
     const till = event === 'session:updated' ? (payload as { till?: string }).till : undefined
-    for (const [res, client] of clients) if (till === undefined || client.onlyTill === undefined || client.onlyTill === till) write(res, frame)
+    for (const [res, client] of clients)
+      if (till === undefined || client.onlyTill === undefined || client.onlyTill === till) write(res, frame)
   }
   const write = (res: ServerResponse, frame: string) => {
     if (res.writableLength > MAX_BUFFERED_BYTES) {

@@ -164,7 +164,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
         if (path === '/bridge/sign-in') return await signIn(req, res)
         const device = signedIn(req)
         if (!device) throw notSignedIn()
-        if (path.startsWith('/bridge/invoke/')) return await bridge.invoke(req, res, path.slice('/bridge/invoke/'.length), { device: device.id })
+        if (path.startsWith('/bridge/invoke/'))
+          return await bridge.invoke(req, res, path.slice('/bridge/invoke/'.length), { device: device.id })
         if (path === '/bridge/events')
           return bridge.events(req, res, {
             device: device.id,

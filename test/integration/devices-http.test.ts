@@ -88,7 +88,11 @@ async function signIn(body: { token?: string; pair?: string }): Promise<Browser>
 
 const auth = (b: Browser) => ({ cookie: b.cookie, 'x-stablepay-session': b.session })
 
-async function call<T>(b: Partial<Record<'cookie' | 'x-stablepay-session', string>>, channel: string, input: unknown = null): Promise<{ status: number; result: Result<T> }> {
+async function call<T>(
+  b: Partial<Record<'cookie' | 'x-stablepay-session', string>>,
+  channel: string,
+  input: unknown = null,
+): Promise<{ status: number; result: Result<T> }> {
   const res = await raw('POST', `/bridge/invoke/${channel}`, { ...json, ...b }, JSON.stringify(input))
   return { status: res.status, result: JSON.parse(res.text) as Result<T> }
 }
@@ -100,7 +104,9 @@ async function value<T>(b: Browser, channel: string, input: unknown = null): Pro
 }
 
 /** An open event stream, as the page reads it: every frame so far, and whether the server ended it. */
-function openStream(headers: Record<string, string>): Promise<{ status: number; frames: () => string; ended: () => boolean; close: () => void }> {
+function openStream(
+  headers: Record<string, string>,
+): Promise<{ status: number; frames: () => string; ended: () => boolean; close: () => void }> {
   return new Promise((resolve, reject) => {
     let text = ''
     let ended = false

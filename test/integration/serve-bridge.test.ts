@@ -114,7 +114,12 @@ describe('the access token and signing in', () => {
   })
 
   it('a wrong token gets 401 and no cookie', async () => {
-    const res = await raw('POST', '/bridge/sign-in', { 'content-type': 'application/json' }, JSON.stringify({ token: '0123456789abcdef0123456789abcdef0123456789abcdef' }))
+    const res = await raw(
+      'POST',
+      '/bridge/sign-in',
+      { 'content-type': 'application/json' },
+      JSON.stringify({ token: '0123456789abcdef0123456789abcdef0123456789abcdef' }),
+    )
     expect(res.status).toBe(401)
     expect(res.headers['set-cookie']).toBeUndefined()
     expect(JSON.parse(res.text)).toMatchObject({ ok: false, error: { code: 'token_invalid' } })
@@ -392,7 +397,9 @@ describe('GET /bridge/events', () => {
     const other = await startHttpServer({ app, port: 0, rendererDir: dir.path })
     const stream = (() => {
       const frames: string[] = []
-      const req = request(`${other.url}/bridge/events`, { headers: { ...withCookie(), cookie: cookie.replace(String(server.port), String(other.port)) } })
+      const req = request(`${other.url}/bridge/events`, {
+        headers: { ...withCookie(), cookie: cookie.replace(String(server.port), String(other.port)) },
+      })
       const ended = new Promise<void>((resolve, reject) => {
         req.on('response', (res) => {
           res.on('data', (c: Buffer) => {

@@ -190,7 +190,11 @@ export class Devices {
 
   /** Still signed in (an open event stream asks on each heartbeat); counts as activity. */
   stillSignedIn(id: string): boolean {
-    const row = get<{ last_seen_at: number; revoked_at: number | null }>(this.db, 'SELECT last_seen_at, revoked_at FROM devices WHERE id = ?', id)
+    const row = get<{ last_seen_at: number; revoked_at: number | null }>(
+      this.db,
+      'SELECT last_seen_at, revoked_at FROM devices WHERE id = ?',
+      id,
+    )
     if (!row || row.revoked_at !== null) return false
     const now = nowSeconds(this.clock)
     if (now - row.last_seen_at > DEVICE_IDLE_SECONDS) return false

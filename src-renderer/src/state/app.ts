@@ -34,6 +34,8 @@ type LoadState = 'loading' | 'ready' | 'unreachable'
 interface AppState {
   load: LoadState
   loadError: string | null
+  /** Serve mode: this device has no valid session (never paired, revoked, or idle 12 hours). */
+  signedOut: boolean
   info: AppInfo | null
   settings: AppSettings | null
   language: Language
@@ -48,6 +50,7 @@ interface AppState {
 export const useAppStore = create<AppState>()((set, get) => ({
   load: 'loading',
   loadError: null,
+  signedOut: false,
   info: null,
   settings: null,
   language: rememberedLanguage(),
@@ -57,9 +60,13 @@ export const useAppStore = create<AppState>()((set, get) => ({
     try {
       const [info, settings] = await Promise.all([api['app:info'](), api['settings:get']()])
       applyLanguage(settings.language)
-      set({ info, settings, language: settings.language, load: 'ready' })
+      set({ info, settings, language: settings.language, load: 'ready', signedOut: false })
     } catch (error) {
-      set({ load: 'unreachable', loadError: error instanceof Error ? error.message : String(error) })
+      set({
+        load: 'unreachable',
+        loadError: error instanceof Error ? error.message : String(error),
+        signedOut: error instanceof BridgeError && error.code === 'session_invalid',
+      })
     }
   },
 

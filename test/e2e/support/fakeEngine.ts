@@ -81,7 +81,17 @@ export async function installFakeEngine(page: Page, state: FakeState): Promise<v
             return ok({ data: s.session ? [s.session] : [], has_more: false, next_cursor: null })
           case 'devices:me':
             return ok({
-              device: { id: 'local', name: 'This computer', till: 'till_1', till_name: 'Till 1', role_hint: 'cashier', created_at: 0, last_seen_at: 0, address: null, revoked_at: null },
+              device: {
+                id: 'local',
+                name: 'This computer',
+                till: 'till_1',
+                till_name: 'Till 1',
+                role_hint: 'cashier',
+                created_at: 0,
+                last_seen_at: 0,
+                address: null,
+                revoked_at: null,
+              },
               lan_origins: [],
             })
           case 'setup:preview-xpub':

@@ -1,9 +1,10 @@
 import { useEffect } from 'react'
 import type { OwnerKey } from '../i18n'
 import { useOwnerT } from '../i18n'
-import { startOwnerFeed, useApiKeysStore, useBackupsStore, useNetworksStore, useRatesStore, useShopSettingsStore } from '../state'
+import { startOwnerFeed, useApiKeysStore, useBackupsStore, useDevicesStore, useNetworksStore, useRatesStore, useShopSettingsStore } from '../state'
 import { ApiKeysSection } from './ApiKeysSection'
 import { BackupsSection } from './BackupsSection'
+import { DevicesSection } from './DevicesSection'
 import { LanguageSection } from './LanguageSection'
 import { NetworksSection } from './NetworksSection'
 import { RatesSection } from './RatesSection'
@@ -18,6 +19,7 @@ const SECTIONS: Array<{ id: string; title: OwnerKey }> = [
   { id: 'settings-keys', title: 'settings.keys.title' },
   { id: 'settings-language', title: 'settings.language.title' },
   { id: 'settings-backups', title: 'settings.backups.title' },
+  { id: 'settings-devices', title: 'settings.devices.title' },
 ]
 
 /**
@@ -34,6 +36,7 @@ export function SettingsScreen() {
     void useRatesStore.getState().load()
     void useApiKeysStore.getState().load()
     void useBackupsStore.getState().load()
+    void useDevicesStore.getState().load()
   }, [])
 
   return (
@@ -61,6 +64,7 @@ export function SettingsScreen() {
       <ApiKeysSection id="settings-keys" />
       <LanguageSection id="settings-language" />
       <BackupsSection id="settings-backups" />
+      <DevicesSection id="settings-devices" />
     </div>
   )
 }
