@@ -31,6 +31,9 @@ function applyLanguage(language: Language): void {
 
 type LoadState = 'loading' | 'ready' | 'unreachable'
 
+/** The bridge's answers for a device without a session: none, revoked or idle, or a spent pairing code or old link. */
+const SIGNED_OUT = new Set(['session_invalid', 'pairing_code_invalid', 'token_invalid'])
+
 interface AppState {
   load: LoadState
   loadError: string | null
@@ -65,7 +68,7 @@ export const useAppStore = create<AppState>()((set, get) => ({
       set({
         load: 'unreachable',
         loadError: error instanceof Error ? error.message : String(error),
-        signedOut: error instanceof BridgeError && error.code === 'session_invalid',
+        signedOut: error instanceof BridgeError && SIGNED_OUT.has(error.code),
       })
     }
   },

@@ -107,50 +107,58 @@ export function DevicesSection({ id }: { id: string }) {
           </tr>
         </thead>
         <tbody>
-          {devices.map((device) => (
-            <tr key={device.id} data-testid="device" data-device-id={device.id} data-revoked={device.revoked_at !== null}>
-              <td>
-                <input
-                  className="input"
-                  defaultValue={device.name}
-                  aria-label={t('settings.devices.rename')}
-                  disabled={device.revoked_at !== null}
-                  onBlur={(e) => {
-                    const name = e.target.value.trim()
-                    if (name && name !== device.name) void store.update(device.id, { name })
-                  }}
-                />
-                {device.id === me?.device.id ? <span className="muted"> ({t('settings.devices.thisDevice')})</span> : null}
-              </td>
-              <td>{t(device.role_hint === 'display' ? 'settings.devices.role.display' : 'settings.devices.role.cashier')}</td>
-              <td>
-                <select
-                  className="input"
-                  value={device.till}
-                  disabled={device.revoked_at !== null}
-                  onChange={(e) => void store.update(device.id, { till: e.target.value })}
-                  data-testid="device-till"
-                >
-                  {tills.map((till) => (
-                    <option key={till.id} value={till.id}>
-                      {till.name}
-                    </option>
-                  ))}
-                </select>
-              </td>
-              <td>{when(device.last_seen_at)}</td>
-              <td className="mono">{device.address ?? '—'}</td>
-              <td>
-                {device.revoked_at !== null ? (
-                  <span className="muted">{t('settings.devices.revoked')}</span>
-                ) : device.id !== 'local' && device.id !== me?.device.id ? (
-                  <button type="button" className="btn btn-danger" onClick={() => void store.revoke(device.id)} data-testid="device-revoke">
-                    {t('settings.devices.revoke')}
-                  </button>
-                ) : null}
-              </td>
-            </tr>
-          ))}
+          {/* The desktop window's own device means nothing to a browser in serve mode. */}
+          {devices
+            .filter((device) => device.id !== 'local' || me?.device.id === 'local')
+            .map((device) => (
+              <tr key={device.id} data-testid="device" data-device-id={device.id} data-revoked={device.revoked_at !== null}>
+                <td>
+                  <input
+                    className="input"
+                    defaultValue={device.name}
+                    aria-label={t('settings.devices.rename')}
+                    disabled={device.revoked_at !== null}
+                    onBlur={(e) => {
+                      const name = e.target.value.trim()
+                      if (name && name !== device.name) void store.update(device.id, { name })
+                    }}
+                  />
+                  {device.id === me?.device.id ? <span className="muted"> ({t('settings.devices.thisDevice')})</span> : null}
+                </td>
+                <td>{t(device.role_hint === 'display' ? 'settings.devices.role.display' : 'settings.devices.role.cashier')}</td>
+                <td>
+                  <select
+                    className="input"
+                    value={device.till}
+                    disabled={device.revoked_at !== null}
+                    onChange={(e) => void store.update(device.id, { till: e.target.value })}
+                    data-testid="device-till"
+                  >
+                    {tills.map((till) => (
+                      <option key={till.id} value={till.id}>
+                        {till.name}
+                      </option>
+                    ))}
+                  </select>
+                </td>
+                <td>{when(device.last_seen_at)}</td>
+                <td className="mono">{device.address ?? '—'}</td>
+                <td>
+                  {device.revoked_at !== null ? (
+                    <span className="muted">{t('settings.devices.revoked')}</span>
+                  ) : device.id !== 'local' && device.id !== me?.device.id ? (
+                    <button
+                      type="button"
+                      className="btn btn-danger"
+                      onClick={() => void store.revoke(device.id)}
+                      data-testid="device-revoke"
+                    >
+                      {t('settings.devices.revoke')}
+                    </button>
+                  ) : null}
+                </td>
+              </tr>
+            ))}
         </tbody>
       </table>
       <h3>{t('settings.devices.tills')}</h3>
