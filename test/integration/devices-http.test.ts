@@ -14,8 +14,10 @@ import type { DeviceInfo, PairingCode, PaymentSession, Result, SessionPage, This
 import type { App } from '../../src-main/app'
 import { startApp } from '../../src-main/app'
 import { ManualClock } from '../../src-main/engine'
-import type { HttpServerHandle } from '../../src-main/http'
-import { startHttpServer } from '../../src-main/http'
+import { networkInterfaces } from 'node:os'
+import type { HttpServerHandle, ServeHandle } from '../../src-main/http'
+import { listeningLine, startHttpServer } from '../../src-main/http'
+import { lanOrigins } from '../../src-main/http/server'
 import { shopConfig } from '../support/shopConfig'
 import type { TempDir } from '../support/tempDir'
 import { makeTempDir } from '../support/tempDir'
@@ -261,5 +263,28 @@ describe('tills', () => {
     expect((await value<SessionPage>(owner, 'sessions:list', { till: till2.id })).data.map((s) => s.id)).toEqual([sale2.id])
     stream1.close()
     stream2.close()
+  })
+})
+
+describe('the printed line on the LAN', () => {
+  it('names the machine’s own addresses, never 0.0.0.0, and says the connection is plain HTTP', () => {
+    expect(lanOrigins('127.0.0.1', 7420)).toEqual([])
+    expect(lanOrigins('localhost', 7420)).toEqual([])
+    expect(lanOrigins('192.168.1.20', 7420)).toEqual(['http://192.168.1.20:7420'])
+    const own = Object.values(networkInterfaces())
+      .flat()
+      .filter((a) => a && !a.internal && a.family === 'IPv4')
+      .map((a) => `http://${a!.address}:7420`)
+    expect(lanOrigins('0.0.0.0', 7420)).toEqual(own)
+    const handle = {
+      http: { loginUrl: 'http://192.168.1.20:7420/?token=T', token: 'T', lanOrigins: ['http://192.168.1.20:7420', 'http://10.0.0.5:7420'] },
+    }
+    const line = listeningLine(handle as unknown as ServeHandle)
+    expect(line.split('\n')[0]).toBe('StablePay POS listening on http://192.168.1.20:7420/?token=T')
+    expect(line).toContain('also at http://10.0.0.5:7420/?token=T')
+    expect(line).toContain('Plain HTTP on the local network')
+    expect(line).not.toContain('0.0.0.0')
+    const loopback = { http: { loginUrl: 'http://127.0.0.1:7420/?token=T', token: 'T', lanOrigins: [] } }
+    expect(listeningLine(loopback as unknown as ServeHandle)).toBe('StablePay POS listening on http://127.0.0.1:7420/?token=T')
   })
 })

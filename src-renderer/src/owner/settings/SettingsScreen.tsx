@@ -1,7 +1,15 @@
 import { useEffect } from 'react'
 import type { OwnerKey } from '../i18n'
 import { useOwnerT } from '../i18n'
-import { startOwnerFeed, useApiKeysStore, useBackupsStore, useDevicesStore, useNetworksStore, useRatesStore, useShopSettingsStore } from '../state'
+import {
+  startOwnerFeed,
+  useApiKeysStore,
+  useBackupsStore,
+  useDevicesStore,
+  useNetworksStore,
+  useRatesStore,
+  useShopSettingsStore,
+} from '../state'
 import { ApiKeysSection } from './ApiKeysSection'
 import { BackupsSection } from './BackupsSection'
 import { DevicesSection } from './DevicesSection'
