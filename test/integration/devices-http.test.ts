@@ -23,13 +23,14 @@ import type { TempDir } from '../support/tempDir'
 import { makeTempDir } from '../support/tempDir'
 import { waitFor } from '../support/waitFor'
 
+const KEY = 'sk_test_devices_test_key_00000000000001'
 let dir: TempDir
 let clock: ManualClock
 let app: App
 let server: HttpServerHandle
 
 async function start(port = 0): Promise<void> {
-  app = await startApp({ dataDir: join(dir.path, 'data'), config: shopConfig(), clock })
+  app = await startApp({ dataDir: join(dir.path, 'data'), config: shopConfig({ keys: [KEY] }), clock })
   server = await startHttpServer({ app, port, rendererDir: join(dir.path, 'renderer'), heartbeatMs: 60_000 })
 }
 async function stop(): Promise<void> {
@@ -261,6 +262,10 @@ describe('tills', () => {
     // The owner's History covers every till, and filters by one.
     expect((await value<SessionPage>(owner, 'sessions:list', {})).data).toHaveLength(3)
     expect((await value<SessionPage>(owner, 'sessions:list', { till: till2.id })).data.map((s) => s.id)).toEqual([sale2.id])
+    // The REST API lists by till too, and shows each sale's till.
+    const rest = await raw('GET', `/v1/payment/sessions?till=${till2.id}`, { authorization: `Bearer ${KEY}` })
+    expect(rest.status).toBe(200)
+    expect((JSON.parse(rest.text) as SessionPage).data.map((s) => [s.id, s.till])).toEqual([[sale2.id, till2.id]])
     stream1.close()
     stream2.close()
   })
