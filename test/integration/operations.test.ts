@@ -17,6 +17,8 @@ import { makeTempDir } from '../support/tempDir'
 import { waitFor } from '../support/waitFor'
 import { readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import type { SignedIn } from '../support/signIn'
+import { downloadTicketUrl, signInDevice } from '../support/signIn'
 
 const KEY = 'sk_test_operations_corner_cafe_00000001'
 const WEBHOOK_SECRET = 'whsec_operations_never_in_a_zip_0000001'
@@ -24,18 +26,23 @@ const RPC_KEY = 'ALCHEMY_KEY_NEVER_IN_A_ZIP'
 const dir = makeTempDir('operations')
 let handle: ServeHandle
 let base: string
-let cookie: string
+let device: SignedIn
 
 beforeAll(async () => {
   const file = join(dir.path, 'config.json')
   const config = shopConfig({ keys: [KEY] })
   config.chains![0]!.rpcUrls = [`http://127.0.0.1:9/v2/${RPC_KEY}`]
-  config.webhooks = [{ merchantId: config.merchants![0]!.id, url: 'http://127.0.0.1:9/hook?token=abc', secret: WEBHOOK_SECRET, events: ['*'] }]
+  config.webhooks = [
+    { merchantId: config.merchants![0]!.id, url: 'http://127.0.0.1:9/hook?token=abc', secret: WEBHOOK_SECRET, events: ['*'] },
+  ]
   writeFileSync(file, JSON.stringify({ ...config, dataDir: './data' }))
-  handle = await runServe({ argv: ['--config', file, '--port', '0'], rendererDir: dir.path, env: { STABLEPAY_ACCESS_TOKEN: 'operations_token_0000000001' } })
+  handle = await runServe({
+    argv: ['--config', file, '--port', '0'],
+    rendererDir: dir.path,
+    env: { STABLEPAY_ACCESS_TOKEN: 'operations_token_0000000001' },
+  })
   base = `http://127.0.0.1:${handle.http.port}`
-  const login = await fetch(`${base}/?token=operations_token_0000000001`, { redirect: 'manual' })
-  cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!
+  device = await signInDevice(base, 'operations_token_0000000001')
 })
 afterAll(async () => {
   await handle?.stop()
@@ -45,7 +52,7 @@ afterAll(async () => {
 const bridge = async (channel: string, input?: unknown) => {
   const res = await fetch(`${base}/bridge/invoke/${channel}`, {
     method: 'POST',
-    headers: { cookie, origin: base, 'content-type': 'application/json' },
+    headers: { ...device.headers, origin: base, 'content-type': 'application/json' },
     body: JSON.stringify(input ?? null),
   })
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers of several channels, checked field by field below
@@ -60,7 +67,9 @@ it('serve mode writes its log into the data folder, and the app says where', asy
 
 it('exports diagnostics with the logs and the till described, and no key, secret, token or RPC path in it', async () => {
   await fetch(`${base}/v1/payment/sessions?limit=1`, { headers: { authorization: `Bearer ${KEY}` } })
-  const res = await fetch(`${base}/export/diagnostics.zip`, { headers: { cookie, origin: base } })
+  const res = await fetch(await downloadTicketUrl(base, device, '/export/diagnostics.zip'), {
+    headers: { ...device.headers, origin: base },
+  })
   expect(res.status).toBe(200)
   expect(res.headers.get('content-type')).toBe('application/zip')
   const zip = unzipSync(new Uint8Array(await res.arrayBuffer()))
@@ -69,10 +78,12 @@ it('exports diagnostics with the logs and the till described, and no key, secret
   const info = JSON.parse(strFromU8(zip['info.json']!))
   expect(info).toMatchObject({ app: { name: 'StablePay POS' }, schemaVersion: LATEST_SCHEMA, webhook_endpoints: 1, api_keys: 1 })
   expect(info.networks[0].rpc).toEqual(['http://127.0.0.1:9/…'])
-  const everything = Object.values(zip).map((b) => strFromU8(b)).join('\n')
+  const everything = Object.values(zip)
+    .map((b) => strFromU8(b))
+    .join('\n')
   for (const secret of [KEY, WEBHOOK_SECRET, RPC_KEY, 'operations_token_0000000001', 'token=abc']) expect(everything).not.toContain(secret)
-  // Without the UI's cookie there is nothing to download.
-  expect((await fetch(`${base}/export/diagnostics.zip`)).status).toBe(401)
+  // Without a signed-in device's ticket there is nothing to download.
+  expect((await fetch(`${base}/export/diagnostics.zip`, { headers: { cookie: device.cookie } })).status).toBe(401)
 })
 
 it('takes a backup on demand and shows it, with the daily time and second folder the owner chose', async () => {
@@ -80,8 +91,13 @@ it('takes a backup on demand and shows it, with the daily time and second folder
   expect((await bridge('backups:update', { daily_at: '21:15', copy_to: usb })).value).toMatchObject({ daily_at: '21:15', copy_to: usb })
   expect((await bridge('backups:update', { daily_at: '25:00' })).error).toMatchObject({ code: 'parameter_invalid' })
   // A second copy is a full path outside the data folder.
-  expect((await bridge('backups:update', { copy_to: 'usb/backups' })).error).toMatchObject({ code: 'parameter_invalid', message: expect.stringMatching(/full folder path/) })
-  expect((await bridge('backups:update', { copy_to: join(handle.dataDir, 'copies') })).error).toMatchObject({ message: expect.stringMatching(/outside the data folder/) })
+  expect((await bridge('backups:update', { copy_to: 'usb/backups' })).error).toMatchObject({
+    code: 'parameter_invalid',
+    message: expect.stringMatching(/full folder path/),
+  })
+  expect((await bridge('backups:update', { copy_to: join(handle.dataDir, 'copies') })).error).toMatchObject({
+    message: expect.stringMatching(/outside the data folder/),
+  })
   expect((await bridge('settings:get')).value).not.toHaveProperty(['backup.copy_to'])
   const before = (await bridge('backups:state')).value
   expect(before).toMatchObject({ last: null, stale: true })
@@ -136,11 +152,10 @@ describe('serve --restore', () => {
       const serve = await startServe(['--data-dir', shopDir.path, '--port', '0', '--restore', backup.file])
       try {
         expect(serve.stderr()).toMatch(/restored .*stablepay-.*\.sqlite; the database it replaced is kept as .*before-restore-/)
-        const login = await fetch(serve.loginUrl, { redirect: 'manual' })
-        const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!
+        const restored = await signInDevice(serve.origin, serve.token)
         const list = await fetch(`${serve.origin}/bridge/invoke/sessions:list`, {
           method: 'POST',
-          headers: { cookie, origin: serve.origin, 'content-type': 'application/json' },
+          headers: { ...restored.headers, origin: serve.origin, 'content-type': 'application/json' },
           body: '{}',
         })
         const page = (await list.json()) as { value: { data: Array<{ order_id: string }> } }

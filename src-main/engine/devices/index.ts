@@ -7,7 +7,7 @@ import { all, get, run, value } from '../db/sql'
 import { transaction } from '../db/transaction'
 import { EngineError, invalid, notFound } from '../errors'
 import { newId } from '../ids'
-import { log } from '../log'
+import { errorFields, log } from '../log'
 
 /** A device that has not been seen for this long is signed out (it signs in again with a pairing code). */
 export const DEVICE_IDLE_SECONDS = 12 * 3600
@@ -203,8 +203,13 @@ export class Devices {
   }
 
   private touch(id: string, address: string | null | undefined): void {
-    if (address === undefined) run(this.db, 'UPDATE devices SET last_seen_at = ? WHERE id = ?', nowSeconds(this.clock), id)
-    else run(this.db, 'UPDATE devices SET last_seen_at = ?, address = ? WHERE id = ?', nowSeconds(this.clock), address, id)
+    try {
+      if (address === undefined) run(this.db, 'UPDATE devices SET last_seen_at = ? WHERE id = ?', nowSeconds(this.clock), id)
+      else run(this.db, 'UPDATE devices SET last_seen_at = ?, address = ? WHERE id = ?', nowSeconds(this.clock), address, id)
+    } catch (error) {
+      // A full disk refuses this write: the request still goes on (reads keep working); it is tried again next minute.
+      log('devices').warn({ device: id, ...errorFields(error) }, 'could not record that the device was seen')
+    }
   }
 
   // ------------------------------------------------------------ pairing
