@@ -32,15 +32,9 @@ beforeAll(async () => {
   const file = join(dir.path, 'config.json')
   const config = shopConfig({ keys: [KEY] })
   config.chains![0]!.rpcUrls = [`http://127.0.0.1:9/v2/${RPC_KEY}`]
-  config.webhooks = [
-    { merchantId: config.merchants![0]!.id, url: 'http://127.0.0.1:9/hook?token=abc', secret: WEBHOOK_SECRET, events: ['*'] },
-  ]
+  config.webhooks = [{ merchantId: config.merchants![0]!.id, url: 'http://127.0.0.1:9/hook?token=abc', secret: WEBHOOK_SECRET, events: ['*'] }]
   writeFileSync(file, JSON.stringify({ ...config, dataDir: './data' }))
-  handle = await runServe({
-    argv: ['--config', file, '--port', '0'],
-    rendererDir: dir.path,
-    env: { STABLEPAY_ACCESS_TOKEN: 'operations_token_0000000001' },
-  })
+  handle = await runServe({ argv: ['--config', file, '--port', '0'], rendererDir: dir.path, env: { STABLEPAY_ACCESS_TOKEN: 'operations_token_0000000001' } })
   base = `http://127.0.0.1:${handle.http.port}`
   device = await signInDevice(base, 'operations_token_0000000001')
 })
@@ -78,9 +72,7 @@ it('exports diagnostics with the logs and the till described, and no key, secret
   const info = JSON.parse(strFromU8(zip['info.json']!))
   expect(info).toMatchObject({ app: { name: 'StablePay POS' }, schemaVersion: LATEST_SCHEMA, webhook_endpoints: 1, api_keys: 1 })
   expect(info.networks[0].rpc).toEqual(['http://127.0.0.1:9/…'])
-  const everything = Object.values(zip)
-    .map((b) => strFromU8(b))
-    .join('\n')
+  const everything = Object.values(zip).map((b) => strFromU8(b)).join('\n')
   for (const secret of [KEY, WEBHOOK_SECRET, RPC_KEY, 'operations_token_0000000001', 'token=abc']) expect(everything).not.toContain(secret)
   // Without a signed-in device's ticket there is nothing to download.
   expect((await fetch(`${base}/export/diagnostics.zip`, { headers: { cookie: device.cookie } })).status).toBe(401)

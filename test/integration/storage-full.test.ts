@@ -44,9 +44,9 @@ async function runningShop(): Promise<{ app: App; server: HttpServerHandle; dir:
   }
   cleanups.push(stop)
   const server = await startHttpServer({ app, host: '127.0.0.1', port: 0, token: TOKEN, rendererDir: dir.path })
+  cleanups.push(() => server.close())
   // Signed in while the disk has room (a sign-in is a write); the screens' calls then go as this device.
   devices.set(server, await signInDevice(server.url, TOKEN))
-  cleanups.push(() => server.close())
   return { app, server, dir: dir.path }
 }
 
