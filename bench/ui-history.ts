@@ -391,13 +391,13 @@ async function scrollAndMeasure(
   }
 }
 
-async function bridgePageMs(served: Served, cookie: string, cursor?: string): Promise<number> {
+async function bridgePageMs(served: Served, cookie: string, session: string, cursor?: string): Promise<number> {
   const runs: number[] = []
   for (let i = 0; i < 7; i++) {
     const began = performance.now()
     const response = await fetch(`${served.url}/bridge/invoke/sessions:list`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', cookie },
+      headers: { 'content-type': 'application/json', cookie, 'x-stablepay-session': session },
       body: JSON.stringify({ limit: 100, ...(cursor ? { starting_after: cursor } : {}) }),
     })
     await response.arrayBuffer()
@@ -426,12 +426,14 @@ async function main(): Promise<void> {
     const page = await context.newPage()
     await page.goto(served.loginUrl)
     await page.getByTestId('cashier').waitFor()
+    // The page's device: its cookie and the header token it keeps in its storage (#13).
     const cookie = (await context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ')
+    const session = (await page.evaluate("localStorage.getItem('stablepay.session')")) as string
 
     // Cursor paging at depth, straight from the bridge.
     const oldest = served.app.engine.db.prepare('SELECT id FROM sessions ORDER BY seq LIMIT 1 OFFSET 101').get() as { id: string }
-    const newestPage = await bridgePageMs(served, cookie)
-    const deepPage = await bridgePageMs(served, cookie, oldest.id)
+    const newestPage = await bridgePageMs(served, cookie, session)
+    const deepPage = await bridgePageMs(served, cookie, session, oldest.id)
 
     // Virtualised: the real screen. First rows; then deep, fetching pages by cursor on the way; then back up
     // through what is loaded, which is the per-frame cost of scrolling itself.

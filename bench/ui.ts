@@ -58,13 +58,12 @@ function initialBundle(): { files: Array<{ file: string; raw: number; gzip: numb
   return { files, gzip: files.reduce((sum, f) => sum + f.gzip, 0) }
 }
 
-/** Navigation start → the mark, in a fresh context each run (no HTTP cache); cookies carry the serve-mode login. */
-async function timeToMark(browser: Browser, url: string, cookiesFrom?: BrowserContext): Promise<number[]> {
-  const cookies = cookiesFrom ? await cookiesFrom.cookies() : []
+/** Navigation start → the mark, in a fresh context each run (no HTTP cache); the signed-in device (cookie and stored header token) comes along. */
+async function timeToMark(browser: Browser, url: string, signedIn?: BrowserContext): Promise<number[]> {
+  const storageState = signedIn ? await signedIn.storageState() : undefined
   const times: number[] = []
   for (let i = 0; i < RUNS + 2; i++) {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
-    await context.addCookies(cookies)
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, storageState })
     const page = await context.newPage()
     await page.goto(url, { waitUntil: 'commit' })
     // A string, not a function: tsx's name-keeping helpers do not exist in the page.

@@ -168,6 +168,8 @@ export interface PaymentSession {
   pending_tx: PendingTx | null
   /** For a short while after a pending payment went away without paying: the screens say so. */
   pending_tx_dropped: PendingTxDropped | null
+  /** The till (register) the sale was taken at, e.g. "till_1"; sales from the REST API are on Till 1. */
+  till: string
   /** Refunds (#11): the succeeded refunds' total, a decimal token string in the session's paid token ("0" when none). */
   amount_refunded: string
   /** Ids (`re_…`) of this session's refunds, oldest first, whatever their status. */
@@ -310,6 +312,8 @@ export interface SessionFilter {
   token?: string
   /** Order id, session id, tx hash or address. */
   search?: string
+  /** Only this till's sales ("till_1"). */
+  till?: string
   limit?: number
   starting_after?: string
 }
@@ -615,6 +619,49 @@ export interface CreateSaleInput {
   expires_in?: number
 }
 
+// ---------------------------------------------------------------- tills and devices (#13)
+
+/** A till (register): every device works at one, every sale records its till. */
+export interface Till {
+  id: string
+  name: string
+  created_at: number
+}
+
+/** What a device is for: a cashier's screen, or a customer display facing the counter. */
+export type DeviceRoleHint = 'cashier' | 'display'
+
+/** A browser (serve mode) or the desktop window, with its own session. */
+export interface DeviceInfo {
+  id: string
+  name: string
+  till: string
+  till_name: string
+  role_hint: DeviceRoleHint
+  created_at: number
+  last_seen_at: number
+  /** The network address it last came from; null for the desktop window. */
+  address: string | null
+  revoked_at: number | null
+}
+
+/** The device asking, and how the till is reached: LAN addresses mean plain HTTP on the shop's network. */
+export interface ThisDevice {
+  device: DeviceInfo
+  /** e.g. ["http://192.168.1.20:7420"] when serve mode listens beyond this machine; empty otherwise. */
+  lan_origins: string[]
+}
+
+/** A one-time code for a new device (10 minutes, single use). */
+export interface PairingCode {
+  code: string
+  till: string
+  role_hint: DeviceRoleHint
+  expires_at: number
+  /** The address to open (the QR); null when the till is not on the LAN (the screen builds it from its own address). */
+  url: string | null
+}
+
 export interface FirstRunInput {
   name: string
   currency: string
@@ -717,6 +764,15 @@ export interface Contract {
   /** The desktop app's REST API: on or off, its port, whether the shop's network may call it. */
   'api-server:state': { input: void; output: ApiServerState }
   'api-server:update': { input: { enabled?: boolean; port?: number; lan?: boolean }; output: ApiServerState }
+  /** #13 devices and tills: the caller's own device, then the owner's Devices screen. */
+  'devices:me': { input: void; output: ThisDevice }
+  'devices:list': { input: void; output: DeviceInfo[] }
+  'devices:update': { input: { id: string; name?: string; till?: string }; output: DeviceInfo }
+  'devices:revoke': { input: { id: string }; output: DeviceInfo }
+  'devices:pair': { input: { till?: string; role_hint?: DeviceRoleHint }; output: PairingCode }
+  'tills:list': { input: void; output: Till[] }
+  'tills:create': { input: { name: string }; output: Till }
+  'tills:update': { input: { id: string; name: string }; output: Till }
 }
 
 export type Channel = keyof Contract
@@ -783,6 +839,14 @@ export const CHANNELS = [
   'audit:export-csv',
   'api-server:state',
   'api-server:update',
+  'devices:me',
+  'devices:list',
+  'devices:update',
+  'devices:revoke',
+  'devices:pair',
+  'tills:list',
+  'tills:create',
+  'tills:update',
 ] as const satisfies readonly Channel[]
 
 // Compile-time proof that CHANNELS lists every channel exactly: a missing one is a type error here.
@@ -866,6 +930,16 @@ export const CHANNEL_ROLES: { readonly [C in Channel]: Role } = {
   // The desktop REST API (#16): opening the till to a back office is the owner's choice.
   'api-server:state': 'owner',
   'api-server:update': 'owner',
+  // Devices and tills (#13): a device reads itself and the tills (the customer display follows its own);
+  // pairing, renaming, moving and revoking devices, and naming tills, are the owner's.
+  'devices:me': 'cashier',
+  'tills:list': 'cashier',
+  'devices:list': 'owner',
+  'devices:update': 'owner',
+  'devices:revoke': 'owner',
+  'devices:pair': 'owner',
+  'tills:create': 'owner',
+  'tills:update': 'owner',
 }
 
 // ---------------------------------------------------------------- pushed events
@@ -899,8 +973,10 @@ export interface ContractError {
 }
 export type Result<T> = { ok: true; value: T } | { ok: false; error: ContractError }
 
-/** Main side: what each registered handler must be. */
-export type Handlers = { [C in Channel]: (input: InputOf<C>) => OutputOf<C> | Promise<OutputOf<C>> }
+/** Main side: what each registered handler must be. `caller.device` is the device asking (its till, its role). */
+export type Handlers = {
+  [C in Channel]: (input: InputOf<C>, caller: { readonly device: string }) => OutputOf<C> | Promise<OutputOf<C>>
+}
 
 /** Renderer side: every channel as a promise-returning method (errors thrown as typed exceptions). */
 export type Client = { [C in Channel]: (input: InputOf<C>) => Promise<OutputOf<C>> }

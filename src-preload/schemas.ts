@@ -124,6 +124,7 @@ const setFilterFields = {
   chain_id: optional(chainId),
   token: filterText('token'),
   search: filterText('search'),
+  till: filterText('till'),
 }
 
 const filterObject = <S extends z.core.$ZodLooseShape>(shape: S) =>
@@ -151,6 +152,17 @@ const text = (name: string) => z.string({ error: `${name} must be a string` })
 const flag = (name: string) => z.boolean({ error: `${name} must be true or false` })
 
 const byId = request({ id: text('id') })
+
+/** A device's or a till's name as the owner types it (#13). */
+const shortName = (name: string) =>
+  z
+    .string({ error: `${name} must be a string` })
+    .trim()
+    .min(1, `${name} must not be empty`)
+    .max(60, `${name} must be at most 60 characters`)
+const deviceName = shortName('name')
+const tillName = shortName('name')
+const deviceRoleHint = z.enum(['cashier', 'display'], { error: 'role_hint must be cashier or display' })
 
 /** The shop's name as the owner types it; spaces around it are dropped. */
 export const shopName = z
@@ -452,4 +464,15 @@ export const INPUT_SCHEMAS: InputSchemas = {
       .optional(),
     lan: flag('lan').optional(),
   }),
+  // #13 devices and tills
+  'devices:me': noInput,
+  'devices:list': noInput,
+  'devices:update': request({ id: text('id'), name: optional(deviceName), till: optional(text('till')) }),
+  'devices:revoke': byId,
+  'devices:pair': request({ till: optional(text('till')), role_hint: optional(deviceRoleHint) })
+    .nullish()
+    .transform((v) => v ?? {}),
+  'tills:list': noInput,
+  'tills:create': request({ name: tillName }),
+  'tills:update': request({ id: text('id'), name: tillName }),
 }

@@ -15,6 +15,7 @@ import { logLocation, startLogging } from '../engine/log'
 import { showStartFailure } from './startFailure'
 import { loadConfig } from '../engine/config'
 import { DesktopApi } from '../http/desktopApi'
+import { LOCAL_CALLER } from '../engine/handlers'
 import { desktopSecretBox } from './secretBox'
 import type { WindowState } from './shell'
 import {
@@ -102,7 +103,8 @@ export async function runDesktop(): Promise<void> {
     if (!isAppPage(event.senderFrame?.url ?? '')) return { ok: false, error: { code: 'forbidden_sender', message: 'not an app page' } }
     if (typeof channel !== 'string' || !channels.has(channel))
       return { ok: false, error: { code: 'unknown_channel', message: `no channel "${String(channel)}"` } }
-    return shop.handlers.invoke(channel as Channel, input as never)
+    // The desktop window is one device, "local", on Till 1 (seeded by migration 0005).
+    return shop.handlers.invoke(channel as Channel, input as never, LOCAL_CALLER)
   })
 
   const saved = shop.engine.settings.read<WindowState>(SETTING_WINDOW)

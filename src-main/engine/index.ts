@@ -18,6 +18,7 @@ import { ApiKeys, Merchants, Networks, Settings } from './shop'
 import { IncomingPayments } from './watcher/pending/incoming'
 import { Backups } from './backup/service'
 import { Refunds } from './refunds'
+import { Devices } from './devices'
 import { errorFields, log } from './log'
 import { AuditLog, OwnerAccess } from './owner'
 
@@ -54,6 +55,8 @@ export interface Engine {
   readonly audit: AuditLog
   /** The owner PIN and which devices hold the owner role (#13). */
   readonly owner: OwnerAccess
+  /** Tills and the devices signed in at them (#13). */
+  readonly devices: Devices
   /** Starts long-running services (expiry timer; later the watcher and the webhook sender). Returns stop(). */
   start(): () => Promise<void>
   close(): void
@@ -108,6 +111,7 @@ export function createEngine(options: EngineOptions): Engine {
     refunds,
     audit,
     owner,
+    devices: new Devices(db, clock),
     start() {
       // Expiry is cheap (an indexed range query), so a one-second tick is plenty for a 15-minute session.
       const expiry = setInterval(() => {

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { PushEventName } from '../../src-preload/contract'
 import { PUSH_EVENTS } from '../../src-preload/contract'
 import type { App } from '../app'
+import type { Caller } from '../engine/handlers'
 import { parseJson, readBody } from './body'
 import { HttpError, methodNotAllowed, toHttpError } from './errors'
 import { sendBridgeError, sendJson } from './respond'
@@ -11,9 +12,24 @@ export const BRIDGE_BODY_LIMIT = 256 * 1024
 /** A client this far behind is not reading; it is cut off and, like any dropped EventSource, reconnects and refetches. */
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024
 
+/** One open event stream: whose it is, and which sales it carries. */
+export interface StreamClient {
+  device: string
+  /**
+   * A customer display's till: its stream carries that till's sales only (the
+   * other pushes too). Unset for a cashier's or the owner's device, whose
+   * History follows every till; their customer screen picks its own till's.
+   */
+  onlyTill?: string
+  /** Asked on each heartbeat: a device signed out meanwhile (expired) loses its stream. */
+  stillSignedIn(): boolean
+}
+
 export interface Bridge {
-  invoke(req: IncomingMessage, res: ServerResponse, channel: string): Promise<void>
-  events(req: IncomingMessage, res: ServerResponse): void
+  invoke(req: IncomingMessage, res: ServerResponse, channel: string, caller: Caller): Promise<void>
+  events(req: IncomingMessage, res: ServerResponse, client: StreamClient): void
+  /** Ends a device's event streams at once (it was revoked). */
+  closeDevice(device: string): void
   /** Ends every event stream (server shutdown). */
   close(): void
   readonly clients: number
@@ -25,12 +41,15 @@ export interface Bridge {
  * Authentication and origin checks happen before these are called.
  */
 export function createBridge(app: App, options: { heartbeatMs: number }): Bridge {
-  const clients = new Set<ServerResponse>()
+  const clients = new Map<ServerResponse, StreamClient>()
 
   const broadcast = (event: PushEventName, payload: unknown) => {
     // One serialisation for all clients; JSON.stringify never emits a raw newline, which SSE would split on.
     const frame = `event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`
-    for (const res of clients) write(res, frame)
+    // A sale goes to its own till's devices only (tills: #13); a till's screens never see another counter's QR.
+    const till = event === 'session:updated' ? (payload as { till?: string }).till : undefined
+    for (const [res, client] of clients)
+      if (till === undefined || client.onlyTill === undefined || client.onlyTill === till) write(res, frame)
   }
   const write = (res: ServerResponse, frame: string) => {
     if (res.writableLength > MAX_BUFFERED_BYTES) {
@@ -43,9 +62,9 @@ export function createBridge(app: App, options: { heartbeatMs: number }): Bridge
   // Subscribed only while a screen listens: with nobody subscribed the engine skips building pushed
   // objects at all, which is most of a busy back office's API traffic on a box with no browser open.
   let unsubscribers: Array<() => void> = []
-  const addClient = (res: ServerResponse) => {
+  const addClient = (res: ServerResponse, client: StreamClient) => {
     if (clients.size === 0) unsubscribers = PUSH_EVENTS.map((event) => app.engine.events.on(event, (payload) => broadcast(event, payload)))
-    clients.add(res)
+    clients.set(res, client)
   }
   const removeClient = (res: ServerResponse) => {
     if (!clients.delete(res) || clients.size > 0) return
@@ -53,8 +72,15 @@ export function createBridge(app: App, options: { heartbeatMs: number }): Bridge
   }
   // Keeps idle connections (and proxies between) from timing out, and lets a client notice a dead server.
   const heartbeat = setInterval(() => {
-    for (const res of clients) write(res, ': heartbeat\n\n')
+    for (const [res, client] of clients) {
+      if (client.stillSignedIn()) write(res, ': heartbeat\n\n')
+      else end(res)
+    }
   }, options.heartbeatMs)
+  const end = (res: ServerResponse) => {
+    removeClient(res)
+    res.end()
+  }
   heartbeat.unref()
 
   return {
@@ -62,7 +88,7 @@ export function createBridge(app: App, options: { heartbeatMs: number }): Bridge
       return clients.size
     },
 
-    async invoke(req, res, channel) {
+    async invoke(req, res, channel, caller) {
       try {
         if (req.method !== 'POST') throw methodNotAllowed(req.method ?? '', ['POST'])
         if (!app.handlers.has(channel))
@@ -70,7 +96,7 @@ export function createBridge(app: App, options: { heartbeatMs: number }): Bridge
         const raw = await readBody(req, BRIDGE_BODY_LIMIT)
         // The renderer sends `null` for channels without input.
         const input = parseJson(raw) ?? undefined
-        const result = await app.handlers.invoke(channel, input as never)
+        const result = await app.handlers.invoke(channel, input as never, caller)
         // An owner channel from a device in the cashier role (#13): 403, with the contract's result as the body.
         if (!result.ok && result.error.code === 'owner_required') return sendJson(res, 403, result)
         sendJson(res, 200, result)
@@ -79,7 +105,7 @@ export function createBridge(app: App, options: { heartbeatMs: number }): Bridge
       }
     },
 
-    events(req, res) {
+    events(req, res, client) {
       if (req.method !== 'GET' && req.method !== 'HEAD') {
         sendBridgeError(res, methodNotAllowed(req.method ?? '', ['GET']))
         return
@@ -97,16 +123,17 @@ export function createBridge(app: App, options: { heartbeatMs: number }): Bridge
       // Sent at once so the client's `open` fires now, not at the first event.
       res.write('retry: 2000\n: connected\n\n')
       res.socket?.setNoDelay(true)
-      addClient(res)
+      addClient(res, client)
       res.on('close', () => removeClient(res))
+    },
+
+    closeDevice(device) {
+      for (const [res, client] of [...clients]) if (client.device === device) end(res)
     },
 
     close() {
       clearInterval(heartbeat)
-      for (const res of [...clients]) {
-        removeClient(res)
-        res.end()
-      }
+      for (const res of [...clients.keys()]) end(res)
     },
   }
 }

@@ -75,7 +75,12 @@ export function toHttpError(error: unknown): HttpError {
     return new HttpError(400, 'invalid_request_error', 'client_gone', 'the client closed the connection')
   }
   log('http').error(errorFields(error), 'request failed')
-  return new HttpError(500, 'api_error', 'internal_error', `Something went wrong inside StablePay POS; the details are in its log${whereLogIs()}.`)
+  return new HttpError(
+    500,
+    'api_error',
+    'internal_error',
+    `Something went wrong inside StablePay POS; the details are in its log${whereLogIs()}.`,
+  )
 }
 
 export function errorBody(error: HttpError): ErrorBody {

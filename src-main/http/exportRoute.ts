@@ -6,7 +6,8 @@ import type { App } from '../app'
 import { diagnosticsOf } from '../app'
 import { nowSeconds } from '../engine/clock'
 import { errorFields, log } from '../engine/log'
-import { LOCAL_CALLER, parseInput, uiScope } from '../engine/handlers'
+import type { Caller } from '../engine/handlers'
+import { parseInput, uiScope } from '../engine/handlers'
 import { auditCsv } from '../engine/owner'
 import { auditFilter } from '../../src-preload/schemas'
 import { writeRefundsCsv, writeSessionsCsv } from '../engine/reports'
@@ -48,12 +49,12 @@ export function filterFromQuery(params: URLSearchParams): SessionSetFilter {
  *
  * Returns false when the request is not for this route.
  */
-export function exportRoute(req: IncomingMessage, res: ServerResponse, app: App, url: URL): boolean {
+export function exportRoute(req: IncomingMessage, res: ServerResponse, app: App, url: URL, caller: Caller): boolean {
   if (url.pathname !== EXPORT_SESSIONS_PATH) return false
   try {
     if (req.method !== 'GET' && req.method !== 'HEAD') throw methodNotAllowed(req.method ?? '', ['GET'])
-    // The export channel's twin: the owner's (#13). The device is LOCAL_CALLER until each browser has its own.
-    app.handlers.authorize('sessions:export-csv', LOCAL_CALLER)
+    // The export channel's twin: the owner's (#13), judged for the device whose download ticket this is.
+    app.handlers.authorize('sessions:export-csv', caller)
     const filter = filterFromQuery(url.searchParams)
     const scope = uiScope(app.engine)
     const timeZone = safeTimeZone(app.engine.merchants.get(scope.merchantId).time_zone)
@@ -90,7 +91,7 @@ export const EXPORT_REFUNDS_PATH = '/export/refunds.csv'
 const refundsQuery = z.object({ session_id: z.string().max(64).optional(), status: refundStatus.optional() })
 
 /** `GET /export/refunds.csv?session_id=&status=`: History's Refunds tab as a CSV download, behind the same checks. */
-export function refundsExportRoute(req: IncomingMessage, res: ServerResponse, app: App, url: URL): boolean {
+export function refundsExportRoute(req: IncomingMessage, res: ServerResponse, app: App, url: URL, caller: Caller): boolean {
   if (url.pathname !== EXPORT_REFUNDS_PATH) return false
   try {
     if (req.method !== 'GET' && req.method !== 'HEAD') throw methodNotAllowed(req.method ?? '', ['GET'])
@@ -100,7 +101,7 @@ export function refundsExportRoute(req: IncomingMessage, res: ServerResponse, ap
       if (value !== null && value !== '') raw[key] = value
     }
     // The refunds export channel's twin: the owner's (#13).
-    app.handlers.authorize('refunds:export-csv', LOCAL_CALLER)
+    app.handlers.authorize('refunds:export-csv', caller)
     const filter = parseInput(refundsQuery, raw)
     const scope = uiScope(app.engine)
     const timeZone = safeTimeZone(app.engine.merchants.get(scope.merchantId).time_zone)
@@ -133,7 +134,7 @@ export function refundsExportRoute(req: IncomingMessage, res: ServerResponse, ap
 export const EXPORT_DIAGNOSTICS_PATH = '/export/diagnostics.zip'
 
 /** `GET /export/diagnostics.zip`: Settings → Support's download, behind the same checks as the CSV export. */
-export function diagnosticsRoute(req: IncomingMessage, res: ServerResponse, app: App, url: URL): boolean {
+export function diagnosticsRoute(req: IncomingMessage, res: ServerResponse, app: App, url: URL, caller: Caller): boolean {
   if (url.pathname !== EXPORT_DIAGNOSTICS_PATH) return false
   const fail = (error: unknown) => {
     if (res.headersSent) res.destroy()
@@ -141,7 +142,7 @@ export function diagnosticsRoute(req: IncomingMessage, res: ServerResponse, app:
   }
   try {
     if (req.method !== 'GET' && req.method !== 'HEAD') throw methodNotAllowed(req.method ?? '', ['GET'])
-    app.handlers.authorize('support:export-diagnostics', LOCAL_CALLER)
+    app.handlers.authorize('support:export-diagnostics', caller)
     const day = new Date(app.engine.clock.now()).toISOString().slice(0, 10)
     const headers = {
       'Content-Type': 'application/zip',
@@ -166,11 +167,11 @@ export function diagnosticsRoute(req: IncomingMessage, res: ServerResponse, app:
 export const EXPORT_AUDIT_PATH = '/export/audit.csv'
 
 /** `GET /export/audit.csv?kind=&device=&created_gte=&created_lt=`: the owner's audit log as a CSV download (#13). */
-export function auditRoute(req: IncomingMessage, res: ServerResponse, app: App, url: URL): boolean {
+export function auditRoute(req: IncomingMessage, res: ServerResponse, app: App, url: URL, caller: Caller): boolean {
   if (url.pathname !== EXPORT_AUDIT_PATH) return false
   try {
     if (req.method !== 'GET' && req.method !== 'HEAD') throw methodNotAllowed(req.method ?? '', ['GET'])
-    app.handlers.authorize('audit:export-csv', LOCAL_CALLER)
+    app.handlers.authorize('audit:export-csv', caller)
     const raw: Record<string, string | number> = {}
     for (const key of ['kind', 'device', 'created_gte', 'created_lt']) {
       const value = url.searchParams.get(key)

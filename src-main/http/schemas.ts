@@ -63,6 +63,7 @@ export const listSessionsSchema = z
     created_lt: wholeNumber('created_lt (unix seconds)').optional(),
     chain_id: wholeNumber('chain_id').optional(),
     token: tokenSymbol.optional(),
+    till: z.string().max(64, 'till must be a till id like "till_1"').optional(),
   })
   .strict()
 

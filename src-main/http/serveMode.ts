@@ -114,9 +114,21 @@ export interface ServeHandle {
   stop(): Promise<void>
 }
 
-/** The line serve mode prints once it listens; the only place the token is ever written. */
+/**
+ * What serve mode prints once it listens; the only place the token is ever
+ * written. On the LAN it names the machine's own addresses (a tablet cannot
+ * open 0.0.0.0) and says that the connection is plain HTTP.
+ */
 export function listeningLine(handle: ServeHandle): string {
-  return `StablePay POS listening on ${handle.http.loginUrl}`
+  const lines = [`StablePay POS listening on ${handle.http.loginUrl}`]
+  const [, ...others] = handle.http.lanOrigins
+  for (const origin of others) lines.push(`  also at ${origin}/?token=${handle.http.token}`)
+  if (handle.http.lanOrigins.length > 0)
+    lines.push(
+      '  Plain HTTP on the local network: anyone on it can read the traffic. Open the address above on this machine,',
+      '  then add tablets and customer displays with a pairing code (Owner → Devices), not with this address.',
+    )
+  return lines.join('\n')
 }
 
 /**

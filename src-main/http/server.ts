@@ -1,15 +1,27 @@
-import { createHash, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import { createServer } from 'node:http'
 import { isIP } from 'node:net'
+import { networkInterfaces } from 'node:os'
 import type { App } from '../app'
-import { auditRoute, diagnosticsRoute, exportRoute, refundsExportRoute } from './exportRoute'
+import {
+  auditRoute,
+  diagnosticsRoute,
+  EXPORT_AUDIT_PATH,
+  EXPORT_DIAGNOSTICS_PATH,
+  EXPORT_REFUNDS_PATH,
+  EXPORT_SESSIONS_PATH,
+  exportRoute,
+  refundsExportRoute,
+} from './exportRoute'
 import { createApi } from './api'
 import { createBridge } from './bridge'
 import type { HttpError } from './errors'
-import { forbidden, notFoundError, toHttpError, unauthorized } from './errors'
-import { AccessToken, assertSameOrigin, bearer, hostAllowed, readCookie } from './guards'
-import { applySecurityHeaders, sendApiError, sendBridgeError, sendPage } from './respond'
+import { badRequest, forbidden, methodNotAllowed, notFoundError, toHttpError, unauthorized } from './errors'
+import { AccessToken, assertSameOrigin, hostAllowed, readCookie } from './guards'
+import { applySecurityHeaders, sendApiError, sendBridgeError, sendJson, sendPage } from './respond'
+import { parseJson, readBody } from './body'
+import type { SignedInDevice } from '../engine/devices'
 import { createStatic } from './static'
 import { errorFields, log } from '../engine/log'
 
@@ -35,8 +47,10 @@ export interface HttpServerHandle {
   host: string
   port: number
   token: string
-  /** `${url}/?token=…`: the address to open; contains the secret. */
+  /** `${url}/?token=…`: the address to open; contains the secret. On the LAN, the first LAN address's. */
   loginUrl: string
+  /** Listening beyond this machine: the addresses tablets on the shop's network open (plain HTTP). Empty on loopback. */
+  lanOrigins: string[]
   /** Ends event streams, closes every connection and stops listening. Safe to call twice. */
   close(): Promise<void>
 }
@@ -54,6 +68,38 @@ export function formatOrigin(host: string, port: number): string {
   return `http://${isIP(host) === 6 ? `[${host}]` : host}:${port}`
 }
 
+/** The header each bridge call carries besides the cookie (#13): the page holds it, other ports never see it. */
+export const SESSION_HEADER = 'x-stablepay-session'
+/** The device cookie lives this long in the browser; the server signs a device out after 12 idle hours anyway. */
+const COOKIE_MAX_AGE = 30 * 86400
+/** A download link (CSV, diagnostics) carries a one-time ticket this long: a navigation cannot send the header. */
+const DOWNLOAD_TICKET_MS = 60_000
+/** The owner's downloads (each the twin of an export channel): reached with a one-time ticket. */
+const EXPORT_PATHS = new Set([EXPORT_SESSIONS_PATH, EXPORT_DIAGNOSTICS_PATH, EXPORT_AUDIT_PATH, EXPORT_REFUNDS_PATH])
+
+const LOOPBACK = /^(127\.|::1$|localhost$)/
+
+/**
+ * The addresses other machines reach a server bound to `host` at: for 0.0.0.0
+ * (or ::) every non-internal interface's, for one LAN address that one;
+ * none for loopback.
+ */
+export function lanOrigins(host: string, port: number): string[] {
+  const bare = host.replace(/^\[|\]$/g, '')
+  if (LOOPBACK.test(bare)) return []
+  if (bare !== '0.0.0.0' && bare !== '::' && bare !== '') return [formatOrigin(bare, port)]
+  const origins: string[] = []
+  for (const addresses of Object.values(networkInterfaces())) {
+    for (const a of addresses ?? []) {
+      if (a.internal) continue
+      // IPv6 only when bound to "::"; link-local ones need a zone id a browser will not take.
+      if (a.family === 'IPv4') origins.push(formatOrigin(a.address, port))
+      else if (bare === '::' && !a.address.startsWith('fe80')) origins.push(formatOrigin(a.address, port))
+    }
+  }
+  return origins
+}
+
 /**
  * One HTTP server for serve mode: the REST API (`/v1`, API keys), the UI
  * bridge (`/bridge`, access token) and the built renderer (access token).
@@ -65,9 +111,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   const token = options.token ?? newAccessToken()
   if (!TOKEN_FORMAT.test(token)) throw new Error('the access token must be 16-256 letters, digits, "_" or "-"')
   const accessToken = new AccessToken(token)
-  // The cookie holds a derivative, not the token: a cookie jar leak does not reveal the link to share.
-  const cookieValue = createHash('sha256').update(`stablepay-pos-ui:${token}`).digest('hex')
-  const cookieCheck = new AccessToken(cookieValue)
+  const devices = options.app.engine.devices
   const api = createApi(options.app)
   const bridge = createBridge(options.app, { heartbeatMs: options.heartbeatMs ?? 15_000 })
   const serveStatic = createStatic(options.rendererDir)
@@ -76,7 +120,25 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   // Cookies ignore ports: two servers on one host must not overwrite each other's.
   let cookieName = ''
 
-  const uiAuthenticated = (req: IncomingMessage) => cookieCheck.matches(readCookie(req, cookieName)) || accessToken.matches(bearer(req))
+  /**
+   * The device a bridge request comes from: its cookie (the session secret,
+   * HttpOnly) AND the header token the page holds. Browsers send the cookie
+   * to every port of this host, so a page on another port, or whatever it
+   * forwarded the cookie to, can replay it; it never has the header token,
+   * which lives in this origin's storage only. Null: not signed in.
+   */
+  const signedIn = (req: IncomingMessage): SignedInDevice | null => {
+    const header = req.headers[SESSION_HEADER]
+    return devices.authenticate(readCookie(req, cookieName), typeof header === 'string' ? header : undefined, req.socket.remoteAddress)
+  }
+  const notSignedIn = () =>
+    unauthorized(
+      'session_invalid',
+      'This device is not signed in (or was signed out): open the address StablePay POS printed at start, or pair it from Owner → Devices.',
+    )
+  // A revoked device loses its open event streams at once, not at its next request.
+  const stopRevoking = devices.onRevoked((device) => bridge.closeDevice(device))
+  const tickets = new Map<string, { device: string; expires: number }>()
 
   async function dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
     applySecurityHeaders(res)
@@ -110,17 +172,35 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       assertSameOrigin(req)
       if (kind === 'api') return await api.handle(req, res, url)
       if (kind === 'bridge') {
-        if (!uiAuthenticated(req))
-          throw unauthorized('token_invalid', 'open StablePay POS with the address printed at start (it carries the access token)')
-        if (path.startsWith('/bridge/invoke/')) return await bridge.invoke(req, res, path.slice('/bridge/invoke/'.length))
-        if (path === '/bridge/events') return bridge.events(req, res)
+        if (path === '/bridge/sign-in') return await signIn(req, res)
+        const device = signedIn(req)
+        if (!device) throw notSignedIn()
+        if (path.startsWith('/bridge/invoke/'))
+          return await bridge.invoke(req, res, path.slice('/bridge/invoke/'.length), { device: device.id })
+        if (path === '/bridge/events')
+          return bridge.events(req, res, {
+            device: device.id,
+            onlyTill: device.roleHint === 'display' ? device.till : undefined,
+            stillSignedIn: () => devices.stillSignedIn(device.id),
+          })
+        if (path === '/bridge/download-ticket') return downloadTicket(req, res, device)
         throw notFoundError(`no such bridge endpoint: ${path}`)
       }
-      if ((req.method === 'GET' || req.method === 'HEAD') && url.searchParams.has('token')) return login(req, res, url)
-      if (!uiAuthenticated(req)) throw unauthorized('token_invalid', 'token needed')
-      if (exportRoute(req, res, options.app, url) || diagnosticsRoute(req, res, options.app, url) || auditRoute(req, res, options.app, url)) return
-      // Refunds (#11): History's Refunds tab downloads its CSV here.
-      if (refundsExportRoute(req, res, options.app, url)) return
+      if (EXPORT_PATHS.has(url.pathname)) {
+        // A download is a navigation: it carries the cookie but cannot carry the header, so it carries a one-time ticket.
+        const device = spendTicket(url.searchParams.get('ticket'))
+        if (!device) throw notSignedIn()
+        const caller = { device }
+        if (
+          exportRoute(req, res, options.app, url, caller) ||
+          diagnosticsRoute(req, res, options.app, url, caller) ||
+          auditRoute(req, res, options.app, url, caller) ||
+          // Refunds (#11): History's Refunds tab downloads its CSV here.
+          refundsExportRoute(req, res, options.app, url, caller)
+        )
+          return
+      }
+      // The screens themselves are public (the built bundle holds no secret); everything they show comes over the bridge.
       await serveStatic(req, res, path)
     } catch (error) {
       if (res.headersSent) res.destroy()
@@ -128,27 +208,59 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     }
   }
 
-  /** `/?token=T`: swap the token for a cookie and take it out of the address bar (and history, and screenshots). */
-  function login(req: IncomingMessage, res: ServerResponse, url: URL): void {
-    if (!accessToken.matches(url.searchParams.get('token'))) {
-      sendPage(res, 401, 'StablePay POS: this link is not valid', [
-        'The access token in this address is wrong or out of date: a new one is made each time StablePay POS starts.',
-        'Use the address it printed most recently ("StablePay POS listening on …").',
-      ])
-      return
+  /**
+   * `POST /bridge/sign-in {token}` or `{pair, name?}`: the page, opened with
+   * `/?token=…` (the master token printed at start) or `/?pair=CODE` (a
+   * one-time code from Owner → Devices), becomes a new device. The answer sets
+   * the session cookie and gives the page its header token; neither is ever
+   * derived from the master token. (assertSameOrigin has already refused a
+   * cross-site POST.)
+   */
+  async function signIn(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.method !== 'POST') throw methodNotAllowed(req.method ?? '', ['POST'])
+    const body = parseJson(await readBody(req, 4096)) as { token?: unknown; pair?: unknown; name?: unknown } | null
+    if (body === null || typeof body !== 'object') throw badRequest('json_invalid', 'send {"token": …} or {"pair": …}')
+    const name = typeof body.name === 'string' ? body.name.slice(0, 60) : undefined
+    const address = req.socket.remoteAddress ?? null
+    let made
+    if (typeof body.pair === 'string' && body.pair.length <= 64) {
+      made = devices.pair(body.pair, { name, address })
+    } else if (typeof body.token === 'string') {
+      if (!accessToken.matches(body.token))
+        throw unauthorized(
+          'token_invalid',
+          'The access token in this address is wrong or out of date: a new one is made each time StablePay POS starts. Use the address it printed most recently.',
+        )
+      made = devices.create({ name, address })
+    } else {
+      throw badRequest('parameter_missing', 'send {"token": …} or {"pair": …}')
     }
-    url.searchParams.delete('token')
-    // One leading slash only: "//host" would be a redirect to another site.
-    const location = `/${url.pathname.replace(/^\/+/, '')}${url.search}`
-    const cookie = `${cookieName}=${cookieValue}; Path=/; HttpOnly; SameSite=Strict`
-    // After a cross-site navigation (the link clicked in a web chat) browsers keep the redirected request
-    // cross-site and withhold a Strict cookie; a same-page refresh is same-site and carries it.
-    if (req.headers['sec-fetch-site'] === 'cross-site') {
-      sendPage(res, 200, 'StablePay POS', ['Opening StablePay POS…'], { 'Set-Cookie': cookie, Refresh: `0; url=${location}` })
-      return
-    }
-    res.writeHead(302, { 'Set-Cookie': cookie, Location: location, 'Cache-Control': 'no-store', 'Content-Length': '0' })
-    res.end()
+    sendJson(
+      res,
+      200,
+      { ok: true, value: { device: made.device, session: made.headerToken } },
+      {
+        'Set-Cookie': `${cookieName}=${made.secret}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${COOKIE_MAX_AGE}`,
+        'Cache-Control': 'no-store',
+      },
+    )
+  }
+
+  function downloadTicket(req: IncomingMessage, res: ServerResponse, device: SignedInDevice): void {
+    if (req.method !== 'POST') throw methodNotAllowed(req.method ?? '', ['POST'])
+    const now = Date.now()
+    for (const [key, t] of tickets) if (t.expires <= now) tickets.delete(key)
+    const ticket = randomBytes(24).toString('base64url')
+    tickets.set(ticket, { device: device.id, expires: now + DOWNLOAD_TICKET_MS })
+    sendJson(res, 200, { ok: true, value: { ticket } }, { 'Cache-Control': 'no-store' })
+  }
+
+  /** Single use: the download link cannot be replayed from history. The device must still be signed in; it is the download's caller. */
+  function spendTicket(ticket: string | null): string | null {
+    if (!ticket) return null
+    const found = tickets.get(ticket)
+    tickets.delete(ticket)
+    return found !== undefined && found.expires > Date.now() && devices.stillSignedIn(found.device) ? found.device : null
   }
 
   const server: Server = createServer((req, res) => void dispatch(req, res))
@@ -170,6 +282,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   if (address && typeof address === 'object') port = address.port
   cookieName = `stablepay_pos_${port}`
   const origin = formatOrigin(host, port)
+  const lan = lanOrigins(host, port)
+  devices.setLanOrigins(lan)
 
   try {
     api.prune()
@@ -196,10 +310,12 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     host,
     port,
     token,
-    loginUrl: `${origin}/?token=${token}`,
+    loginUrl: `${lan[0] ?? origin}/?token=${token}`,
+    lanOrigins: lan,
     close() {
       closing ??= new Promise<void>((resolve) => {
         clearInterval(pruner)
+        stopRevoking()
         bridge.close()
         // Idle keep-alive sockets close now; a response being written gets a moment to reach its client
         // (its change is committed: better it hears so), then whatever is left is cut.
@@ -218,8 +334,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
 function uiMessage(error: HttpError): string[] {
   if (error.status === 401)
     return [
-      'Open StablePay POS with the address it printed when it started: "StablePay POS listening on http://…/?token=…".',
-      'That address carries the access token; this browser then keeps it in a cookie.',
+      'This download link is used up or this device is not signed in.',
+      'Open StablePay POS with the address it printed when it started, or pair this device from Owner → Devices.',
     ]
   return [error.message]
 }

@@ -47,10 +47,11 @@ function Unreachable() {
   const t = useT()
   const start = useAppStore((s) => s.start)
   const loadError = useAppStore((s) => s.loadError)
+  const signedOut = useAppStore((s) => s.signedOut)
   return (
     <div className="splash" role="alert">
-      <p>{t('app.unreachable')}</p>
-      {loadError ? <p className="muted">{loadError}</p> : null}
+      {signedOut ? <p data-testid="signed-out">{t('app.signedOut')}</p> : <p>{t('app.unreachable')}</p>}
+      {loadError && !signedOut ? <p className="muted">{loadError}</p> : null}
       <button type="button" className="btn btn-primary btn-lg" onClick={() => void start()}>
         {t('app.retry')}
       </button>

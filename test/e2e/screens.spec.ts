@@ -56,6 +56,7 @@ const waiting: PaymentSession = {
   pending_tx_dropped: null,
   amount_refunded: '0',
   refunds: [],
+  till: 'till_1',
 }
 const tx = (amount: string) => ({
   chain_id: 8453,

@@ -1,4 +1,4 @@
-import { expect, snap, test } from './fixtures'
+import { expect, holdSession, snap, test } from './fixtures'
 import { SHOP_ADDRESS } from './support/shop'
 
 test.use({ shopOptions: { configured: false } })
@@ -55,6 +55,7 @@ test('first run: a shop owner sets up the till in five steps', async ({ page, sh
   await expect(page.getByTestId('choice-31337:USDT')).toBeVisible()
   await expect(page.getByTestId('amount')).toContainText('EUR')
   await snap(page, testInfo, '4-cashier')
+  await holdSession(page)
   const info = await (await page.request.post('/bridge/invoke/app:info', { data: null })).json()
   expect(info).toMatchObject({ ok: true, value: { configured: true, devnet: true } })
 })

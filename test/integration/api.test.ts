@@ -180,6 +180,8 @@ describe('POST /v1/payment/sessions/create', () => {
         'pending_tx_dropped',
         'amount_refunded',
         'refunds',
+        // #13: the till the sale was taken at (an API sale is on Till 1).
+        'till',
       ].sort(),
     )
     const now = Math.floor(clock.now() / 1000)
@@ -189,6 +191,7 @@ describe('POST /v1/payment/sessions/create', () => {
       livemode: false,
       merchant_id: 'merchant_123',
       order_id: 'order_001',
+      till: 'till_1',
       amount: '100.50',
       currency: 'USD',
       metadata: {},

@@ -17,6 +17,8 @@ import { makeTempDir } from '../support/tempDir'
 import { waitFor } from '../support/waitFor'
 import { readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import type { SignedIn } from '../support/signIn'
+import { downloadTicketUrl, signInDevice } from '../support/signIn'
 
 const KEY = 'sk_test_operations_corner_cafe_00000001'
 const WEBHOOK_SECRET = 'whsec_operations_never_in_a_zip_0000001'
@@ -24,7 +26,7 @@ const RPC_KEY = 'ALCHEMY_KEY_NEVER_IN_A_ZIP'
 const dir = makeTempDir('operations')
 let handle: ServeHandle
 let base: string
-let cookie: string
+let device: SignedIn
 
 beforeAll(async () => {
   const file = join(dir.path, 'config.json')
@@ -34,8 +36,7 @@ beforeAll(async () => {
   writeFileSync(file, JSON.stringify({ ...config, dataDir: './data' }))
   handle = await runServe({ argv: ['--config', file, '--port', '0'], rendererDir: dir.path, env: { STABLEPAY_ACCESS_TOKEN: 'operations_token_0000000001' } })
   base = `http://127.0.0.1:${handle.http.port}`
-  const login = await fetch(`${base}/?token=operations_token_0000000001`, { redirect: 'manual' })
-  cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!
+  device = await signInDevice(base, 'operations_token_0000000001')
 })
 afterAll(async () => {
   await handle?.stop()
@@ -45,7 +46,7 @@ afterAll(async () => {
 const bridge = async (channel: string, input?: unknown) => {
   const res = await fetch(`${base}/bridge/invoke/${channel}`, {
     method: 'POST',
-    headers: { cookie, origin: base, 'content-type': 'application/json' },
+    headers: { ...device.headers, origin: base, 'content-type': 'application/json' },
     body: JSON.stringify(input ?? null),
   })
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers of several channels, checked field by field below
@@ -60,7 +61,9 @@ it('serve mode writes its log into the data folder, and the app says where', asy
 
 it('exports diagnostics with the logs and the till described, and no key, secret, token or RPC path in it', async () => {
   await fetch(`${base}/v1/payment/sessions?limit=1`, { headers: { authorization: `Bearer ${KEY}` } })
-  const res = await fetch(`${base}/export/diagnostics.zip`, { headers: { cookie, origin: base } })
+  const res = await fetch(await downloadTicketUrl(base, device, '/export/diagnostics.zip'), {
+    headers: { ...device.headers, origin: base },
+  })
   expect(res.status).toBe(200)
   expect(res.headers.get('content-type')).toBe('application/zip')
   const zip = unzipSync(new Uint8Array(await res.arrayBuffer()))
@@ -71,8 +74,8 @@ it('exports diagnostics with the logs and the till described, and no key, secret
   expect(info.networks[0].rpc).toEqual(['http://127.0.0.1:9/…'])
   const everything = Object.values(zip).map((b) => strFromU8(b)).join('\n')
   for (const secret of [KEY, WEBHOOK_SECRET, RPC_KEY, 'operations_token_0000000001', 'token=abc']) expect(everything).not.toContain(secret)
-  // Without the UI's cookie there is nothing to download.
-  expect((await fetch(`${base}/export/diagnostics.zip`)).status).toBe(401)
+  // Without a signed-in device's ticket there is nothing to download.
+  expect((await fetch(`${base}/export/diagnostics.zip`, { headers: { cookie: device.cookie } })).status).toBe(401)
 })
 
 it('takes a backup on demand and shows it, with the daily time and second folder the owner chose', async () => {
@@ -80,8 +83,13 @@ it('takes a backup on demand and shows it, with the daily time and second folder
   expect((await bridge('backups:update', { daily_at: '21:15', copy_to: usb })).value).toMatchObject({ daily_at: '21:15', copy_to: usb })
   expect((await bridge('backups:update', { daily_at: '25:00' })).error).toMatchObject({ code: 'parameter_invalid' })
   // A second copy is a full path outside the data folder.
-  expect((await bridge('backups:update', { copy_to: 'usb/backups' })).error).toMatchObject({ code: 'parameter_invalid', message: expect.stringMatching(/full folder path/) })
-  expect((await bridge('backups:update', { copy_to: join(handle.dataDir, 'copies') })).error).toMatchObject({ message: expect.stringMatching(/outside the data folder/) })
+  expect((await bridge('backups:update', { copy_to: 'usb/backups' })).error).toMatchObject({
+    code: 'parameter_invalid',
+    message: expect.stringMatching(/full folder path/),
+  })
+  expect((await bridge('backups:update', { copy_to: join(handle.dataDir, 'copies') })).error).toMatchObject({
+    message: expect.stringMatching(/outside the data folder/),
+  })
   expect((await bridge('settings:get')).value).not.toHaveProperty(['backup.copy_to'])
   const before = (await bridge('backups:state')).value
   expect(before).toMatchObject({ last: null, stale: true })
@@ -136,11 +144,10 @@ describe('serve --restore', () => {
       const serve = await startServe(['--data-dir', shopDir.path, '--port', '0', '--restore', backup.file])
       try {
         expect(serve.stderr()).toMatch(/restored .*stablepay-.*\.sqlite; the database it replaced is kept as .*before-restore-/)
-        const login = await fetch(serve.loginUrl, { redirect: 'manual' })
-        const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!
+        const restored = await signInDevice(serve.origin, serve.token)
         const list = await fetch(`${serve.origin}/bridge/invoke/sessions:list`, {
           method: 'POST',
-          headers: { cookie, origin: serve.origin, 'content-type': 'application/json' },
+          headers: { ...restored.headers, origin: serve.origin, 'content-type': 'application/json' },
           body: '{}',
         })
         const page = (await list.json()) as { value: { data: Array<{ order_id: string }> } }

@@ -104,6 +104,12 @@ const OWNER_SAMPLES: { [C in OwnerChannel]: InputOf<C> } = {
   'backups:restore': { file: 'stablepay-backup-unknown.sqlite' },
   'api-server:state': undefined,
   'api-server:update': { enabled: true, port: 18080 },
+  'devices:list': undefined,
+  'devices:update': { id: 'local', name: 'Thief till' },
+  'devices:revoke': { id: 'local' },
+  'devices:pair': {},
+  'tills:create': { name: 'Thief till' },
+  'tills:update': { id: 'till_1', name: 'Thief till' },
 }
 
 const withPin = (extra: ShopConfigOptions = {}) =>

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import type { App } from '../../src-main/app'
 import { startApp } from '../../src-main/app'
 import { exportRoute } from '../../src-main/http/exportRoute'
+import { LOCAL_CALLER } from '../../src-main/engine/handlers'
 import { seedEngine, shopConfig } from '../support/shopConfig'
 import { makeTempDir } from '../support/tempDir'
 import type { TempDir } from '../support/tempDir'
@@ -33,7 +34,7 @@ async function start(): Promise<{ url: string; app: App }> {
   )
   const current = app
   server = createServer((req, res) => {
-    if (!exportRoute(req, res, current, new URL(req.url ?? '/', 'http://placeholder'))) {
+    if (!exportRoute(req, res, current, new URL(req.url ?? '/', 'http://placeholder'), LOCAL_CALLER)) {
       res.writeHead(404)
       res.end()
     }

@@ -27,6 +27,7 @@ let dir: TempDir
 let app: App
 let server: HttpServerHandle
 let cookie = ''
+let sessionToken = ''
 const cleanups: Array<() => Promise<void>> = []
 
 beforeAll(async () => {
@@ -72,7 +73,7 @@ function raw(method: string, path: string, headers: Record<string, string> = {},
   })
 }
 
-const withCookie = (headers: Record<string, string> = {}) => ({ cookie, ...headers })
+const withCookie = (headers: Record<string, string> = {}) => ({ cookie, 'x-stablepay-session': sessionToken, ...headers })
 const invoke = (channel: string, input: unknown, headers: Record<string, string> = withCookie()) =>
   raw('POST', `/bridge/invoke/${channel}`, { 'content-type': 'application/json', ...headers }, JSON.stringify(input))
 
@@ -85,68 +86,62 @@ function expectSecurityHeaders(res: Raw): void {
   expect(res.headers['x-frame-options']).toBe('DENY')
 }
 
-describe('the access token', () => {
+describe('the access token and signing in', () => {
   it('is 48 hex characters and the CSP constant is the renderer’s', () => {
     expect(server.token).toMatch(/^[0-9a-f]{48}$/)
     expect(server.loginUrl).toBe(`${server.url}/?token=${server.token}`)
     expect(CSP).toContain("connect-src 'self'")
   })
 
-  it('GET /?token=T sets an HttpOnly SameSite=Strict cookie and redirects to / (the token leaves the URL)', async () => {
-    const res = await raw('GET', `/?token=${server.token}`)
-    expect(res.status).toBe(302)
-    expect(res.headers.location).toBe('/')
+  it('POST /bridge/sign-in with the token makes a device: an HttpOnly SameSite=Strict cookie and a header token, neither derived from the token', async () => {
+    const res = await raw('POST', '/bridge/sign-in', { 'content-type': 'application/json' }, JSON.stringify({ token: server.token }))
+    expect(res.status).toBe(200)
     const set = res.headers['set-cookie']?.[0] ?? ''
-    expect(set).toMatch(new RegExp(`^stablepay_pos_${server.port}=[0-9a-f]{64}; Path=/; HttpOnly; SameSite=Strict$`))
-    // The cookie carries a derivative, never the token itself.
+    expect(set).toMatch(new RegExp(`^stablepay_pos_${server.port}=[A-Za-z0-9_-]{43}; Path=/; HttpOnly; SameSite=Strict; Max-Age=\\d+$`))
     expect(set).not.toContain(server.token)
+    expect(res.headers['cache-control']).toBe('no-store')
     cookie = set.split(';')[0]!
+    sessionToken = (JSON.parse(res.text) as { value: { session: string } }).value.session
+    expect(sessionToken).not.toContain(server.token)
     expectSecurityHeaders(res)
   })
 
-  it('keeps other query parameters and the path when swapping the token', async () => {
-    const res = await raw('GET', `/customer?lang=zh-CN&token=${server.token}`)
-    expect(res.status).toBe(302)
-    expect(res.headers.location).toBe('/customer?lang=zh-CN')
-  })
-
-  it('never redirects to another site', async () => {
-    const res = await raw('GET', `/.//evil.example/?token=${server.token}`)
-    expect(res.status).toBe(302)
-    expect(res.headers.location).toBe('/evil.example/')
-  })
-
-  it('after a cross-site click, answers with a same-page refresh so the Strict cookie is sent', async () => {
-    const res = await raw('GET', `/?token=${server.token}`, { 'sec-fetch-site': 'cross-site' })
+  it('the page at /?token=T is the app itself (it signs in by script, then drops the token from the address bar)', async () => {
+    const res = await raw('GET', `/?token=${server.token}`)
     expect(res.status).toBe(200)
-    expect(res.headers.refresh).toBe('0; url=/')
-    expect(res.headers['set-cookie']?.[0]).toContain('HttpOnly; SameSite=Strict')
+    expect(res.text).toBe(INDEX)
+    expect(res.headers['set-cookie']).toBeUndefined()
   })
 
   it('a wrong token gets 401 and no cookie', async () => {
-    const res = await raw('GET', '/?token=0123456789abcdef0123456789abcdef0123456789abcdef')
+    const res = await raw(
+      'POST',
+      '/bridge/sign-in',
+      { 'content-type': 'application/json' },
+      JSON.stringify({ token: '0123456789abcdef0123456789abcdef0123456789abcdef' }),
+    )
     expect(res.status).toBe(401)
     expect(res.headers['set-cookie']).toBeUndefined()
-    expect(res.text).toContain('not valid')
+    expect(JSON.parse(res.text)).toMatchObject({ ok: false, error: { code: 'token_invalid' } })
     expectSecurityHeaders(res)
   })
 
-  it('every static and bridge request needs the cookie (or Bearer token)', async () => {
-    for (const path of ['/', '/customer', '/assets/app-1234.js', '/favicon.ico']) {
-      const res = await raw('GET', path)
-      expect(res.status).toBe(401)
-      expect(res.headers['content-type']).toBe('text/html; charset=utf-8')
-      expect(res.text).toContain('?token=')
-    }
+  it('every bridge request needs the signed-in device (cookie and header token); the screens themselves are public', async () => {
+    for (const path of ['/', '/customer', '/assets/app-1234.js']) expect((await raw('GET', path)).status).toBe(200)
     const events = await raw('GET', '/bridge/events')
     expect(events.status).toBe(401)
     const bridged = await invoke('sessions:list', {}, {})
     expect(bridged.status).toBe(401)
-    expect(JSON.parse(bridged.text)).toMatchObject({ ok: false, error: { type: 'authentication_error', code: 'token_invalid' } })
-    expect((await raw('GET', '/', { cookie: `stablepay_pos_${server.port}=${'0'.repeat(64)}` })).status).toBe(401)
-    expect((await raw('GET', '/', { authorization: `Bearer ${server.token}` })).status).toBe(200)
+    expect(JSON.parse(bridged.text)).toMatchObject({ ok: false, error: { type: 'authentication_error', code: 'session_invalid' } })
+    expect((await invoke('sessions:list', {}, { cookie })).status).toBe(401)
+    expect((await invoke('sessions:list', {}, { authorization: `Bearer ${server.token}` })).status).toBe(401)
     // An API key is not a UI token.
-    expect((await raw('GET', '/', { authorization: `Bearer ${KEY}` })).status).toBe(401)
+    expect((await invoke('sessions:list', {}, { authorization: `Bearer ${KEY}` })).status).toBe(401)
+    // Downloads need a one-time ticket from the bridge.
+    expect((await raw('GET', '/export/sessions.csv', withCookie())).status).toBe(401)
+    const ticket = JSON.parse((await raw('POST', '/bridge/download-ticket', withCookie())).text) as { value: { ticket: string } }
+    expect((await raw('GET', `/export/sessions.csv?ticket=${ticket.value.ticket}`, withCookie())).status).toBe(200)
+    expect((await raw('GET', `/export/sessions.csv?ticket=${ticket.value.ticket}`, withCookie())).status).toBe(401)
   })
 })
 
@@ -205,7 +200,7 @@ describe('static files', () => {
     const empty = makeTempDir('stablepay-no-ui')
     const bare = await startHttpServer({ app, port: 0, rendererDir: join(empty.path, 'missing') })
     try {
-      const res = await fetch(`${bare.url}/`, { headers: { authorization: `Bearer ${bare.token}` } })
+      const res = await fetch(`${bare.url}/`)
       expect(res.status).toBe(503)
       expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8')
       expect(await res.text()).toContain('npm run build')
@@ -264,7 +259,7 @@ describe('the bridge', () => {
     try {
       for (const body of ['null', '']) {
         await raw('POST', '/bridge/invoke/sessions:timeline', withCookie(), body)
-        expect(spy).toHaveBeenLastCalledWith('sessions:timeline', undefined)
+        expect(spy).toHaveBeenLastCalledWith('sessions:timeline', undefined, { device: expect.stringMatching(/^dev_/) as string })
       }
     } finally {
       spy.mockRestore()
@@ -402,7 +397,9 @@ describe('GET /bridge/events', () => {
     const other = await startHttpServer({ app, port: 0, rendererDir: dir.path })
     const stream = (() => {
       const frames: string[] = []
-      const req = request(`${other.url}/bridge/events`, { headers: { authorization: `Bearer ${other.token}` } })
+      const req = request(`${other.url}/bridge/events`, {
+        headers: { ...withCookie(), cookie: cookie.replace(String(server.port), String(other.port)) },
+      })
       const ended = new Promise<void>((resolve, reject) => {
         req.on('response', (res) => {
           res.on('data', (c: Buffer) => {

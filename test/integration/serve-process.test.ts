@@ -76,8 +76,9 @@ describe('node out/main/serve.js', () => {
     expect(port).not.toBe(7420)
     const created = await createSession(origin, 'order_001')
     expect(created.status).toBe(201)
-    const login = await fetch(`${origin}/?token=${token}`, { redirect: 'manual' })
-    expect(login.status).toBe(302)
+    // The page opened with the printed address signs in as a device (#13).
+    const login = await fetch(`${origin}/bridge/sign-in`, { method: 'POST', body: JSON.stringify({ token }) })
+    expect(login.status).toBe(200)
     s.child.kill('SIGTERM')
     expect(await s.exited).toEqual({ code: 0, signal: null })
     // stdout is exactly the one line; secrets appear nowhere else.

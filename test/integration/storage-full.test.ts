@@ -17,9 +17,12 @@ import { startHttpServer } from '../../src-main/http'
 import { shopConfig } from '../support/shopConfig'
 import { makeTempDir } from '../support/tempDir'
 import { captureLog } from '../../src-main/engine/log'
+import type { SignedIn } from '../support/signIn'
+import { signInDevice } from '../support/signIn'
 
 const KEY = 'sk_test_storage_full_key_00000000000001'
 const TOKEN = 'storage-full-test-token-0123456789'
+const devices = new WeakMap<HttpServerHandle, SignedIn>()
 
 const cleanups: Array<() => Promise<void> | void> = []
 afterEach(async () => {
@@ -43,6 +46,8 @@ async function runningShop(): Promise<{ app: App; server: HttpServerHandle; dir:
   cleanups.push(stop)
   const server = await startHttpServer({ app, host: '127.0.0.1', port: 0, token: TOKEN, rendererDir: dir.path })
   cleanups.push(() => server.close())
+  // Signed in while the disk has room (a sign-in is a write); the screens' calls then go as this device.
+  devices.set(server, await signInDevice(server.url, TOKEN))
   return { app, server, dir: dir.path }
 }
 
@@ -65,7 +70,7 @@ async function create(server: HttpServerHandle): Promise<{ status: number; json:
 async function invoke<T>(server: HttpServerHandle, channel: string, input: unknown): Promise<Result<T>> {
   const res = await fetch(`${server.url}/bridge/invoke/${channel}`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', origin: server.url },
+    headers: { ...devices.get(server)!.headers, 'content-type': 'application/json', origin: server.url },
     body: JSON.stringify(input),
   })
   return (await res.json()) as Result<T>

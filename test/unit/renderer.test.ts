@@ -161,6 +161,7 @@ const session = (over: Partial<PaymentSession> = {}): PaymentSession => ({
   pending_tx_dropped: null,
   amount_refunded: '0',
   refunds: [],
+  till: 'till_1',
   ...over,
 })
 

@@ -5,6 +5,7 @@ import { exportSessionsCsvToFile, registerReportHandlers } from '../reports'
 import { registerShopHandlers } from './shop'
 import { registerRefundHandlers } from './refunds'
 import { ownerGate, registerOwnerHandlers } from '../owner'
+import { registerDeviceHandlers } from '../devices/handlers'
 
 export { HandlerRegistry, LOCAL_CALLER, ownerRequired, parseInput, toContractError } from './registry'
 export type { Caller, RoleGate } from './registry'
@@ -21,7 +22,7 @@ export function uiScope(engine: Engine): { merchantId: string; livemode: boolean
 
 /** Registers the session handlers; other features register theirs beside it. Inputs arrive parsed (registry.ts). */
 export function registerSessionHandlers(registry: HandlerRegistry, engine: Engine): void {
-  registry.register('sessions:create', (sale) => {
+  registry.register('sessions:create', (sale, caller) => {
     const scope = uiScope(engine)
     const merchant = engine.merchants.get(scope.merchantId)
     return engine.sessions.create({
@@ -34,6 +35,8 @@ export function registerSessionHandlers(registry: HandlerRegistry, engine: Engin
       chainId: sale.chain_id,
       token: sale.token,
       expiresIn: sale.expires_in,
+      // The caller's till, from its device: the cashier cannot pick another till's counter.
+      till: engine.devices.tillOf(caller.device),
     }).session
   })
   registry.register('sessions:get', ({ id }) => engine.sessions.get(id, uiScope(engine)))
@@ -58,6 +61,7 @@ export function createHandlerRegistry(engine: Engine, shell: ShellHooks = {}): H
   registerShopHandlers(registry, engine)
   registerReportHandlers(registry, engine)
   registerRefundHandlers(registry, engine, shell)
+  registerDeviceHandlers(registry, engine)
   registry.register('sessions:export-csv', async (filter) => {
     const csv = { name: 'sales', extension: 'csv', inBrowser: 'In the browser the CSV downloads directly from History (Export CSV).' }
     const saved = await saveAs(engine, shell, csv, (path) => exportSessionsCsvToFile(engine, uiScope(engine), filter, path))

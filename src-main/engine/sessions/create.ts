@@ -33,6 +33,8 @@ export interface CreateSessionInput {
   token?: string
   /** Seconds, 60-86400; default the merchant's session TTL (15 min). */
   expiresIn?: number
+  /** The till the sale is taken at (the caller's device's); the REST API's sales are on Till 1. */
+  till?: string
 }
 
 export interface CreateDeps extends ChangeDeps {
@@ -113,8 +115,8 @@ export function createSession(deps: CreateDeps, input: CreateSessionInput): { se
     const row = get<SessionRow>(
       db,
       `INSERT INTO sessions (id, merchant_id, livemode, order_id, amount_minor, currency, metadata, status, created_at, expires_at,
-         exchange_rate, rate_locked_at, usd_cents, required_confirmations, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, 'PENDING', ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+         exchange_rate, rate_locked_at, usd_cents, required_confirmations, updated_at, till_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, 'PENDING', ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
       newId('ps'),
       merchant.id,
       input.livemode ? 1 : 0,
@@ -129,6 +131,7 @@ export function createSession(deps: CreateDeps, input: CreateSessionInput): { se
       usdCents,
       accepted[0]!.chain.confirmations,
       now,
+      input.till ?? 'till_1',
     )!
     let address: string
     let childIndex: number | null = null

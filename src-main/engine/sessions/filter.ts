@@ -33,7 +33,7 @@ export function parseSessionFilter(raw: unknown): SessionSetFilter {
       throw invalid('parameter_invalid', `status must be one of ${SESSION_STATUSES.join(', ')}`, 'status')
     filter.status = input.status as SessionStatus
   }
-  for (const key of ['order_id', 'token', 'search'] as const) {
+  for (const key of ['order_id', 'token', 'search', 'till'] as const) {
     const value = input[key]
     if (value === undefined || value === null) continue
     if (typeof value !== 'string' || value.length > MAX_TEXT)
@@ -74,6 +74,10 @@ export function sessionFilterSql(scope: SessionScope, filter: SessionSetFilter):
   if (filter.order_id !== undefined) {
     where.push('s.order_id = @order')
     params.order = filter.order_id
+  }
+  if (filter.till !== undefined) {
+    where.push('s.till_id = @till')
+    params.till = filter.till
   }
   if (filter.created_gte !== undefined) {
     where.push('s.created_at >= @created_gte')

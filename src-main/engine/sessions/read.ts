@@ -43,6 +43,7 @@ export interface SessionRow {
   ever_processing: number
   completed_at: number | null
   updated_at: number
+  till_id: string
 }
 
 export interface OptionRow {
@@ -260,6 +261,7 @@ export function toObject(
     pending_tx_dropped: incomingByDb.get(db)?.droppedOf(row) ?? null,
     amount_refunded: amountRefunded(options, row.paid_option_id, refunds),
     refunds: refunds.map((r) => r.id),
+    till: row.till_id,
   }
 }
 

@@ -1,6 +1,6 @@
 import type { Channel, Client, ContractError, InputOf, PushEventName, PushEvents, Transport } from '../../../src-preload/contract'
 import { CHANNELS } from '../../../src-preload/contract'
-import { pickTransport } from './transport'
+import { downloadUrl, pickTransport } from './transport'
 
 /** A handler's `{ ok: false }` as a typed exception: `code` is stable, `message` is for people. */
 export class BridgeError extends Error implements ContractError {
@@ -51,4 +51,17 @@ export const onReconnect = (listener: () => void) => {
     offReconnect()
     offRestored()
   }
+}
+
+/**
+ * Serve mode: saves `path` (export/sessions.csv?…) through a one-time download
+ * ticket (a link cannot carry the session header); the browser streams it to disk.
+ */
+export async function download(path: string): Promise<void> {
+  const link = document.createElement('a')
+  link.href = await downloadUrl(path)
+  link.download = ''
+  document.body.append(link)
+  link.click()
+  link.remove()
 }

@@ -1,4 +1,4 @@
-import type { Channel, InputOf, OutputOf, PushEventName, PushEvents, Result, Transport } from '../../../src-preload/contract'
+import type { Channel, ContractError, InputOf, OutputOf, PushEventName, PushEvents, Result, Transport } from '../../../src-preload/contract'
 import { PUSH_EVENTS } from '../../../src-preload/contract'
 
 declare global {
@@ -8,39 +8,126 @@ declare global {
   }
 }
 
+/** Sent with every bridge call besides the cookie (src-main/http/server.ts SESSION_HEADER). */
+const SESSION_HEADER = 'X-StablePay-Session'
 /**
- * Serve mode: the same contract over HTTP (`POST /bridge/invoke/<channel>`) and
- * server-sent events (`GET /bridge/events`). The access token lives in an
- * HttpOnly cookie set by the server, so nothing secret is visible here.
+ * Where the page keeps its header token. This origin's storage, unlike a
+ * cookie, is never shared with another port of the same host, so a page there
+ * cannot read it; kept beyond memory so a reload or a restarted browser keeps
+ * the till signed in.
+ */
+const STORAGE_KEY = 'stablepay.session'
+const RETRY_MS = 2000
+
+/**
+ * Serve mode: the same contract over HTTP (`POST /bridge/invoke/<channel>`)
+ * and a server-sent event stream (`GET /bridge/events`). Each call carries the
+ * device's HttpOnly cookie and its header token. Opened with `?token=` (the
+ * address printed at start) or `?pair=CODE` (Owner → Devices), the page first
+ * signs in as a new device and takes the secret out of the address bar.
+ *
+ * The event stream is read with fetch, not EventSource: EventSource cannot
+ * send a header, and a token in its URL would sit in logs and history.
  */
 function httpTransport(base = ''): Transport {
   const listeners = new Map<PushEventName, Set<(payload: unknown) => void>>()
   const reconnectListeners = new Set<() => void>()
-  let source: EventSource | null = null
+  let header: string | null = readStored()
+  let signInError: ContractError | null = null
+  let streaming = false
 
-  const connect = () => {
-    if (source || typeof EventSource === 'undefined') return
-    source = new EventSource(`${base}/bridge/events`)
-    for (const name of PUSH_EVENTS) {
-      source.addEventListener(name, (e) => {
-        const payload = JSON.parse((e as MessageEvent<string>).data) as unknown
-        for (const l of listeners.get(name) ?? []) l(payload)
+  const signIn = async (): Promise<void> => {
+    const params = new URLSearchParams(window.location.search)
+    const token = params.get('token')
+    const pair = params.get('pair')
+    if (!token && !pair) return
+    params.delete('token')
+    params.delete('pair')
+    const query = params.toString()
+    // Out of the address bar (and history, and screenshots) before anything else.
+    window.history.replaceState(window.history.state, '', `${window.location.pathname}${query ? `?${query}` : ''}${window.location.hash}`)
+    try {
+      const response = await fetch(`${base}/bridge/sign-in`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(token ? { token } : { pair }),
+        credentials: 'same-origin',
       })
+      const result = (await response.json()) as Result<{ session: string }>
+      if (result.ok) {
+        header = result.value.session
+        store(header)
+      } else {
+        signInError = result.error
+      }
+    } catch {
+      signInError = { code: 'connection_lost', message: 'The app is not reachable. Check that StablePay POS is running.' }
     }
-    source.addEventListener('open', () => {
-      // Whenever the stream (re)opens, the UI refetches: a change pushed before it was live (a sale made while this
-      // page was still connecting, or while EventSource was reconnecting by itself) is otherwise never shown.
-      for (const l of reconnectListeners) l()
-    })
+  }
+  const ready = signIn()
+
+  const headers = (): Record<string, string> => (header ? { [SESSION_HEADER]: header } : {})
+
+  const dispatch = (block: string) => {
+    let event = 'message'
+    const data: string[] = []
+    for (const line of block.split('\n')) {
+      if (line.startsWith('event:')) event = line.slice(6).trim()
+      else if (line.startsWith('data:')) data.push(line.slice(5).replace(/^ /, ''))
+    }
+    if (data.length === 0 || !(PUSH_EVENTS as readonly string[]).includes(event)) return
+    const payload = JSON.parse(data.join('\n')) as unknown
+    for (const l of listeners.get(event as PushEventName) ?? []) l(payload)
+  }
+
+  const stream = async () => {
+    await ready
+    for (;;) {
+      try {
+        const response = await fetch(`${base}/bridge/events`, { headers: headers(), credentials: 'same-origin', cache: 'no-store' })
+        if (response.ok && response.body) {
+          // Whenever the stream (re)opens, the UI refetches: a change pushed before it was live (a sale made while this
+          // page was still connecting, or while the stream was reconnecting) is otherwise never shown.
+          for (const l of reconnectListeners) l()
+          const reader = response.body.pipeThrough(new TextDecoderStream()).getReader()
+          let buffer = ''
+          for (;;) {
+            const { value, done } = await reader.read()
+            if (done) break
+            buffer += value.replace(/\r\n?/g, '\n')
+            let end: number
+            while ((end = buffer.indexOf('\n\n')) >= 0) {
+              dispatch(buffer.slice(0, end))
+              buffer = buffer.slice(end + 2)
+            }
+          }
+        } else if (response.status === 401) {
+          // Signed out (revoked, expired): the screens learn it from their next call; the stream stays quiet.
+          for (const l of reconnectListeners) l()
+          await sleep(RETRY_MS * 5)
+          continue
+        }
+      } catch {
+        // The server went away: try again, like EventSource would.
+      }
+      await sleep(RETRY_MS)
+    }
+  }
+  const connect = () => {
+    if (streaming || typeof ReadableStream === 'undefined') return
+    streaming = true
+    void stream()
   }
 
   return {
     async invoke<C extends Channel>(channel: C, input: InputOf<C>): Promise<Result<OutputOf<C>>> {
+      await ready
+      if (!header && signInError) return { ok: false, error: signInError }
       let response: Response
       try {
         response = await fetch(`${base}/bridge/invoke/${channel}`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
+          headers: { 'content-type': 'application/json', ...headers() },
           body: JSON.stringify(input ?? null),
           credentials: 'same-origin',
         })
@@ -66,6 +153,41 @@ function httpTransport(base = ''): Transport {
       return () => reconnectListeners.delete(listener)
     },
   }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+function readStored(): string | null {
+  try {
+    return window.localStorage.getItem(STORAGE_KEY)
+  } catch {
+    return null
+  }
+}
+
+function store(value: string): void {
+  try {
+    window.localStorage.setItem(STORAGE_KEY, value)
+  } catch {
+    // Private mode without storage: the page still works until it is reloaded.
+  }
+}
+
+/**
+ * Serve mode's download links (CSV, diagnostics) are navigations, which cannot
+ * carry the header token: each gets a one-time ticket from the bridge first.
+ * In Electron there are no such links (the shell saves files itself).
+ */
+export async function downloadUrl(path: string): Promise<string> {
+  const response = await fetch('bridge/download-ticket', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(readStored() ? { [SESSION_HEADER]: readStored()! } : {}) },
+    body: 'null',
+    credentials: 'same-origin',
+  })
+  const result = (await response.json()) as Result<{ ticket: string }>
+  if (!result.ok) throw new Error(result.error.message)
+  return `${path}${path.includes('?') ? '&' : '?'}ticket=${encodeURIComponent(result.value.ticket)}`
 }
 
 export function pickTransport(): Transport {

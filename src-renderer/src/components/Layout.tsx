@@ -42,6 +42,12 @@ function openCustomerDisplay(): void {
   window.open(url, 'stablepay-customer-display')
 }
 
+/** This screen reaches the till across the shop's network, not on this machine: the traffic is plain HTTP (#13). */
+function overLan(): boolean {
+  const host = window.location.hostname
+  return window.location.protocol === 'http:' && host !== '' && host !== 'localhost' && host !== '[::1]' && !host.startsWith('127.')
+}
+
 /** The shell of every staff screen: shop name, test-mode badge, navigation, language. */
 export function Layout({ route, shopName, children }: { route: Route; shopName: string | null; children: ReactNode }) {
   const t = useT()
@@ -74,6 +80,11 @@ export function Layout({ route, shopName, children }: { route: Route; shopName: 
       <ReversalBanner />
       <OwnerPrompt />
       <RecoveryCodeDialog />
+      {overLan() ? (
+        <p className="notice notice-warn plain-http" role="note" data-testid="plain-http-note">
+          {t('app.plainHttp')}
+        </p>
+      ) : null}
       <main className="screen">{children}</main>
     </div>
   )

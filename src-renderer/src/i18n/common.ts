@@ -9,6 +9,15 @@ export const commonStrings = defineStrings({
     zh: '无法连接到应用。请确认 StablePay 收银台正在运行；本页面会自动重新连接。',
   },
   'app.retry': { en: 'Try again', zh: '重试' },
+  // #13 devices: a device signed out, and a till reached over the shop's network.
+  'app.signedOut': {
+    en: 'This device is not signed in, or was signed out. Ask the owner for a pairing code (Settings → Devices and tills), or open the address StablePay POS printed when it started.',
+    zh: '本设备未登录或已被退出。请向店主索取配对码（设置 → 设备与收银台），或打开 StablePay 收银台启动时显示的地址。',
+  },
+  'app.plainHttp': {
+    en: 'Connected over plain HTTP on the local network: use it only on the shop’s own network.',
+    zh: '正通过本地网络上的普通 HTTP 连接：请只在店内自己的网络中使用。',
+  },
 
   'nav.sale': { en: 'Sale', zh: '收款' },
   'nav.history': { en: 'History', zh: '历史记录' },

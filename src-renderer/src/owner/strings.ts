@@ -488,13 +488,16 @@ export const ownerStrings = defineStrings({
   'settings.backups.title': { en: 'Backups and support', zh: '备份与支持' },
   'settings.backups.now': { en: 'Back up now', zh: '立即备份' },
   'settings.backups.running': { en: 'Backing up…', zh: '正在备份…' },
-  'settings.backups.last': { en: 'Last good backup: {time} ({size} MB), checked.', zh: '最近一次完好的备份：{time}（{size} MB），已校验。' },
+  'settings.backups.last': {
+    en: 'Last good backup: {time} ({size} MB), checked.',
+    zh: '最近一次完好的备份：{time}（{size} MB），已校验。',
+  },
   'settings.backups.lastStale': {
     en: 'The last good backup is from {time} ({size} MB): more than two days ago. Back up now, and check the daily time and folder.',
     zh: '最近一次完好的备份是 {time}（{size} MB），已超过两天。请立即备份，并检查每日时间和文件夹。',
   },
   'settings.backups.none': {
-    en: 'No backup yet. The till is the shop\'s only record of its sales: back up now.',
+    en: "No backup yet. The till is the shop's only record of its sales: back up now.",
     zh: '还没有备份。收银台是本店销售的唯一记录：请立即备份。',
   },
   'settings.backups.dailyAt': { en: 'Daily backup at (shop time)', zh: '每日备份时间（店铺时间）' },
@@ -590,4 +593,38 @@ export const ownerStrings = defineStrings({
     en: 'In the browser version the REST API is always on, at the address the server was started with.',
     zh: '在浏览器版本中，REST API 始终开启，地址即服务器启动时的地址。',
   },
+
+  // ------------------------------------------------------------ devices and tills (#13)
+  'settings.devices.title': { en: 'Devices and tills', zh: '设备与收银台' },
+  'settings.devices.help': {
+    en: 'Every browser that opens StablePay POS is a device with its own sign-in, working at one till. Add a tablet or a customer display with a one-time pairing code; revoke a lost one at once.',
+    zh: '每个打开 StablePay POS 的浏览器都是一台设备，有自己的登录，并属于一个收银台。用一次性配对码添加平板或顾客显示屏；丢失的设备可立即撤销。',
+  },
+  'settings.devices.plainHttp': {
+    en: 'The till is reached over plain HTTP on the local network ({origins}): anyone on this network can read the traffic. Use it only on the shop’s own network.',
+    zh: '收银台通过本地网络上的普通 HTTP 访问（{origins}）：同一网络中的任何人都能看到通信内容。请只在店内自己的网络中使用。',
+  },
+  'settings.devices.name': { en: 'Name', zh: '名称' },
+  'settings.devices.till': { en: 'Till', zh: '收银台' },
+  'settings.devices.role': { en: 'Role', zh: '角色' },
+  'settings.devices.role.cashier': { en: 'Cashier', zh: '收银员' },
+  'settings.devices.role.display': { en: 'Customer display', zh: '顾客显示屏' },
+  'settings.devices.lastSeen': { en: 'Last seen', zh: '最近使用' },
+  'settings.devices.address': { en: 'Address', zh: '地址' },
+  'settings.devices.thisDevice': { en: 'this device', zh: '本设备' },
+  'settings.devices.revoke': { en: 'Revoke', zh: '撤销' },
+  'settings.devices.revoked': { en: 'Revoked', zh: '已撤销' },
+  'settings.devices.rename': { en: 'Rename', zh: '重命名' },
+  'settings.devices.pairCashier': { en: 'Pair a till', zh: '配对收银设备' },
+  'settings.devices.pairDisplay': { en: 'Pair a customer display', zh: '配对顾客显示屏' },
+  'settings.devices.pairFor': { en: 'For till', zh: '用于收银台' },
+  'settings.devices.pairTitle': { en: 'Pairing code', zh: '配对码' },
+  'settings.devices.pairHelp': {
+    en: 'On the tablet, scan this QR or open the address below. The code works once, for 10 minutes (until {time}).',
+    zh: '在平板上扫描此二维码或打开下面的地址。此配对码只能使用一次，有效 10 分钟（至 {time}）。',
+  },
+  'settings.devices.pairDone': { en: 'Done', zh: '完成' },
+  'settings.devices.tills': { en: 'Tills', zh: '收银台' },
+  'settings.devices.newTill': { en: 'New till name', zh: '新收银台名称' },
+  'settings.devices.addTill': { en: 'Add till', zh: '添加收银台' },
 })

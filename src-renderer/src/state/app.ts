@@ -31,9 +31,14 @@ function applyLanguage(language: Language): void {
 
 type LoadState = 'loading' | 'ready' | 'unreachable'
 
+/** The bridge's answers for a device without a session: none, revoked or idle, or a spent pairing code or old link. */
+const SIGNED_OUT = new Set(['session_invalid', 'pairing_code_invalid', 'token_invalid'])
+
 interface AppState {
   load: LoadState
   loadError: string | null
+  /** Serve mode: this device has no valid session (never paired, revoked, or idle 12 hours). */
+  signedOut: boolean
   info: AppInfo | null
   settings: AppSettings | null
   language: Language
@@ -48,6 +53,7 @@ interface AppState {
 export const useAppStore = create<AppState>()((set, get) => ({
   load: 'loading',
   loadError: null,
+  signedOut: false,
   info: null,
   settings: null,
   language: rememberedLanguage(),
@@ -57,9 +63,13 @@ export const useAppStore = create<AppState>()((set, get) => ({
     try {
       const [info, settings] = await Promise.all([api['app:info'](), api['settings:get']()])
       applyLanguage(settings.language)
-      set({ info, settings, language: settings.language, load: 'ready' })
+      set({ info, settings, language: settings.language, load: 'ready', signedOut: false })
     } catch (error) {
-      set({ load: 'unreachable', loadError: error instanceof Error ? error.message : String(error) })
+      set({
+        load: 'unreachable',
+        loadError: error instanceof Error ? error.message : String(error),
+        signedOut: error instanceof BridgeError && SIGNED_OUT.has(error.code),
+      })
     }
   },
 

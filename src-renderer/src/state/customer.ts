@@ -3,15 +3,18 @@ import type { PaymentSession } from '../../../src-preload/contract'
 import { api } from '../bridge'
 
 /**
- * The customer display follows "the current sale" without any link to the
- * cashier's window (in serve mode it is another tab, maybe another device):
- * the newest session of the shop, learnt from `sessions:list {limit: 1}` at
- * load and after a reconnect, then from `session:updated` pushes. A push for
- * an older session (a late payment to yesterday's sale) never takes the
- * screen from a newer one.
+ * The customer display follows "the current sale" of its own till without any
+ * link to the cashier's window (in serve mode it is another tab, maybe another
+ * device): the newest session of this device's till (#13: a shop with two
+ * tills never shows the other counter's QR), learnt from
+ * `sessions:list {limit: 1, till}` at load and after a reconnect, then from
+ * `session:updated` pushes of that till. A push for an older session (a late
+ * payment to yesterday's sale) never takes the screen from a newer one.
  */
 interface CustomerState {
   session: PaymentSession | null
+  /** This device's till, once known (devices:me). */
+  till: string | null
   loaded: boolean
   load(): Promise<void>
   receive(session: PaymentSession): void
@@ -26,10 +29,14 @@ function isNewer(candidate: PaymentSession, current: PaymentSession | null): boo
 
 export const useCustomerStore = create<CustomerState>()((set, get) => ({
   session: null,
+  till: null,
   loaded: false,
   async load() {
     try {
-      const page = await api['sessions:list']({ limit: 1 })
+      // Asked each time: the owner may have moved this device to another till.
+      const till = (await api['devices:me']()).device.till
+      if (till !== get().till) set({ till, session: null })
+      const page = await api['sessions:list']({ limit: 1, till })
       const newest = page.data[0] ?? null
       if (!newest || isNewer(newest, get().session)) set({ session: newest })
       set({ loaded: true })
@@ -38,6 +45,8 @@ export const useCustomerStore = create<CustomerState>()((set, get) => ({
     }
   },
   receive(session) {
+    const till = get().till
+    if (till === null || session.till !== till) return
     if (isNewer(session, get().session)) set({ session })
   },
 }))

@@ -80,6 +80,21 @@ export async function installFakeEngine(page: Page, state: FakeState): Promise<v
             return ok(s.session)
           case 'sessions:list':
             return ok({ data: s.session ? [s.session] : [], has_more: false, next_cursor: null })
+          case 'devices:me':
+            return ok({
+              device: {
+                id: 'local',
+                name: 'This computer',
+                till: 'till_1',
+                till_name: 'Till 1',
+                role_hint: 'cashier',
+                created_at: 0,
+                last_seen_at: 0,
+                address: null,
+                revoked_at: null,
+              },
+              lan_origins: [],
+            })
           case 'setup:preview-xpub':
             return ok({ addresses: ['0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc'] })
           // The owner role (#13): the fake's screens are seen as the owner sees them, PIN already entered.

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react'
 import type { AuditEntry, AuditKind } from '../../../../src-preload/contract'
 import { AUDIT_KINDS } from '../../../../src-preload/contract'
+import { download } from '../../bridge'
 import { useLanguage } from '../../i18n'
 import { useShopStore } from '../../state'
 import type { OwnerKey, OwnerT } from '../i18n'
@@ -82,7 +83,17 @@ export function AuditScreen() {
         </label>
         <div className="owner-filter-actions">
           {canDownloadCsv() ? (
-            <a className="btn btn-secondary owner-export" href={auditExportHref(filter())} download data-testid="audit-export">
+            <a
+              className="btn btn-secondary owner-export"
+              href={auditExportHref(filter())}
+              download
+              onClick={(event) => {
+                // A link cannot carry the session header: the download goes through a one-time ticket (#13).
+                event.preventDefault()
+                void download(auditExportHref(filter()))
+              }}
+              data-testid="audit-export"
+            >
               ⤓ {t('audit.export')}
             </a>
           ) : (
@@ -124,7 +135,8 @@ export function AuditScreen() {
             <tr key={entry.id} data-testid="audit-row" data-kind={entry.kind}>
               <td>{formatShortDateTime(entry.at, zone, language)}</td>
               <td>
-                <DeviceName entry={entry} t={t} /> <span className="muted">({t(entry.role === 'owner' ? 'audit.role.owner' : 'audit.role.cashier')})</span>
+                <DeviceName entry={entry} t={t} />{' '}
+                <span className="muted">({t(entry.role === 'owner' ? 'audit.role.owner' : 'audit.role.cashier')})</span>
               </td>
               <td>
                 {t(KIND_LABEL[entry.kind])}

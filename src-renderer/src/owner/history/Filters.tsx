@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from 'react'
 import { SESSION_STATUSES } from '../../../../src-preload/contract'
 import type { SessionStatus } from '../../../../src-preload/contract'
 import { useAppStore, useShopStore } from '../../state'
+import { download } from '../../bridge'
 import type { DatePreset } from '../historyQuery'
 import { DATE_PRESETS, EMPTY_FILTER, exportHref } from '../historyQuery'
 import { useOwnerT } from '../i18n'
@@ -166,6 +167,10 @@ export function HistoryFilters() {
             className="btn btn-secondary owner-export"
             href={exportHref(applied)}
             download
+            onClick={(event) => {
+              event.preventDefault()
+              void download(exportHref(applied))
+            }}
             title={t('history.exportHelp')}
             data-testid="export-csv"
           >

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react'
 import { REFUND_STATUSES } from '../../../../src-preload/contract'
 import type { Refund, RefundStatus } from '../../../../src-preload/contract'
+import { download } from '../../bridge'
 import { NetworkName } from '../../components'
 import { formatToken, useLanguage } from '../../i18n'
 import { useShopStore } from '../../state'
@@ -207,6 +208,11 @@ function RefundFilters() {
             className="btn btn-secondary owner-export"
             href={refundsExportHref(toRefundFilter(filter))}
             download
+            onClick={(event) => {
+              // A link cannot carry the session header: the download goes through a one-time ticket (#13).
+              event.preventDefault()
+              void download(refundsExportHref(toRefundFilter(filter)))
+            }}
             title={t('history.refunds.list.exportHelp')}
             data-testid="refunds-export-csv"
           >

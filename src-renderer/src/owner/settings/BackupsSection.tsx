@@ -2,6 +2,7 @@ import { useState } from 'react'
 import type { BackupInfo } from '../../../../src-preload/contract'
 import { useLanguage } from '../../i18n'
 import { useAppStore, useShopStore } from '../../state'
+import { download } from '../../bridge'
 import { useOwnerT } from '../i18n'
 import { canDownloadCsv, useBackupsStore } from '../state'
 import { formatShortDateTime, safeTimeZone } from '../time'
@@ -128,7 +129,16 @@ export function BackupsSection({ id }: { id: string }) {
         {logDir ? t('settings.support.logAt', { dir: logDir }) : t('settings.support.noLog')}
       </p>
       {canDownloadCsv() ? (
-        <a className="btn btn-secondary" href="export/diagnostics.zip" download data-testid="export-diagnostics">
+        <a
+          className="btn btn-secondary"
+          href="export/diagnostics.zip"
+          download
+          onClick={(event) => {
+            event.preventDefault()
+            void download('export/diagnostics.zip')
+          }}
+          data-testid="export-diagnostics"
+        >
           {t('settings.support.export')}
         </a>
       ) : (

@@ -1,10 +1,19 @@
 import { useEffect } from 'react'
 import type { OwnerKey } from '../i18n'
 import { useOwnerT } from '../i18n'
-import { startOwnerFeed, useApiKeysStore, useBackupsStore, useNetworksStore, useRatesStore, useShopSettingsStore } from '../state'
+import {
+  startOwnerFeed,
+  useApiKeysStore,
+  useBackupsStore,
+  useDevicesStore,
+  useNetworksStore,
+  useRatesStore,
+  useShopSettingsStore,
+} from '../state'
 import { ApiKeysSection } from './ApiKeysSection'
 import { ApiServerSection } from './ApiServerSection'
 import { BackupsSection } from './BackupsSection'
+import { DevicesSection } from './DevicesSection'
 import { LanguageSection } from './LanguageSection'
 import { NetworksSection } from './NetworksSection'
 import { PinSection } from './PinSection'
@@ -22,6 +31,7 @@ const SECTIONS: Array<{ id: string; title: OwnerKey }> = [
   { id: 'settings-language', title: 'settings.language.title' },
   { id: 'settings-backups', title: 'settings.backups.title' },
   { id: 'settings-pin', title: 'settings.pin.title' },
+  { id: 'settings-devices', title: 'settings.devices.title' },
 ]
 
 /**
@@ -38,6 +48,7 @@ export function SettingsScreen() {
     void useRatesStore.getState().load()
     void useApiKeysStore.getState().load()
     void useBackupsStore.getState().load()
+    void useDevicesStore.getState().load()
   }, [])
 
   return (
@@ -67,6 +78,7 @@ export function SettingsScreen() {
       <LanguageSection id="settings-language" />
       <BackupsSection id="settings-backups" />
       <PinSection id="settings-pin" />
+      <DevicesSection id="settings-devices" />
     </div>
   )
 }
