@@ -561,6 +561,8 @@ export interface Transport {
   subscribe<E extends PushEventName>(event: E, listener: (payload: PushEvents[E]) => void): () => void
   /** Fires when the push stream is live, at first and after a dropped connection came back: the UI refetches (never shows a stale status). */
   onReconnect(listener: () => void): () => void
+  /** Whether the engine can be reached (serve mode: the push stream is open). Electron's IPC is always up and leaves it out. */
+  onConnection?(listener: (up: boolean) => void): () => void
 }
 
 /** IPC channel names used by the preload and the Electron shell. */

@@ -22,6 +22,8 @@ export interface Devnet {
   accounts: Address[]
   usdc: Address
   usdt: Address
+  /** anvil's own process id (startDevnetProcess): a test can freeze the chain with SIGSTOP and thaw it with SIGCONT. */
+  pid?: number
   stop(): Promise<void>
 }
 
@@ -31,7 +33,15 @@ export async function startDevnet(): Promise<Devnet & { anvil: Anvil }> {
   const anvil = await startAnvil()
   try {
     const tokens = await setupDemoChain(anvil)
-    return { anvil, rpcUrl: anvil.rpcUrl, wsUrl: anvil.wsUrl, chainId: anvil.chainId, accounts: anvil.accounts, ...tokens, stop: () => anvil.stop() }
+    return {
+      anvil,
+      rpcUrl: anvil.rpcUrl,
+      wsUrl: anvil.wsUrl,
+      chainId: anvil.chainId,
+      accounts: anvil.accounts,
+      ...tokens,
+      stop: () => anvil.stop(),
+    }
   } catch (error) {
     await anvil.stop()
     throw error

@@ -36,6 +36,8 @@ export interface CreateSessionInput {
 }
 
 export interface CreateDeps extends ChangeDeps {
+  /** See Sessions.networkOffline. */
+  networkOffline(chainId: number): boolean
   merchants: Merchants
   networks: Networks
   rates: RateBook
@@ -67,6 +69,18 @@ export function createSession(deps: CreateDeps, input: CreateSessionInput): { se
       param,
     )
   }
+
+  // A network the till cannot reach right now cannot see the payment: offer the others, refuse when none is left.
+  const reachable = accepted.filter((a) => !deps.networkOffline(a.chain.chain_id))
+  if (reachable.length === 0) {
+    const names = [...new Set(accepted.map((a) => a.chain.name))].join(', ')
+    throw conflict(
+      'network_offline',
+      `${names} cannot be reached right now, so a payment on it would not be seen. Try again when it is back, or choose another network.`,
+      input.chainId !== undefined ? 'chain_id' : undefined,
+    )
+  }
+  accepted = reachable
 
   // Every read below is inside the write transaction: one lock round for the whole sale.
   return transaction(db, () => {

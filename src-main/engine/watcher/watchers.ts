@@ -67,6 +67,7 @@ export class ChainWatchers {
       events: engine.events,
       sessions: engine.sessions,
     })
+    engine.sessions.networkOffline = (chainId) => this.running.get(chainId)?.watcher.current().connection === 'offline'
     this.pending =
       tuning.autoPoll && options.pending !== false
         ? new PendingTracking(

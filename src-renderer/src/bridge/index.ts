@@ -34,3 +34,5 @@ const transport = pickTransport()
 export const api: Client = makeClient(transport)
 export const on = <E extends PushEventName>(event: E, listener: (payload: PushEvents[E]) => void) => transport.subscribe(event, listener)
 export const onReconnect = (listener: () => void) => transport.onReconnect(listener)
+/** Whether the engine can be reached; Electron's IPC has no such event and is always up. */
+export const onConnection = (listener: (up: boolean) => void) => transport.onConnection?.(listener) ?? (() => undefined)

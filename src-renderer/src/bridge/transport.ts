@@ -16,18 +16,37 @@ declare global {
 function httpTransport(base = ''): Transport {
   const listeners = new Map<PushEventName, Set<(payload: unknown) => void>>()
   const reconnectListeners = new Set<() => void>()
+  const connectionListeners = new Set<(up: boolean) => void>()
   let source: EventSource | null = null
+  let up: boolean | null = null
+  const setUp = (next: boolean) => {
+    if (up === next) return
+    up = next
+    for (const l of connectionListeners) l(next)
+  }
 
   const connect = () => {
     if (source || typeof EventSource === 'undefined') return
-    source = new EventSource(`${base}/bridge/events`)
+    const current = new EventSource(`${base}/bridge/events`)
+    source = current
+    current.addEventListener('error', () => {
+      // The stream dropped (server stopped or restarting): the till says so now, not at the next failed click.
+      setUp(false)
+      // EventSource retries by itself after a network error, but gives up for good on an HTTP error answer (a server
+      // still starting, a proxy's 502): then open a new one, or the till would never hear of the sale again.
+      if (current.readyState === EventSource.CLOSED && source === current) {
+        source = null
+        setTimeout(connect, 1000)
+      }
+    })
     for (const name of PUSH_EVENTS) {
-      source.addEventListener(name, (e) => {
+      current.addEventListener(name, (e) => {
         const payload = JSON.parse((e as MessageEvent<string>).data) as unknown
         for (const l of listeners.get(name) ?? []) l(payload)
       })
     }
-    source.addEventListener('open', () => {
+    current.addEventListener('open', () => {
+      setUp(true)
       // Whenever the stream (re)opens, the UI refetches: a change pushed before it was live (a sale made while this
       // page was still connecting, or while EventSource was reconnecting by itself) is otherwise never shown.
       for (const l of reconnectListeners) l()
@@ -45,6 +64,7 @@ function httpTransport(base = ''): Transport {
           credentials: 'same-origin',
         })
       } catch {
+        setUp(false)
         return { ok: false, error: { code: 'connection_lost', message: 'The app is not reachable. Check that StablePay POS is running.' } }
       }
       try {
@@ -64,6 +84,11 @@ function httpTransport(base = ''): Transport {
       connect()
       reconnectListeners.add(listener)
       return () => reconnectListeners.delete(listener)
+    },
+    onConnection(listener: (up: boolean) => void): () => void {
+      connect()
+      connectionListeners.add(listener)
+      return () => connectionListeners.delete(listener)
     },
   }
 }

@@ -1,5 +1,5 @@
 import { useEffect } from 'react'
-import { prepareChime } from '../components'
+import { HealthBanner, prepareChime } from '../components'
 import { priceDecimals, useT } from '../i18n'
 import { keyFromKeyboard, payChoices, useAppStore, useChainClockStore, useSaleStore, useShopStore } from '../state'
 import { ClockDriftBanner } from './ClockDriftBanner'
@@ -100,6 +100,7 @@ export function CashierScreen() {
   if (phase === 'session' && session) {
     return (
       <div className="cashier" data-testid="cashier">
+        <HealthBanner />
         <ClockDriftBanner />
         <SessionPanel session={session} />
       </div>
@@ -107,6 +108,7 @@ export function CashierScreen() {
   }
   return (
     <div className="cashier" data-testid="cashier" data-ready={shopLoaded}>
+      <HealthBanner />
       <ClockDriftBanner />
       <SaleEntry
         currency={currency}

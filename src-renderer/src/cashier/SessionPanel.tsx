@@ -3,7 +3,7 @@ import type { PaymentSession } from '../../../src-preload/contract'
 import { Button, Countdown, Dialog, NetworkName, playChime, QrCode, StatusChip } from '../components'
 import { formatClock, formatFiat, formatToken, useErrorText, useLanguage, useT } from '../i18n'
 import type { SaleView } from '../state'
-import { qrOption, useAppStore, useSaleStore, useShopStore, viewOf } from '../state'
+import { isChainOffline, qrOption, useAppStore, useHealthStore, useSaleStore, useShopStore, viewOf } from '../state'
 import { IncomingLostNote, IncomingStatus } from '../components/IncomingStatus'
 import { incomingLostOf, incomingOf } from '../state/incoming'
 import { sessionRateNote } from './rateNote'
@@ -48,10 +48,16 @@ function PayingPanel({ session, view }: { session: PaymentSession; view: Exclude
   const rates = useShopStore((s) => s.rates)
   const timeZone = useShopStore((s) => s.merchant?.time_zone ?? 'UTC')
   const rateDate = sessionRateNote(session, rates, timeZone, language)
+  const chainOffline = useHealthStore((s) => isChainOffline(s.chains, qr?.chain_id ?? option.chain_id))
 
   return (
     <div className="session" data-testid="session" data-session-id={session.id} data-status={session.status} data-view={view.kind}>
-      <div className="qr-zone">
+      <div className={`qr-zone${chainOffline ? ' qr-offline' : ''}`} data-offline={chainOffline}>
+        {chainOffline ? (
+          <p className="qr-offline-mark" role="alert" data-testid="qr-offline">
+            {t('health.qrOffline')}
+          </p>
+        ) : null}
         {qr ? (
           <QrCode
             value={qr.payment_uri}

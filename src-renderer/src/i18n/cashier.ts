@@ -134,4 +134,16 @@ export const cashierStrings = defineStrings({
   'cashier.clockMinutes': { en: { one: '{n} minute', other: '{n} minutes' }, zh: '{n} 分钟' },
   'cashier.clockHours': { en: { one: '{n} hour', other: '{n} hours' }, zh: '{n} 小时' },
   'cashier.clockDays': { en: { one: '{n} day', other: '{n} days' }, zh: '{n} 天' },
+
+  // Health at the till (#15): the engine or a sale's network cannot be reached, and when it is back.
+  'health.serverDown': {
+    en: 'No connection to StablePay POS. Payments are not being checked right now: do not hand over goods until this sale shows Paid.',
+    zh: '与 StablePay POS 的连接已断开。目前无法核对付款：在本笔收款显示“已付款”之前，请勿交付商品。',
+  },
+  'health.chainDown': {
+    en: '{network} cannot be reached: payments on it cannot be seen right now. Do not pay on it yet.',
+    zh: '无法连接 {network}：暂时无法看到该网络上的付款。请先不要在该网络上付款。',
+  },
+  'health.back': { en: 'Connection is back. Statuses are up to date.', zh: '连接已恢复，状态已更新。' },
+  'health.qrOffline': { en: 'Network unreachable — do not pay yet', zh: '网络无法连接 — 请暂勿付款' },
 })

@@ -66,6 +66,11 @@ export const commonStrings = defineStrings({
     en: 'Other open sales already ask for this exact price, and it cannot be told apart from them. Finish or cancel one of them first, or take this sale in another token.',
     zh: '其他未完成的收款已在使用这个金额，无法与它们区分。请先完成或取消其中一笔，或改用其他代币收款。',
   },
+  // Health at the till (#15):
+  'error.network_offline': {
+    en: 'That network cannot be reached right now, so a payment on it would not be seen. Try again when it is back, or choose another network.',
+    zh: '该网络目前无法连接，在其上的付款将无法被看到。请在恢复后再试，或选择其他网络。',
+  },
   'countdown.label': { en: 'Time left to pay', zh: '剩余付款时间' },
 
   // The reversal alert on every staff screen (components/ReversalBanner.tsx).

@@ -17,6 +17,8 @@ export const TRANSLATED_ERRORS = [
   // Failing cleanly (#14):
   'storage_full',
   'amount_space_exhausted',
+  // Health at the till (#15):
+  'network_offline',
 ] as const
 
 type TranslatedError = (typeof TRANSLATED_ERRORS)[number]

@@ -1,7 +1,8 @@
-import { on, onReconnect } from '../bridge'
+import { on, onConnection, onReconnect } from '../bridge'
 import { useAppStore } from './app'
 import { useChainClockStore } from './chainClock'
 import { useCustomerStore } from './customer'
+import { useHealthStore } from './health'
 import { useReversalsStore } from './reversals'
 import { useSaleStore } from './sale'
 
@@ -19,13 +20,19 @@ export function startFeed(): void {
     useCustomerStore.getState().receive(session)
     useReversalsStore.getState().receive(session)
   })
-  on('chain:state-changed', (state) => useChainClockStore.getState().receive(state))
+  on('chain:state-changed', (state) => {
+    useChainClockStore.getState().receive(state)
+    useHealthStore.getState().receive(state)
+  })
+  onConnection((up) => useHealthStore.getState().setServer(up))
+  void useHealthStore.getState().load()
   onReconnect(() => {
     // Whatever happened while the line was down, ask again rather than trust the screen.
     void useSaleStore.getState().refetch()
     void useCustomerStore.getState().load()
     void useAppStore.getState().refreshSettings()
     void useChainClockStore.getState().load()
+    void useHealthStore.getState().load()
     void useReversalsStore.getState().load()
   })
 }
