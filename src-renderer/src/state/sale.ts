@@ -187,10 +187,11 @@ export const useSaleStore = create<SaleState>()((set, get) => ({
     set({ refreshing: true })
     try {
       const fresh = await api['sessions:get']({ id: current.id })
-      if (get().session?.id === fresh.id) set({ session: fresh })
+      if (get().session?.id === fresh.id) set({ session: fresh, error: null })
       set({ refreshing: false })
     } catch (error) {
-      // Still unreachable: keep saying so rather than showing the old status as if current.
+      // Still unreachable: keep saying so rather than showing the old status as if current. The health banner
+      // says it too; "checking" stays until an answer comes, and the next reconnect asks again.
       set({ error: errorOf(error) })
     }
   },
