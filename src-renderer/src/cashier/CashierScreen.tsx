@@ -1,9 +1,10 @@
 import { useEffect } from 'react'
 import { HealthBanner, prepareChime } from '../components'
 import { priceDecimals, useT } from '../i18n'
-import { keyFromKeyboard, payChoices, useAppStore, useChainClockStore, useSaleStore, useShopStore } from '../state'
+import { keyFromKeyboard, payChoices, useAppStore, useChainClockStore, useOpenSalesStore, useSaleStore, useShopStore } from '../state'
 import { ClockDriftBanner } from './ClockDriftBanner'
 import { SaleEntry } from './SaleEntry'
+import { OpenSalesTray } from './OpenSalesTray'
 import { SessionPanel } from './SessionPanel'
 
 const INTERACTIVE_MARK = 'stablepay:cashier-interactive'
@@ -11,6 +12,11 @@ const RATES_RELOAD_MS = 5 * 60_000
 
 function isTextField(target: EventTarget | null): target is HTMLInputElement | HTMLTextAreaElement {
   return target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement
+}
+
+/** The header (navigation, language, customer display): a click there must not take Enter away from charging. */
+function isInHeader(target: EventTarget | null): boolean {
+  return target instanceof HTMLElement && target.closest('.topbar') !== null
 }
 
 function isOtherControl(target: EventTarget | null): boolean {
@@ -48,6 +54,7 @@ export function CashierScreen() {
       .load()
       .catch(() => undefined)
     void useChainClockStore.getState().load()
+    void useOpenSalesStore.getState().load()
   }, [])
 
   useEffect(() => {
@@ -80,6 +87,13 @@ export function CashierScreen() {
         return
       }
       if (e.key === 'Enter') {
+        // On the sale-entry screen Enter charges, even after a click in the header left a link or button focused.
+        if (sale.phase === 'entry' && isInHeader(e.target)) {
+          e.preventDefault()
+          ;(e.target as HTMLElement).blur()
+          charge()
+          return
+        }
         if (isOtherControl(e.target)) return
         e.preventDefault()
         if (sale.phase === 'entry') charge()
@@ -103,6 +117,7 @@ export function CashierScreen() {
         <HealthBanner />
         <ClockDriftBanner />
         <SessionPanel session={session} />
+        <OpenSalesTray />
       </div>
     )
   }
@@ -118,6 +133,7 @@ export function CashierScreen() {
         ready={shopLoaded}
         modeName={livemode ? t('mode.live') : t('mode.test')}
       />
+      <OpenSalesTray />
     </div>
   )
 }

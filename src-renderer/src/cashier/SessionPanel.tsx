@@ -35,6 +35,7 @@ function PayingPanel({ session, view }: { session: PaymentSession; view: Exclude
   const requestCancel = useSaleStore((s) => s.requestCancel)
   const confirmCancel = useSaleStore((s) => s.confirmCancel)
   const closeDialog = useSaleStore((s) => s.closeDialog)
+  const park = useSaleStore((s) => s.park)
   const simulate = useSaleStore((s) => s.simulate)
   const simulating = useSaleStore((s) => s.simulating)
   const simulatedTx = useSaleStore((s) => s.simulatedTx)
@@ -140,10 +141,14 @@ function PayingPanel({ session, view }: { session: PaymentSession; view: Exclude
         ) : null}
 
         <div className="session-actions">
+          <Button variant="secondary" size="lg" onClick={park} data-testid="park-sale">
+            {t('cashier.park')}
+          </Button>
           <Button variant="secondary" size="lg" onClick={() => void requestCancel()} data-testid="cancel-sale">
             {t('cashier.cancelSale')}
           </Button>
         </div>
+        <p className="hint">{t('cashier.sessionHint')}</p>
 
         {devnet && !livemode ? (
           <div className="simulate" data-testid="simulate">
@@ -175,6 +180,25 @@ function PayingPanel({ session, view }: { session: PaymentSession; view: Exclude
           }
         >
           <p>{t('cashier.cannotCancel')}</p>
+        </Dialog>
+      ) : null}
+      {dialog === 'confirm-cancel' ? (
+        <Dialog
+          title={t('cashier.cancelConfirmTitle')}
+          onClose={closeDialog}
+          actions={
+            <>
+              <Button variant="danger" size="lg" onClick={() => void confirmCancel()} data-testid="confirm-cancel">
+                {t('cashier.cancelConfirm')}
+              </Button>
+              <Button size="lg" onClick={closeDialog} data-testid="keep-waiting">
+                {t('cashier.keepWaiting')}
+              </Button>
+            </>
+          }
+        >
+          <p>{t('cashier.cancelConfirmQr')}</p>
+          <p className="hint">{t('cashier.cancelConfirmHint')}</p>
         </Dialog>
       ) : null}
       {dialog === 'confirm-cancel-paid' ? (
@@ -270,6 +294,7 @@ function EndedPanel({ session, view }: { session: PaymentSession; view: Extract<
   const t = useT()
   const language = useLanguage()
   const newSale = useSaleStore((s) => s.newSale)
+  const chargeAgain = useSaleStore((s) => s.chargeAgain)
   const expired = view.kind === 'expired'
   const token = view.option?.token ?? ''
   return (
@@ -289,9 +314,14 @@ function EndedPanel({ session, view }: { session: PaymentSession; view: Extract<
           : t('cashier.cancelled')}
       </p>
       {session.exceptions.includes('paid_after_cancel') ? <p className="notice notice-warn">{t('cashier.paidAfterCancel')}</p> : null}
-      <Button variant="primary" size="lg" onClick={newSale} data-testid="new-sale" autoFocus>
-        {t('cashier.newSale')}
-      </Button>
+      <div className="paid-actions">
+        <Button variant="primary" size="lg" onClick={newSale} data-testid="new-sale" autoFocus>
+          {t('cashier.newSale')}
+        </Button>
+        <Button size="lg" onClick={() => void chargeAgain()} data-testid="charge-again">
+          {t('cashier.chargeAgain', { amount: formatFiat(session.amount, session.currency, language) })}
+        </Button>
+      </div>
     </div>
   )
 }

@@ -145,5 +145,19 @@ export const cashierStrings = defineStrings({
     zh: '无法连接 {network}：暂时无法看到该网络上的付款。请先不要在该网络上付款。',
   },
   'health.back': { en: 'Connection is back. Statuses are up to date.', zh: '连接已恢复，状态已更新。' },
+  // Never stuck (#15): park, the open-sales tray, a cancel that asks, charge again.
+  'cashier.park': { en: 'Park — next customer', zh: '挂起 — 下一位顾客' },
+  'cashier.sessionHint': {
+    en: 'Esc asks before cancelling this sale. Park keeps it waiting below while you serve the next customer.',
+    zh: '按 Esc 会先确认再取消此笔收款。挂起会让它在下方继续等待，同时为下一位顾客收款。',
+  },
+  'cashier.cancelConfirmQr': {
+    en: 'The customer may be paying this code right now. A payment that arrives after cancelling must be refunded.',
+    zh: '顾客可能正在扫码付款。取消后到账的付款需要退款。',
+  },
+  'cashier.cancelConfirmHint': { en: 'Enter: cancel the sale · Esc: keep it', zh: '回车：取消收款 · Esc：保留' },
+  'cashier.chargeAgain': { en: 'Charge {amount} again', zh: '再次收款 {amount}' },
+  'tray.title': { en: 'Open sales', zh: '未完成的收款' },
+  'tray.detected': { en: 'Payment detected', zh: '已检测到付款' },
   'health.qrOffline': { en: 'Network unreachable — do not pay yet', zh: '网络无法连接 — 请暂勿付款' },
 })

@@ -3,6 +3,7 @@ import { useAppStore } from './app'
 import { useChainClockStore } from './chainClock'
 import { useCustomerStore } from './customer'
 import { useHealthStore } from './health'
+import { useOpenSalesStore } from './openSales'
 import { useReversalsStore } from './reversals'
 import { useSaleStore } from './sale'
 
@@ -19,6 +20,7 @@ export function startFeed(): void {
     useSaleStore.getState().receive(session)
     useCustomerStore.getState().receive(session)
     useReversalsStore.getState().receive(session)
+    useOpenSalesStore.getState().receive(session)
   })
   on('chain:state-changed', (state) => {
     useChainClockStore.getState().receive(state)
@@ -33,6 +35,7 @@ export function startFeed(): void {
     void useAppStore.getState().refreshSettings()
     void useChainClockStore.getState().load()
     void useHealthStore.getState().load()
+    void useOpenSalesStore.getState().load()
     void useReversalsStore.getState().load()
   })
 }

@@ -12,7 +12,7 @@ import { hasPayment, isOpen } from './sessionView'
  * a status the engine does not hold.
  */
 type SalePhase = 'entry' | 'creating' | 'session'
-type SaleDialog = 'confirm-cancel-paid' | 'cannot-cancel' | null
+type SaleDialog = 'confirm-cancel' | 'confirm-cancel-paid' | 'cannot-cancel' | null
 
 const CHOICE_KEY = 'stablepay.payChoice'
 // Per tab: a reload in the middle of a sale comes back to it; another tab does not steal it.
@@ -58,6 +58,12 @@ interface SaleState {
   confirmCancel(): Promise<void>
   closeDialog(): void
   newSale(): void
+  /** The sale keeps waiting in the open-sales tray; the till starts the next one. */
+  park(): void
+  /** Brings an open sale (parked, or from another tab) back to the screen. */
+  bringBack(id: string): Promise<void>
+  /** An expired or cancelled sale: a new one for the same amount, on the same network and token. */
+  chargeAgain(): Promise<void>
   keepThisOpen(): void
   /** A `session:updated` push. */
   receive(session: PaymentSession): void
@@ -142,8 +148,8 @@ export const useSaleStore = create<SaleState>()((set, get) => ({
     // Only PENDING can be cancelled (the engine refuses otherwise); say why instead of failing.
     if (session.status === 'PROCESSING') return set({ dialog: 'cannot-cancel' })
     if (session.status !== 'PENDING') return
-    if (hasPayment(session)) return set({ dialog: 'confirm-cancel-paid' })
-    await get().confirmCancel()
+    // A QR is on screen: one key must not end the sale the customer may be paying right now.
+    set({ dialog: hasPayment(session) ? 'confirm-cancel-paid' : 'confirm-cancel' })
   },
 
   async confirmCancel() {
@@ -169,6 +175,31 @@ export const useSaleStore = create<SaleState>()((set, get) => ({
   newSale() {
     writeStorage('session', CURRENT_KEY, null)
     set({ phase: 'entry', session: null, entry: '', orderRef: '', error: null, dialog: null, keepOpen: false, simulatedTx: null })
+  },
+
+  park() {
+    if (get().phase !== 'session') return
+    get().newSale()
+  },
+
+  async bringBack(id) {
+    if (get().phase === 'creating' || get().session?.id === id) return
+    try {
+      const session = await api['sessions:get']({ id })
+      writeStorage('session', CURRENT_KEY, session.id)
+      set({ phase: 'session', session, error: null, dialog: null, keepOpen: false, simulatedTx: null })
+    } catch (error) {
+      set({ error: errorOf(error) })
+    }
+  },
+
+  async chargeAgain() {
+    const session = get().session
+    if (!session || isOpen(session)) return
+    const option = session.payment_options[0]
+    get().newSale()
+    set({ entry: session.amount })
+    await get().charge(option ? { chainId: option.chain_id, token: option.token } : null)
   },
 
   keepThisOpen() {
