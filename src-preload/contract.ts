@@ -349,6 +349,8 @@ export interface AppSettings {
   livemode: boolean
   /** Cashier screen returns to a new sale by itself after this many seconds. */
   auto_new_sale_seconds: number
+  /** A sale above this amount (a decimal in the shop's currency) asks the cashier to confirm first; "0": never asks (#15). */
+  confirm_amount_above: string
 }
 
 export interface AppInfo {

@@ -88,3 +88,24 @@ test('Enter charges on the sale-entry screen after a click on any header control
     n++
   }
 })
+
+test('an amount above the owner’s threshold (default 1,000) asks first: Esc goes back to the amount, Enter charges', async ({
+  cashier: page,
+}) => {
+  await page.keyboard.type('1000')
+  await page.keyboard.press('Enter')
+  await expect(page.getByTestId('session')).toBeVisible()
+  await page.getByTestId('park-sale').click()
+
+  await page.keyboard.type('12000')
+  await page.keyboard.press('Enter')
+  await expect(page.getByRole('alertdialog')).toContainText('12,000.00')
+  await expect(page.getByTestId('session')).toHaveCount(0)
+  await page.keyboard.press('Escape')
+  await expect(page.getByRole('alertdialog')).toBeHidden()
+  await expect(page.getByTestId('amount')).toContainText('12,000')
+  await page.keyboard.press('Enter')
+  await page.keyboard.press('Enter')
+  await expect(page.getByTestId('session')).toBeVisible()
+  expect((await currentSession(page)).amount).toBe('12000.00')
+})

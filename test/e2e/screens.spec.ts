@@ -125,7 +125,7 @@ const polygon: ChainConfig = {
 
 function state(language: 'en' | 'zh-CN'): FakeState {
   return {
-    settings: { language, livemode: true, auto_new_sale_seconds: 600 },
+    settings: { language, livemode: true, auto_new_sale_seconds: 600, confirm_amount_above: '1000' },
     merchant: {
       id: 'shop',
       name: 'Corner Café',

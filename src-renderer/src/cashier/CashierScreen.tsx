@@ -1,6 +1,6 @@
 import { useEffect } from 'react'
-import { HealthBanner, prepareChime } from '../components'
-import { priceDecimals, useT } from '../i18n'
+import { Button, Dialog, HealthBanner, prepareChime } from '../components'
+import { formatFiat, priceDecimals, useLanguage, useT } from '../i18n'
 import { keyFromKeyboard, payChoices, useAppStore, useChainClockStore, useOpenSalesStore, useSaleStore, useShopStore } from '../state'
 import { ClockDriftBanner } from './ClockDriftBanner'
 import { SaleEntry } from './SaleEntry'
@@ -35,6 +35,9 @@ export function CashierScreen() {
   const phase = useSaleStore((s) => s.phase)
   const session = useSaleStore((s) => s.session)
   const choice = useSaleStore((s) => s.choice)
+  const dialog = useSaleStore((s) => s.dialog)
+  const entry = useSaleStore((s) => s.entry)
+  const language = useLanguage()
 
   const currency = merchant?.currency ?? 'USD'
   const choices = payChoices(chains, livemode)
@@ -134,6 +137,33 @@ export function CashierScreen() {
         modeName={livemode ? t('mode.live') : t('mode.test')}
       />
       <OpenSalesTray />
+      {dialog === 'confirm-large' ? (
+        <Dialog
+          title={t('cashier.largeTitle')}
+          onClose={() => useSaleStore.getState().closeDialog()}
+          actions={
+            <>
+              <Button
+                variant="primary"
+                size="lg"
+                data-testid="confirm-large"
+                onClick={() => {
+                  prepareChime()
+                  void useSaleStore.getState().charge(useSaleStore.getState().pendingTarget, true)
+                }}
+              >
+                {t('cashier.largeConfirm')}
+              </Button>
+              <Button size="lg" onClick={() => useSaleStore.getState().closeDialog()} data-testid="large-back">
+                {t('cashier.largeBack')}
+              </Button>
+            </>
+          }
+        >
+          <p data-testid="large-amount">{t('cashier.largeText', { amount: formatFiat(entry.replace(/\.$/, ''), currency, language) })}</p>
+          <p className="hint">{t('cashier.largeHint')}</p>
+        </Dialog>
+      ) : null}
     </div>
   )
 }

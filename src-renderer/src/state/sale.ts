@@ -2,7 +2,8 @@ import { create } from 'zustand'
 import type { PaymentSession } from '../../../src-preload/contract'
 import { api, BridgeError } from '../bridge'
 import type { KeypadKey } from './keypad'
-import { applyKey, isChargeable, toAmount } from './keypad'
+import { useAppStore } from './app'
+import { applyKey, isAboveThreshold, isChargeable, toAmount } from './keypad'
 import { hasPayment, isOpen } from './sessionView'
 
 /**
@@ -12,7 +13,7 @@ import { hasPayment, isOpen } from './sessionView'
  * a status the engine does not hold.
  */
 type SalePhase = 'entry' | 'creating' | 'session'
-type SaleDialog = 'confirm-cancel' | 'confirm-cancel-paid' | 'cannot-cancel' | null
+type SaleDialog = 'confirm-large' | 'confirm-cancel' | 'confirm-cancel-paid' | 'cannot-cancel' | null
 
 const CHOICE_KEY = 'stablepay.payChoice'
 // Per tab: a reload in the middle of a sale comes back to it; another tab does not steal it.
@@ -52,7 +53,10 @@ interface SaleState {
   press(key: KeypadKey, decimals: number): void
   setOrderRef(orderRef: string): void
   setChoice(choice: string): void
-  charge(target: { chainId: number; token: string } | null): Promise<void>
+  /** `confirmed`: the cashier already said yes to an amount above the owner's threshold. */
+  charge(target: { chainId: number; token: string } | null, confirmed?: boolean): Promise<void>
+  /** The network and token of a charge waiting for the large-amount confirmation. */
+  pendingTarget: { chainId: number; token: string } | null
   escape(): Promise<void>
   requestCancel(): Promise<void>
   confirmCancel(): Promise<void>
@@ -98,6 +102,7 @@ export const useSaleStore = create<SaleState>()((set, get) => ({
   refreshing: false,
   simulating: false,
   simulatedTx: null,
+  pendingTarget: null,
 
   press(key, decimals) {
     if (get().phase !== 'entry') return
@@ -113,9 +118,13 @@ export const useSaleStore = create<SaleState>()((set, get) => ({
     set({ choice, error: null })
   },
 
-  async charge(target) {
+  async charge(target, confirmed = false) {
     const { entry, orderRef, phase } = get()
     if (phase !== 'entry' || !isChargeable(entry)) return
+    // A slip of the finger (an extra 0) is caught before the customer sees a QR for it.
+    const threshold = useAppStore.getState().settings?.confirm_amount_above ?? '1000'
+    if (!confirmed && isAboveThreshold(entry, threshold)) return set({ dialog: 'confirm-large', pendingTarget: target })
+    set({ dialog: null, pendingTarget: null })
     set({ phase: 'creating', error: null })
     earlyPushes.clear()
     try {
