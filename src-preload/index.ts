@@ -13,8 +13,7 @@ const pushEvents = new Set<string>(PUSH_EVENTS)
 
 const transport: Transport = {
   invoke<C extends Channel>(channel: C, input: InputOf<C>): Promise<Result<OutputOf<C>>> {
-    if (!channels.has(channel))
-      return Promise.resolve({ ok: false, error: { code: 'unknown_channel', message: `no channel "${channel}"` } })
+    if (!channels.has(channel)) return Promise.resolve({ ok: false, error: { code: 'unknown_channel', message: `no channel "${channel}"` } })
     return ipcRenderer.invoke(IPC.invoke, channel, input) as Promise<Result<OutputOf<C>>>
   },
   subscribe<E extends PushEventName>(event: E, listener: (payload: PushEvents[E]) => void): () => void {

@@ -33,15 +33,7 @@ export async function startDevnet(): Promise<Devnet & { anvil: Anvil }> {
   const anvil = await startAnvil()
   try {
     const tokens = await setupDemoChain(anvil)
-    return {
-      anvil,
-      rpcUrl: anvil.rpcUrl,
-      wsUrl: anvil.wsUrl,
-      chainId: anvil.chainId,
-      accounts: anvil.accounts,
-      ...tokens,
-      stop: () => anvil.stop(),
-    }
+    return { anvil, rpcUrl: anvil.rpcUrl, wsUrl: anvil.wsUrl, chainId: anvil.chainId, accounts: anvil.accounts, ...tokens, stop: () => anvil.stop() }
   } catch (error) {
     await anvil.stop()
     throw error
