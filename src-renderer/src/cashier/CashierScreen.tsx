@@ -6,6 +6,7 @@ import { ClockDriftBanner } from './ClockDriftBanner'
 import { SaleEntry } from './SaleEntry'
 import { OpenSalesTray } from './OpenSalesTray'
 import { SessionPanel } from './SessionPanel'
+import { UnmatchedPayments } from './UnmatchedPayments'
 
 const INTERACTIVE_MARK = 'stablepay:cashier-interactive'
 const RATES_RELOAD_MS = 5 * 60_000
@@ -119,6 +120,7 @@ export function CashierScreen() {
       <div className="cashier" data-testid="cashier">
         <HealthBanner />
         <ClockDriftBanner />
+        <UnmatchedPayments />
         <SessionPanel session={session} />
         <OpenSalesTray />
       </div>
@@ -128,6 +130,7 @@ export function CashierScreen() {
     <div className="cashier" data-testid="cashier" data-ready={shopLoaded}>
       <HealthBanner />
       <ClockDriftBanner />
+      <UnmatchedPayments />
       <SaleEntry
         currency={currency}
         choices={choices}

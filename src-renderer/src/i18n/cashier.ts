@@ -162,6 +162,16 @@ export const cashierStrings = defineStrings({
   'cashier.largeConfirm': { en: 'Yes, charge it', zh: '确认收款' },
   'cashier.largeBack': { en: 'Change the amount', zh: '修改金额' },
   'cashier.largeHint': { en: 'Enter: charge · Esc: change the amount', zh: '回车：收款 · Esc：修改金额' },
+  'unmatched.text': {
+    en: 'A payment of {amount} arrived that matches no open sale.',
+    zh: '收到一笔 {amount} 的付款，与任何未完成的收款都不匹配。',
+  },
+  'unmatched.assign': { en: 'It’s this sale: {amount}', zh: '属于这笔收款：{amount}' },
+  'unmatched.none': {
+    en: 'No open sale could take it: the owner can assign it in History.',
+    zh: '没有可对应的未完成收款：店主可在历史记录中处理。',
+  },
+  'unmatched.dismiss': { en: 'Hide', zh: '隐藏' },
   'tray.title': { en: 'Open sales', zh: '未完成的收款' },
   'tray.detected': { en: 'Payment detected', zh: '已检测到付款' },
   'health.qrOffline': { en: 'Network unreachable — do not pay yet', zh: '网络无法连接 — 请暂勿付款' },

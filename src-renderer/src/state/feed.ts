@@ -4,6 +4,7 @@ import { useChainClockStore } from './chainClock'
 import { useCustomerStore } from './customer'
 import { useHealthStore } from './health'
 import { useOpenSalesStore } from './openSales'
+import { useUnmatchedStore } from './unmatched'
 import { useReversalsStore } from './reversals'
 import { useSaleStore } from './sale'
 
@@ -26,6 +27,7 @@ export function startFeed(): void {
     useChainClockStore.getState().receive(state)
     useHealthStore.getState().receive(state)
   })
+  on('transfer:recorded', (transfer) => useUnmatchedStore.getState().receive(transfer))
   onConnection((up) => useHealthStore.getState().setServer(up))
   void useHealthStore.getState().load()
   onReconnect(() => {
