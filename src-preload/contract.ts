@@ -418,7 +418,8 @@ export interface FirstRunInput {
 export interface Contract {
   'app:info': { input: void; output: AppInfo }
   'setup:complete': { input: FirstRunInput; output: Merchant }
-  'setup:preview-xpub': { input: { xpub: string }; output: { addresses: string[] } }
+  /** never_used (#15): an 0x address with no transaction and no token balance on any network that answered: worth a second look. */
+  'setup:preview-xpub': { input: { xpub: string }; output: { addresses: string[]; never_used?: boolean } }
   'settings:get': { input: void; output: AppSettings }
   'settings:update': { input: Partial<AppSettings>; output: AppSettings }
   'merchant:get': { input: void; output: Merchant }

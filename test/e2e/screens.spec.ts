@@ -276,6 +276,9 @@ for (const viewport of [
     await expect(page.getByTestId('charge')).toBeInViewport()
     await shot(page, 'entry')
     await page.keyboard.press('Enter')
+    // Above the owner's threshold (1,000 by default): the till asks first, Enter confirms (#15).
+    await expect(page.getByTestId('confirm-large')).toBeFocused()
+    await page.keyboard.press('Enter')
     await expect(page.getByTestId('payment-qr')).toBeInViewport({ ratio: 1 })
     await expect(page.getByTestId('token-amount')).toBeInViewport()
     const png = await shot(page, 'waiting')

@@ -10,7 +10,7 @@ import type { Engine } from '..'
 import { BUILTIN_CHAINS, findBuiltinChain, validateAddress } from '../chains'
 import { transaction } from '../db/transaction'
 import { invalid } from '../errors'
-import { deriveAddress, parseXpub } from '../receive'
+import { deriveAddress, parseXpub, requireWallet } from '../receive'
 import type { NetworkInput } from '../shop'
 import { resolveNetwork, validateReceive } from '../shop'
 import { uiScope } from '.'
@@ -61,7 +61,7 @@ export function listChains(engine: Engine): ChainConfig[] {
  * one transaction: a wrong address or an unknown token leaves the database
  * exactly as it was.
  */
-export function completeSetup(engine: Engine, input: FirstRunInput): Merchant {
+export async function completeSetup(engine: Engine, input: FirstRunInput): Promise<Merchant> {
   const { name, currency, livemode } = input
   const receive = validateReceive(input.receive)
 
@@ -103,6 +103,9 @@ export function completeSetup(engine: Engine, input: FirstRunInput): Merchant {
       'livemode',
     )
 
+  // The receiving address must be a wallet on the chosen networks (a token's own address pasted by mistake is refused).
+  if (receive.mode === 'address' && receive.address) await requireWallet(engine.db, receive.address, networks)
+
   const merchantId = engine.merchants.first()?.id ?? SHOP_MERCHANT_ID
   return transaction(engine.db, () => {
     const merchant = engine.merchants.upsert({ id: merchantId, name, currency, receive })
@@ -120,15 +123,21 @@ export function completeSetup(engine: Engine, input: FirstRunInput): Merchant {
  * The address branch stands in for a `setup:preview-receive` channel until
  * the contract has one.
  */
-export function previewReceive(input: { xpub: string }): { addresses: string[] } {
+export async function previewReceive(engine: Engine, input: { xpub: string }): Promise<{ addresses: string[]; never_used?: boolean }> {
   const text = input.xpub.trim()
   if (/^0x/i.test(text)) {
     const checked = validateAddress(text)
-    if (!checked.ok) throw invalid('parameter_invalid', checked.message, 'address')
-    return { addresses: [checked.address] }
+    if (!checked.ok) throw invalid('address_invalid', checked.message, 'address')
+    // Networks are chosen after this step: every network the till knows is asked.
+    const report = await requireWallet(
+      engine.db,
+      checked.address,
+      engine.networks.list().filter((c) => c.enabled),
+    )
+    return { addresses: [checked.address], ...(report?.neverUsed ? { never_used: true } : {}) }
   }
   const checked = parseXpub(text)
-  if (!checked.ok) throw invalid('parameter_invalid', checked.message, 'xpub')
+  if (!checked.ok) throw invalid('xpub_invalid', checked.message, 'xpub')
   const addresses: string[] = []
   for (let i = 0; i < PREVIEW_ADDRESSES; i++) addresses.push(deriveAddress(checked.xpub, i))
   return { addresses }
@@ -183,14 +192,23 @@ export function registerShopHandlers(registry: HandlerRegistry, engine: Engine):
   registry.register('backups:update', (patch) => engine.backups.update(patch))
 
   registry.register('setup:complete', (input) => completeSetup(engine, input))
-  registry.register('setup:preview-xpub', (input) => previewReceive(input))
+  registry.register('setup:preview-xpub', (input) => previewReceive(engine, input))
 
   registry.register('settings:get', () => engine.settings.get())
   registry.register('settings:update', (patch) => engine.settings.update(patch))
 
   registry.register('merchant:get', () => engine.merchants.get(uiScope(engine).merchantId))
-  registry.register('merchant:update', (input) => {
+  registry.register('merchant:update', async (input) => {
     const current = engine.merchants.get(uiScope(engine).merchantId)
+    if (input.receive?.mode === 'address') {
+      const receive = validateReceive(input.receive)
+      if (receive.address)
+        await requireWallet(
+          engine.db,
+          receive.address,
+          engine.networks.list().filter((c) => c.enabled),
+        )
+    }
     // The upsert checks the receiving side, the session lifetime and the time zone, and writes nothing when one is wrong.
     return engine.merchants.upsert({
       id: current.id,

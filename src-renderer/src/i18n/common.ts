@@ -71,6 +71,18 @@ export const commonStrings = defineStrings({
     en: 'That network cannot be reached right now, so a payment on it would not be seen. Try again when it is back, or choose another network.',
     zh: '该网络目前无法连接，在其上的付款将无法被看到。请在恢复后再试，或选择其他网络。',
   },
+  'error.address_invalid': {
+    en: 'This is not a valid address. Copy it again from the shop’s wallet: 0x followed by 40 letters and digits.',
+    zh: '这不是有效的地址。请从店铺钱包重新复制：0x 加 40 位字母和数字。',
+  },
+  'error.xpub_invalid': {
+    en: 'This is not a valid extended public key. Copy it again from the wallet’s export; it starts with xpub.',
+    zh: '这不是有效的扩展公钥。请从钱包导出处重新复制；它以 xpub 开头。',
+  },
+  'error.receive_not_wallet': {
+    en: 'This address is a contract (for example a token’s own address), not a wallet: money sent there could be lost. Paste the address of the shop’s wallet.',
+    zh: '这个地址是一个合约（例如代币本身的地址），不是钱包：转到这里的钱可能会丢失。请粘贴店铺钱包的地址。',
+  },
   'countdown.label': { en: 'Time left to pay', zh: '剩余付款时间' },
 
   // The reversal alert on every staff screen (components/ReversalBanner.tsx).

@@ -21,9 +21,17 @@ export const TRANSLATED_ERRORS = [
   'network_offline',
 ] as const
 
-type TranslatedError = (typeof TRANSLATED_ERRORS)[number]
+/**
+ * Codes whose engine message is a developer's detail ("checksum mismatch", "invalid version bytes"): the cashier
+ * and owner read the table's sentence in English too; the detail stays in the engine's log and answer (#15).
+ */
+export const REWORDED_ERRORS = ['address_invalid', 'xpub_invalid', 'receive_not_wallet'] as const
+
+type TranslatedError = (typeof TRANSLATED_ERRORS)[number] | (typeof REWORDED_ERRORS)[number]
 
 export function errorText(language: Language, error: { code: string; message: string }): string {
+  if ((REWORDED_ERRORS as readonly string[]).includes(error.code))
+    return localize(commonStrings[`error.${error.code as TranslatedError}`], language)
   if (language === 'en' || !(TRANSLATED_ERRORS as readonly string[]).includes(error.code)) return error.message
   return localize(commonStrings[`error.${error.code as TranslatedError}`], language)
 }
