@@ -12,7 +12,7 @@ export const commonStrings = defineStrings({
 
   'nav.sale': { en: 'Sale', zh: '收款' },
   'nav.history': { en: 'History', zh: '历史记录' },
-  'nav.webhooks': { en: 'Webhooks', zh: 'Webhooks' },
+  'nav.webhooks': { en: 'Webhooks', zh: '回调通知' },
   'nav.settings': { en: 'Settings', zh: '设置' },
   'nav.customerDisplay': { en: 'Customer display', zh: '顾客显示屏' },
   'nav.main': { en: 'Main menu', zh: '主菜单' },
@@ -70,6 +70,10 @@ export const commonStrings = defineStrings({
   'error.network_offline': {
     en: 'That network cannot be reached right now, so a payment on it would not be seen. Try again when it is back, or choose another network.',
     zh: '该网络目前无法连接，在其上的付款将无法被看到。请在恢复后再试，或选择其他网络。',
+  },
+  'error.other': {
+    en: 'That did not work ({code}). Try again; if it keeps happening, ask the owner.',
+    zh: '操作没有完成（{code}）。请重试；如果一直出现，请联系店主。',
   },
   'error.address_invalid': {
     en: 'This is not a valid address. Copy it again from the shop’s wallet: 0x followed by 40 letters and digits.',

@@ -32,6 +32,9 @@ type TranslatedError = (typeof TRANSLATED_ERRORS)[number] | (typeof REWORDED_ERR
 export function errorText(language: Language, error: { code: string; message: string }): string {
   if ((REWORDED_ERRORS as readonly string[]).includes(error.code))
     return localize(commonStrings[`error.${error.code as TranslatedError}`], language)
-  if (language === 'en' || !(TRANSLATED_ERRORS as readonly string[]).includes(error.code)) return error.message
+  if (language === 'en') return error.message
+  // A code without a sentence yet: a Chinese till never shows the engine's English (the code says which for support).
+  if (!(TRANSLATED_ERRORS as readonly string[]).includes(error.code))
+    return localize(commonStrings['error.other'], language, { code: error.code })
   return localize(commonStrings[`error.${error.code as TranslatedError}`], language)
 }
