@@ -400,6 +400,11 @@ export interface CreateSaleInput {
   chain_id?: number
   token?: string
   expires_in?: number
+  /**
+   * The till's own sales (#15): refuse with network_offline when every network the sale would be offered on is
+   * offline right now (a QR nobody can see paid). Left out, a sale is made whatever the networks' state.
+   */
+  require_online?: boolean
 }
 
 export interface FirstRunInput {

@@ -256,6 +256,7 @@ export const INPUT_SCHEMAS: InputSchemas = {
       chain_id: optional(chainId),
       token: optional(tokenSymbol),
       expires_in: optional(expiresIn),
+      require_online: optional(z.boolean({ error: 'require_online must be true or false' })),
     },
     'the sale',
   ),

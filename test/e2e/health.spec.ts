@@ -36,7 +36,9 @@ test('a frozen network is shown within 3 s on both screens, new sales on it are 
     await other.keyboard.press('Enter')
     await expect(other.getByTestId('sale-error')).toContainText('cannot be reached right now')
     await expect(other.getByTestId('session')).toHaveCount(0)
-    const answer = (await (await page.request.post('/bridge/invoke/sessions:create', { data: { amount: '3' } })).json()) as {
+    const answer = (await (
+      await page.request.post('/bridge/invoke/sessions:create', { data: { amount: '3', require_online: true } })
+    ).json()) as {
       ok: boolean
       error?: { code: string }
     }

@@ -32,6 +32,7 @@ export function registerSessionHandlers(registry: HandlerRegistry, engine: Engin
       chainId: sale.chain_id,
       token: sale.token,
       expiresIn: sale.expires_in,
+      requireOnline: sale.require_online === true,
     }).session
   })
   registry.register('sessions:get', ({ id }) => engine.sessions.get(id, uiScope(engine)))

@@ -33,6 +33,8 @@ export interface CreateSessionInput {
   token?: string
   /** Seconds, 60-86400; default the merchant's session TTL (15 min). */
   expiresIn?: number
+  /** Refuse (network_offline) rather than offer only networks that cannot be reached right now: the till's own sales. */
+  requireOnline?: boolean
 }
 
 export interface CreateDeps extends ChangeDeps {
@@ -70,8 +72,9 @@ export function createSession(deps: CreateDeps, input: CreateSessionInput): { se
     )
   }
 
-  // A network the till cannot reach right now cannot see the payment: offer the others, refuse when none is left.
-  const reachable = accepted.filter((a) => !deps.networkOffline(a.chain.chain_id))
+  // A network the till cannot reach right now cannot see the payment: the till's sales offer the others, and are
+  // refused when none is left. (API callers keep today's behaviour: they watch the session's status themselves.)
+  const reachable = input.requireOnline ? accepted.filter((a) => !deps.networkOffline(a.chain.chain_id)) : accepted
   if (reachable.length === 0) {
     const names = [...new Set(accepted.map((a) => a.chain.name))].join(', ')
     throw conflict(

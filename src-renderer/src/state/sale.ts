@@ -132,6 +132,8 @@ export const useSaleStore = create<SaleState>()((set, get) => ({
         amount: toAmount(entry),
         ...(orderRef.trim() ? { order_id: orderRef.trim() } : {}),
         ...(target ? { chain_id: target.chainId, token: target.token } : {}),
+        // The engine refuses a sale whose only networks are offline, in words (#15).
+        require_online: true,
       })
       const session = earlyPushes.get(created.id) ?? created
       earlyPushes.clear()
