@@ -15,10 +15,15 @@ import { ChainWatchers, registerWatcherHandlers } from './engine/watcher'
 import type { SecretBox } from './engine/webhooks'
 import { FileKeySecretBox, registerWebhookHandlers, Webhooks } from './engine/webhooks'
 import { writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { basename, join, resolve } from 'node:path'
+import type { BackupState } from '../src-preload/contract'
+import { checkBackup, listBackups, restoreDatabase } from './engine/backup'
+import { nowSeconds } from './engine/clock'
+import { conflict, invalid } from './engine/errors'
+import { EngineEvents } from './engine/events'
 import packageJson from '../package.json'
 import { describeTill, diagnosticsZip } from './engine/diagnostics'
-import { logLocation } from './engine/log'
+import { errorFields, log as logger, logLocation } from './engine/log'
 
 export interface AppOptions {
   dataDir: string
@@ -31,10 +36,17 @@ export interface AppOptions {
 }
 
 export interface App {
-  engine: Engine
-  handlers: HandlerRegistry
-  webhooks: Webhooks
-  watchers: ChainWatchers
+  /** The running shop's parts. Read them each time: a restore (`restore`) replaces them all in place. */
+  readonly engine: Engine
+  readonly handlers: HandlerRegistry
+  readonly webhooks: Webhooks
+  readonly watchers: ChainWatchers
+  /**
+   * Puts a listed backup in place of the database while running (`backups:restore`): checks the copy, stops
+   * the services, keeps the current database as backups/before-restore-….sqlite (returned as `saved`),
+   * restores, and starts everything again on the restored data. Screens hear `shop:restored` and refetch.
+   */
+  restore(file: string): Promise<{ saved: string; state: BackupState }>
   /** Stops services and closes the database. Safe to call twice. */
   stop(): Promise<void>
 }
@@ -44,13 +56,14 @@ export interface App {
  * Serve mode also uses it on a scratch copy to check a config before touching
  * the real data. On any error the database is closed and the error thrown.
  */
-export function openApp(options: AppOptions): { engine: Engine; webhooks: Webhooks } {
+export function openApp(options: AppOptions & { events?: EngineEvents }): { engine: Engine; webhooks: Webhooks } {
   const config = options.config
   const engine = createEngine({
     dataDir: options.dataDir,
     clock: options.clock,
     lateWindowSeconds: config?.lateWindowSeconds,
     rates: { providerUrl: config?.rates?.provider?.url, maxAgeSeconds: config?.rates?.maxAgeSeconds },
+    events: options.events,
   })
   try {
     const webhooks = new Webhooks(engine, { secretBox: options.secretBox ?? new FileKeySecretBox(options.dataDir), clock: options.clock })
@@ -62,42 +75,132 @@ export function openApp(options: AppOptions): { engine: Engine; webhooks: Webhoo
   }
 }
 
+/** One run of the shop on one database: what a restore stops and starts again. */
+interface Running {
+  engine: Engine
+  handlers: HandlerRegistry
+  webhooks: Webhooks
+  watchers: ChainWatchers
+  stop(): Promise<void>
+}
+
 export async function startApp(options: AppOptions): Promise<App> {
-  const { engine, webhooks } = openApp(options)
-  const handlers = createHandlerRegistry(engine, options.shell)
-  registerWebhookHandlers(handlers, engine, webhooks)
-  const watchers = new ChainWatchers(engine)
-  registerWatcherHandlers(handlers, engine, watchers)
-  handlers.register('support:export-diagnostics', async () => {
-    const zip = {
-      name: 'diagnostics',
-      extension: 'zip',
-      inBrowser: 'In the browser the diagnostics download directly (Settings → Support).',
-    }
-    const saved = await saveAs(engine, options.shell ?? {}, zip, async (path) => {
-      await writeFile(path, await diagnosticsOf({ engine, watchers }))
-      return {}
-    })
-    return { saved: saved !== null }
-  })
-  const stopServices = engine.start()
-  const stopWatchers = watchers.start()
-  const stopWebhooks = webhooks.start()
+  // One event hub for the app's whole life: whoever listens (the serve-mode event streams, the desktop windows)
+  // keeps hearing the restored shop after a restore, without subscribing again.
+  const events = new EngineEvents()
+  let restoring: Promise<unknown> | null = null
   let stopped = false
-  return {
-    engine,
-    handlers,
-    webhooks,
-    watchers,
+
+  const launch = (): Running => {
+    const { engine, webhooks } = openApp({ ...options, events })
+    const handlers = createHandlerRegistry(engine, options.shell)
+    registerWebhookHandlers(handlers, engine, webhooks)
+    const watchers = new ChainWatchers(engine)
+    registerWatcherHandlers(handlers, engine, watchers)
+    handlers.register('support:export-diagnostics', async () => {
+      const zip = {
+        name: 'diagnostics',
+        extension: 'zip',
+        inBrowser: 'In the browser the diagnostics download directly (Settings → Support).',
+      }
+      const saved = await saveAs(engine, options.shell ?? {}, zip, async (path) => {
+        await writeFile(path, await diagnosticsOf({ engine, watchers }))
+        return {}
+      })
+      return { saved: saved !== null }
+    })
+    // Owner only (#13 gates the channel by role).
+    handlers.register('backups:restore', ({ file }) => app.restore(file))
+    const stopServices = engine.start()
+    const stopWatchers = watchers.start()
+    const stopWebhooks = webhooks.start()
+    return {
+      engine,
+      handlers,
+      webhooks,
+      watchers,
+      async stop() {
+        await stopWatchers()
+        await stopWebhooks()
+        await stopServices()
+        engine.close()
+      },
+    }
+  }
+
+  let current = launch()
+
+  const restore = async (file: string) => {
+    const engine = current.engine
+    const chosen = listedBackup(engine, file)
+    // Refused while the shop keeps running: a damaged or foreign copy stops nothing.
+    checkBackup(chosen)
+    const log = logger('backup')
+    log.warn({ file: chosen }, 'restoring a backup: stopping the services')
+    await current.stop()
+    let saved: string
+    try {
+      saved = restoreDatabase({
+        dbFile: engine.db.name,
+        from: chosen,
+        backupsDir: engine.backups.dir,
+        now: nowSeconds(engine.clock),
+      })
+    } catch (error) {
+      // Whatever is in place (the untouched database, if the copy could not be put there) runs again.
+      log.error(errorFields(error), 'the restore failed; the shop goes on with the database it had')
+      current = launch()
+      throw error
+    }
+    current = launch()
+    log.warn({ file: chosen, saved }, 'backup restored; the database it replaced is kept')
+    events.emit('shop:restored', { file: chosen })
+    return { saved, state: current.engine.backups.state() }
+  }
+
+  const app: App = {
+    get engine() {
+      return current.engine
+    },
+    get handlers() {
+      return current.handlers
+    },
+    get webhooks() {
+      return current.webhooks
+    },
+    get watchers() {
+      return current.watchers
+    },
+    restore(file) {
+      if (stopped) return Promise.reject(conflict('shop_stopped', 'The till is stopping; nothing was restored.'))
+      if (restoring) return Promise.reject(conflict('restore_running', 'A restore is already running; wait for it to finish.'))
+      const running = restore(file).finally(() => {
+        restoring = null
+      })
+      restoring = running
+      return running
+    },
     async stop() {
       if (stopped) return
       stopped = true
-      await stopWatchers()
-      await stopWebhooks()
-      await stopServices()
-      engine.close()
+      await restoring?.catch(() => undefined)
+      await current.stop()
     },
   }
+  return app
+}
+
+/**
+ * Only a copy the Backups screen lists (the data folder's backups/ or the second folder) can be restored:
+ * the channel is reachable from a browser, and must not read whatever file a path names.
+ */
+function listedBackup(engine: Engine, file: string): string {
+  const state = engine.backups.state()
+  const wanted = resolve(file)
+  const listed = [...state.backups, ...(state.copy_to ? listBackups(state.copy_to) : [])]
+  const found = listed.find((b) => resolve(b.file) === wanted)
+  if (!found) throw invalid('backup_not_found', `${basename(file)} is not one of the backups listed in Settings → Backups`, 'file')
+  return found.file
 }
 
 /** The diagnostics zip: the log files and the till described, nothing secret (engine/diagnostics.ts). */

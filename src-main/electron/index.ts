@@ -10,7 +10,8 @@ import type { App } from '../app'
 import { startApp } from '../app'
 import { desktopSecretBox } from './secretBox'
 import { createWindow, CSP, isAppPage, secondDisplay } from './window'
-import { startLogging } from '../engine/log'
+import { logLocation, startLogging } from '../engine/log'
+import { showStartFailure } from './startFailure'
 
 const channels = new Set<string>(CHANNELS)
 
@@ -27,18 +28,28 @@ export async function runDesktop(): Promise<void> {
 
   const dataDir = process.env.STABLEPAY_DATA_DIR ?? join(app.getPath('userData'), 'data')
   // The desktop app logs to its data folder's logs/ (Settings → Support exports them).
-  const stopLogging = await startLogging({ dataDir })
-  const shop: App = await startApp({
-    dataDir,
-    secretBox: desktopSecretBox(dataDir),
-    shell: {
-      chooseExportFile: async (suggestedName) => {
-        const extension = suggestedName.split('.').pop() ?? ''
-        const choice = await dialog.showSaveDialog({ defaultPath: suggestedName, filters: [{ name: extension.toUpperCase(), extensions: [extension] }] })
-        return choice.canceled || !choice.filePath ? null : choice.filePath
+  let stopLogging: () => Promise<void> = async () => undefined
+  let shop: App
+  try {
+    stopLogging = await startLogging({ dataDir })
+    shop = await startApp({
+      dataDir,
+      secretBox: desktopSecretBox(dataDir),
+      shell: {
+        chooseExportFile: async (suggestedName) => {
+          const extension = suggestedName.split('.').pop() ?? ''
+          const choice = await dialog.showSaveDialog({ defaultPath: suggestedName, filters: [{ name: extension.toUpperCase(), extensions: [extension] }] })
+          return choice.canceled || !choice.filePath ? null : choice.filePath
+        },
       },
-    },
-  })
+    })
+  } catch (error) {
+    // Not a silent exit: the owner is told why, and where the log is.
+    showStartFailure(dialog, error, { dataDir, logDir: logLocation()?.dir ?? null })
+    await stopLogging()
+    app.exit(1)
+    return
+  }
 
   ipcMain.handle(IPC.invoke, (event, channel: unknown, input: unknown) => {
     // Only the app's own pages may call the engine (not a frame that somehow loaded something else).

@@ -11,6 +11,8 @@ export type ErrorType =
   | 'conflict_error'
   | 'api_error'
 
+import { errorFields, log } from './log'
+
 export class EngineError extends Error {
   constructor(
     readonly type: ErrorType,
@@ -45,3 +47,39 @@ export function isStorageFull(error: unknown): boolean {
 export const STORAGE_FULL_MESSAGE =
   'The disk that holds the shop’s data is full, so this was not saved. Free some space on this computer, then try again; ' +
   'sales already saved are safe.'
+
+/**
+ * What a write meets when the database can be read but no longer written while the shop runs: a disk
+ * remounted read-only after an error (the kernel then answers EROFS, which SQLite reports as an I/O error),
+ * a USB disk pulled out, or a file or folder turned read-only (SQLITE_READONLY). Nothing of the refused
+ * write was stored; reads keep working.
+ */
+export function isStorageUnavailable(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code
+  if (typeof code !== 'string') return false
+  return code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_IOERR') || code === 'EROFS'
+}
+
+export const STORAGE_UNAVAILABLE_MESSAGE =
+  'The shop’s data cannot be saved: the disk that holds it has become read-only or stopped answering, so this was not saved. ' +
+  'Sales already saved are safe. Check the disk (was it unplugged?), then restart StablePay POS.'
+
+/** Once per episode in the log, not once per refused write: a till taking sales would otherwise fill the log with it. */
+const UNAVAILABLE_LOG_EVERY_MS = 10 * 60_000
+let unavailableLoggedAt = -Infinity
+
+/**
+ * A write the storage refused, as the answer both transports give: `storage_full` (a full disk) or
+ * `storage_unavailable` (read-only, gone); null for any other error. The first unavailable one of an
+ * episode is logged with SQLite's own words.
+ */
+export function storageFault(error: unknown): { code: 'storage_full' | 'storage_unavailable'; message: string } | null {
+  if (isStorageFull(error)) return { code: 'storage_full', message: STORAGE_FULL_MESSAGE }
+  if (!isStorageUnavailable(error)) return null
+  const now = performance.now()
+  if (now - unavailableLoggedAt >= UNAVAILABLE_LOG_EVERY_MS) {
+    unavailableLoggedAt = now
+    log('db').error(errorFields(error), 'writes refused: the database can no longer be written (later refusals are not logged for 10 minutes)')
+  }
+  return { code: 'storage_unavailable', message: STORAGE_UNAVAILABLE_MESSAGE }
+}

@@ -10,7 +10,15 @@ import { GroupCommit } from './groupCommit'
 import { checkIdempotencyKey, IdempotencyStore, requestFingerprint } from './idempotency'
 import { sendApiError, sendJsonText } from './respond'
 import type { CreateSessionBody } from './schemas'
-import { cancelSessionSchema, createSessionSchema, listSessionsSchema, parseWith } from './schemas'
+import {
+  cancelRefundSchema,
+  cancelSessionSchema,
+  createRefundSchema,
+  createSessionSchema,
+  listRefundsSchema,
+  listSessionsSchema,
+  parseWith,
+} from './schemas'
 
 function requireObject(body: unknown): asserts body is Record<string, unknown> {
   if (body === undefined) throw badRequest('json_invalid', 'the request body is empty; send a JSON object')
@@ -47,9 +55,15 @@ interface Route {
  * commit (./groupCommit.ts) and is answered once that commit is done.
  */
 export function createApi(app: App): { handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void>; prune(): void } {
-  const { engine } = app
-  const idempotency = new IdempotencyStore(engine.db)
-  const writes = new GroupCommit((fn) => engine.sessions.transaction(fn))
+  // The engine is read at each use: a restore (App.restore) swaps it while the server keeps listening.
+  // A batch queued before the swap commits on the restored database, as a request made after it would.
+  const writes = new GroupCommit((fn) => app.engine.sessions.transaction(fn))
+  let stores: { engine: App['engine']; idempotency: IdempotencyStore } | null = null
+  const idempotencyStore = (): IdempotencyStore => {
+    const engine = app.engine
+    if (stores?.engine !== engine) stores = { engine, idempotency: new IdempotencyStore(engine.db) }
+    return stores.idempotency
+  }
   const scope = (key: AuthenticatedKey) => ({ merchantId: key.merchantId, livemode: key.livemode })
 
   const routes: Route[] = [
@@ -57,9 +71,15 @@ export function createApi(app: App): { handle(req: IncomingMessage, res: ServerR
     { pattern: /^\/v1\/payment\/sessions$/, methods: { GET: listSessions } },
     { pattern: /^\/v1\/payment\/sessions\/([^/]+)\/cancel$/, methods: { POST: cancelSession } },
     { pattern: /^\/v1\/payment\/sessions\/([^/]+)$/, methods: { GET: getSession } },
+    // Refunds (#11).
+    { pattern: /^\/v1\/refunds\/create$/, methods: { POST: createRefund } },
+    { pattern: /^\/v1\/refunds$/, methods: { GET: listRefunds } },
+    { pattern: /^\/v1\/refunds\/([^/]+)\/cancel$/, methods: { POST: cancelRefund } },
+    { pattern: /^\/v1\/refunds\/([^/]+)$/, methods: { GET: getRefund } },
   ]
 
   function createSession({ key, body }: ApiRequest): ApiResponse {
+    const { engine } = app
     requireObject(body)
     const input: CreateSessionBody = parseWith(createSessionSchema, body)
     // The key decides the merchant; the body must agree, so a key copied into the wrong back office fails loudly.
@@ -92,6 +112,7 @@ export function createApi(app: App): { handle(req: IncomingMessage, res: ServerR
 
   /** 403 when what the key asked for exists, but only in the other mode (test keys reach testnets, live keys mainnets). */
   function modeMismatch(livemode: boolean, chainId: number | undefined, token: string | undefined): HttpError | null {
+    const { engine } = app
     const mine = livemode ? 'live keys only reach mainnets' : 'test keys only reach testnets'
     if (chainId !== undefined) {
       const chain = engine.networks.find(chainId)
@@ -109,26 +130,60 @@ export function createApi(app: App): { handle(req: IncomingMessage, res: ServerR
   }
 
   function getSession({ key, params }: ApiRequest): ApiResponse {
+    const { engine } = app
     return { status: 200, body: engine.sessions.get(params[0] ?? '', scope(key)) }
   }
 
   function cancelSession({ key, params, body }: ApiRequest): ApiResponse {
+    const { engine } = app
     if (body !== undefined) requireObject(body)
     parseWith(cancelSessionSchema, body ?? {})
     return { status: 200, body: engine.sessions.cancel(params[0] ?? '', scope(key)) }
   }
 
   function listSessions({ key, query }: ApiRequest): ApiResponse {
+    const { engine } = app
+    const filter = parseWith(listSessionsSchema, queryObject(query))
+    return { status: 200, body: engine.sessions.list(scope(key), filter) }
+  }
+
+  function createRefund({ key, body }: ApiRequest): ApiResponse {
+    const { engine } = app
+    requireObject(body)
+    const input = parseWith(createRefundSchema, body)
+    const { refund, created } = engine.refunds.create({ ...input, merchantId: key.merchantId, livemode: key.livemode })
+    return { status: created ? 201 : 200, body: refund }
+  }
+
+  function getRefund({ key, params }: ApiRequest): ApiResponse {
+    const { engine } = app
+    return { status: 200, body: engine.refunds.get(params[0] ?? '', scope(key)) }
+  }
+
+  function cancelRefund({ key, params, body }: ApiRequest): ApiResponse {
+    const { engine } = app
+    if (body !== undefined) requireObject(body)
+    parseWith(cancelRefundSchema, body ?? {})
+    return { status: 200, body: engine.refunds.cancel(params[0] ?? '', scope(key)) }
+  }
+
+  function listRefunds({ key, query }: ApiRequest): ApiResponse {
+    const { engine } = app
+    const filter = parseWith(listRefundsSchema, queryObject(query))
+    return { status: 200, body: engine.refunds.list(scope(key), filter) }
+  }
+
+  function queryObject(query: URLSearchParams): Record<string, string> {
     const raw: Record<string, string> = {}
     for (const [name, value] of query) {
       if (Object.hasOwn(raw, name)) throw badRequest('parameter_invalid', `${name} is given more than once`, name)
       raw[name] = value
     }
-    const filter = parseWith(listSessionsSchema, raw)
-    return { status: 200, body: engine.sessions.list(scope(key), filter) }
+    return raw
   }
 
   function authenticate(req: IncomingMessage): AuthenticatedKey {
+    const { engine } = app
     const header = req.headers.authorization
     if (header === undefined || header.trim() === '')
       throw unauthorized('api_key_missing', 'no API key: send "Authorization: Bearer sk_test_…" (or sk_live_…)')
@@ -169,19 +224,19 @@ export function createApi(app: App): { handle(req: IncomingMessage, res: ServerR
       const idempotencyKey = checkIdempotencyKey(req.headers['idempotency-key'])
       const raw = await readBody(req, API_BODY_LIMIT)
       const body = parseJson(raw)
-      const now = nowSeconds(engine.clock)
+      const now = nowSeconds(app.engine.clock)
       const fingerprint = idempotencyKey !== undefined ? requestFingerprint(method, url.pathname, body) : ''
       // Lookup, change and stored response run in one synchronous piece inside the batch's transaction,
       // so they cannot interleave with another request (a retry in the same batch sees the stored answer).
       const { status, text, replayed } = await writes.run(() => {
         if (idempotencyKey !== undefined) {
-          const stored = idempotency.lookup(key.id, idempotencyKey, fingerprint, now)
+          const stored = idempotencyStore().lookup(key.id, idempotencyKey, fingerprint, now)
           if (stored) return { status: stored.status, text: stored.body, replayed: true }
         }
         const response = handler({ key, params, query: url.searchParams, body })
         const text = JSON.stringify(response.body)
         if (idempotencyKey !== undefined)
-          idempotency.save(key.id, idempotencyKey, fingerprint, { status: response.status, body: text }, now)
+          idempotencyStore().save(key.id, idempotencyKey, fingerprint, { status: response.status, body: text }, now)
         return { status: response.status, text, replayed: false }
       })
       sendJsonText(res, status, text, replayed ? { 'Idempotent-Replayed': 'true' } : {})
@@ -193,7 +248,7 @@ export function createApi(app: App): { handle(req: IncomingMessage, res: ServerR
   return {
     handle,
     prune: () => {
-      idempotency.prune(nowSeconds(engine.clock))
+      idempotencyStore().prune(nowSeconds(app.engine.clock))
     },
   }
 }

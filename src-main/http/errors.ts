@@ -1,6 +1,6 @@
 import type { ErrorType } from '../engine'
 import { EngineError } from '../engine'
-import { isStorageFull, STORAGE_FULL_MESSAGE } from '../engine/errors'
+import { isStorageFull, STORAGE_FULL_MESSAGE, storageFault } from '../engine/errors'
 import { errorFields, log, whereLogIs } from '../engine/log'
 
 /**
@@ -64,6 +64,9 @@ export function toHttpError(error: unknown): HttpError {
     log('http').warn({ code: (error as { code?: unknown }).code }, 'write refused: the disk holding the database is full')
     return new HttpError(507, 'api_error', 'storage_full', STORAGE_FULL_MESSAGE)
   }
+  // 503: the database can be read but not written (a disk remounted read-only, a USB disk gone); logged once, not per request.
+  const storage = storageFault(error)
+  if (storage) return new HttpError(503, 'api_error', storage.code, storage.message)
   if (error instanceof EngineError) return new HttpError(STATUS_OF[error.type], error.type, error.code, error.message, error.param ?? null)
   // A client that hung up mid-request (a closed tab, a dropped Wi-Fi) is not the app's fault: one debug line,
   // and the answer below goes nowhere.

@@ -54,6 +54,8 @@ const waiting: PaymentSession = {
   completed_at: null,
   pending_tx: null,
   pending_tx_dropped: null,
+  amount_refunded: '0',
+  refunds: [],
 }
 const tx = (amount: string) => ({
   chain_id: 8453,

@@ -178,6 +178,8 @@ describe('POST /v1/payment/sessions/create', () => {
         'completed_at',
         'pending_tx',
         'pending_tx_dropped',
+        'amount_refunded',
+        'refunds',
       ].sort(),
     )
     const now = Math.floor(clock.now() / 1000)

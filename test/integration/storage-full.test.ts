@@ -16,6 +16,7 @@ import type { HttpServerHandle } from '../../src-main/http'
 import { startHttpServer } from '../../src-main/http'
 import { shopConfig } from '../support/shopConfig'
 import { makeTempDir } from '../support/tempDir'
+import { captureLog } from '../../src-main/engine/log'
 
 const KEY = 'sk_test_storage_full_key_00000000000001'
 const TOKEN = 'storage-full-test-token-0123456789'
@@ -125,6 +126,50 @@ describe('a full disk', () => {
       expect(file.pragma('integrity_check', { simple: true })).toBe('ok')
     } finally {
       file.close()
+    }
+  })
+})
+
+describe('a database that turns read-only while the shop runs', () => {
+  // A real read-only disk cannot be made under an open database here: the kernel refuses to remount a file
+  // system read-only while files on it are open for writing (EBUSY, tried on a tmpfs as root), chmod does not
+  // touch a file already open (and never stops root), and a moved or deleted file goes unnoticed in WAL mode.
+  // So the shop's own connection is made read-only (`PRAGMA query_only`): SQLite then refuses writes with
+  // SQLITE_READONLY, the code a read-only file gives; a disk remounted read-only under SQLite gives
+  // SQLITE_IOERR_* (EROFS), classified the same way (test/unit/errorText.test.ts).
+  it('answers writes 503 storage_unavailable (API) and storage_unavailable (screens), logs it once, keeps reads working', async () => {
+    const { app, server } = await runningShop()
+    const before = await create(server)
+    expect(before.status).toBe(201)
+    const logged = captureLog()
+    try {
+      app.engine.db.pragma('query_only = 1')
+      const refused = await create(server)
+      expect(refused.status).toBe(503)
+      expect(refused.json).toEqual({
+        error: {
+          type: 'api_error',
+          code: 'storage_unavailable',
+          message: expect.stringMatching(/read-only or stopped answering/),
+          param: null,
+        },
+      })
+      expect((await create(server)).status).toBe(503)
+      expect(await invoke<PaymentSession>(server, 'sessions:create', { amount: '7.00' })).toEqual({
+        ok: false,
+        error: { code: 'storage_unavailable', message: expect.stringMatching(/read-only or stopped answering/) },
+      })
+      // Once in the log, with SQLite's own words; never as "something went wrong".
+      const lines = logged.lines.filter((l) => l.level === 'error')
+      expect(lines).toHaveLength(1)
+      expect(lines[0]).toMatchObject({ module: 'db', msg: expect.stringMatching(/writes refused/) })
+      expect(JSON.stringify(lines[0])).toContain('SQLITE_READONLY')
+
+      const read = await fetch(`${server.url}/v1/payment/sessions/${before.json.id}`, { headers: { authorization: `Bearer ${KEY}` } })
+      expect(read.status).toBe(200)
+    } finally {
+      logged.stop()
+      app.engine.db.pragma('query_only = 0')
     }
   })
 })

@@ -222,6 +222,22 @@ describe('restore', () => {
     before.close()
   })
 
+  it('two restores in the same second keep both safety copies (the first holds the sales since the backup)', async () => {
+    shop = openShop()
+    sale(shop, 1)
+    const dir = join(shop.dir, 'backups')
+    const { backup } = await backupDatabase(shop.engine.db, { dir, now: T0, dayOf: utcDay })
+    sale(shop, 2)
+    const dbFile = shop.engine.db.name
+    shop.engine.close()
+    const first = restoreDatabase({ dbFile, from: backup.file, backupsDir: dir, now: T0 + 60 })
+    const second = restoreDatabase({ dbFile, from: backup.file, backupsDir: dir, now: T0 + 60 })
+    expect(second).not.toBe(first)
+    const kept = new Database(first, { readonly: true })
+    expect(kept.prepare('SELECT count(*) FROM sessions').pluck().get()).toBe(2)
+    kept.close()
+  })
+
   it('refuses a damaged copy and leaves the current database as it was', async () => {
     shop = openShop()
     sale(shop, 1)

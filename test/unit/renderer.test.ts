@@ -159,6 +159,8 @@ const session = (over: Partial<PaymentSession> = {}): PaymentSession => ({
   completed_at: null,
   pending_tx: null,
   pending_tx_dropped: null,
+  amount_refunded: '0',
+  refunds: [],
   ...over,
 })
 

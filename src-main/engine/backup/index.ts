@@ -61,14 +61,25 @@ export function listBackups(dir: string): BackupFile[] {
   return found.sort((a, b) => b.at - a.at)
 }
 
+/**
+ * SQLite's full `PRAGMA integrity_check` on an open copy: null when it says "ok", else its findings. The one
+ * definition of "the copy is sound": checkBackup calls it, and the backup worker runs this very function (its
+ * source text goes into the worker's), so the two cannot drift apart. It must stay self-contained: no
+ * imports, no outer names.
+ */
+function integrityProblem(db: { pragma(source: string): unknown }): string | null {
+  const rows = db.pragma('integrity_check') as Array<{ integrity_check: string }>
+  if (rows.length === 1 && rows[0]!.integrity_check === 'ok') return null
+  return 'failed its integrity check: ' + rows.map((r) => r.integrity_check).join('; ')
+}
+
 /** Throws `backup_invalid` unless `file` is a SQLite database that passes `PRAGMA integrity_check`. */
 export function checkBackup(file: string): void {
   let db: Database.Database | undefined
   try {
     db = new Database(file, { readonly: true, fileMustExist: true })
-    const result = db.pragma('integrity_check') as Array<{ integrity_check: string }>
-    if (result.length !== 1 || result[0]!.integrity_check !== 'ok')
-      throw new BackupError('backup_invalid', `${basename(file)} failed its integrity check: ${result.map((r) => r.integrity_check).join('; ')}`)
+    const problem = integrityProblem(db)
+    if (problem !== null) throw new BackupError('backup_invalid', `${basename(file)} ${problem}`)
     // A sound SQLite file is not necessarily a shop: it must hold the shop's tables, in a schema this app knows.
     const tables = new Set(db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[])
     if (!tables.has('merchants') || !tables.has('sessions'))
@@ -129,23 +140,34 @@ export interface BackupResult {
 
 // Runs in a worker thread with its own read-only connection, so that copying and checking tens of MB never
 // holds up a sale: one backup step copies every page from one snapshot (WAL lets the shop's commits go on
-// meanwhile), then the copy is made a single file and checked. Messages: { ok, bytes } or { error }.
+// meanwhile), then the copy is made a single file and checked in full (integrityProblem, the same check as
+// checkBackup's). The worker runs at the lowest CPU priority: the check reads and compares every page of the
+// copy, and a till's box has few cores; a sale's thread must get them first (bench/backup.ts).
+// Messages: { ok, bytes } or { error }.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads')
-const { constants, copyFileSync, renameSync, rmSync, statSync } = require('node:fs')
+const { constants, copyFileSync, readlinkSync, renameSync, rmSync, statSync } = require('node:fs')
+const { setPriority } = require('node:os')
 const Database = require(workerData.driver)
+const integrityProblem = ${integrityProblem.toString()}
 function check(file) {
   const db = new Database(file, { readonly: true, fileMustExist: true })
   try {
-    const rows = db.pragma('integrity_check')
-    if (rows.length !== 1 || rows[0].integrity_check !== 'ok') throw new Error('failed its integrity check: ' + rows.map((r) => r.integrity_check).join('; '))
+    const problem = integrityProblem(db)
+    if (problem !== null) throw new Error(problem)
   } finally { db.close() }
 }
 function singleFile(file) {
   const db = new Database(file)
   try { db.pragma('journal_mode = DELETE') } finally { db.close() }
 }
+// Linux: this thread's own id (/proc/thread-self → PID/task/TID) takes a nice value of its own, so only the
+// backup yields, not the sales. Elsewhere the id is not at hand and the backup runs at normal priority.
+function lowestPriority() {
+  try { setPriority(Number(readlinkSync('/proc/thread-self').split('/').pop()), 19) } catch {}
+}
 async function run() {
+  lowestPriority()
   const source = new Database(workerData.source, { readonly: true, fileMustExist: true })
   try {
     await source.backup(workerData.partial, { progress: () => 0x7fffffff })
@@ -256,7 +278,10 @@ function prune(dir: string, dayOf: (unixSeconds: number) => string): string[] {
 export function restoreDatabase(options: { dbFile: string; from: string; backupsDir: string; now: number }): string {
   checkBackup(options.from)
   mkdirSync(options.backupsDir, { recursive: true })
-  const saved = join(options.backupsDir, `before-restore-${backupName(options.now).slice('stablepay-'.length)}`)
+  const stamp = backupName(options.now).slice('stablepay-'.length, -'.sqlite'.length)
+  // Never over an earlier safety copy (two restores in one second): it may hold the only record of some sales.
+  let saved = join(options.backupsDir, `before-restore-${stamp}.sqlite`)
+  for (let n = 2; existsSync(saved); n++) saved = join(options.backupsDir, `before-restore-${stamp}-${n}.sqlite`)
   if (existsSync(options.dbFile)) {
     try {
       // A closed database has had its WAL folded in by its last connection; a WAL left by a crash is folded in here.

@@ -50,6 +50,8 @@ export class Payments {
   assign(
     input: { chain_id: number; tx_hash: string; log_index: number; session_id: string },
     scope: { merchantId: string; livemode?: boolean },
+    /** The watcher's measured till-vs-chain offset for this chain (ChainClock.paymentOffsetSeconds). */
+    tillAheadSeconds = 0,
   ): { seq: number; proofsNeeded: CanonicalProofRequest[] } {
     const { db, sessions } = this.deps
     return this.commit(() => {
@@ -75,7 +77,8 @@ export class Payments {
         throw invalid('transfer_token_mismatch', `session ${row.id} was not offered ${t.token_symbol} on chain ${t.chain_id}`, 'session_id')
       run(db, 'UPDATE transfers SET session_seq = ?, option_id = ? WHERE id = ?', row.seq, option.id, t.id)
       const reopening: Reopening = new Map()
-      credit(this.deps, reopening, row.seq, { blockTimestamp: t.block_timestamp }, true)
+      // Stored with the chain's own time; compared with the sale's times (the till's clock wrote them) on the till's clock.
+      credit(this.deps, reopening, row.seq, { blockTimestamp: t.block_timestamp + tillAheadSeconds }, true)
       const proofsNeeded = recompute(this.deps, reopening, row.seq, new Map())
       pushRecorded(this.deps, t.id)
       return { seq: row.seq, proofsNeeded }

@@ -14,12 +14,22 @@ export class BridgeError extends Error implements ContractError {
   }
 }
 
+/** Told when the engine refused an owner channel (#13): the owner role lapsed or was never held; the PIN is asked again. */
+const ownerRequiredListeners = new Set<() => void>()
+export function onOwnerRequired(listener: () => void): () => void {
+  ownerRequiredListeners.add(listener)
+  return () => ownerRequiredListeners.delete(listener)
+}
+
 function makeClient(transport: Transport): Client {
   const client = {} as Record<Channel, (input: unknown) => Promise<unknown>>
   for (const channel of CHANNELS) {
     client[channel] = async (input: unknown) => {
       const result = await transport.invoke(channel, input as InputOf<typeof channel>)
-      if (!result.ok) throw new BridgeError(result.error)
+      if (!result.ok) {
+        if (result.error.code === 'owner_required') for (const l of ownerRequiredListeners) l()
+        throw new BridgeError(result.error)
+      }
       return result.value
     }
   }
@@ -33,6 +43,14 @@ function makeClient(transport: Transport): Client {
 const transport = pickTransport()
 export const api: Client = makeClient(transport)
 export const on = <E extends PushEventName>(event: E, listener: (payload: PushEvents[E]) => void) => transport.subscribe(event, listener)
-export const onReconnect = (listener: () => void) => transport.onReconnect(listener)
+/** The stream came back, or the till was restored from a backup while running: either way, what a screen shows is refetched. */
+export const onReconnect = (listener: () => void) => {
+  const offReconnect = transport.onReconnect(listener)
+  const offRestored = transport.subscribe('shop:restored', listener)
+  return () => {
+    offReconnect()
+    offRestored()
+  }
+}
 /** Whether the engine can be reached; Electron's IPC has no such event and is always up. */
 export const onConnection = (listener: (up: boolean) => void) => transport.onConnection?.(listener) ?? (() => undefined)

@@ -6,6 +6,7 @@ import type { SaleView } from '../state'
 import { isChainOffline, qrOption, useAppStore, useHealthStore, useSaleStore, useShopStore, viewOf } from '../state'
 import { IncomingLostNote, IncomingStatus } from '../components/IncomingStatus'
 import { incomingLostOf, incomingOf } from '../state/incoming'
+import { refundSaleHref } from '../state/route'
 import { sessionRateNote } from './rateNote'
 
 /** The QR takes the centre once the sale is charged; ≥ 280 px whatever the window. */
@@ -269,6 +270,7 @@ function PaidPanel({ session, view }: { session: PaymentSession; view: Extract<S
           {note}
         </p>
       ))}
+      {view.overpaidBy ? <RefundLink sessionId={session.id} /> : null}
       <div className="paid-actions">
         {keepOpen || autoSeconds <= 0 ? (
           <p className="paid-countdown">{t('cashier.keptOpen')}</p>
@@ -314,6 +316,7 @@ function EndedPanel({ session, view }: { session: PaymentSession; view: Extract<
           : t('cashier.cancelled')}
       </p>
       {session.exceptions.includes('paid_after_cancel') ? <p className="notice notice-warn">{t('cashier.paidAfterCancel')}</p> : null}
+      {(expired && view.paid) || session.exceptions.includes('paid_after_cancel') ? <RefundLink sessionId={session.id} /> : null}
       <div className="paid-actions">
         <Button variant="primary" size="lg" onClick={newSale} data-testid="new-sale" autoFocus>
           {t('cashier.newSale')}
@@ -323,5 +326,15 @@ function EndedPanel({ session, view }: { session: PaymentSession; view: Extract<
         </Button>
       </div>
     </div>
+  )
+}
+
+/** The cashier's "refund it from History" as a way there: History opens on this sale with its refund form. */
+function RefundLink({ sessionId }: { sessionId: string }) {
+  const t = useT()
+  return (
+    <a className="btn btn-secondary btn-lg" href={refundSaleHref(sessionId)} data-testid="refund-in-history">
+      {t('cashier.refundInHistory')}
+    </a>
   )
 }

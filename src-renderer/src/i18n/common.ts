@@ -58,9 +58,18 @@ export const commonStrings = defineStrings({
     zh: '只有仍在等待付款的收款才能取消。',
   },
   'error.order_completed': { en: 'This order reference was already paid.', zh: '此订单号已经付款。' },
+  // The owner PIN (#13).
+  'error.owner_required': { en: 'This needs the owner: enter the owner PIN first.', zh: '此操作需要店主：请先输入店主 PIN。' },
+  'error.pin_wrong': { en: 'Wrong PIN.', zh: 'PIN 错误。' },
+  'error.pin_locked_out': { en: 'Too many wrong PINs: wait, then try again.', zh: 'PIN 错误次数过多：请稍后再试。' },
+  'error.recovery_code_wrong': { en: 'Wrong recovery code.', zh: '恢复码错误。' },
   'error.storage_full': {
     en: 'The disk that holds the shop’s data is full, so this was not saved. Free some space on this computer, then try again; sales already saved are safe.',
     zh: '存放店铺数据的磁盘已满，这次操作没有保存。请清理这台电脑的磁盘空间后再试；已保存的收款不受影响。',
+  },
+  'error.storage_unavailable': {
+    en: 'The shop’s data cannot be saved: the disk that holds it has become read-only or stopped answering, so this was not saved. Sales already saved are safe. Check the disk (was it unplugged?), then restart StablePay POS.',
+    zh: '店铺数据无法保存：存放数据的磁盘已变为只读或没有响应，这次操作没有保存。已保存的收款不受影响。请检查磁盘（是否被拔出？），然后重新启动 StablePay POS。',
   },
   'error.amount_space_exhausted': {
     en: 'Other open sales already ask for this exact price, and it cannot be told apart from them. Finish or cancel one of them first, or take this sale in another token.',

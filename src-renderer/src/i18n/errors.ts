@@ -19,6 +19,12 @@ export const TRANSLATED_ERRORS = [
   'amount_space_exhausted',
   // Health at the till (#15):
   'network_offline',
+  // The owner PIN (#13):
+  'owner_required',
+  'pin_wrong',
+  'pin_locked_out',
+  'recovery_code_wrong',
+  'storage_unavailable',
 ] as const
 
 /**

@@ -1,6 +1,7 @@
 import { create } from 'zustand'
 import type { ChainConfig, Merchant } from '../../../src-preload/contract'
 import { api, BridgeError } from '../bridge'
+import { useOwnerStore } from './owner'
 
 /**
  * The first-run wizard's draft. Nothing reaches the engine until the last
@@ -27,6 +28,11 @@ interface SetupState {
   chainsLoaded: boolean
   accept: string[]
   livemode: boolean
+  /** The owner PIN (#13), typed twice. */
+  pin: string
+  pinConfirm: string
+  setPin(pin: string): void
+  setPinConfirm(pin: string): void
   saving: boolean
   /** The engine's error as it came: `code` picks the sentence shown (i18n/errors.ts). */
   error: { code: string; message: string } | null
@@ -63,6 +69,10 @@ function guessCurrency(): string {
 
 export const useSetupStore = create<SetupState>()((set, get) => ({
   step: 0,
+  pin: '',
+  pinConfirm: '',
+  setPin: (pin) => set({ pin }),
+  setPinConfirm: (pinConfirm) => set({ pinConfirm }),
   name: '',
   currency: guessCurrency(),
   receiveMode: 'address',
@@ -142,6 +152,14 @@ export const useSetupStore = create<SetupState>()((set, get) => ({
         s.receiveMode === 'address'
           ? { mode: 'address' as const, address: s.receiveText.trim() }
           : { mode: 'xpub' as const, xpub: s.receiveText.trim() }
+      // The owner PIN first (#13): it makes this device the owner, which setup:complete needs once a PIN exists.
+      // The recovery code it issues is shown once, over the first sale screen (RecoveryCodeDialog).
+      const owner = useOwnerStore.getState()
+      await owner.load()
+      const status = useOwnerStore.getState().status
+      if (!status?.pin_set) await owner.setPin(s.pin)
+      else if (status.role !== 'owner') await owner.unlock(s.pin)
+      set({ pin: '', pinConfirm: '' })
       const merchant = await api['setup:complete']({
         name: s.name.trim(),
         currency: s.currency,

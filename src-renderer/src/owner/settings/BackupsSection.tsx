@@ -1,4 +1,5 @@
 import { useState } from 'react'
+import type { BackupInfo } from '../../../../src-preload/contract'
 import { useLanguage } from '../../i18n'
 import { useAppStore, useShopStore } from '../../state'
 import { useOwnerT } from '../i18n'
@@ -17,9 +18,11 @@ export function BackupsSection({ id }: { id: string }) {
   const language = useLanguage()
   const zone = safeTimeZone(useShopStore((s) => s.merchant?.time_zone))
   const logDir = useAppStore((s) => s.info?.log_dir ?? null)
-  const { state, error, busy, diagnosticsSaved } = useBackupsStore()
-  const { backupNow, update, exportDiagnostics } = useBackupsStore.getState()
+  const { state, error, busy, diagnosticsSaved, restoredSaved } = useBackupsStore()
+  const { backupNow, update, exportDiagnostics, restore } = useBackupsStore.getState()
   const [dailyAt, setDailyAt] = useState<string | null>(null)
+  /** The copy whose Restore was pressed: asked once more, in words, before anything is replaced. */
+  const [restoring, setRestoring] = useState<BackupInfo | null>(null)
   const [copyTo, setCopyTo] = useState<string | null>(null)
   const when = (at: number) => formatShortDateTime(at, zone, language)
 
@@ -70,6 +73,49 @@ export function BackupsSection({ id }: { id: string }) {
             {t('settings.backups.save')}
           </button>
         </form>
+      ) : null}
+      {state && state.backups.length > 0 ? (
+        <>
+          <h3>{t('settings.backups.listTitle')}</h3>
+          <ul className="owner-list" data-testid="backup-list">
+            {state.backups.map((b) => (
+              <li key={b.file} data-testid="backup-row">
+                <span>
+                  {when(b.at)} ({megabytes(b.bytes)} MB)
+                </span>{' '}
+                <button type="button" className="btn btn-secondary" disabled={busy || state.running} onClick={() => setRestoring(b)} data-testid="backup-restore">
+                  {t('settings.backups.restore')}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+      {restoring && state ? (
+        <div className="notice notice-warn" role="alertdialog" aria-label={t('settings.backups.restore')} data-testid="backup-restore-confirm">
+          <p>{t('settings.backups.restoreConfirm', { time: when(restoring.at), dir: state.dir })}</p>
+          <button
+            type="button"
+            className="btn btn-danger"
+            disabled={busy}
+            onClick={() => {
+              const file = restoring.file
+              setRestoring(null)
+              void restore(file)
+            }}
+            data-testid="backup-restore-yes"
+          >
+            {t('settings.backups.restoreYes')}
+          </button>{' '}
+          <button type="button" className="btn btn-secondary" onClick={() => setRestoring(null)} data-testid="backup-restore-no">
+            {t('settings.backups.restoreNo')}
+          </button>
+        </div>
+      ) : null}
+      {restoredSaved ? (
+        <p className="help" role="status" data-testid="backup-restored">
+          {t('settings.backups.restored', { file: restoredSaved })}
+        </p>
       ) : null}
       {state ? (
         <p className="help">

@@ -6,6 +6,7 @@ import { ApiKeysSection } from './ApiKeysSection'
 import { BackupsSection } from './BackupsSection'
 import { LanguageSection } from './LanguageSection'
 import { NetworksSection } from './NetworksSection'
+import { PinSection } from './PinSection'
 import { RatesSection } from './RatesSection'
 import { ReceiveSection } from './ReceiveSection'
 import { ShopSection } from './ShopSection'
@@ -18,6 +19,7 @@ const SECTIONS: Array<{ id: string; title: OwnerKey }> = [
   { id: 'settings-keys', title: 'settings.keys.title' },
   { id: 'settings-language', title: 'settings.language.title' },
   { id: 'settings-backups', title: 'settings.backups.title' },
+  { id: 'settings-pin', title: 'settings.pin.title' },
 ]
 
 /**
@@ -61,6 +63,7 @@ export function SettingsScreen() {
       <ApiKeysSection id="settings-keys" />
       <LanguageSection id="settings-language" />
       <BackupsSection id="settings-backups" />
+      <PinSection id="settings-pin" />
     </div>
   )
 }

@@ -14,6 +14,10 @@ interface BackupsStore {
   load(): Promise<void>
   backupNow(): Promise<void>
   update(patch: { daily_at?: string; copy_to?: string | null }): Promise<void>
+  /** Owner only: the till goes back to `file`; the current data is kept beside the copies (`restoredSaved`). */
+  restore(file: string): Promise<void>
+  /** Where the data replaced by the last restore was kept. */
+  restoredSaved: string | null
   exportDiagnostics(): Promise<void>
 }
 
@@ -33,6 +37,15 @@ export const useBackupsStore = create<BackupsStore>()((set) => {
     error: null,
     busy: false,
     diagnosticsSaved: false,
+    restoredSaved: null,
+    restore: async (file) => {
+      set({ restoredSaved: null })
+      await run(async () => {
+        const { saved, state } = await api['backups:restore']({ file })
+        set({ restoredSaved: saved })
+        return state
+      })
+    },
     load: () => run(() => api['backups:state']()),
     backupNow: () => run(() => api['backups:create']()),
     update: (patch) => run(() => api['backups:update'](patch)),
