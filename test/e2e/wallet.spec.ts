@@ -27,17 +27,10 @@ test('the wizard refuses a token contract as receiving address, flags a never-us
   await expect(page.getByTestId('receive-never-used')).toContainText('never been used')
   await expect(page.getByTestId('setup-next')).toBeEnabled()
 
-  // The engine itself refuses it, whoever asks (here the setup channel, as the wizard's last step does).
-  const answer = (await (
-    await page.request.post('/bridge/invoke/setup:complete', {
-      data: {
-        name: 'Corner Café',
-        currency: 'USD',
-        receive: { mode: 'address', address: shop.usdc },
-        accept: [`${shop.devnet.chainId}:USDC`],
-        livemode: false,
-      },
-    })
-  ).json()) as { ok: boolean; error?: { code: string } }
+  // The engine itself refuses it, whoever asks (the wizard's check channel, which Next waits for).
+  const answer = (await (await page.request.post('/bridge/invoke/setup:preview-xpub', { data: { xpub: shop.usdc } })).json()) as {
+    ok: boolean
+    error?: { code: string }
+  }
   expect(answer).toMatchObject({ ok: false, error: { code: 'receive_not_wallet' } })
 })
