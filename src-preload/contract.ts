@@ -471,6 +471,8 @@ export interface AppSettings {
   livemode: boolean
   /** Cashier screen returns to a new sale by itself after this many seconds. */
   auto_new_sale_seconds: number
+  /** A sale above this amount (a decimal in the shop's currency) asks the cashier to confirm first; "0": never asks (#15). */
+  confirm_amount_above: string
 }
 
 export interface AppInfo {
@@ -617,6 +619,11 @@ export interface CreateSaleInput {
   chain_id?: number
   token?: string
   expires_in?: number
+  /**
+   * The till's own sales (#15): refuse with network_offline when every network the sale would be offered on is
+   * offline right now (a QR nobody can see paid). Left out, a sale is made whatever the networks' state.
+   */
+  require_online?: boolean
 }
 
 // ---------------------------------------------------------------- tills and devices (#13)
@@ -678,7 +685,8 @@ export interface FirstRunInput {
 export interface Contract {
   'app:info': { input: void; output: AppInfo }
   'setup:complete': { input: FirstRunInput; output: Merchant }
-  'setup:preview-xpub': { input: { xpub: string }; output: { addresses: string[] } }
+  /** never_used (#15): an 0x address with no transaction and no token balance on any network that answered: worth a second look. */
+  'setup:preview-xpub': { input: { xpub: string }; output: { addresses: string[]; never_used?: boolean } }
   'settings:get': { input: void; output: AppSettings }
   'settings:update': { input: Partial<AppSettings>; output: AppSettings }
   'merchant:get': { input: void; output: Merchant }
@@ -987,6 +995,8 @@ export interface Transport {
   subscribe<E extends PushEventName>(event: E, listener: (payload: PushEvents[E]) => void): () => void
   /** Fires when the push stream is live, at first and after a dropped connection came back: the UI refetches (never shows a stale status). */
   onReconnect(listener: () => void): () => void
+  /** Whether the engine can be reached (serve mode: the push stream is open). Electron's IPC is always up and leaves it out. */
+  onConnection?(listener: (up: boolean) => void): () => void
 }
 
 /** IPC channel names used by the preload and the Electron shell. */

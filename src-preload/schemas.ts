@@ -287,6 +287,10 @@ export const INPUT_SCHEMAS: InputSchemas = {
         .min(0, 'auto_new_sale_seconds must be 0-600')
         .max(600, 'auto_new_sale_seconds must be 0-600')
         .optional(),
+      confirm_amount_above: z
+        .string({ error: 'confirm_amount_above must be an amount like "1000" or "250.50"' })
+        .regex(/^\d{1,12}(\.\d{1,4})?$/, 'confirm_amount_above must be an amount like "1000" or "250.50"')
+        .optional(),
     },
     'settings',
   ),
@@ -312,6 +316,7 @@ export const INPUT_SCHEMAS: InputSchemas = {
       chain_id: optional(chainId),
       token: optional(tokenSymbol),
       expires_in: optional(expiresIn),
+      require_online: optional(z.boolean({ error: 'require_online must be true or false' })),
     },
     'the sale',
   ),

@@ -8,6 +8,7 @@ test('cancelling a sale that is still waiting', async ({ cashier: page }, testIn
   const session = await currentSession(page)
 
   await page.getByTestId('cancel-sale').click()
+  await page.getByTestId('confirm-cancel').click()
   await expect(page.getByTestId('ended')).toHaveAttribute('data-status', 'CANCELLED')
   await expect(page.getByTestId('ended')).toContainText('Cancelled')
   await expect(page.getByTestId('ended')).toContainText('This sale was cancelled.')

@@ -27,11 +27,13 @@ test('a whole sale with the keyboard only', async ({ cashier: page, shop }, test
   await page.keyboard.press('Enter')
   await expect(page.getByTestId('amount')).toHaveClass(/amount-empty/)
 
-  // Esc on a waiting sale cancels it (nothing was paid); Esc again is back to a new sale.
+  // Esc on a waiting sale asks first (the QR is on screen), Enter confirms; Esc again is back to a new sale.
   await page.keyboard.type('5')
   await page.keyboard.press('Enter')
   await expect(page.getByTestId('sale-status')).toContainText('Waiting for payment')
   await page.keyboard.press('Escape')
+  await expect(page.getByRole('alertdialog')).toContainText('Enter: cancel the sale · Esc: keep it')
+  await page.keyboard.press('Enter')
   await expect(page.getByTestId('ended')).toHaveAttribute('data-status', 'CANCELLED')
   await page.keyboard.press('Escape')
   await expect(page.getByTestId('amount')).toHaveClass(/amount-empty/)

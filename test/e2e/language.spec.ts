@@ -19,6 +19,9 @@ test('switching to Chinese at run time, remembered after a reload', async ({ cas
   await expect(page.getByTestId('amount')).toContainText('1,234.5')
   await snap(page, testInfo, 'zh-entry')
   await page.keyboard.press('Enter')
+  // Above the owner's threshold (1,000 by default): the till asks first, Enter confirms (#15).
+  await expect(page.getByRole('alertdialog')).toContainText('金额较大')
+  await page.keyboard.press('Enter')
   await expect(page.getByTestId('sale-status')).toContainText('等待付款')
   await expect(page.getByTestId('fiat-price')).toContainText('价格 US$1,234.50')
   const screen = await snap(page, testInfo, 'zh-waiting')

@@ -16,3 +16,29 @@ test('after a dropped connection the cashier asks again and shows the true statu
   await snap(page, testInfo, 'paid-after-reconnect')
   expect((await currentSession(page)).status).toBe('COMPLETED')
 })
+
+test('a server restart: both screens say the till is unreachable within 3 s, then recover by themselves and show the paid sale', async ({
+  cashier: page,
+  shop,
+}) => {
+  const customer = await page.context().newPage()
+  await customer.goto('/#/customer')
+  await page.keyboard.type('6.20')
+  await page.keyboard.press('Enter')
+  await expect(page.getByTestId('sale-status')).toContainText('Waiting for payment')
+  await expect(customer.getByTestId('customer-sale')).toBeVisible()
+  const session = await currentSession(page)
+
+  await shop.restart({
+    whileDown: async () => {
+      await expect(page.getByTestId('health-banner')).toHaveAttribute('data-problem', 'server', { timeout: 3000 })
+      await expect(customer.getByTestId('health-banner')).toHaveAttribute('data-problem', 'server', { timeout: 3000 })
+      await payFromWallet(shop, session.payment_options[0]!.payment_uri)
+    },
+  })
+  // No reload: the same pages come back by themselves.
+  await expect(page.getByTestId('paid')).toBeVisible({ timeout: 20_000 })
+  await expect(customer.getByTestId('customer-paid')).toBeVisible()
+  await expect(page.getByTestId('health-banner')).toBeHidden()
+  await expect(customer.getByTestId('health-banner')).toBeHidden()
+})

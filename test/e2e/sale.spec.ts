@@ -112,6 +112,9 @@ test('an 18-decimal stablecoin: the longer QR still reads at a quarter size, and
   await page.getByTestId('choice-31337:USDT').click()
   await page.keyboard.type('1234.56')
   await page.keyboard.press('Enter')
+  // Above the owner's threshold (1,000 by default): the till asks first, Enter confirms (#15).
+  await expect(page.getByTestId('confirm-large')).toBeFocused()
+  await page.keyboard.press('Enter')
   await expect(page.getByTestId('token-amount')).toHaveText(/^1,234\.56\d* USDT$/)
   const session = await currentSession(page)
   expect(session.payment_options[0]!.decimals).toBe(18)

@@ -128,7 +128,7 @@ const polygon: ChainConfig = {
 
 function state(language: 'en' | 'zh-CN'): FakeState {
   return {
-    settings: { language, livemode: true, auto_new_sale_seconds: 600 },
+    settings: { language, livemode: true, auto_new_sale_seconds: 600, confirm_amount_above: '1000' },
     merchant: {
       id: 'shop',
       name: 'Corner Café',
@@ -278,6 +278,9 @@ for (const viewport of [
     await page.keyboard.type('1234.5')
     await expect(page.getByTestId('charge')).toBeInViewport()
     await shot(page, 'entry')
+    await page.keyboard.press('Enter')
+    // Above the owner's threshold (1,000 by default): the till asks first, Enter confirms (#15).
+    await expect(page.getByTestId('confirm-large')).toBeFocused()
     await page.keyboard.press('Enter')
     await expect(page.getByTestId('payment-qr')).toBeInViewport({ ratio: 1 })
     await expect(page.getByTestId('token-amount')).toBeInViewport()

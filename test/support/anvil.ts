@@ -22,6 +22,8 @@ export interface Devnet {
   accounts: Address[]
   usdc: Address
   usdt: Address
+  /** anvil's own process id (startDevnetProcess): a test can freeze the chain with SIGSTOP and thaw it with SIGCONT. */
+  pid?: number
   stop(): Promise<void>
 }
 

@@ -37,6 +37,7 @@ export function registerSessionHandlers(registry: HandlerRegistry, engine: Engin
       expiresIn: sale.expires_in,
       // The caller's till, from its device: the cashier cannot pick another till's counter.
       till: engine.devices.tillOf(caller.device),
+      requireOnline: sale.require_online === true,
     }).session
   })
   registry.register('sessions:get', ({ id }) => engine.sessions.get(id, uiScope(engine)))

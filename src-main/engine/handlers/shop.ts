@@ -10,7 +10,7 @@ import type { Engine } from '..'
 import { BUILTIN_CHAINS, findBuiltinChain, validateAddress } from '../chains'
 import { transaction } from '../db/transaction'
 import { invalid } from '../errors'
-import { deriveAddress, parseXpub } from '../receive'
+import { deriveAddress, parseXpub, requireWallet } from '../receive'
 import type { NetworkInput } from '../shop'
 import { resolveNetwork, validateReceive } from '../shop'
 import { uiScope } from '.'
@@ -120,15 +120,21 @@ export function completeSetup(engine: Engine, input: FirstRunInput): Merchant {
  * The address branch stands in for a `setup:preview-receive` channel until
  * the contract has one.
  */
-export function previewReceive(input: { xpub: string }): { addresses: string[] } {
+export async function previewReceive(engine: Engine, input: { xpub: string }): Promise<{ addresses: string[]; never_used?: boolean }> {
   const text = input.xpub.trim()
   if (/^0x/i.test(text)) {
     const checked = validateAddress(text)
-    if (!checked.ok) throw invalid('parameter_invalid', checked.message, 'address')
-    return { addresses: [checked.address] }
+    if (!checked.ok) throw invalid('address_invalid', checked.message, 'address')
+    // Networks are chosen after this step: every network the till knows is asked.
+    const report = await requireWallet(
+      engine.db,
+      checked.address,
+      engine.networks.list().filter((c) => c.enabled),
+    )
+    return { addresses: [checked.address], ...(report?.neverUsed ? { never_used: true } : {}) }
   }
   const checked = parseXpub(text)
-  if (!checked.ok) throw invalid('parameter_invalid', checked.message, 'xpub')
+  if (!checked.ok) throw invalid('xpub_invalid', checked.message, 'xpub')
   const addresses: string[] = []
   for (let i = 0; i < PREVIEW_ADDRESSES; i++) addresses.push(deriveAddress(checked.xpub, i))
   return { addresses }
@@ -183,7 +189,7 @@ export function registerShopHandlers(registry: HandlerRegistry, engine: Engine):
   registry.register('backups:update', (patch) => engine.backups.update(patch))
 
   registry.register('setup:complete', (input) => completeSetup(engine, input))
-  registry.register('setup:preview-xpub', (input) => previewReceive(input))
+  registry.register('setup:preview-xpub', (input) => previewReceive(engine, input))
 
   registry.register('settings:get', () => engine.settings.get())
   registry.register('settings:update', (patch) => engine.settings.update(patch))

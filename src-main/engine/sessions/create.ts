@@ -35,9 +35,13 @@ export interface CreateSessionInput {
   expiresIn?: number
   /** The till the sale is taken at (the caller's device's); the REST API's sales are on Till 1. */
   till?: string
+  /** Refuse (network_offline) rather than offer only networks that cannot be reached right now: the till's own sales. */
+  requireOnline?: boolean
 }
 
 export interface CreateDeps extends ChangeDeps {
+  /** See Sessions.networkOffline. */
+  networkOffline(chainId: number): boolean
   merchants: Merchants
   networks: Networks
   rates: RateBook
@@ -69,6 +73,19 @@ export function createSession(deps: CreateDeps, input: CreateSessionInput): { se
       param,
     )
   }
+
+  // A network the till cannot reach right now cannot see the payment: the till's sales offer the others, and are
+  // refused when none is left. (API callers keep today's behaviour: they watch the session's status themselves.)
+  const reachable = input.requireOnline ? accepted.filter((a) => !deps.networkOffline(a.chain.chain_id)) : accepted
+  if (reachable.length === 0) {
+    const names = [...new Set(accepted.map((a) => a.chain.name))].join(', ')
+    throw conflict(
+      'network_offline',
+      `${names} cannot be reached right now, so a payment on it would not be seen. Try again when it is back, or choose another network.`,
+      input.chainId !== undefined ? 'chain_id' : undefined,
+    )
+  }
+  accepted = reachable
 
   // Every read below is inside the write transaction: one lock round for the whole sale.
   return transaction(db, () => {

@@ -40,6 +40,11 @@ export interface SessionsOptions {
  */
 export class Sessions {
   readonly lateWindowSeconds: number
+  /**
+   * True while the chain watcher says this network is offline (set by the watchers when they run): a new sale is
+   * not offered on a network whose payments cannot be seen, and refused when that leaves none.
+   */
+  networkOffline: (chainId: number) => boolean = () => false
   private readonly clockGuard: ClockGuard | undefined
 
   constructor(

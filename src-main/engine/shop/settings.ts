@@ -3,7 +3,7 @@ import type { Db } from '../db'
 import { all, get, run } from '../db/sql'
 import { transaction } from '../db/transaction'
 
-const DEFAULTS: AppSettings = { language: 'en', livemode: false, auto_new_sale_seconds: 5 }
+const DEFAULTS: AppSettings = { language: 'en', livemode: false, auto_new_sale_seconds: 5, confirm_amount_above: '1000' }
 
 /** Small key/value preferences of the app itself (not of a merchant). */
 export class Settings {

@@ -40,6 +40,11 @@ export interface WatcherTuning {
    */
   wsReconnectMinMs: number
   wsReconnectMaxMs: number
+  /**
+   * A scan still waiting for the network after this long marks the chain offline at once (default 2 s), without
+   * waiting for the request timeout: a frozen RPC otherwise keeps the till issuing QR codes nobody can see paid.
+   */
+  stallMs?: number
 }
 
 export interface WatcherHost {
@@ -94,6 +99,9 @@ export class ChainWatcher {
   private readonly feed: HeadFeed | null
   /** The till's clock against this chain's block times. */
   private readonly chainClock: ChainClock
+  /** performance.now() when the scan in progress began; null between scans. */
+  private scanStartedAt: number | null = null
+  private stallTimer: NodeJS.Timeout | null = null
 
   constructor(
     private readonly host: WatcherHost,
@@ -155,11 +163,26 @@ export class ChainWatcher {
     if (this.started) return
     this.started = true
     this.feed?.start()
-    if (this.tuning.autoPoll) void this.pollNow()
+    if (this.tuning.autoPoll) {
+      void this.pollNow()
+      const stallMs = this.tuning.stallMs ?? 2000
+      this.stallTimer = setInterval(() => this.checkStall(stallMs), Math.max(50, Math.floor(stallMs / 4)))
+      this.stallTimer.unref?.()
+    }
+  }
+
+  /** A scan that has waited on the network too long: tell the till now; the scan's own answer sets it back online. */
+  private checkStall(stallMs: number): void {
+    if (this.scanStartedAt === null || this.state.connection === 'offline') return
+    const waited = performance.now() - this.scanStartedAt
+    if (waited < stallMs) return
+    this.setState({ connection: 'offline', last_error: `no answer from the network for ${Math.round(waited / 1000)} s` })
   }
 
   async stop(): Promise<void> {
     this.stopped = true
+    if (this.stallTimer) clearInterval(this.stallTimer)
+    this.stallTimer = null
     if (this.timer) clearTimeout(this.timer)
     this.timer = null
     await this.feed?.stop()
@@ -247,7 +270,8 @@ export class ChainWatcher {
       if (this.stopped) return { delay: null, failed: false }
       this.rerun = false
       try {
-        const caughtUp = await this.tick()
+        this.scanStartedAt = performance.now()
+        const caughtUp = await this.tick().finally(() => (this.scanStartedAt = null))
         this.failures = 0
         this.races = 0
         this.setState({ connection: 'online', last_error: this.feedProblem() ?? this.rpc.problems() })

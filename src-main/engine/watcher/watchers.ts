@@ -5,6 +5,8 @@ import type { CanonicalHashes, CanonicalProofRequest } from '../payments'
 import { Payments } from '../payments'
 import type { WatcherHost, WatcherTuning } from './chainWatcher'
 import { ChainWatcher } from './chainWatcher'
+import { ChainRpc } from './rpc'
+import { setWalletProbe } from '../receive'
 import { ChainStore } from './store'
 import type { PendingOptions } from './pending'
 import { PendingTracking } from './pending'
@@ -67,6 +69,12 @@ export class ChainWatchers {
       events: engine.events,
       sessions: engine.sessions,
     })
+    // The receiving-address check (receive/wallet.ts) asks through the chain's own RPC client when it is watched.
+    setWalletProbe(
+      engine.db,
+      (chain) => this.running.get(chain.chain_id)?.watcher.rpc ?? new ChainRpc(chain.rpc_urls, { timeoutMs: 5000, maxBackoffMs: 1000 }),
+    )
+    engine.sessions.networkOffline = (chainId) => this.running.get(chainId)?.watcher.current().connection === 'offline'
     this.pending =
       tuning.autoPoll && options.pending !== false
         ? new PendingTracking(

@@ -52,6 +52,8 @@ export const onReconnect = (listener: () => void) => {
     offRestored()
   }
 }
+/** Whether the engine can be reached; Electron's IPC has no such event and is always up. */
+export const onConnection = (listener: (up: boolean) => void) => transport.onConnection?.(listener) ?? (() => undefined)
 
 /**
  * Serve mode: saves `path` (export/sessions.csv?…) through a one-time download

@@ -32,6 +32,13 @@ const RETRY_MS = 2000
 function httpTransport(base = ''): Transport {
   const listeners = new Map<PushEventName, Set<(payload: unknown) => void>>()
   const reconnectListeners = new Set<() => void>()
+  const connectionListeners = new Set<(up: boolean) => void>()
+  let up: boolean | null = null
+  const setUp = (next: boolean) => {
+    if (up === next) return
+    up = next
+    for (const l of connectionListeners) l(next)
+  }
   let header: string | null = readStored()
   let signInError: ContractError | null = null
   let streaming = false
@@ -86,6 +93,7 @@ function httpTransport(base = ''): Transport {
       try {
         const response = await fetch(`${base}/bridge/events`, { headers: headers(), credentials: 'same-origin', cache: 'no-store' })
         if (response.ok && response.body) {
+          setUp(true)
           // Whenever the stream (re)opens, the UI refetches: a change pushed before it was live (a sale made while this
           // page was still connecting, or while the stream was reconnecting) is otherwise never shown.
           for (const l of reconnectListeners) l()
@@ -110,6 +118,8 @@ function httpTransport(base = ''): Transport {
       } catch {
         // The server went away: try again, like EventSource would.
       }
+      // The stream ended or could not open (server stopped or restarting): the till says so now, not at the next click.
+      setUp(false)
       await sleep(RETRY_MS)
     }
   }
@@ -132,6 +142,7 @@ function httpTransport(base = ''): Transport {
           credentials: 'same-origin',
         })
       } catch {
+        setUp(false)
         return { ok: false, error: { code: 'connection_lost', message: 'The app is not reachable. Check that StablePay POS is running.' } }
       }
       try {
@@ -151,6 +162,11 @@ function httpTransport(base = ''): Transport {
       connect()
       reconnectListeners.add(listener)
       return () => reconnectListeners.delete(listener)
+    },
+    onConnection(listener: (up: boolean) => void): () => void {
+      connect()
+      connectionListeners.add(listener)
+      return () => connectionListeners.delete(listener)
     },
   }
 }

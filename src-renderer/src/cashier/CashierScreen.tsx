@@ -1,16 +1,23 @@
 import { useEffect } from 'react'
-import { prepareChime } from '../components'
-import { priceDecimals, useT } from '../i18n'
-import { keyFromKeyboard, payChoices, useAppStore, useChainClockStore, useSaleStore, useShopStore } from '../state'
+import { Button, Dialog, HealthBanner, prepareChime } from '../components'
+import { formatFiat, priceDecimals, useLanguage, useT } from '../i18n'
+import { keyFromKeyboard, payChoices, useAppStore, useChainClockStore, useOpenSalesStore, useSaleStore, useShopStore } from '../state'
 import { ClockDriftBanner } from './ClockDriftBanner'
 import { SaleEntry } from './SaleEntry'
+import { OpenSalesTray } from './OpenSalesTray'
 import { SessionPanel } from './SessionPanel'
+import { UnmatchedPayments } from './UnmatchedPayments'
 
 const INTERACTIVE_MARK = 'stablepay:cashier-interactive'
 const RATES_RELOAD_MS = 5 * 60_000
 
 function isTextField(target: EventTarget | null): target is HTMLInputElement | HTMLTextAreaElement {
   return target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement
+}
+
+/** The header (navigation, language, customer display): a click there must not take Enter away from charging. */
+function isInHeader(target: EventTarget | null): boolean {
+  return target instanceof HTMLElement && target.closest('.topbar') !== null
 }
 
 function isOtherControl(target: EventTarget | null): boolean {
@@ -29,6 +36,9 @@ export function CashierScreen() {
   const phase = useSaleStore((s) => s.phase)
   const session = useSaleStore((s) => s.session)
   const choice = useSaleStore((s) => s.choice)
+  const dialog = useSaleStore((s) => s.dialog)
+  const entry = useSaleStore((s) => s.entry)
+  const language = useLanguage()
 
   const currency = merchant?.currency ?? 'USD'
   const choices = payChoices(chains, livemode)
@@ -48,6 +58,7 @@ export function CashierScreen() {
       .load()
       .catch(() => undefined)
     void useChainClockStore.getState().load()
+    void useOpenSalesStore.getState().load()
   }, [])
 
   useEffect(() => {
@@ -80,6 +91,13 @@ export function CashierScreen() {
         return
       }
       if (e.key === 'Enter') {
+        // On the sale-entry screen Enter charges, even after a click in the header left a link or button focused.
+        if (sale.phase === 'entry' && isInHeader(e.target)) {
+          e.preventDefault()
+          ;(e.target as HTMLElement).blur()
+          charge()
+          return
+        }
         if (isOtherControl(e.target)) return
         e.preventDefault()
         if (sale.phase === 'entry') charge()
@@ -100,14 +118,19 @@ export function CashierScreen() {
   if (phase === 'session' && session) {
     return (
       <div className="cashier" data-testid="cashier">
+        <HealthBanner />
         <ClockDriftBanner />
+        <UnmatchedPayments />
         <SessionPanel session={session} />
+        <OpenSalesTray />
       </div>
     )
   }
   return (
     <div className="cashier" data-testid="cashier" data-ready={shopLoaded}>
+      <HealthBanner />
       <ClockDriftBanner />
+      <UnmatchedPayments />
       <SaleEntry
         currency={currency}
         choices={choices}
@@ -116,6 +139,34 @@ export function CashierScreen() {
         ready={shopLoaded}
         modeName={livemode ? t('mode.live') : t('mode.test')}
       />
+      <OpenSalesTray />
+      {dialog === 'confirm-large' ? (
+        <Dialog
+          title={t('cashier.largeTitle')}
+          onClose={() => useSaleStore.getState().closeDialog()}
+          actions={
+            <>
+              <Button
+                variant="primary"
+                size="lg"
+                data-testid="confirm-large"
+                onClick={() => {
+                  prepareChime()
+                  void useSaleStore.getState().charge(useSaleStore.getState().pendingTarget, true)
+                }}
+              >
+                {t('cashier.largeConfirm')}
+              </Button>
+              <Button size="lg" onClick={() => useSaleStore.getState().closeDialog()} data-testid="large-back">
+                {t('cashier.largeBack')}
+              </Button>
+            </>
+          }
+        >
+          <p data-testid="large-amount">{t('cashier.largeText', { amount: formatFiat(entry.replace(/\.$/, ''), currency, language) })}</p>
+          <p className="hint">{t('cashier.largeHint')}</p>
+        </Dialog>
+      ) : null}
     </div>
   )
 }

@@ -3,7 +3,7 @@ import type { PaymentSession } from '../../../src-preload/contract'
 import { Button, Countdown, Dialog, NetworkName, playChime, QrCode, StatusChip } from '../components'
 import { formatClock, formatFiat, formatToken, useErrorText, useLanguage, useT } from '../i18n'
 import type { SaleView } from '../state'
-import { qrOption, useAppStore, useSaleStore, useShopStore, viewOf } from '../state'
+import { isChainOffline, qrOption, useAppStore, useHealthStore, useSaleStore, useShopStore, viewOf } from '../state'
 import { IncomingLostNote, IncomingStatus } from '../components/IncomingStatus'
 import { incomingLostOf, incomingOf } from '../state/incoming'
 import { refundSaleHref } from '../state/route'
@@ -36,6 +36,7 @@ function PayingPanel({ session, view }: { session: PaymentSession; view: Exclude
   const requestCancel = useSaleStore((s) => s.requestCancel)
   const confirmCancel = useSaleStore((s) => s.confirmCancel)
   const closeDialog = useSaleStore((s) => s.closeDialog)
+  const park = useSaleStore((s) => s.park)
   const simulate = useSaleStore((s) => s.simulate)
   const simulating = useSaleStore((s) => s.simulating)
   const simulatedTx = useSaleStore((s) => s.simulatedTx)
@@ -49,10 +50,16 @@ function PayingPanel({ session, view }: { session: PaymentSession; view: Exclude
   const rates = useShopStore((s) => s.rates)
   const timeZone = useShopStore((s) => s.merchant?.time_zone ?? 'UTC')
   const rateDate = sessionRateNote(session, rates, timeZone, language)
+  const chainOffline = useHealthStore((s) => isChainOffline(s.chains, qr?.chain_id ?? option.chain_id))
 
   return (
     <div className="session" data-testid="session" data-session-id={session.id} data-status={session.status} data-view={view.kind}>
-      <div className="qr-zone">
+      <div className={`qr-zone${chainOffline ? ' qr-offline' : ''}`} data-offline={chainOffline}>
+        {chainOffline ? (
+          <p className="qr-offline-mark" role="alert" data-testid="qr-offline">
+            {t('health.qrOffline')}
+          </p>
+        ) : null}
         {qr ? (
           <QrCode
             value={qr.payment_uri}
@@ -135,10 +142,14 @@ function PayingPanel({ session, view }: { session: PaymentSession; view: Exclude
         ) : null}
 
         <div className="session-actions">
+          <Button variant="secondary" size="lg" onClick={park} data-testid="park-sale">
+            {t('cashier.park')}
+          </Button>
           <Button variant="secondary" size="lg" onClick={() => void requestCancel()} data-testid="cancel-sale">
             {t('cashier.cancelSale')}
           </Button>
         </div>
+        <p className="hint">{t('cashier.sessionHint')}</p>
 
         {devnet && !livemode ? (
           <div className="simulate" data-testid="simulate">
@@ -170,6 +181,25 @@ function PayingPanel({ session, view }: { session: PaymentSession; view: Exclude
           }
         >
           <p>{t('cashier.cannotCancel')}</p>
+        </Dialog>
+      ) : null}
+      {dialog === 'confirm-cancel' ? (
+        <Dialog
+          title={t('cashier.cancelConfirmTitle')}
+          onClose={closeDialog}
+          actions={
+            <>
+              <Button variant="danger" size="lg" onClick={() => void confirmCancel()} data-testid="confirm-cancel">
+                {t('cashier.cancelConfirm')}
+              </Button>
+              <Button size="lg" onClick={closeDialog} data-testid="keep-waiting">
+                {t('cashier.keepWaiting')}
+              </Button>
+            </>
+          }
+        >
+          <p>{t('cashier.cancelConfirmQr')}</p>
+          <p className="hint">{t('cashier.cancelConfirmHint')}</p>
         </Dialog>
       ) : null}
       {dialog === 'confirm-cancel-paid' ? (
@@ -266,6 +296,7 @@ function EndedPanel({ session, view }: { session: PaymentSession; view: Extract<
   const t = useT()
   const language = useLanguage()
   const newSale = useSaleStore((s) => s.newSale)
+  const chargeAgain = useSaleStore((s) => s.chargeAgain)
   const expired = view.kind === 'expired'
   const token = view.option?.token ?? ''
   return (
@@ -286,9 +317,14 @@ function EndedPanel({ session, view }: { session: PaymentSession; view: Extract<
       </p>
       {session.exceptions.includes('paid_after_cancel') ? <p className="notice notice-warn">{t('cashier.paidAfterCancel')}</p> : null}
       {(expired && view.paid) || session.exceptions.includes('paid_after_cancel') ? <RefundLink sessionId={session.id} /> : null}
-      <Button variant="primary" size="lg" onClick={newSale} data-testid="new-sale" autoFocus>
-        {t('cashier.newSale')}
-      </Button>
+      <div className="paid-actions">
+        <Button variant="primary" size="lg" onClick={newSale} data-testid="new-sale" autoFocus>
+          {t('cashier.newSale')}
+        </Button>
+        <Button size="lg" onClick={() => void chargeAgain()} data-testid="charge-again">
+          {t('cashier.chargeAgain', { amount: formatFiat(session.amount, session.currency, language) })}
+        </Button>
+      </div>
     </div>
   )
 }

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react'
 import type { PaymentSession } from '../../../src-preload/contract'
-import { Countdown, NetworkName, QrCode, StatusChip } from '../components'
+import { Countdown, HealthBanner, NetworkName, QrCode, StatusChip } from '../components'
 import { formatFiat, formatToken, useLanguage, useT } from '../i18n'
 import { qrOption, useAppStore, useCustomerStore, useShopStore, viewOf } from '../state'
 import { IncomingLostNote, IncomingStatus } from '../components/IncomingStatus'
@@ -54,6 +54,7 @@ export function CustomerScreen() {
 
   return (
     <div className="customer" data-testid="customer-display">
+      <HealthBanner />
       {session && !endedLongAgo ? <CustomerSale session={session} /> : <Welcome />}
     </div>
   )

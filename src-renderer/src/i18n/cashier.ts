@@ -136,4 +136,45 @@ export const cashierStrings = defineStrings({
   'cashier.clockMinutes': { en: { one: '{n} minute', other: '{n} minutes' }, zh: '{n} 分钟' },
   'cashier.clockHours': { en: { one: '{n} hour', other: '{n} hours' }, zh: '{n} 小时' },
   'cashier.clockDays': { en: { one: '{n} day', other: '{n} days' }, zh: '{n} 天' },
+
+  // Health at the till (#15): the engine or a sale's network cannot be reached, and when it is back.
+  'health.serverDown': {
+    en: 'No connection to StablePay POS. Payments are not being checked right now: do not hand over goods until this sale shows Paid.',
+    zh: '与 StablePay POS 的连接已断开。目前无法核对付款：在本笔收款显示“已付款”之前，请勿交付商品。',
+  },
+  'health.chainDown': {
+    en: '{network} cannot be reached: payments on it cannot be seen right now. Do not pay on it yet.',
+    zh: '无法连接 {network}：暂时无法看到该网络上的付款。请先不要在该网络上付款。',
+  },
+  'health.back': { en: 'Connection is back. Statuses are up to date.', zh: '连接已恢复，状态已更新。' },
+  // Never stuck (#15): park, the open-sales tray, a cancel that asks, charge again.
+  'cashier.park': { en: 'Park — next customer', zh: '挂起 — 下一位顾客' },
+  'cashier.sessionHint': {
+    en: 'Esc asks before cancelling this sale. Park keeps it waiting below while you serve the next customer.',
+    zh: '按 Esc 会先确认再取消此笔收款。挂起会让它在下方继续等待，同时为下一位顾客收款。',
+  },
+  'cashier.cancelConfirmQr': {
+    en: 'The customer may be paying this code right now. A payment that arrives after cancelling must be refunded.',
+    zh: '顾客可能正在扫码付款。取消后到账的付款需要退款。',
+  },
+  'cashier.cancelConfirmHint': { en: 'Enter: cancel the sale · Esc: keep it', zh: '回车：取消收款 · Esc：保留' },
+  'cashier.chargeAgain': { en: 'Charge {amount} again', zh: '再次收款 {amount}' },
+  'cashier.largeTitle': { en: 'A large amount: charge it?', zh: '金额较大：确认收款？' },
+  'cashier.largeText': { en: 'Charge {amount}? Check the amount with the customer.', zh: '收款 {amount}？请与顾客核对金额。' },
+  'cashier.largeConfirm': { en: 'Yes, charge it', zh: '确认收款' },
+  'cashier.largeBack': { en: 'Change the amount', zh: '修改金额' },
+  'cashier.largeHint': { en: 'Enter: charge · Esc: change the amount', zh: '回车：收款 · Esc：修改金额' },
+  'unmatched.text': {
+    en: 'A payment of {amount} arrived that matches no open sale.',
+    zh: '收到一笔 {amount} 的付款，与任何未完成的收款都不匹配。',
+  },
+  'unmatched.assign': { en: 'It’s this sale: {amount}', zh: '属于这笔收款：{amount}' },
+  'unmatched.none': {
+    en: 'No open sale could take it: the owner can assign it in History.',
+    zh: '没有可对应的未完成收款：店主可在历史记录中处理。',
+  },
+  'unmatched.dismiss': { en: 'Hide', zh: '隐藏' },
+  'tray.title': { en: 'Open sales', zh: '未完成的收款' },
+  'tray.detected': { en: 'Payment detected', zh: '已检测到付款' },
+  'health.qrOffline': { en: 'Network unreachable — do not pay yet', zh: '网络无法连接 — 请暂勿付款' },
 })

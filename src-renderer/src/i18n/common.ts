@@ -21,7 +21,7 @@ export const commonStrings = defineStrings({
 
   'nav.sale': { en: 'Sale', zh: '收款' },
   'nav.history': { en: 'History', zh: '历史记录' },
-  'nav.webhooks': { en: 'Webhooks', zh: 'Webhooks' },
+  'nav.webhooks': { en: 'Webhooks', zh: '回调通知' },
   'nav.settings': { en: 'Settings', zh: '设置' },
   'nav.customerDisplay': { en: 'Customer display', zh: '顾客显示屏' },
   'nav.main': { en: 'Main menu', zh: '主菜单' },
@@ -83,6 +83,27 @@ export const commonStrings = defineStrings({
   'error.amount_space_exhausted': {
     en: 'Other open sales already ask for this exact price, and it cannot be told apart from them. Finish or cancel one of them first, or take this sale in another token.',
     zh: '其他未完成的收款已在使用这个金额，无法与它们区分。请先完成或取消其中一笔，或改用其他代币收款。',
+  },
+  // Health at the till (#15):
+  'error.network_offline': {
+    en: 'That network cannot be reached right now, so a payment on it would not be seen. Try again when it is back, or choose another network.',
+    zh: '该网络目前无法连接，在其上的付款将无法被看到。请在恢复后再试，或选择其他网络。',
+  },
+  'error.other': {
+    en: 'That did not work ({code}). Try again; if it keeps happening, ask the owner.',
+    zh: '操作没有完成（{code}）。请重试；如果一直出现，请联系店主。',
+  },
+  'error.address_invalid': {
+    en: 'This is not a valid address. Copy it again from the shop’s wallet: 0x followed by 40 letters and digits.',
+    zh: '这不是有效的地址。请从店铺钱包重新复制：0x 加 40 位字母和数字。',
+  },
+  'error.xpub_invalid': {
+    en: 'This is not a valid extended public key. Copy it again from the wallet’s export; it starts with xpub.',
+    zh: '这不是有效的扩展公钥。请从钱包导出处重新复制；它以 xpub 开头。',
+  },
+  'error.receive_not_wallet': {
+    en: 'This address is a contract (for example a token’s own address), not a wallet: money sent there could be lost. Paste the address of the shop’s wallet.',
+    zh: '这个地址是一个合约（例如代币本身的地址），不是钱包：转到这里的钱可能会丢失。请粘贴店铺钱包的地址。',
   },
   'countdown.label': { en: 'Time left to pay', zh: '剩余付款时间' },
 

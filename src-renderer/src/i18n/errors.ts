@@ -17,6 +17,8 @@ export const TRANSLATED_ERRORS = [
   // Failing cleanly (#14):
   'storage_full',
   'amount_space_exhausted',
+  // Health at the till (#15):
+  'network_offline',
   // The owner PIN (#13):
   'owner_required',
   'pin_wrong',
@@ -25,9 +27,20 @@ export const TRANSLATED_ERRORS = [
   'storage_unavailable',
 ] as const
 
-type TranslatedError = (typeof TRANSLATED_ERRORS)[number]
+/**
+ * Codes whose engine message is a developer's detail ("checksum mismatch", "invalid version bytes"): the cashier
+ * and owner read the table's sentence in English too; the detail stays in the engine's log and answer (#15).
+ */
+export const REWORDED_ERRORS = ['address_invalid', 'xpub_invalid', 'receive_not_wallet'] as const
+
+type TranslatedError = (typeof TRANSLATED_ERRORS)[number] | (typeof REWORDED_ERRORS)[number]
 
 export function errorText(language: Language, error: { code: string; message: string }): string {
-  if (language === 'en' || !(TRANSLATED_ERRORS as readonly string[]).includes(error.code)) return error.message
+  if ((REWORDED_ERRORS as readonly string[]).includes(error.code))
+    return localize(commonStrings[`error.${error.code as TranslatedError}`], language)
+  if (language === 'en') return error.message
+  // A code without a sentence yet: a Chinese till never shows the engine's English (the code says which for support).
+  if (!(TRANSLATED_ERRORS as readonly string[]).includes(error.code))
+    return localize(commonStrings['error.other'], language, { code: error.code })
   return localize(commonStrings[`error.${error.code as TranslatedError}`], language)
 }

@@ -30,6 +30,10 @@ export const setupStrings = defineStrings({
     zh: "粘贴钱包中 m/44'/60'/0'/0 的扩展公钥。应用只能查看地址，无法动用资金。",
   },
   'setup.receive.addressLabel': { en: 'Receiving address', zh: '收款地址' },
+  'setup.receive.neverUsed': {
+    en: 'This address has never been used on these networks. Check that it is the shop’s own wallet before taking payments.',
+    zh: '这个地址在这些网络上从未使用过。开始收款前，请确认它是店铺自己的钱包。',
+  },
   'setup.receive.xpubLabel': { en: 'Extended public key (xpub)', zh: '扩展公钥（xpub）' },
   'setup.receive.valid': { en: 'Valid address:', zh: '地址有效：' },
   'setup.receive.derived': {

@@ -2,7 +2,7 @@ import type { FormEvent } from 'react'
 import { useEffect } from 'react'
 import { Button, LanguageSwitch, NetworkName } from '../components'
 import type { StringKey } from '../i18n'
-import { CURRENCY_CODES, currencyName, useLanguage, useT } from '../i18n'
+import { CURRENCY_CODES, currencyName, useErrorText, useLanguage, useT } from '../i18n'
 import { navigate, useAppStore, useOwnerStore, useSetupStore, useShopStore } from '../state'
 
 const STEPS: StringKey[] = ['setup.shop.title', 'setup.receive.title', 'setup.networks.title', 'setup.mode.title', 'setup.pin.title']
@@ -14,6 +14,7 @@ const STEPS: StringKey[] = ['setup.shop.title', 'setup.receive.title', 'setup.ne
  */
 export function SetupScreen() {
   const t = useT()
+  const errorText = useErrorText()
   const step = useSetupStore((s) => s.step)
   const setStep = useSetupStore((s) => s.setStep)
   const loadChains = useSetupStore((s) => s.loadChains)
@@ -66,7 +67,7 @@ export function SetupScreen() {
         {step === 0 ? <ShopStep /> : step === 1 ? <ReceiveStep /> : step === 2 ? <NetworksStep /> : step === 3 ? <ModeStep /> : <PinStep />}
         {error ? (
           <p className="notice notice-bad" role="alert" data-testid="setup-error">
-            {error}
+            {errorText(error)}
           </p>
         ) : null}
         <div className="setup-actions">
@@ -159,6 +160,7 @@ function ShopStep() {
 
 function ReceiveStep() {
   const t = useT()
+  const errorText = useErrorText()
   const mode = useSetupStore((s) => s.receiveMode)
   const text = useSetupStore((s) => s.receiveText)
   const check = useSetupStore((s) => s.receiveCheck)
@@ -197,7 +199,16 @@ function ReceiveStep() {
         />
         <div id="receive-feedback" aria-live="polite" data-testid="receive-feedback" data-state={check.state}>
           {check.state === 'checking' ? <p className="help">{t('setup.receive.checking')}</p> : null}
-          {check.state === 'invalid' ? <p className="field-error">{check.message}</p> : null}
+          {check.state === 'invalid' ? (
+            <p className="field-error" data-code={check.code}>
+              {errorText(check)}
+            </p>
+          ) : null}
+          {check.state === 'ok' && check.neverUsed ? (
+            <p className="notice notice-warn" data-testid="receive-never-used">
+              {t('setup.receive.neverUsed')}
+            </p>
+          ) : null}
           {check.state === 'ok' && mode === 'address' ? (
             <p className="field-ok">
               ✓ {t('setup.receive.valid')}

@@ -1,7 +1,10 @@
-import { on, onReconnect } from '../bridge'
+import { on, onConnection, onReconnect } from '../bridge'
 import { useAppStore } from './app'
 import { useChainClockStore } from './chainClock'
 import { useCustomerStore } from './customer'
+import { useHealthStore } from './health'
+import { useOpenSalesStore } from './openSales'
+import { useUnmatchedStore } from './unmatched'
 import { useReversalsStore } from './reversals'
 import { useSaleStore } from './sale'
 
@@ -18,14 +21,23 @@ export function startFeed(): void {
     useSaleStore.getState().receive(session)
     useCustomerStore.getState().receive(session)
     useReversalsStore.getState().receive(session)
+    useOpenSalesStore.getState().receive(session)
   })
-  on('chain:state-changed', (state) => useChainClockStore.getState().receive(state))
+  on('chain:state-changed', (state) => {
+    useChainClockStore.getState().receive(state)
+    useHealthStore.getState().receive(state)
+  })
+  on('transfer:recorded', (transfer) => useUnmatchedStore.getState().receive(transfer))
+  onConnection((up) => useHealthStore.getState().setServer(up))
+  void useHealthStore.getState().load()
   onReconnect(() => {
     // Whatever happened while the line was down, ask again rather than trust the screen.
     void useSaleStore.getState().refetch()
     void useCustomerStore.getState().load()
     void useAppStore.getState().refreshSettings()
     void useChainClockStore.getState().load()
+    void useHealthStore.getState().load()
+    void useOpenSalesStore.getState().load()
     void useReversalsStore.getState().load()
   })
 }

@@ -51,3 +51,13 @@ export function keyFromKeyboard(key: string): KeypadKey | null {
   if (key === 'Delete') return 'clear'
   return null
 }
+
+/** True when the typed amount is above the owner's "ask first" threshold (both decimal strings; "0" never asks). */
+export function isAboveThreshold(entry: string, threshold: string): boolean {
+  const scaled = (s: string): bigint => {
+    const [whole = '0', fraction = ''] = s.split('.')
+    return BigInt(`${whole || '0'}${fraction.padEnd(6, '0').slice(0, 6)}`)
+  }
+  if (!/^\d+(\.\d*)?$/.test(threshold) || scaled(threshold) === 0n) return false
+  return scaled(toAmount(entry)) > scaled(threshold)
+}

@@ -2,7 +2,8 @@ import { create } from 'zustand'
 import type { PaymentSession } from '../../../src-preload/contract'
 import { api, BridgeError } from '../bridge'
 import type { KeypadKey } from './keypad'
-import { applyKey, isChargeable, toAmount } from './keypad'
+import { useAppStore } from './app'
+import { applyKey, isAboveThreshold, isChargeable, toAmount } from './keypad'
 import { hasPayment, isOpen } from './sessionView'
 
 /**
@@ -12,7 +13,7 @@ import { hasPayment, isOpen } from './sessionView'
  * a status the engine does not hold.
  */
 type SalePhase = 'entry' | 'creating' | 'session'
-type SaleDialog = 'confirm-cancel-paid' | 'cannot-cancel' | null
+type SaleDialog = 'confirm-large' | 'confirm-cancel' | 'confirm-cancel-paid' | 'cannot-cancel' | null
 
 const CHOICE_KEY = 'stablepay.payChoice'
 // Per tab: a reload in the middle of a sale comes back to it; another tab does not steal it.
@@ -52,12 +53,21 @@ interface SaleState {
   press(key: KeypadKey, decimals: number): void
   setOrderRef(orderRef: string): void
   setChoice(choice: string): void
-  charge(target: { chainId: number; token: string } | null): Promise<void>
+  /** `confirmed`: the cashier already said yes to an amount above the owner's threshold. */
+  charge(target: { chainId: number; token: string } | null, confirmed?: boolean): Promise<void>
+  /** The network and token of a charge waiting for the large-amount confirmation. */
+  pendingTarget: { chainId: number; token: string } | null
   escape(): Promise<void>
   requestCancel(): Promise<void>
   confirmCancel(): Promise<void>
   closeDialog(): void
   newSale(): void
+  /** The sale keeps waiting in the open-sales tray; the till starts the next one. */
+  park(): void
+  /** Brings an open sale (parked, or from another tab) back to the screen. */
+  bringBack(id: string): Promise<void>
+  /** An expired or cancelled sale: a new one for the same amount, on the same network and token. */
+  chargeAgain(): Promise<void>
   keepThisOpen(): void
   /** A `session:updated` push. */
   receive(session: PaymentSession): void
@@ -92,6 +102,7 @@ export const useSaleStore = create<SaleState>()((set, get) => ({
   refreshing: false,
   simulating: false,
   simulatedTx: null,
+  pendingTarget: null,
 
   press(key, decimals) {
     if (get().phase !== 'entry') return
@@ -107,9 +118,13 @@ export const useSaleStore = create<SaleState>()((set, get) => ({
     set({ choice, error: null })
   },
 
-  async charge(target) {
+  async charge(target, confirmed = false) {
     const { entry, orderRef, phase } = get()
     if (phase !== 'entry' || !isChargeable(entry)) return
+    // A slip of the finger (an extra 0) is caught before the customer sees a QR for it.
+    const threshold = useAppStore.getState().settings?.confirm_amount_above ?? '1000'
+    if (!confirmed && isAboveThreshold(entry, threshold)) return set({ dialog: 'confirm-large', pendingTarget: target })
+    set({ dialog: null, pendingTarget: null })
     set({ phase: 'creating', error: null })
     earlyPushes.clear()
     try {
@@ -117,6 +132,8 @@ export const useSaleStore = create<SaleState>()((set, get) => ({
         amount: toAmount(entry),
         ...(orderRef.trim() ? { order_id: orderRef.trim() } : {}),
         ...(target ? { chain_id: target.chainId, token: target.token } : {}),
+        // The engine refuses a sale whose only networks are offline, in words (#15).
+        require_online: true,
       })
       const session = earlyPushes.get(created.id) ?? created
       earlyPushes.clear()
@@ -142,8 +159,8 @@ export const useSaleStore = create<SaleState>()((set, get) => ({
     // Only PENDING can be cancelled (the engine refuses otherwise); say why instead of failing.
     if (session.status === 'PROCESSING') return set({ dialog: 'cannot-cancel' })
     if (session.status !== 'PENDING') return
-    if (hasPayment(session)) return set({ dialog: 'confirm-cancel-paid' })
-    await get().confirmCancel()
+    // A QR is on screen: one key must not end the sale the customer may be paying right now.
+    set({ dialog: hasPayment(session) ? 'confirm-cancel-paid' : 'confirm-cancel' })
   },
 
   async confirmCancel() {
@@ -171,6 +188,31 @@ export const useSaleStore = create<SaleState>()((set, get) => ({
     set({ phase: 'entry', session: null, entry: '', orderRef: '', error: null, dialog: null, keepOpen: false, simulatedTx: null })
   },
 
+  park() {
+    if (get().phase !== 'session') return
+    get().newSale()
+  },
+
+  async bringBack(id) {
+    if (get().phase === 'creating' || get().session?.id === id) return
+    try {
+      const session = await api['sessions:get']({ id })
+      writeStorage('session', CURRENT_KEY, session.id)
+      set({ phase: 'session', session, error: null, dialog: null, keepOpen: false, simulatedTx: null })
+    } catch (error) {
+      set({ error: errorOf(error) })
+    }
+  },
+
+  async chargeAgain() {
+    const session = get().session
+    if (!session || isOpen(session)) return
+    const option = session.payment_options[0]
+    get().newSale()
+    set({ entry: session.amount })
+    await get().charge(option ? { chainId: option.chain_id, token: option.token } : null)
+  },
+
   keepThisOpen() {
     set({ keepOpen: true })
   },
@@ -187,10 +229,11 @@ export const useSaleStore = create<SaleState>()((set, get) => ({
     set({ refreshing: true })
     try {
       const fresh = await api['sessions:get']({ id: current.id })
-      if (get().session?.id === fresh.id) set({ session: fresh })
+      if (get().session?.id === fresh.id) set({ session: fresh, error: null })
       set({ refreshing: false })
     } catch (error) {
-      // Still unreachable: keep saying so rather than showing the old status as if current.
+      // Still unreachable: keep saying so rather than showing the old status as if current. The health banner
+      // says it too; "checking" stays until an answer comes, and the next reconnect asks again.
       set({ error: errorOf(error) })
     }
   },

@@ -11,7 +11,11 @@ import { useOwnerStore } from './owner'
 type ReceiveMode = 'address' | 'xpub'
 
 type ReceiveCheck =
-  { state: 'empty' } | { state: 'checking' } | { state: 'ok'; addresses: string[] } | { state: 'invalid'; message: string }
+  | { state: 'empty' }
+  | { state: 'checking' }
+  | { state: 'ok'; addresses: string[]; neverUsed?: boolean }
+  // `code` picks the sentence the owner reads (i18n/errors.ts); `message` is the engine's detail.
+  | { state: 'invalid'; code: string; message: string }
 
 interface SetupState {
   step: number
@@ -30,7 +34,8 @@ interface SetupState {
   setPin(pin: string): void
   setPinConfirm(pin: string): void
   saving: boolean
-  error: string | null
+  /** The engine's error as it came: `code` picks the sentence shown (i18n/errors.ts). */
+  error: { code: string; message: string } | null
   setStep(step: number): void
   setName(name: string): void
   setCurrency(currency: string): void
@@ -98,16 +103,26 @@ export const useSetupStore = create<SetupState>()((set, get) => ({
     clearTimeout(checkTimer)
     const text = receiveText.trim()
     if (text === '') return set({ receiveCheck: { state: 'empty' } })
+    // In address mode anything but 0x… is a bad address, never "not a valid xpub".
+    if (get().receiveMode === 'address' && !/^0x/i.test(text))
+      return set({ receiveCheck: { state: 'invalid', code: 'address_invalid', message: 'not a valid address: must start with 0x' } })
     set({ receiveCheck: { state: 'checking' } })
     const seq = ++checkSeq
     // A short pause so pasting is one check, typing by hand a few; answers out of order are dropped.
     checkTimer = setTimeout(async () => {
       try {
         // setup:preview-xpub also checks a 0x address (see src-main/engine/handlers/shop.ts).
-        const { addresses } = await api['setup:preview-xpub']({ xpub: text })
-        if (seq === checkSeq) set({ receiveCheck: { state: 'ok', addresses } })
+        const { addresses, never_used } = await api['setup:preview-xpub']({ xpub: text })
+        if (seq === checkSeq) set({ receiveCheck: { state: 'ok', addresses, ...(never_used ? { neverUsed: true } : {}) } })
       } catch (error) {
-        if (seq === checkSeq) set({ receiveCheck: { state: 'invalid', message: error instanceof Error ? error.message : String(error) } })
+        if (seq === checkSeq)
+          set({
+            receiveCheck: {
+              state: 'invalid',
+              code: error instanceof BridgeError ? error.code : 'unexpected',
+              message: error instanceof Error ? error.message : String(error),
+            },
+          })
       }
     }, 200)
   },
@@ -155,7 +170,13 @@ export const useSetupStore = create<SetupState>()((set, get) => ({
       set({ saving: false })
       return merchant
     } catch (error) {
-      set({ saving: false, error: error instanceof BridgeError || error instanceof Error ? error.message : String(error) })
+      set({
+        saving: false,
+        error:
+          error instanceof BridgeError
+            ? { code: error.code, message: error.message }
+            : { code: 'unexpected', message: error instanceof Error ? error.message : String(error) },
+      })
       return null
     }
   },
