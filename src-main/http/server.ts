@@ -12,6 +12,8 @@ import { AccessToken, assertSameOrigin, bearer, hostAllowed, readCookie } from '
 import { applySecurityHeaders, sendApiError, sendBridgeError, sendPage } from './respond'
 import { createStatic } from './static'
 import { errorFields, log } from '../engine/log'
+import { publishReceipts } from '../engine/receipts'
+import { receiptOrigin, receiptRoute } from './receiptRoute'
 
 export interface HttpServerOptions {
   app: App
@@ -109,6 +111,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
         )
       assertSameOrigin(req)
       if (kind === 'api') return await api.handle(req, res, url)
+      // Receipts (#16): the public receipt page, no login (the unguessable sale id is the key), COMPLETED sales only.
+      if (receiptRoute(req, res, options.app, url)) return
       if (kind === 'bridge') {
         if (!uiAuthenticated(req))
           throw unauthorized('token_invalid', 'open StablePay POS with the address printed at start (it carries the access token)')
@@ -187,6 +191,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     }
   }, 3600_000)
   pruner.unref()
+  // Receipts (#16): completed sales now carry receipt_url on this origin (null again once the server stops).
+  publishReceipts(options.app.engine.db, receiptOrigin(host, port))
 
   let closing: Promise<void> | null = null
   return {
@@ -198,6 +204,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     close() {
       closing ??= new Promise<void>((resolve) => {
         clearInterval(pruner)
+        publishReceipts(options.app.engine.db, null)
         bridge.close()
         // Idle keep-alive sockets close now; a response being written gets a moment to reach its client
         // (its change is committed: better it hears so), then whatever is left is cut.

@@ -159,6 +159,7 @@ const session = (over: Partial<PaymentSession> = {}): PaymentSession => ({
   completed_at: null,
   pending_tx: null,
   pending_tx_dropped: null,
+  receipt_url: null,
   ...over,
 })
 

@@ -3,6 +3,8 @@ import { conflict, invalid } from '../errors'
 import { HandlerRegistry } from './registry'
 import { exportSessionsCsvToFile, registerReportHandlers } from '../reports'
 import { registerShopHandlers } from './shop'
+import type { ReceiptShellHooks } from '../receipts'
+import { registerReceiptHandlers } from '../receipts'
 
 export { HandlerRegistry, LOCAL_CALLER, parseInput, toContractError } from './registry'
 export type { Caller } from './registry'
@@ -43,7 +45,7 @@ export function registerSessionHandlers(registry: HandlerRegistry, engine: Engin
 }
 
 /** What only the app's shell can do: the desktop shell has a save dialog, a browser downloads instead. */
-export interface ShellHooks {
+export interface ShellHooks extends ReceiptShellHooks {
   /** Asks the owner where to save; null when they cancel. */
   chooseExportFile?: (suggestedName: string) => Promise<string | null>
 }
@@ -53,6 +55,7 @@ export function createHandlerRegistry(engine: Engine, shell: ShellHooks = {}): H
   registerSessionHandlers(registry, engine)
   registerShopHandlers(registry, engine)
   registerReportHandlers(registry, engine)
+  registerReceiptHandlers(registry, engine, shell)
   registry.register('sessions:export-csv', async (filter) => {
     const csv = { name: 'sales', extension: 'csv', inBrowser: 'In the browser the CSV downloads directly from History (Export CSV).' }
     const saved = await saveAs(engine, shell, csv, (path) => exportSessionsCsvToFile(engine, uiScope(engine), filter, path))
