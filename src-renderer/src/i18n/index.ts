@@ -18,11 +18,13 @@ import type { Language, Params, StringTable } from './define'
 import { localize } from './define'
 import { errorText } from './errors'
 import { setupStrings } from './setup'
+import { receiptStrings } from './receipts'
 
 const dictionary = {
   ...commonStrings,
   ...cashierStrings,
   ...setupStrings,
+  ...receiptStrings,
 } as const satisfies StringTable
 
 export type StringKey = keyof typeof dictionary

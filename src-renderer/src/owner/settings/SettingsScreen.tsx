@@ -8,6 +8,7 @@ import { LanguageSection } from './LanguageSection'
 import { NetworksSection } from './NetworksSection'
 import { RatesSection } from './RatesSection'
 import { ReceiveSection } from './ReceiveSection'
+import { ReceiptsSection } from './ReceiptsSection'
 import { ShopSection } from './ShopSection'
 
 const SECTIONS: Array<{ id: string; title: OwnerKey }> = [
@@ -60,6 +61,7 @@ export function SettingsScreen() {
       <RatesSection id="settings-rates" />
       <ApiKeysSection id="settings-keys" />
       <LanguageSection id="settings-language" />
+      <ReceiptsSection id="settings-receipts" />
       <BackupsSection id="settings-backups" />
     </div>
   )
