@@ -117,6 +117,16 @@ describe('receipt text', () => {
     for (const view of ['58mm', '80mm', 'a4', 'page'] as const) expect(receiptDocument(usdSale, view).html).not.toMatch(/<script/i)
   })
 
+  it('a refund is the same receipt with its own title, words and id (refunds, #11, add only where it comes from)', () => {
+    const refund: Receipt = { ...usdSale, kind: 'refund', id: 're_AbCdEfGhIjKlMnOpQrStUvWx', amount: '5.00', token_amount: '5.00' }
+    const lines = receiptLines(refund, 48).join('\n')
+    expect(lines).toContain('REFUND')
+    expect(receiptFacts(refund).map((f) => `${f.label}: ${f.value}`)).toEqual(
+      expect.arrayContaining(['Refunded: 5.00 USD', 'Sent back: 5.00 USDC', `Refund: ${refund.id}`, `Sale: ${usdSale.id}`]),
+    )
+    expect(receiptLines({ ...refund, language: 'zh-CN' }, 32).join('\n')).toContain('退款收据')
+  })
+
   it('escapes what the owner typed', () => {
     const html = receiptDocument({ ...usdSale, shop_name: '<img src=x onerror=alert(1)>' }, 'page').html
     expect(html).not.toContain('<img')
