@@ -207,3 +207,31 @@ test('an 18-decimal token: every digit on every paper; "print automatically" pri
   const squeeze = (s: string) => s.replace(/\s+/g, '')
   for (const layout of ['58mm', '80mm', 'a4']) expect(squeeze(texts[layout]!)).toContain(squeeze(exact))
 })
+
+test('Settings → Receipts: the address, the paper and printing after each sale are kept', async ({ cashier: page }, testInfo) => {
+  await page.goto('/#/settings')
+  const section = page.getByTestId('receipts-settings')
+  await section.scrollIntoViewIfNeeded()
+  await section.getByTestId('receipt-address').fill('8 Harbour Lane\nKowloon')
+  await section.getByTestId('receipt-address-save').click()
+  await expect(section).toContainText('Saved')
+  // Saved, then shown as the engine answers.
+  await section.getByTestId('receipt-layout-58mm').click()
+  await expect(section.getByTestId('receipt-layout-58mm')).toBeChecked()
+  await section.getByTestId('receipt-auto-print').click()
+  await expect(section.getByTestId('receipt-auto-print')).toBeChecked()
+  // The browser chooses its printer itself: no printer list here.
+  await expect(section.getByTestId('receipt-printer')).toHaveCount(0)
+  await expect.poll(async () => (await bridge<{ receipt_auto_print: boolean }>(page, 'settings:get', null)).receipt_auto_print).toBe(true)
+  expect(await bridge(page, 'settings:get', null)).toMatchObject({
+    receipt_layout: '58mm',
+    receipt_auto_print: true,
+    receipt_printer: null,
+  })
+  expect(await bridge(page, 'merchant:get', null)).toMatchObject({ address: '8 Harbour Lane\nKowloon' })
+  await page.reload()
+  await expect(page.getByTestId('receipt-address')).toHaveValue('8 Harbour Lane\nKowloon')
+  await expect(page.getByTestId('receipt-layout-58mm')).toBeChecked()
+  await page.getByTestId('receipts-settings').scrollIntoViewIfNeeded()
+  await snap(page, testInfo, 'settings-receipts')
+})

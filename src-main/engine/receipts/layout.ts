@@ -256,6 +256,9 @@ const QR_GAP_MM = 3
 // The browser's own rounding of lines, and a tear-off margin below the last line.
 const SLACK_MM = 6
 
+// Chinese: a face whose Latin is exactly half its Han width (0.5 em / 1 em), so a line of mixed text keeps its
+// columns; 3 mm type then gives the same 1.5 mm a column.
+const MONO_CJK = '"Noto Sans Mono CJK SC", "Sarasa Mono SC", NSimSun, "MS Gothic", monospace'
 const MONO = '"DejaVu Sans Mono", "Liberation Mono", "Noto Sans Mono CJK SC", "Noto Sans Mono", Menlo, Consolas, monospace'
 const SANS = 'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", sans-serif'
 
@@ -277,11 +280,14 @@ function thermal(receipt: Receipt, layout: '58mm' | '80mm'): ReceiptDocument {
   const lines = receiptLines(receipt, columns)
   const thanks = centre(receiptWord(receipt, 'thanks'), columns)
   const qr = receipt.tx_url
-  const heightMm = Math.ceil(2 * PAD_MM + (lines.length + 1 + (qr ? 1 : 0)) * LINE_MM + (qr ? QR_MM + QR_GAP_MM : 0) + SLACK_MM)
+  const cjk = receipt.language === 'zh-CN'
+  const fontMm = cjk ? 3 : FONT_MM
+  const lineMm = cjk ? 3.75 : LINE_MM
+  const heightMm = Math.ceil(2 * PAD_MM + (lines.length + 1 + (qr ? 1 : 0)) * lineMm + (qr ? QR_MM + QR_GAP_MM : 0) + SLACK_MM)
   const style =
     `@page{size:${widthMm}mm ${heightMm}mm;margin:0}` +
     '*{box-sizing:border-box}html,body{margin:0;padding:0;background:#fff;color:#000}' +
-    `.paper{width:${widthMm}mm;padding:${PAD_MM}mm;font:${FONT_MM}mm/${LINE_MM}mm ${MONO}}` +
+    `.paper{width:${widthMm}mm;padding:${PAD_MM}mm;font:${fontMm}mm/${lineMm}mm ${cjk ? MONO_CJK : MONO}}` +
     '.paper pre{margin:0;font:inherit;white-space:pre}' +
     `.qr-block{text-align:center;margin-top:${QR_GAP_MM}mm}.qr-block svg{display:block;margin:0 auto}` +
     // On screen (preview, screenshots) the roll sits on a grey table; printed, only the roll.
