@@ -126,7 +126,7 @@ test('a USD sale: printed from the paid screen and the History drawer, its QR op
     '25.50 USD',
     `${session.payment_options[0]!.amount} USDC`,
     'Local devnet',
-    `${tx.slice(0, 10)}…${tx.slice(-8)}`,
+    `${tx.slice(0, 10)}...${tx.slice(-8)}`,
     session.id,
   ])
     await expect(receipt).toContainText(fact)

@@ -80,7 +80,7 @@ describe('the public receipt page', () => {
     expect(res.text).toContain('Corner Cafe')
     expect(res.text).toContain('25.50 USD')
     expect(res.text).toContain(s.payment_options[0]!.amount)
-    expect(res.text).toContain(`${tx.slice(0, 10)}…${tx.slice(-8)}`)
+    expect(res.text).toContain(`${tx.slice(0, 10)}...${tx.slice(-8)}`)
     expect(res.text).toContain(s.id)
     // No metadata, no order reference, no addresses (the customer's or the shop's).
     for (const secret of ['secret@example.com', 'customer_email', 'table-12-secret-ref', s.payment_options[0]!.address, '0x70997970'])

@@ -53,7 +53,7 @@ describe('receipt text', () => {
       'Amount: 1,234.50 USD',
       'Paid: 1,234.500001 USDC',
       'Network: Base',
-      'Transaction: 0xabababab…abababab',
+      'Transaction: 0xabababab...abababab',
       'Sale: ps_AbCdEfGhIjKlMnOpQrStUvWx',
     ])
   })

@@ -83,9 +83,9 @@ export function receiptTime(at: number, timeZone: string): string {
   return `${pad(w.year, 4)}-${pad(w.month)}-${pad(w.day)} ${pad(w.hour)}:${pad(w.minute)}:${pad(w.second)} ${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`
 }
 
-/** "0x1234abcd…9f8e7d6c": enough to find it in an explorer, short enough for a roll. */
+/** "0x1234abcd...9f8e7d6c": enough to find it in an explorer, short enough for a roll (three dots: "…" is one column in some faces, two in CJK ones, and missing from many printer fonts). */
 export function shortHash(hash: string): string {
-  return hash.length > 20 ? `${hash.slice(0, 10)}…${hash.slice(-8)}` : hash
+  return hash.length > 20 ? `${hash.slice(0, 10)}...${hash.slice(-8)}` : hash
 }
 
 /** One labelled fact of a receipt, in order. */
