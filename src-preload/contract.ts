@@ -58,6 +58,8 @@ export const WEBHOOK_EVENT_TYPES = [
   'refund.failed',
   // A chain reorganisation took back the payment of a COMPLETED sale (it stays COMPLETED, flagged `reversed`).
   'payment.reversed',
+  // The shop's details changed (its receiving address above all): data.object is the Merchant (#13).
+  'merchant.updated',
 ] as const
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number]
 
@@ -171,6 +173,114 @@ export interface PaymentSession {
    * serve-mode or desktop API origin; null before completion or when no HTTP server runs.
    */
   receipt_url: string | null
+  /** Refunds (#11): the succeeded refunds' total, a decimal token string in the session's paid token ("0" when none). */
+  amount_refunded: string
+  /** Ids (`re_…`) of this session's refunds, oldest first, whatever their status. */
+  refunds: string[]
+}
+
+// ---------------------------------------------------------------- refunds (#11)
+
+export const REFUND_STATUSES = ['pending', 'processing', 'succeeded', 'canceled', 'failed'] as const
+export type RefundStatus = (typeof REFUND_STATUSES)[number]
+
+export const REFUND_REASONS = ['requested_by_customer', 'duplicate', 'fraudulent', 'expired_uncaptured', 'other'] as const
+export type RefundReason = (typeof REFUND_REASONS)[number]
+
+/**
+ * Money going back to a customer. The app holds no keys: the owner pays it
+ * from the shop's wallet (scanning `payment_uri`), and the watcher proves it
+ * on-chain, like a payment. Paid in the token and on the chain it was received.
+ */
+export interface Refund {
+  id: string
+  object: 'refund'
+  livemode: boolean
+  merchant_id: string
+  session_id: string
+  /** The merchant's idempotency key, unique per merchant. */
+  refund_id: string
+  /** Decimal token string, e.g. "2.50". */
+  amount: string
+  amount_base_units: string
+  token: string
+  token_address: string
+  decimals: number
+  chain_id: number
+  network: string
+  /** Checksummed address the refund goes to. */
+  destination: string
+  reason: RefundReason
+  description: string | null
+  metadata: Record<string, string>
+  status: RefundStatus
+  /** The outgoing transfer that pays it, once seen (processing/succeeded). */
+  tx_hash: string | null
+  /** The shop address it was paid from, once seen. */
+  from: string | null
+  confirmations: number
+  required_confirmations: number
+  /** EIP-681 for the owner's wallet: ethereum:<token>@<chainId>/transfer?address=<destination>&uint256=<base units> */
+  payment_uri: string
+  created_at: number
+  expires_at: number
+  succeeded_at: number | null
+  /** Unix seconds of cancel or failure, else null. */
+  ended_at: number | null
+}
+
+/** What can still be refunded of a session, per token received. */
+export interface RefundableOption {
+  chain_id: number
+  network: string
+  token: string
+  token_address: string
+  decimals: number
+  received_base_units: string
+  /** Open (pending/processing) and succeeded refunds: they count against what can be refunded. */
+  refunded_base_units: string
+  refundable_base_units: string
+  /** Decimal token string of refundable_base_units. */
+  refundable: string
+  /** What the refund screen prefills: the overpaid excess for an overpaid sale, else everything refundable. */
+  suggested: string
+  /** The `from` of the newest payment in this token (a warning says it may be an exchange's), or null. */
+  default_destination: string | null
+}
+
+export interface Refundable {
+  session_id: string
+  /** False when nothing was received (or all of it is refunded): no Refund button. */
+  refundable: boolean
+  options: RefundableOption[]
+}
+
+export interface CreateRefundInput {
+  session_id: string
+  /** Idempotency key; the screens make one up. */
+  refund_id?: string
+  /** Decimal token string. */
+  amount: string
+  /** Which received token to refund when the session received more than one (default: the one it was paid in). */
+  chain_id?: number
+  token?: string
+  reason?: RefundReason
+  destination?: string
+  description?: string
+  metadata?: Record<string, string>
+}
+
+export interface RefundFilter {
+  session_id?: string
+  status?: RefundStatus
+  limit?: number
+  starting_after?: string
+}
+
+export interface RefundPage {
+  data: Refund[]
+  has_more: boolean
+  next_cursor: string | null
 }
 
 export interface TimelineEntry {
@@ -219,6 +329,14 @@ export interface DailyTotal {
   currency: string
   amount_minor: string
   count: number
+  /** Refunds (#11): the succeeded refunds of these sales, in the token (base units), gross being `amount_base_units`. */
+  refunded_base_units: string
+  /** The part of the price refunded, in the price currency's minor units; refunding only an overpayment's excess is 0 here. */
+  refunded_minor: string
+  /** amount_base_units − refunded_base_units. */
+  net_base_units: string
+  /** amount_minor − refunded_minor. */
+  net_minor: string
 }
 
 export interface Transfer extends SessionTransaction {
@@ -452,6 +570,88 @@ export interface PrinterInfo {
   is_default: boolean
 }
 
+// ---------------------------------------------------------------- owner role, PIN and audit log (#13)
+
+/** The cashier takes sales; the owner does everything else, after the PIN. */
+export type Role = 'cashier' | 'owner'
+
+export interface OwnerStatus {
+  /** What this device holds now. */
+  role: Role
+  /** False for a shop from before the PIN existed: owner actions stay open until one is set (see README). */
+  pin_set: boolean
+  /** Unix seconds until which wrong PINs have locked the PIN out; null when not locked. */
+  locked_out_until: number | null
+  /** Unix seconds when the owner role lapses without further owner actions; null in the cashier role. */
+  expires_at: number | null
+  /** False when the PIN was set from the config file: no recovery code exists until the owner sets the PIN here. */
+  recovery_code_set: boolean
+}
+
+export interface PinSetResult {
+  /** Shown once, never stored in plain text; null when the PIN was changed and the old code still holds. */
+  recovery_code: string | null
+  status: OwnerStatus
+}
+
+/** What an audit row records a change of. */
+export const AUDIT_KINDS = [
+  'receive',
+  'merchant',
+  'network',
+  'api_key.created',
+  'api_key.revoked',
+  'webhook.created',
+  'webhook.updated',
+  'pin.set',
+  'pin.changed',
+  'pin.reset',
+] as const
+export type AuditKind = (typeof AUDIT_KINDS)[number]
+
+/** One row of the append-only audit log: never a secret in it. */
+export interface AuditEntry {
+  id: string
+  /** Unix seconds. */
+  at: number
+  /** The device that made the change; `config-file` for the config file applied at start. */
+  device: string
+  role: Role
+  kind: AuditKind
+  /** What was changed: a merchant id, chain id, API key id or webhook endpoint id. */
+  subject: string | null
+  /** The changed fields before and after (null: did not exist / nothing to show). */
+  before: Record<string, unknown> | null
+  after: Record<string, unknown> | null
+}
+
+export interface AuditFilter {
+  kind?: AuditKind
+  device?: string
+  created_gte?: number
+  created_lt?: number
+  limit?: number
+  /** An entry id: the page after it (newest first). */
+  starting_after?: string
+}
+
+export interface AuditPage {
+  data: AuditEntry[]
+  has_more: boolean
+  next_cursor: string | null
+}
+
+/** Shown on the cashier screen for 24 hours: the receiving side changed, so staff can tell a customer or the owner. */
+export interface OwnerNotice {
+  kind: 'receive_changed'
+  at: number
+  device: string
+  before: ReceiveSetup | null
+  after: ReceiveSetup
+  /** Unix seconds when the notice goes. */
+  until: number
+}
+
 // ---------------------------------------------------------------- requests
 
 export interface CreateSaleInput {
@@ -541,6 +741,29 @@ export interface Contract {
   'receipts:save-pdf': { input: { id: string; layout?: ReceiptLayout }; output: { saved: boolean } }
   /** Desktop: the printers to choose from; in the browser none (the browser's dialog chooses). */
   'receipts:printers': { input: void; output: PrinterInfo[] }
+  /** Refunds (#11). */
+  'refunds:refundable': { input: { session_id: string }; output: Refundable }
+  'refunds:create': { input: CreateRefundInput; output: Refund }
+  'refunds:get': { input: { id: string }; output: Refund }
+  'refunds:list': { input: RefundFilter; output: RefundPage }
+  'refunds:cancel': { input: { id: string }; output: Refund }
+  /** The owner pastes the hash of the transfer that paid it: accepted only if the chain shows it. */
+  'refunds:prove': { input: { id: string; tx_hash: string }; output: Refund }
+  /** Desktop: save the refunds CSV (a browser downloads /export/refunds.csv). */
+  'refunds:export-csv': { input: RefundFilter; output: { saved: boolean; rows: number } }
+  // Owner role, PIN and audit log (#13).
+  /** The one setting a cashier may change: the screen's language. */
+  'settings:language': { input: { language: AppSettings['language'] }; output: AppSettings }
+  'owner:status': { input: void; output: OwnerStatus }
+  'owner:unlock': { input: { pin: string }; output: OwnerStatus }
+  'owner:lock': { input: void; output: OwnerStatus }
+  /** First run (no PIN yet): `current` is not asked. Later: the current PIN changes it. */
+  'owner:set-pin': { input: { current?: string; pin: string }; output: PinSetResult }
+  'owner:reset-pin': { input: { recovery_code: string; pin: string }; output: PinSetResult }
+  'owner:notices': { input: void; output: OwnerNotice[] }
+  'audit:list': { input: AuditFilter; output: AuditPage }
+  /** Desktop: asks where to save. (A browser downloads /export/audit.csv.) */
+  'audit:export-csv': { input: AuditFilter; output: { saved: boolean; rows: number } }
 }
 
 export type Channel = keyof Contract
@@ -592,11 +815,106 @@ export const CHANNELS = [
   'receipts:print',
   'receipts:save-pdf',
   'receipts:printers',
+  'refunds:refundable',
+  'refunds:create',
+  'refunds:get',
+  'refunds:list',
+  'refunds:cancel',
+  'refunds:prove',
+  'refunds:export-csv',
+  'settings:language',
+  'owner:status',
+  'owner:unlock',
+  'owner:lock',
+  'owner:set-pin',
+  'owner:reset-pin',
+  'owner:notices',
+  'audit:list',
+  'audit:export-csv',
 ] as const satisfies readonly Channel[]
 
 // Compile-time proof that CHANNELS lists every channel exactly: a missing one is a type error here.
 type MissingChannels = Exclude<Channel, (typeof CHANNELS)[number]>
 export const _everyChannelListed: MissingChannels extends never ? true : MissingChannels = true
+
+/**
+ * Who may call each channel (#13). The engine's handler registry refuses an
+ * owner channel unless the calling device holds the owner role (error
+ * `owner_required`, HTTP 403); the renderer reads it to ask for the PIN first.
+ * Typed over every channel: a new channel without a role does not compile.
+ */
+export const CHANNEL_ROLES: { readonly [C in Channel]: Role } = {
+  'app:info': 'cashier',
+  // First run: open while no PIN exists (every caller is owner then); afterwards it would replace the shop.
+  'setup:complete': 'owner',
+  // Derives addresses from the xpub typed in; reads and writes nothing stored.
+  'setup:preview-xpub': 'cashier',
+  'settings:get': 'cashier',
+  // Livemode switches the till between test and real money.
+  'settings:update': 'owner',
+  'settings:language': 'cashier',
+  // The sale screen shows the shop's name and price currency; the receiving address is on every QR anyway.
+  'merchant:get': 'cashier',
+  'merchant:update': 'owner',
+  'sessions:create': 'cashier',
+  'sessions:get': 'cashier',
+  // A cashier sees today's sales only (the registry narrows the filter to today in the shop's time zone).
+  'sessions:list': 'cashier',
+  'sessions:cancel': 'cashier',
+  'sessions:timeline': 'owner',
+  'sessions:totals': 'cashier',
+  'sessions:export-csv': 'owner',
+  // Only on the local dev chain: the demo's "customer pays" button on the sale screen.
+  'sessions:simulate-payment': 'cashier',
+  'transfers:list': 'owner',
+  'transfers:assign': 'owner',
+  // The sale screen offers the enabled networks and tokens.
+  'chains:list': 'cashier',
+  'chains:update': 'owner',
+  'chains:state': 'cashier',
+  'rates:list': 'cashier',
+  'rates:set-manual': 'owner',
+  'rates:refresh': 'owner',
+  'api-keys:list': 'owner',
+  'api-keys:create': 'owner',
+  'api-keys:revoke': 'owner',
+  'webhooks:endpoints': 'owner',
+  'webhooks:create-endpoint': 'owner',
+  'webhooks:update-endpoint': 'owner',
+  'webhooks:deliveries': 'owner',
+  'webhooks:attempts': 'owner',
+  'webhooks:redeliver': 'owner',
+  'webhooks:send-test': 'owner',
+  'backups:state': 'owner',
+  'backups:create': 'owner',
+  'backups:update': 'owner',
+  'support:export-diagnostics': 'owner',
+  // The reversal alert shows on every screen; acknowledging it is the owner's.
+  'sessions:reversals': 'cashier',
+  'sessions:acknowledge-reversal': 'owner',
+  // The PIN channels check the PIN (or recovery code) themselves: they are how a cashier becomes owner.
+  'owner:status': 'cashier',
+  'owner:unlock': 'cashier',
+  'owner:lock': 'cashier',
+  'owner:set-pin': 'cashier',
+  'owner:reset-pin': 'cashier',
+  'owner:notices': 'cashier',
+  'audit:list': 'owner',
+  'audit:export-csv': 'owner',
+  // Refunds (#11): money going out of the shop is the owner's.
+  'refunds:refundable': 'owner',
+  'refunds:create': 'owner',
+  'refunds:get': 'owner',
+  'refunds:list': 'owner',
+  'refunds:cancel': 'owner',
+  'refunds:prove': 'owner',
+  'refunds:export-csv': 'owner',
+  // Receipts (#16): a paid sale's receipt is the cashier's to print again.
+  'receipts:get': 'cashier',
+  'receipts:print': 'cashier',
+  'receipts:save-pdf': 'cashier',
+  'receipts:printers': 'cashier',
+}
 
 // ---------------------------------------------------------------- pushed events
 
@@ -606,6 +924,7 @@ export interface PushEvents {
   'chain:state-changed': ChainState
   'transfer:recorded': Transfer
   'webhook:delivered': WebhookDelivery
+  'refund:updated': Refund
 }
 export type PushEventName = keyof PushEvents
 export const PUSH_EVENTS = [
@@ -613,6 +932,7 @@ export const PUSH_EVENTS = [
   'chain:state-changed',
   'transfer:recorded',
   'webhook:delivered',
+  'refund:updated',
 ] as const satisfies readonly PushEventName[]
 
 // ---------------------------------------------------------------- results and errors

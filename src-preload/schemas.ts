@@ -22,7 +22,7 @@
  */
 import { z } from 'zod'
 import type { Channel, InputOf, ReceiveSetup } from './contract'
-import { RECEIPT_LAYOUTS, SESSION_STATUSES } from './contract'
+import { AUDIT_KINDS, RECEIPT_LAYOUTS, REFUND_REASONS, REFUND_STATUSES, SESSION_STATUSES } from './contract'
 import { isCurrency } from './shared/money'
 
 /** No control characters (C0, DEL, C1): an order id ends up in CSV files, logs and receipts. */
@@ -220,6 +220,54 @@ const webhookUrl = z.string({ error: 'url must be an http(s) URL of at most 2048
 const EVENTS_MESSAGE = 'events must be a non-empty list of event types, or ["*"]'
 const webhookEvents = z.array(z.string({ error: EVENTS_MESSAGE }), { error: EVENTS_MESSAGE })
 
+// ---------------------------------------------------------------- refunds (#11)
+
+/** The merchant's idempotency key for a refund: same rules as an order id. */
+export const refundId = z
+  .string({ error: 'refund_id must be a string' })
+  .min(1, 'refund_id must be 1-128 characters')
+  .max(128, 'refund_id must be 1-128 characters')
+  .refine((s) => !CONTROL_CHARS.test(s), 'refund_id must not contain control characters')
+
+export const refundReason = z.enum(REFUND_REASONS, { error: `reason must be one of ${REFUND_REASONS.join(', ')}` })
+export const refundStatus = z.enum(REFUND_STATUSES, { error: `status must be one of ${REFUND_STATUSES.join(', ')}` })
+
+/** A refund's destination; its checksum and that it is not the shop's own address are the engine's to judge. */
+export const refundDestination = z
+  .string({ error: 'destination must be an address: 0x followed by 40 hex characters' })
+  .regex(/^0x[0-9a-fA-F]{40}$/, 'destination must be an address: 0x followed by 40 hex characters')
+
+export const refundDescription = z
+  .string({ error: 'description must be a string' })
+  .max(500, 'description must be at most 500 characters')
+  .refine((s) => !CONTROL_CHARS.test(s), 'description must not contain control characters')
+
+export const refundListFilter = filterObject({
+  session_id: filterText('session_id'),
+  status: optional(refundStatus),
+  limit: optional(limit(100)),
+  starting_after: optional(z.string({ error: 'starting_after must be a refund id' }).min(1).max(64, 'starting_after must be a refund id')),
+})
+
+/** The owner PIN (#13): digits only, 6 to 12 of them. */
+export const ownerPin = (name = 'pin') =>
+  z
+    .string({ error: `${name} must be 6-12 digits` })
+    .regex(/^\d{6,12}$/, { error: `${name} must be 6-12 digits` })
+
+/** Which audit rows the owner's screen lists (and exports): newest first. */
+const auditFilterFields = {
+  kind: optional(z.enum(AUDIT_KINDS, { error: `kind must be one of ${AUDIT_KINDS.join(', ')}` })),
+  device: filterText('device'),
+  created_gte: unixSeconds('created_gte'),
+  created_lt: unixSeconds('created_lt'),
+}
+export const auditFilter = filterObject({
+  ...auditFilterFields,
+  limit: optional(limit(200)),
+  starting_after: optional(z.string({ error: 'starting_after must be an audit entry id' }).max(64, 'starting_after must be an audit entry id')),
+})
+
 type InputSchemas = { readonly [C in Channel]: z.ZodType<InputOf<C>> }
 
 /** Every channel's input schema: a channel missing here is a compile error. */
@@ -391,4 +439,41 @@ export const INPUT_SCHEMAS: InputSchemas = {
   'receipts:print': receiptRequest,
   'receipts:save-pdf': receiptRequest,
   'receipts:printers': noInput,
+  'refunds:refundable': request({ session_id: text('session_id') }),
+  'refunds:create': request(
+    {
+      session_id: text('session_id'),
+      refund_id: optional(refundId),
+      amount,
+      chain_id: optional(chainId),
+      token: optional(tokenSymbol),
+      reason: optional(refundReason),
+      destination: optional(refundDestination),
+      description: optional(refundDescription),
+      metadata: optional(metadata),
+    },
+    'the refund',
+  ),
+  'refunds:get': byId,
+  'refunds:list': refundListFilter,
+  'refunds:cancel': byId,
+  'refunds:prove': request({ id: text('id'), tx_hash: txHash }),
+  'refunds:export-csv': refundListFilter,
+  // Owner role, PIN and audit log (#13).
+  'settings:language': request({ language: z.enum(['en', 'zh-CN'], { error: 'language must be "en" or "zh-CN"' }) }, 'settings'),
+  'owner:status': noInput,
+  // Any string: a wrong-looking PIN is a wrong PIN, counted like one (the form is not a hint).
+  'owner:unlock': request({ pin: z.string({ error: 'pin must be a string' }).max(64, 'pin must be 6-12 digits') }),
+  'owner:lock': noInput,
+  'owner:set-pin': request({
+    current: optional(z.string({ error: 'current must be a string' }).max(64, 'current must be 6-12 digits')),
+    pin: ownerPin(),
+  }),
+  'owner:reset-pin': request({
+    recovery_code: z.string({ error: 'recovery_code must be a string' }).max(64, 'recovery_code is not a recovery code'),
+    pin: ownerPin(),
+  }),
+  'owner:notices': noInput,
+  'audit:list': auditFilter,
+  'audit:export-csv': filterObject(auditFilterFields),
 }

@@ -17,7 +17,9 @@ import { Sessions } from './sessions'
 import { ApiKeys, Merchants, Networks, Settings } from './shop'
 import { IncomingPayments } from './watcher/pending/incoming'
 import { Backups } from './backup/service'
+import { Refunds } from './refunds'
 import { errorFields, log } from './log'
+import { AuditLog, OwnerAccess } from './owner'
 
 export interface EngineOptions {
   /** Folder holding `stablepay.sqlite` (created if missing). */
@@ -44,6 +46,12 @@ export interface Engine {
   /** The data folder (database, backups/, logs/). */
   readonly dataDir: string
   readonly backups: Backups
+  /** Refunds (#11): created here, proven on-chain by the watcher. */
+  readonly refunds: Refunds
+  /** The append-only audit log of changes to the receiving side, networks, API keys, webhooks and the PIN (#13). */
+  readonly audit: AuditLog
+  /** The owner PIN and which devices hold the owner role (#13). */
+  readonly owner: OwnerAccess
   /** Starts long-running services (expiry timer; later the watcher and the webhook sender). Returns stop(). */
   start(): () => Promise<void>
   close(): void
@@ -74,6 +82,9 @@ export function createEngine(options: EngineOptions): Engine {
   }
 
   const backups = new Backups(db, clock, merchants, settings, options.dataDir)
+  const refunds = new Refunds({ db, clock, events, sessions })
+  const audit = new AuditLog(db, clock)
+  const owner = new OwnerAccess(db, clock, audit)
 
   const services: Array<() => void | Promise<void>> = []
   let closed = false
@@ -92,6 +103,9 @@ export function createEngine(options: EngineOptions): Engine {
     incoming,
     dataDir: options.dataDir,
     backups,
+    refunds,
+    audit,
+    owner,
     start() {
       // Expiry is cheap (an indexed range query), so a one-second tick is plenty for a 15-minute session.
       const expiry = setInterval(() => {
@@ -99,6 +113,12 @@ export function createEngine(options: EngineOptions): Engine {
           sessions.expireDue()
         } catch (error) {
           log('sessions').error(errorFields(error), 'expiry tick failed')
+        }
+        try {
+          // A refund not paid within its week fails (refund.failed): same cheap indexed tick.
+          refunds.expireDue()
+        } catch (error) {
+          log('refunds').error(errorFields(error), 'refund expiry tick failed')
         }
       }, 1000)
       expiry.unref()

@@ -10,7 +10,15 @@ import { GroupCommit } from './groupCommit'
 import { checkIdempotencyKey, IdempotencyStore, requestFingerprint } from './idempotency'
 import { sendApiError, sendJsonText } from './respond'
 import type { CreateSessionBody } from './schemas'
-import { cancelSessionSchema, createSessionSchema, listSessionsSchema, parseWith } from './schemas'
+import {
+  cancelRefundSchema,
+  cancelSessionSchema,
+  createRefundSchema,
+  createSessionSchema,
+  listRefundsSchema,
+  listSessionsSchema,
+  parseWith,
+} from './schemas'
 
 function requireObject(body: unknown): asserts body is Record<string, unknown> {
   if (body === undefined) throw badRequest('json_invalid', 'the request body is empty; send a JSON object')
@@ -57,6 +65,11 @@ export function createApi(app: App): { handle(req: IncomingMessage, res: ServerR
     { pattern: /^\/v1\/payment\/sessions$/, methods: { GET: listSessions } },
     { pattern: /^\/v1\/payment\/sessions\/([^/]+)\/cancel$/, methods: { POST: cancelSession } },
     { pattern: /^\/v1\/payment\/sessions\/([^/]+)$/, methods: { GET: getSession } },
+    // Refunds (#11).
+    { pattern: /^\/v1\/refunds\/create$/, methods: { POST: createRefund } },
+    { pattern: /^\/v1\/refunds$/, methods: { GET: listRefunds } },
+    { pattern: /^\/v1\/refunds\/([^/]+)\/cancel$/, methods: { POST: cancelRefund } },
+    { pattern: /^\/v1\/refunds\/([^/]+)$/, methods: { GET: getRefund } },
   ]
 
   function createSession({ key, body }: ApiRequest): ApiResponse {
@@ -119,13 +132,39 @@ export function createApi(app: App): { handle(req: IncomingMessage, res: ServerR
   }
 
   function listSessions({ key, query }: ApiRequest): ApiResponse {
+    const filter = parseWith(listSessionsSchema, queryObject(query))
+    return { status: 200, body: engine.sessions.list(scope(key), filter) }
+  }
+
+  function createRefund({ key, body }: ApiRequest): ApiResponse {
+    requireObject(body)
+    const input = parseWith(createRefundSchema, body)
+    const { refund, created } = engine.refunds.create({ ...input, merchantId: key.merchantId, livemode: key.livemode })
+    return { status: created ? 201 : 200, body: refund }
+  }
+
+  function getRefund({ key, params }: ApiRequest): ApiResponse {
+    return { status: 200, body: engine.refunds.get(params[0] ?? '', scope(key)) }
+  }
+
+  function cancelRefund({ key, params, body }: ApiRequest): ApiResponse {
+    if (body !== undefined) requireObject(body)
+    parseWith(cancelRefundSchema, body ?? {})
+    return { status: 200, body: engine.refunds.cancel(params[0] ?? '', scope(key)) }
+  }
+
+  function listRefunds({ key, query }: ApiRequest): ApiResponse {
+    const filter = parseWith(listRefundsSchema, queryObject(query))
+    return { status: 200, body: engine.refunds.list(scope(key), filter) }
+  }
+
+  function queryObject(query: URLSearchParams): Record<string, string> {
     const raw: Record<string, string> = {}
     for (const [name, value] of query) {
       if (Object.hasOwn(raw, name)) throw badRequest('parameter_invalid', `${name} is given more than once`, name)
       raw[name] = value
     }
-    const filter = parseWith(listSessionsSchema, raw)
-    return { status: 200, body: engine.sessions.list(scope(key), filter) }
+    return raw
   }
 
   function authenticate(req: IncomingMessage): AuthenticatedKey {

@@ -71,6 +71,8 @@ export function createBridge(app: App, options: { heartbeatMs: number }): Bridge
         // The renderer sends `null` for channels without input.
         const input = parseJson(raw) ?? undefined
         const result = await app.handlers.invoke(channel, input as never)
+        // An owner channel from a device in the cashier role (#13): 403, with the contract's result as the body.
+        if (!result.ok && result.error.code === 'owner_required') return sendJson(res, 403, result)
         sendJson(res, 200, result)
       } catch (error) {
         sendBridgeError(res, toHttpError(error))

@@ -1,13 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { z } from 'zod'
-import { sessionSetFilter } from '../../src-preload/schemas'
+import { refundStatus, sessionSetFilter } from '../../src-preload/schemas'
 import { safeTimeZone, shopDay } from '../../src-preload/shared/time'
 import type { App } from '../app'
 import { diagnosticsOf } from '../app'
 import { nowSeconds } from '../engine/clock'
 import { errorFields, log } from '../engine/log'
-import { parseInput, uiScope } from '../engine/handlers'
-import { writeSessionsCsv } from '../engine/reports'
+import { LOCAL_CALLER, parseInput, uiScope } from '../engine/handlers'
+import { auditCsv } from '../engine/owner'
+import { auditFilter } from '../../src-preload/schemas'
+import { writeRefundsCsv, writeSessionsCsv } from '../engine/reports'
 import type { SessionSetFilter } from '../engine/sessions'
 import { methodNotAllowed, toHttpError } from './errors'
 import { sendBridgeError } from './respond'
@@ -50,6 +52,8 @@ export function exportRoute(req: IncomingMessage, res: ServerResponse, app: App,
   if (url.pathname !== EXPORT_SESSIONS_PATH) return false
   try {
     if (req.method !== 'GET' && req.method !== 'HEAD') throw methodNotAllowed(req.method ?? '', ['GET'])
+    // The export channel's twin: the owner's (#13). The device is LOCAL_CALLER until each browser has its own.
+    app.handlers.authorize('sessions:export-csv', LOCAL_CALLER)
     const filter = filterFromQuery(url.searchParams)
     const scope = uiScope(app.engine)
     const timeZone = safeTimeZone(app.engine.merchants.get(scope.merchantId).time_zone)
@@ -81,6 +85,51 @@ export function exportRoute(req: IncomingMessage, res: ServerResponse, app: App,
   return true
 }
 
+export const EXPORT_REFUNDS_PATH = '/export/refunds.csv'
+
+const refundsQuery = z.object({ session_id: z.string().max(64).optional(), status: refundStatus.optional() })
+
+/** `GET /export/refunds.csv?session_id=&status=`: History's Refunds tab as a CSV download, behind the same checks. */
+export function refundsExportRoute(req: IncomingMessage, res: ServerResponse, app: App, url: URL): boolean {
+  if (url.pathname !== EXPORT_REFUNDS_PATH) return false
+  try {
+    if (req.method !== 'GET' && req.method !== 'HEAD') throw methodNotAllowed(req.method ?? '', ['GET'])
+    const raw: Record<string, string> = {}
+    for (const key of ['session_id', 'status']) {
+      const value = url.searchParams.get(key)
+      if (value !== null && value !== '') raw[key] = value
+    }
+    // The refunds export channel's twin: the owner's (#13).
+    app.handlers.authorize('refunds:export-csv', LOCAL_CALLER)
+    const filter = parseInput(refundsQuery, raw)
+    const scope = uiScope(app.engine)
+    const timeZone = safeTimeZone(app.engine.merchants.get(scope.merchantId).time_zone)
+    const day = shopDay(nowSeconds(app.engine.clock), timeZone)
+    res.writeHead(200, {
+      'Content-Type': 'text/csv; charset=utf-8',
+      'Content-Disposition': `attachment; filename="stablepay-refunds-${day}.csv"`,
+      'Cache-Control': 'no-store',
+    })
+    if (req.method === 'HEAD') {
+      res.end()
+      return true
+    }
+    writeRefundsCsv(app.engine, scope, filter, res).then(
+      ({ complete }) => {
+        if (complete) res.end()
+        else res.destroy()
+      },
+      (error: unknown) => {
+        log('http').error(errorFields(error), 'refunds CSV export failed')
+        res.destroy()
+      },
+    )
+  } catch (error) {
+    sendBridgeError(res, toHttpError(error))
+  }
+  return true
+}
+
 export const EXPORT_DIAGNOSTICS_PATH = '/export/diagnostics.zip'
 
 /** `GET /export/diagnostics.zip`: Settings → Support's download, behind the same checks as the CSV export. */
@@ -92,6 +141,7 @@ export function diagnosticsRoute(req: IncomingMessage, res: ServerResponse, app:
   }
   try {
     if (req.method !== 'GET' && req.method !== 'HEAD') throw methodNotAllowed(req.method ?? '', ['GET'])
+    app.handlers.authorize('support:export-diagnostics', LOCAL_CALLER)
     const day = new Date(app.engine.clock.now()).toISOString().slice(0, 10)
     const headers = {
       'Content-Type': 'application/zip',
@@ -109,6 +159,33 @@ export function diagnosticsRoute(req: IncomingMessage, res: ServerResponse, app:
     }, fail)
   } catch (error) {
     fail(error)
+  }
+  return true
+}
+
+export const EXPORT_AUDIT_PATH = '/export/audit.csv'
+
+/** `GET /export/audit.csv?kind=&device=&created_gte=&created_lt=`: the owner's audit log as a CSV download (#13). */
+export function auditRoute(req: IncomingMessage, res: ServerResponse, app: App, url: URL): boolean {
+  if (url.pathname !== EXPORT_AUDIT_PATH) return false
+  try {
+    if (req.method !== 'GET' && req.method !== 'HEAD') throw methodNotAllowed(req.method ?? '', ['GET'])
+    app.handlers.authorize('audit:export-csv', LOCAL_CALLER)
+    const raw: Record<string, string | number> = {}
+    for (const key of ['kind', 'device', 'created_gte', 'created_lt']) {
+      const value = url.searchParams.get(key)
+      if (value !== null && value !== '') raw[key] = key.startsWith('created_') && /^\d+$/.test(value) ? Number(value) : value
+    }
+    const { text } = auditCsv(app.engine, parseInput(auditFilter, raw))
+    const day = new Date(app.engine.clock.now()).toISOString().slice(0, 10)
+    res.writeHead(200, {
+      'Content-Type': 'text/csv; charset=utf-8',
+      'Content-Disposition': `attachment; filename="stablepay-audit-log-${day}.csv"`,
+      'Cache-Control': 'no-store',
+    })
+    res.end(req.method === 'HEAD' ? undefined : text)
+  } catch (error) {
+    sendBridgeError(res, toHttpError(error))
   }
   return true
 }

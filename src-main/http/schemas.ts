@@ -8,6 +8,11 @@ import {
   metadata,
   optional,
   orderId,
+  refundDescription,
+  refundDestination,
+  refundId,
+  refundReason,
+  refundStatus,
   sessionCursor,
   sessionStatus,
   tokenSymbol,
@@ -62,6 +67,34 @@ export const listSessionsSchema = z
   .strict()
 
 export type ListSessionsQuery = z.infer<typeof listSessionsSchema>
+
+// ---------------------------------------------------------------- refunds (#11)
+
+/** `POST /v1/refunds/create`: the refund_id is the merchant's idempotency key, so it is required here. */
+export const createRefundSchema = z
+  .object({
+    session_id: z.string({ error: 'session_id must be a string' }).min(1, 'session_id must not be empty'),
+    refund_id: refundId,
+    amount,
+    reason: optional(refundReason),
+    destination: optional(refundDestination),
+    description: optional(refundDescription),
+    metadata: optional(metadata),
+    chain_id: optional(chainId),
+    token: optional(tokenSymbol),
+  })
+  .strict()
+
+export const cancelRefundSchema = z.object({}).strict()
+
+export const listRefundsSchema = z
+  .object({
+    session_id: z.string().min(1, 'session_id must not be empty').max(64, 'session_id must be a session id').optional(),
+    status: refundStatus.optional(),
+    limit: wholeNumber('limit', 3).pipe(limit(100)).optional(),
+    starting_after: z.string().min(1).max(64, 'starting_after must be a refund id').optional(),
+  })
+  .strict()
 
 /** `metadata.note` → `metadata[note]`, the way StablePay (like Stripe) names nested parameters. */
 export function paramName(path: readonly PropertyKey[]): string | null {

@@ -3,7 +3,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import { createServer } from 'node:http'
 import { isIP } from 'node:net'
 import type { App } from '../app'
-import { diagnosticsRoute, exportRoute } from './exportRoute'
+import { auditRoute, diagnosticsRoute, exportRoute, refundsExportRoute } from './exportRoute'
 import { createApi } from './api'
 import { createBridge } from './bridge'
 import type { HttpError } from './errors'
@@ -122,7 +122,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       }
       if ((req.method === 'GET' || req.method === 'HEAD') && url.searchParams.has('token')) return login(req, res, url)
       if (!uiAuthenticated(req)) throw unauthorized('token_invalid', 'token needed')
-      if (exportRoute(req, res, options.app, url) || diagnosticsRoute(req, res, options.app, url)) return
+      if (exportRoute(req, res, options.app, url) || diagnosticsRoute(req, res, options.app, url) || auditRoute(req, res, options.app, url)) return
+      // Refunds (#11): History's Refunds tab downloads its CSV here.
+      if (refundsExportRoute(req, res, options.app, url)) return
       await serveStatic(req, res, path)
     } catch (error) {
       if (res.headersSent) res.destroy()

@@ -1,11 +1,11 @@
 import type { ComponentType } from 'react'
 import { lazy, Suspense, useEffect } from 'react'
 import { CashierScreen } from './cashier'
-import { Layout } from './components'
+import { Layout, OwnerGate } from './components'
 import { CustomerScreen } from './customer'
 import { useT } from './i18n'
 import { SetupScreen } from './setup'
-import { navigate, startFeed, useAppStore, useRoute, useShopStore } from './state'
+import { navigate, OWNER_ROUTES, startFeed, useAppStore, useOwnerStore, useRoute, useShopStore } from './state'
 import type { Route } from './state'
 
 /**
@@ -13,7 +13,7 @@ import type { Route } from './state'
  * first paint carries none of their code. If their chunk cannot be fetched
  * (the server went away), the screen says so instead of staying blank.
  */
-function ownerScreen(name: 'HistoryScreen' | 'WebhooksScreen' | 'SettingsScreen'): ComponentType {
+function ownerScreen(name: 'HistoryScreen' | 'WebhooksScreen' | 'SettingsScreen' | 'AuditScreen'): ComponentType {
   return lazy(async (): Promise<{ default: ComponentType }> => {
     try {
       const owner = await import('./owner')
@@ -27,6 +27,7 @@ function ownerScreen(name: 'HistoryScreen' | 'WebhooksScreen' | 'SettingsScreen'
 const HistoryScreen = ownerScreen('HistoryScreen')
 const WebhooksScreen = ownerScreen('WebhooksScreen')
 const SettingsScreen = ownerScreen('SettingsScreen')
+const AuditScreen = ownerScreen('AuditScreen')
 
 function LoadFailed() {
   const t = useT()
@@ -58,6 +59,12 @@ function Unreachable() {
 }
 
 function StaffScreen({ route }: { route: Route }) {
+  // Owner screens open in the owner role only: the PIN first (#13). The engine refuses their channels anyway.
+  if (OWNER_ROUTES.includes(route)) return <OwnerGate>{ownerRoute(route)}</OwnerGate>
+  return <CashierScreen />
+}
+
+function ownerRoute(route: Route) {
   switch (route) {
     case '/history':
       return <HistoryScreen />
@@ -65,6 +72,8 @@ function StaffScreen({ route }: { route: Route }) {
       return <WebhooksScreen />
     case '/settings':
       return <SettingsScreen />
+    case '/audit':
+      return <AuditScreen />
     default:
       return <CashierScreen />
   }
@@ -96,6 +105,11 @@ export function App() {
   useEffect(() => {
     if (load === 'ready' && configured && !shopLoaded) void loadShop().catch(() => undefined)
   }, [load, configured, shopLoaded, loadShop])
+
+  // The app opens in the cashier role; the engine says which this device holds (#13).
+  useEffect(() => {
+    if (load === 'ready') void useOwnerStore.getState().load()
+  }, [load])
 
   if (route === '/customer') return load === 'loading' ? <Splash /> : <CustomerScreen />
   if (load === 'loading') return <Splash />

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import type { Page } from '@playwright/test'
 import type { Channel, InputOf, OutputOf, PaymentSession } from '../../src-preload/contract'
 import { engineSession, expect, snap, test } from './fixtures'
+import { openOwnerScreen } from './support/owner'
 import { payFromWallet, SHOP_ADDRESS, transferToken } from './support/shop'
 
 /** Asks the engine through the page's own bridge and cookie (the same way the screens ask). */
@@ -37,7 +38,8 @@ async function makeSales(page: Page, shop: Parameters<typeof payFromWallet>[0]):
 }
 
 async function openHistory(page: Page): Promise<void> {
-  await page.goto('/#/history')
+  // An owner screen: the PIN first (#13).
+  await openOwnerScreen(page, '/history', 'history')
   await expect(page.getByTestId('history-row').first()).toBeVisible()
 }
 
@@ -126,7 +128,7 @@ test('History: the CSV export downloads the filtered set, UTF-8 with BOM, Chines
   const bytes = readFileSync((await download.path())!)
   expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf])
   const lines = bytes.subarray(3).toString('utf8').split('\r\n')
-  expect(lines[0]).toBe('created,session id,order id,status,amount,currency,token,network,paid amount,tx hash,payer,exceptions,in totals')
+  expect(lines[0]).toBe('created,session id,order id,status,amount,currency,token,network,paid amount,refunded,tx hash,payer,exceptions,in totals')
   expect(lines.filter((l) => l !== '')).toHaveLength(5)
   const chineseLine = lines.find((l) => l.includes(sales.chinese.id))!
   expect(chineseLine).toContain(`,${CHINESE_ORDER},PENDING,38.00,USD,`)
@@ -181,7 +183,7 @@ test('History: a transfer no sale claimed is assigned to its sale by hand', asyn
   // The customer typed the amount by hand and sent a little more than asked.
   const asked = BigInt(sale.payment_options[0]!.amount_base_units)
   const sentHash = await transferToken(shop, { token: shop.usdc, to: SHOP_ADDRESS, amount: asked + 700_000n })
-  await page.goto('/#/history')
+  await openOwnerScreen(page, '/history', 'history')
   await page.getByTestId('tab-unmatched').click()
   const row = page.locator(`[data-testid="transfer-row"][data-tx-hash="${sentHash}"]`)
   await expect(row).toBeVisible({ timeout: 20_000 })

@@ -1,6 +1,7 @@
 import type { Page } from '@playwright/test'
 import type { Channel, InputOf, OutputOf } from '../../src-preload/contract'
 import { expect, snap, test } from './fixtures'
+import { openOwnerScreen } from './support/owner'
 import { SHOP_ADDRESS } from './support/shop'
 
 /** Asks the engine through the page's own bridge and cookie (the same way the screens ask). */
@@ -17,8 +18,8 @@ const BAD_CHECKSUM = SHOP_ADDRESS.slice(0, -1) + (SHOP_ADDRESS.endsWith('c') ? '
 const BAD_XPUB = 'xpub68Gmy5EdvgibQVfPdqkBBCHxA5htiqg55crXauXoQRKfDBFA1WEjWgP6LHhwBZeNK1VTsfTFUHCdrfp1bgwQ9xv5ski8PX9rL2dZXvgGDnw'
 
 async function openSettings(page: Page): Promise<void> {
-  await page.goto('/#/settings')
-  await expect(page.getByTestId('settings')).toBeVisible()
+  // An owner screen: the PIN first (#13).
+  await openOwnerScreen(page, '/settings', 'settings')
   await expect(page.getByTestId('settings-receive-input')).toHaveValue(SHOP_ADDRESS)
 }
 

@@ -1,4 +1,5 @@
 import { currentSession, engineSession, expect, snap, test } from './fixtures'
+import { enterOwnerPin } from './support/owner'
 import { payFromWallet } from './support/shop'
 
 /** Replaces the newest block with an empty one: the 1-confirmation payment in it is gone from the chain. */
@@ -41,6 +42,8 @@ test('a paid sale whose payment a reorg took back: the alert shows on the cashie
 
   // The link opens the sale in History; the alert stays on that screen too.
   await banner.getByTestId('reversal-open').click()
+  // History is an owner screen: the PIN first (#13).
+  await enterOwnerPin(page)
   await expect(page.getByTestId('history')).toBeVisible()
   await expect(page.getByRole('dialog')).toContainText(`Sale ${session.order_id}`)
   await expect(page.getByRole('dialog')).toContainText('Payment reversed')

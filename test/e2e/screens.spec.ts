@@ -55,6 +55,8 @@ const waiting: PaymentSession = {
   pending_tx: null,
   pending_tx_dropped: null,
   receipt_url: null,
+  amount_refunded: '0',
+  refunds: [],
 }
 const tx = (amount: string) => ({
   chain_id: 8453,

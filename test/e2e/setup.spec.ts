@@ -3,7 +3,7 @@ import { SHOP_ADDRESS } from './support/shop'
 
 test.use({ shopOptions: { configured: false } })
 
-test('first run: a shop owner sets up the till in four steps', async ({ page, shop }, testInfo) => {
+test('first run: a shop owner sets up the till in five steps', async ({ page, shop }, testInfo) => {
   await page.goto(shop.loginUrl)
   await expect(page).toHaveURL(/#\/setup$/)
   await page.getByTestId('shop-name').fill('Corner Café')
@@ -36,6 +36,19 @@ test('first run: a shop owner sets up the till in four steps', async ({ page, sh
   await expect(page.getByTestId('setup-next')).toBeDisabled()
   await page.getByTestId('mode-test').check()
   await page.getByTestId('setup-next').click()
+
+  // The owner PIN (#13): typed twice; then the recovery code is shown once over the first sale screen.
+  await expect(page.getByTestId('setup-step-5')).toBeVisible()
+  await page.getByTestId('setup-pin').fill('135790')
+  await page.getByTestId('setup-pin-confirm').fill('135791')
+  await expect(page.getByTestId('setup-step-5')).toContainText('The two PINs differ')
+  await expect(page.getByTestId('setup-next')).toBeDisabled()
+  await page.getByTestId('setup-pin-confirm').fill('135790')
+  await page.getByTestId('setup-next').click()
+  await expect(page.getByTestId('recovery-code-shown')).toHaveText(/^[A-Z2-9]{5}(-[A-Z2-9]{5}){3}$/)
+  await snap(page, testInfo, '5-recovery-code')
+  await page.getByTestId('recovery-done').click()
+  await expect(page.getByTestId('recovery-code-shown')).toBeHidden()
 
   await expect(page).toHaveURL(/#\/$/)
   await expect(page.getByTestId('cashier')).toHaveAttribute('data-ready', 'true')

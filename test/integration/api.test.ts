@@ -179,6 +179,8 @@ describe('POST /v1/payment/sessions/create', () => {
         'pending_tx',
         'pending_tx_dropped',
         'receipt_url',
+        'amount_refunded',
+        'refunds',
       ].sort(),
     )
     const now = Math.floor(clock.now() / 1000)

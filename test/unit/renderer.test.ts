@@ -161,6 +161,8 @@ const session = (over: Partial<PaymentSession> = {}): PaymentSession => ({
   pending_tx: null,
   pending_tx_dropped: null,
   receipt_url: null,
+  amount_refunded: '0',
+  refunds: [],
   ...over,
 })
 

@@ -175,6 +175,10 @@ describe('totals for the bar', () => {
     currency,
     amount_minor: minor,
     count,
+    refunded_base_units: '0',
+    refunded_minor: '0',
+    net_base_units: base,
+    net_minor: minor,
   })
 
   it('add up per currency and per token and network exactly, with a line per day', () => {

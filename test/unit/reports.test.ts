@@ -358,7 +358,7 @@ describe('CSV export', () => {
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf])
     const text = sink.text.slice(1)
     expect(text.split('\r\n')[0]).toBe(
-      'created,session id,order id,status,amount,currency,token,network,paid amount,tx hash,payer,exceptions,in totals',
+      'created,session id,order id,status,amount,currency,token,network,paid amount,refunded,tx hash,payer,exceptions,in totals',
     )
     const rows = parseCsv(text)
     expect(rows[0]).toEqual([...CSV_COLUMNS])
@@ -373,13 +373,14 @@ describe('CSV export', () => {
       'USDT',
       'Local',
       '12.300000000000000001',
+      '0.00',
       '0x' + 'ab'.repeat(32),
       '0x70997970c51812dc3a010c7d01b50e0d17dc79c8',
       'overpaid multiple_payments',
       'yes',
     ])
     // An unpaid session offered both tokens: both are named, nothing was paid.
-    expect(rows[3]!.slice(3, 11)).toEqual(['EXPIRED', '1.00', 'USD', 'USDC', 'Local', '0', '', ''])
+    expect(rows[3]!.slice(3, 11)).toEqual(['EXPIRED', '1.00', 'USD', 'USDC', 'Local', '0', '0', ''])
     expect(rows.every((r) => r.length === CSV_COLUMNS.length)).toBe(true)
   })
 

@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs'
 import { dirname, isAbsolute, resolve } from 'node:path'
 import { z } from 'zod'
 import type { Engine } from '..'
-import { transaction } from '../db/transaction'
 import { EngineError } from '../errors'
 import { isCurrency } from '../money'
 import type { NetworkInput } from '../shop'
 import { resolveNetwork } from '../shop'
+import { audited, CONFIG_FILE_ACTOR } from '../owner'
 
 /**
  * The JSON config file of serve mode (and of a managed desktop install).
@@ -84,6 +84,14 @@ export const configSchema = z
       .optional(),
     lateWindowSeconds: z.number().int().min(0).max(30 * 86400).optional(),
     settings: z.object({ language: z.enum(['en', 'zh-CN']).optional(), livemode: z.boolean().optional() }).strict().optional(),
+    /**
+     * Sets the owner PIN at start (#13): a managed install's PIN, or the way back for an owner who lost both
+     * the PIN and the recovery code. Whoever can edit this file owns the machine anyway.
+     */
+    ownerPin: z
+      .string()
+      .regex(/^\d{6,12}$/, 'the owner PIN must be 6-12 digits')
+      .optional(),
   })
   .strict()
 
@@ -145,7 +153,8 @@ export function applyConfig(engine: Engine, config: ConfigFile, hooks: ApplyHook
   try {
     // Resolve networks first so a bad URL or address is reported before any write.
     const networks = (config.chains ?? []).map((c) => resolveNetwork(c as NetworkInput, engine.networks.find(c.chainId) ?? undefined))
-    transaction(engine.db, () => {
+    // What the file changes is in the audit log as made by `config-file` (nothing, when applied again unchanged).
+    audited(engine, engine.audit, CONFIG_FILE_ACTOR, () => {
       for (const m of config.merchants ?? []) {
         engine.merchants.upsert({
           id: m.id,
@@ -174,6 +183,7 @@ export function applyConfig(engine: Engine, config: ConfigFile, hooks: ApplyHook
         for (const w of config.webhooks) engine.merchants.get(w.merchantId)
         hooks.webhooks?.(config.webhooks)
       }
+      if (config.ownerPin !== undefined) engine.owner.applyConfigPin(config.ownerPin)
     })
   } catch (error) {
     if (error instanceof EngineError) throw new ConfigError(`${error.param ? `${error.param}: ` : ''}${error.message}`)

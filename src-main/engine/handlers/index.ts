@@ -5,9 +5,11 @@ import { exportSessionsCsvToFile, registerReportHandlers } from '../reports'
 import { registerShopHandlers } from './shop'
 import type { ReceiptShellHooks } from '../receipts'
 import { registerReceiptHandlers } from '../receipts'
+import { registerRefundHandlers } from './refunds'
+import { ownerGate, registerOwnerHandlers } from '../owner'
 
-export { HandlerRegistry, LOCAL_CALLER, parseInput, toContractError } from './registry'
-export type { Caller } from './registry'
+export { HandlerRegistry, LOCAL_CALLER, ownerRequired, parseInput, toContractError } from './registry'
+export type { Caller, RoleGate } from './registry'
 
 /**
  * The shop the UI acts for: the app's own merchant (first-run creates it) in
@@ -51,11 +53,14 @@ export interface ShellHooks extends ReceiptShellHooks {
 }
 
 export function createHandlerRegistry(engine: Engine, shell: ShellHooks = {}): HandlerRegistry {
-  const registry = new HandlerRegistry()
+  // Each channel's role (contract CHANNEL_ROLES) is checked against the engine's owner role, per device (#13).
+  const registry = new HandlerRegistry(ownerGate(engine))
+  registerOwnerHandlers(registry, engine, shell)
   registerSessionHandlers(registry, engine)
   registerShopHandlers(registry, engine)
   registerReportHandlers(registry, engine)
   registerReceiptHandlers(registry, engine, shell)
+  registerRefundHandlers(registry, engine, shell)
   registry.register('sessions:export-csv', async (filter) => {
     const csv = { name: 'sales', extension: 'csv', inBrowser: 'In the browser the CSV downloads directly from History (Export CSV).' }
     const saved = await saveAs(engine, shell, csv, (path) => exportSessionsCsvToFile(engine, uiScope(engine), filter, path))

@@ -1,11 +1,12 @@
 import type { z } from 'zod'
-import type { Channel, ContractError, Handlers, InputOf, OutputOf, Result } from '../../../src-preload/contract'
-import { CHANNELS } from '../../../src-preload/contract'
+import type { Channel, ContractError, InputOf, OutputOf, Result, Role } from '../../../src-preload/contract'
+import { CHANNEL_ROLES, CHANNELS } from '../../../src-preload/contract'
 import { INPUT_SCHEMAS } from '../../../src-preload/schemas'
 import { EngineError, invalid, isStorageFull, STORAGE_FULL_MESSAGE } from '../errors'
 import { errorFields, log, whereLogIs } from '../log'
 
-type Handler<C extends Channel> = Handlers[C]
+/** A handler gets its parsed input, and who called (the owner channels need the device). */
+type Handler<C extends Channel> = (input: InputOf<C>, caller: Caller) => OutputOf<C> | Promise<OutputOf<C>>
 
 /**
  * Who is asking: the device a request came from (the desktop window, or one
@@ -20,6 +21,23 @@ export interface Caller {
 export const LOCAL_CALLER: Caller = { device: 'local' }
 
 /**
+ * The owner role as the registry sees it (#13; engine/owner/gate.ts). A
+ * registry without one (some tests) lets every caller act as owner.
+ */
+export interface RoleGate {
+  holds(device: string): boolean
+  /** An owner action: the role holds another 5 minutes. */
+  touch(device: string): void
+  /** A cashier's read narrowed to what a cashier may see (today's sales). */
+  narrow<C extends Channel>(channel: C, input: InputOf<C>): InputOf<C>
+  /** Runs the handler; a change the audit log records is recorded in the same transaction. */
+  audited<T>(channel: Channel, actor: { device: string; role: Role }, run: () => T): T
+}
+
+export const ownerRequired = () =>
+  new EngineError('permission_error', 'owner_required', 'This needs the owner: enter the owner PIN first.')
+
+/**
  * One registry of named handlers (`sessions:create`), filled by each feature.
  * Both transports (Electron IPC and the serve-mode HTTP bridge) call `invoke`,
  * so there is one place where input is checked against the channel's schema
@@ -27,6 +45,8 @@ export const LOCAL_CALLER: Caller = { device: 'local' }
  */
 export class HandlerRegistry {
   private readonly handlers = new Map<Channel, Handler<Channel>>()
+
+  constructor(private readonly gate?: RoleGate) {}
 
   register<C extends Channel>(channel: C, handler: Handler<C>): void {
     if (this.handlers.has(channel)) throw new Error(`handler "${channel}" registered twice`)
@@ -42,14 +62,38 @@ export class HandlerRegistry {
     return CHANNELS.filter((c) => !this.handlers.has(c))
   }
 
-  /** Input arrives as untrusted JSON (the contract's types hold at compile time only): it is parsed before the handler runs. */
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- the owner role (#13) is checked per caller
+  /** The role this caller holds now. */
+  roleOf(caller: Caller): Role {
+    return !this.gate || this.gate.holds(caller.device) ? 'owner' : 'cashier'
+  }
+
+  /**
+   * Throws `owner_required` unless the caller may use the channel; an owner
+   * channel used extends the owner role. For routes outside `invoke` too
+   * (the browser's CSV download is the export channel's twin).
+   */
+  authorize(channel: Channel, caller: Caller): Role {
+    const role = this.roleOf(caller)
+    if (CHANNEL_ROLES[channel] === 'owner') {
+      if (role !== 'owner') throw ownerRequired()
+      this.gate?.touch(caller.device)
+    }
+    return role
+  }
+
+  /**
+   * Input arrives as untrusted JSON (the contract's types hold at compile time only): it is parsed before the handler runs.
+   * The channel's role (contract CHANNEL_ROLES) is checked first: a cashier's call to an owner channel changes nothing.
+   */
   async invoke<C extends Channel>(channel: C, input: InputOf<C>, caller: Caller = LOCAL_CALLER): Promise<Result<OutputOf<C>>> {
     const handler = this.handlers.get(channel) as Handler<C> | undefined
     if (!handler) return { ok: false, error: { code: 'unknown_channel', message: `no handler for "${String(channel)}"` } }
     try {
-      const parsed = parseInput(INPUT_SCHEMAS[channel], input)
-      const value = await (handler as (input: InputOf<C>) => OutputOf<C> | Promise<OutputOf<C>>)(parsed)
+      const role = this.authorize(channel, caller)
+      let parsed = parseInput(INPUT_SCHEMAS[channel], input)
+      if (role === 'cashier' && this.gate) parsed = this.gate.narrow(channel, parsed)
+      const run = () => handler(parsed, caller)
+      const value = await (this.gate ? this.gate.audited(channel, { device: caller.device, role }, run) : run())
       return { ok: true, value }
     } catch (error) {
       return { ok: false, error: toContractError(error) }

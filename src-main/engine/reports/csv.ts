@@ -18,6 +18,8 @@ export const CSV_COLUMNS = [
   'token',
   'network',
   'paid amount',
+  // Refunds (#11): what went back to the customer and succeeded on-chain, in the token paid.
+  'refunded',
   'tx hash',
   'payer',
   'exceptions',
@@ -71,9 +73,17 @@ interface OptionCell {
   session_seq: number
   id: number
   chain_id: number
+  token_address: string
   token_symbol: string
   decimals: number
   network: string | null
+}
+
+interface RefundCell {
+  session_seq: number
+  chain_id: number
+  token_address: string
+  amount: string
 }
 
 interface TransferCell {
@@ -123,7 +133,7 @@ export async function writeSessionsCsv(
   const optionsOf = (seqs: string) =>
     all<OptionCell>(
       engine.db,
-      `SELECT o.session_seq, o.id, o.chain_id, o.token_symbol, o.decimals, c.name AS network
+      `SELECT o.session_seq, o.id, o.chain_id, o.token_address, o.token_symbol, o.decimals, c.name AS network
          FROM payment_options o LEFT JOIN chains c ON c.chain_id = o.chain_id
         WHERE o.session_seq IN (SELECT value FROM json_each(?)) AND o.kind = 'payment' ORDER BY o.id`,
       seqs,
@@ -134,6 +144,15 @@ export async function writeSessionsCsv(
       engine.db,
       `SELECT session_seq, tx_hash, from_address FROM transfers
         WHERE session_seq IN (SELECT value FROM json_each(?)) AND state != 'orphaned' ORDER BY block_number, log_index`,
+      seqs,
+    )
+
+  // Succeeded refunds only: one still open may never be paid, and a failed or cancelled one gave nothing back.
+  const refundsOf = (seqs: string) =>
+    all<RefundCell>(
+      engine.db,
+      `SELECT session_seq, chain_id, token_address, amount FROM refunds
+        WHERE session_seq IN (SELECT value FROM json_each(?)) AND status = 'succeeded'`,
       seqs,
     )
 
@@ -155,8 +174,12 @@ export async function writeSessionsCsv(
       const seqs = JSON.stringify(sessions.map((s) => s.seq))
       const optionsBySession = groupBySession(optionsOf(seqs))
       const transfersBySession = groupBySession(transfersOf(seqs))
+      const refundsBySession = groupBySession(refundsOf(seqs))
       let chunk = ''
-      for (const s of sessions) chunk += csvRow(cells(s, optionsBySession.get(s.seq) ?? [], transfersBySession.get(s.seq) ?? [], timeZone))
+      for (const s of sessions)
+        chunk += csvRow(
+          cells(s, optionsBySession.get(s.seq) ?? [], transfersBySession.get(s.seq) ?? [], refundsBySession.get(s.seq) ?? [], timeZone),
+        )
       rows += sessions.length
       const last = sessions[sessions.length - 1]!
       beforeAt = last.created_at
@@ -172,7 +195,7 @@ export async function writeSessionsCsv(
   }
 }
 
-function cells(s: ExportRow, options: OptionCell[], transfers: TransferCell[], timeZone: string): string[] {
+function cells(s: ExportRow, options: OptionCell[], transfers: TransferCell[], refunds: RefundCell[], timeZone: string): string[] {
   const paid = options.find((o) => o.id === s.paid_option_id)
   const shown = paid ? [paid] : options
   const distinct = (values: string[]) => [...new Set(values)].join(' / ')
@@ -187,11 +210,19 @@ function cells(s: ExportRow, options: OptionCell[], transfers: TransferCell[], t
     distinct(shown.map((o) => o.token_symbol)),
     distinct(shown.map((o) => o.network ?? `Chain ${o.chain_id}`)),
     paid ? formatBaseUnits(BigInt(s.amount_paid), paid.decimals) : '0',
+    paid ? formatBaseUnits(refundedIn(paid, refunds), paid.decimals) : '0',
     [...new Set(transfers.map((t) => t.tx_hash))].join(' '),
     [...new Set(transfers.map((t) => t.from_address))].join(' '),
     exceptions.join(' '),
     inTotals(s.status, exceptions),
   ]
+}
+
+/** The succeeded refunds in the token the sale was paid in, base units. */
+function refundedIn(paid: OptionCell, refunds: RefundCell[]): bigint {
+  let total = 0n
+  for (const r of refunds) if (r.chain_id === paid.chain_id && r.token_address === paid.token_address) total += BigInt(r.amount)
+  return total
 }
 
 /** The totals count COMPLETED sales only, and not one whose payment a reorg took back (totals.ts). */
@@ -200,7 +231,7 @@ function inTotals(status: SessionStatus, exceptions: SessionException[]): string
   return exceptions.includes('reversed') ? 'no: payment reversed' : 'yes'
 }
 
-interface SinkWatch {
+export interface SinkWatch {
   /** Resolves when the sink can no longer be written (closed, destroyed or failed). */
   gone: Promise<void>
   isGone(): boolean
@@ -209,7 +240,7 @@ interface SinkWatch {
   dispose(): void
 }
 
-function watchSink(sink: Writable): SinkWatch {
+export function watchSink(sink: Writable): SinkWatch {
   let gone = sink.destroyed || sink.writableEnded
   let failure: Error | null = null
   let signal: () => void = () => undefined
@@ -237,7 +268,7 @@ function watchSink(sink: Writable): SinkWatch {
 }
 
 /** Writes a chunk and, when the sink's buffer is full, waits for it to drain. False when the sink went away. */
-async function write(sink: Writable, chunk: string, watch: SinkWatch): Promise<boolean> {
+export async function write(sink: Writable, chunk: string, watch: SinkWatch): Promise<boolean> {
   if (watch.isGone()) return false
   if (sink.write(chunk, 'utf8')) return true
   let onDrain: () => void = () => undefined

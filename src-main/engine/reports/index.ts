@@ -8,3 +8,4 @@ export { writeSessionsCsv, csvCell, csvRow, CSV_COLUMNS, CSV_HEADER, CSV_PAGE_RO
 export type { CsvOptions } from './csv'
 export { exportSessionsCsvToFile } from './file'
 export { registerReportHandlers } from './handlers'
+export { writeRefundsCsv, exportRefundsCsvToFile, REFUNDS_CSV_COLUMNS, REFUNDS_CSV_HEADER } from './refundsCsv'

@@ -49,6 +49,8 @@ interface Sum {
   baseUnits: bigint
   minor: bigint
   count: number
+  refundedBaseUnits: bigint
+  refundedMinor: bigint
 }
 
 /** The SQL condition a COMPLETED sale must also meet to count: its payment was not reversed (exceptions is a JSON array of names). */
@@ -116,6 +118,8 @@ export async function sessionTotals(
         baseUnits,
         minor,
         count: row.n,
+        refundedBaseUnits: 0n,
+        refundedMinor: 0n,
       })
     }
   }
@@ -163,6 +167,8 @@ export async function sessionTotals(
     for (const row of aggregate(engine, 1, `${where} AND ${range}`, rangeParams)) add(row, shopDay(row.bucket, timeZone))
   }
 
+  addRefunds(engine, where, params, timeZone, sums)
+
   return [...sums.values()]
     .sort(
       (a, b) =>
@@ -177,7 +183,68 @@ export async function sessionTotals(
       currency: s.currency,
       amount_minor: s.minor.toString(),
       count: s.count,
+      refunded_base_units: s.refundedBaseUnits.toString(),
+      refunded_minor: s.refundedMinor.toString(),
+      net_base_units: (s.baseUnits - s.refundedBaseUnits).toString(),
+      net_minor: (s.minor - s.refundedMinor).toString(),
     }))
+}
+
+/**
+ * Refunds (#11) of the counted sales, on each sale's own row (its day, network,
+ * token, currency), so that gross − refunded = net line by line. Only succeeded
+ * refunds in the token the sale was paid in count. In the price currency, a
+ * refund first gives back the overpayment's excess (which was never part of the
+ * price), then the price, pro rata (half up). Refunds are few: one query over
+ * them, joined to the filtered sales.
+ */
+function addRefunds(engine: Engine, where: string, params: Record<string, unknown>, timeZone: string, sums: Map<string, Sum>): void {
+  const rows = all<{
+    seq: number
+    created_at: number
+    amount_minor: number
+    amount_paid: string
+    amount_due: string | null
+    currency: string
+    chain_id: number
+    token: string
+    decimals: number
+    amount: string
+  }>(
+    engine.db,
+    `SELECT s.seq, s.created_at, s.amount_minor, s.amount_paid, s.amount_due, s.currency, o.chain_id, o.token_symbol AS token, o.decimals,
+            r.amount
+       FROM refunds r JOIN sessions s ON s.seq = r.session_seq JOIN payment_options o ON o.id = s.paid_option_id
+      WHERE r.status = 'succeeded' AND r.chain_id = o.chain_id AND r.token_address = o.token_address AND ${where}`,
+    params,
+  )
+  const bySession = new Map<number, { row: (typeof rows)[number]; refunded: bigint }>()
+  for (const row of rows) {
+    const entry = bySession.get(row.seq)
+    if (entry) entry.refunded += BigInt(row.amount)
+    else bySession.set(row.seq, { row, refunded: BigInt(row.amount) })
+  }
+  for (const { row, refunded } of bySession.values()) {
+    const key = `${shopDay(row.created_at, timeZone)}|${row.chain_id}|${row.token}|${row.decimals}|${row.currency}`
+    const sum = sums.get(key)
+    if (!sum) continue
+    sum.refundedBaseUnits += refunded
+    sum.refundedMinor += refundedMinor(
+      BigInt(row.amount_minor),
+      BigInt(row.amount_paid),
+      BigInt(row.amount_due ?? row.amount_paid),
+      refunded,
+    )
+  }
+}
+
+/** The price (minor units) a refund gives back: beyond the overpaid excess, in proportion to what was due, half up. */
+export function refundedMinor(priceMinor: bigint, paid: bigint, due: bigint, refunded: bigint): bigint {
+  if (due <= 0n) return 0n
+  const excess = paid > due ? paid - due : 0n
+  let ofPrice = refunded > excess ? refunded - excess : 0n
+  if (ofPrice > due) ofPrice = due
+  return (priceMinor * ofPrice * 2n + due) / (2n * due)
 }
 
 /**

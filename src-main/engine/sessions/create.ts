@@ -164,7 +164,7 @@ export function createSession(deps: CreateDeps, input: CreateSessionInput): { se
     if (options.length === 0) throw exhausted!
     touch(deps, row.seq)
     // Built from what was just written: a new session has no transfers yet.
-    return { session: toObject(db, row, options, []), created: true }
+    return { session: toObject(db, row, options, [], []), created: true }
   })
 }
 

@@ -147,7 +147,25 @@ export function listSessions(db: Db, scope: SessionScope, input: SessionFilter):
   }
 }
 
-/** Many sessions with two queries in all (options, transfers), not two per session. */
+/** What a session's shape shows of its refunds (#11). */
+export interface SessionRefundRow {
+  session_seq: number
+  id: string
+  status: string
+  chain_id: number
+  token_address: string
+  amount: string
+}
+
+function refundsOfSession(db: Db, seq: number): SessionRefundRow[] {
+  return all<SessionRefundRow>(
+    db,
+    'SELECT session_seq, id, status, chain_id, token_address, amount FROM refunds WHERE session_seq = ? ORDER BY seq',
+    seq,
+  )
+}
+
+/** Many sessions with three queries in all (options, transfers, refunds), not three per session. */
 export function toObjects(db: Db, rows: SessionRow[]): PaymentSession[] {
   if (rows.length === 0) return []
   const seqs = JSON.stringify(rows.map((r) => r.seq))
@@ -166,7 +184,15 @@ export function toObjects(db: Db, rows: SessionRow[]): PaymentSession[] {
       seqs,
     ),
   )
-  return rows.map((r) => toObject(db, r, options.get(r.seq) ?? [], transfers.get(r.seq) ?? []))
+  const refunds = groupBySession(
+    all<SessionRefundRow>(
+      db,
+      `SELECT session_seq, id, status, chain_id, token_address, amount FROM refunds
+       WHERE session_seq IN (SELECT value FROM json_each(?)) ORDER BY seq`,
+      seqs,
+    ),
+  )
+  return rows.map((r) => toObject(db, r, options.get(r.seq) ?? [], transfers.get(r.seq) ?? [], refunds.get(r.seq) ?? []))
 }
 
 /** Rows grouped by the session they belong to, in their order. */
@@ -197,6 +223,7 @@ export function toObject(
   row: SessionRow,
   options: OptionRow[] = optionsOf(db, row.seq),
   transfers?: TransferRow[],
+  refunds: SessionRefundRow[] = refundsOfSession(db, row.seq),
 ): PaymentSession {
   const payment = options.filter((o) => o.kind === 'payment').map(toOption)
   const remainders = options.filter((o) => o.kind === 'remainder' && o.active === 1)
@@ -233,7 +260,19 @@ export function toObject(
     pending_tx: incomingByDb.get(db)?.of(row) ?? null,
     pending_tx_dropped: incomingByDb.get(db)?.droppedOf(row) ?? null,
     receipt_url: row.status === 'COMPLETED' ? receiptUrl(db, row.id) : null,
+    amount_refunded: amountRefunded(options, row.paid_option_id, refunds),
+    refunds: refunds.map((r) => r.id),
   }
+}
+
+/** The succeeded refunds' total in the token the sale was paid in ("0" when none). */
+function amountRefunded(options: OptionRow[], paidOptionId: number | null, refunds: SessionRefundRow[]): string {
+  const paid = options.find((o) => o.id === paidOptionId)
+  if (!paid) return '0'
+  let total = 0n
+  for (const r of refunds)
+    if (r.status === 'succeeded' && r.chain_id === paid.chain_id && r.token_address === paid.token_address) total += BigInt(r.amount)
+  return total === 0n ? '0' : formatBaseUnits(total, paid.decimals)
 }
 
 function toOption(o: OptionRow): PaymentOption {

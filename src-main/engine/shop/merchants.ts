@@ -37,6 +37,12 @@ export interface MerchantInput {
  */
 const addressKey = (merchantId: string) => `merchant.${merchantId}.address`
 
+/** Receipts (#16): the shop's address as stored, or null. */
+export function storedAddress(db: Db, merchantId: string): string | null {
+  const stored = value<string>(db, 'SELECT value FROM settings WHERE key = ?', addressKey(merchantId))
+  return stored === undefined ? null : (JSON.parse(stored) as string | null)
+}
+
 const MERCHANT_ID = /^[A-Za-z0-9_-]{1,64}$/
 
 /** Checks a receiving setup and returns it normalised (checksummed address). */
@@ -132,8 +138,7 @@ export class Merchants {
   }
 
   private address(id: string): string | null {
-    const stored = value<string>(this.db, 'SELECT value FROM settings WHERE key = ?', addressKey(id))
-    return stored === undefined ? null : (JSON.parse(stored) as string | null)
+    return storedAddress(this.db, id)
   }
 
   /** xpub mode: hands out the next child index; never the same one twice (call inside the session's transaction). */

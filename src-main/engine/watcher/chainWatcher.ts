@@ -6,9 +6,10 @@ import { backoff } from '../retry'
 import { ChainClock } from './chainClock'
 import { addressTopic, decodeTransfer, TRANSFER_TOPIC } from './erc20'
 import { HeadFeed } from './headFeed'
-import type { BlockHeader } from './rpc'
+import type { BlockHeader, RawLog } from './rpc'
 import { ChainRpc, classifyError, describeError, isRangeRefusal } from './rpc'
 import type { ChainStore } from './store'
+import type { Refunds } from '../refunds'
 import { errorFields, log } from '../log'
 
 export interface WatcherTuning {
@@ -45,6 +46,8 @@ export interface WatcherHost {
   readonly payments: Payments
   readonly store: ChainStore
   readonly clock: Clock
+  /** Refunds (#11): their outgoing transfers are looked for in the same scan, applied in the same commit. */
+  readonly refunds?: Refunds
   /** Fetches the headers asked for (on their own chains) and completes what they prove. */
   prove(proofs: CanonicalProofRequest[], known: CanonicalHashes): Promise<void>
   stateChanged(state: ChainState): void
@@ -362,19 +365,26 @@ export class ChainWatcher {
     const scanFrom = (fork ?? cursor.number) + 1
     const scanTo = Math.min(latest.number, scanFrom + this.rangeLimit - 1)
     let transfers: ObservedTransfer[] = []
+    let outgoing: ObservedTransfer[] = []
     let last: BlockHeader
     if (scanFrom > scanTo) {
       last = await header(scanTo)
     } else {
       const scanned = await this.scanRange(scanFrom, scanTo, header)
       transfers = scanned.transfers
+      outgoing = scanned.outgoing
       last = scanned.last
     }
+    // A refund deep enough to succeed needs its block proven canonical, as a payment does: at the head with one
+    // confirmation it is the block just read; deeper, its header is fetched once, at that moment.
+    const refunds = this.host.refunds
+    if (refunds) for (const n of refunds.blocksToProve(chainId, latest.number)) if (n <= last.number) await header(n)
 
     const canonical = new Map<number, string>()
     for (const h of headers.values()) if (h.number <= latest.number) canonical.set(h.number, h.hash)
     const tillAheadSeconds = this.chainClock.paymentOffsetSeconds()
     const result = payments.observe({ chainId, head: latest.number, orphanAbove: fork, transfers, canonical, tillAheadSeconds }, () => {
+      refunds?.observe({ chainId, head: latest.number, orphanAbove: fork, outgoing, canonical, tillAheadSeconds })
       if (fork !== null) store.dropAbove(chainId, fork)
       // Headers above the new cursor are not kept: the next scan links from the cursor itself.
       store.saveHeaders(
@@ -423,27 +433,55 @@ export class ChainWatcher {
     return { tokens: [...tokens], addresses }
   }
 
+  /**
+   * The Transfer logs of the range: payments to the shop's addresses and, while
+   * refunds are open, transfers to their destinations (whether the sender is
+   * the shop is checked in code, not by filtering on the thousands of xpub
+   * children). Refund destinations ride in the payments' own request while the
+   * topic list stays small; past that, one more request with topic 2 = the
+   * destinations, whatever their number. No open refund: not one extra request.
+   */
   private async scanRange(
     from: number,
     to: number,
     header: (n: number) => Promise<BlockHeader>,
-  ): Promise<{ transfers: ObservedTransfer[]; last: BlockHeader }> {
+  ): Promise<{ transfers: ObservedTransfer[]; outgoing: ObservedTransfer[]; last: BlockHeader }> {
     const { tokens, addresses } = this.targets()
-    if (tokens.length === 0 || addresses.size === 0) return { transfers: [], last: await header(to) }
+    const open = this.host.refunds?.openTargets(this.chainId) ?? { destinations: [], tokens: [] }
+    const destinations = open.destinations
+    if ((tokens.length === 0 || addresses.size === 0) && destinations.length === 0)
+      return { transfers: [], outgoing: [], last: await header(to) }
     const lowerAddresses = new Set([...addresses].map((a) => a.toLowerCase()))
-    // Filtering by topic keeps responses small; past a few hundred addresses the filter itself gets too big for providers.
-    const toTopic = addresses.size <= this.tuning.topicAddressLimit ? [...addresses].map(addressTopic) : null
-    const topics = [TRANSFER_TOPIC, null, toTopic]
+    const lowerDestinations = new Set(destinations.map((a) => a.toLowerCase()))
+    const paymentTokens = new Set(tokens.map((t) => t.toLowerCase()))
+    const refundTokens = new Set(open.tokens.map((t) => t.toLowerCase()))
+    const limit = this.tuning.topicAddressLimit
+    const requests: Array<{ address: string[]; topics: Array<string | string[] | null> }> = []
+    if (addresses.size > limit) {
+      // Past a few hundred addresses the filter itself gets too big for providers: every transfer of the
+      // tokens comes back and is filtered here, refunds' included.
+      requests.push({ address: [...new Set([...tokens, ...open.tokens])], topics: [TRANSFER_TOPIC, null, null] })
+    } else if (addresses.size + destinations.length <= limit) {
+      const targets = [...addresses, ...destinations]
+      requests.push({ address: [...new Set([...tokens, ...open.tokens])], topics: [TRANSFER_TOPIC, null, targets.map(addressTopic)] })
+    } else {
+      if (addresses.size > 0 && tokens.length > 0)
+        requests.push({ address: tokens, topics: [TRANSFER_TOPIC, null, [...addresses].map(addressTopic)] })
+      requests.push({ address: open.tokens, topics: [TRANSFER_TOPIC, null, destinations.map(addressTopic)] })
+    }
 
     let end = to
-    let logs
+    let logs: RawLog[]
     for (;;) {
       try {
-        // One block: ask by hash, so the logs belong to exactly the header we linked (no race with a reorg).
-        logs =
-          from === end
-            ? await this.rpc.logs({ address: tokens, topics, blockHash: (await header(from)).hash })
-            : await this.rpc.logs({ address: tokens, topics, fromBlock: from, toBlock: end })
+        logs = []
+        for (const request of requests)
+          // One block: ask by hash, so the logs belong to exactly the header we linked (no race with a reorg).
+          logs.push(
+            ...(from === end
+              ? await this.rpc.logs({ ...request, blockHash: (await header(from)).hash })
+              : await this.rpc.logs({ ...request, fromBlock: from, toBlock: end })),
+          )
         break
       } catch (error) {
         if (!isRangeRefusal(error) || from === end) throw error
@@ -455,14 +493,26 @@ export class ChainWatcher {
 
     const last = await header(end)
     const transfers: ObservedTransfer[] = []
+    const outgoing: ObservedTransfer[] = []
+    const seen = new Set<string>()
     for (const log of logs) {
       const decoded = decodeTransfer(this.chainId, log)
-      if (!decoded || !lowerAddresses.has(decoded.to.toLowerCase())) continue
+      if (!decoded) continue
       if (decoded.blockNumber < from || decoded.blockNumber > end) continue
+      const token = decoded.tokenAddress.toLowerCase()
+      const to = decoded.to.toLowerCase()
+      const payment = lowerAddresses.has(to) && paymentTokens.has(token)
+      const refund = lowerDestinations.has(to) && refundTokens.has(token)
+      if (!payment && !refund) continue
+      // Two requests may return the same log (a destination that is also watched some other way).
+      const key = `${decoded.txHash}:${decoded.logIndex}`
+      if (seen.has(key)) continue
+      seen.add(key)
       const block = await header(decoded.blockNumber)
       if (block.hash !== decoded.blockHash) throw new ReorgRaceError(decoded.blockNumber)
-      transfers.push({ ...decoded, blockTimestamp: block.timestamp })
+      if (payment) transfers.push({ ...decoded, blockTimestamp: block.timestamp })
+      if (refund) outgoing.push({ ...decoded, blockTimestamp: block.timestamp })
     }
-    return { transfers, last }
+    return { transfers, outgoing, last }
   }
 }

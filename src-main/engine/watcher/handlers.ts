@@ -1,7 +1,10 @@
 import { createWalletClient, encodeFunctionData, http, parseAbi } from 'viem'
 import type { Address, Hex } from 'viem'
 import type { Engine } from '..'
-import { conflict } from '../errors'
+import { conflict, invalid } from '../errors'
+import type { ObservedTransfer } from '../payments'
+import { decodeTransfer } from './erc20'
+import type { RawLog } from './rpc'
 import type { HandlerRegistry } from '../handlers'
 import { uiScope } from '../handlers'
 import type { ChainWatchers } from './watchers'
@@ -11,7 +14,7 @@ export const DEVNET_CHAIN_ID = 31337
 
 const erc20Transfer = parseAbi(['function transfer(address to, uint256 amount) returns (bool)'])
 
-/** Registers chains:state, transfers:list, transfers:assign and sessions:simulate-payment. */
+/** Registers chains:state, transfers:list, transfers:assign, sessions:simulate-payment and refunds:prove. */
 export function registerWatcherHandlers(registry: HandlerRegistry, engine: Engine, watchers: ChainWatchers): void {
   registry.register('chains:state', () => watchers.states())
 
@@ -26,6 +29,43 @@ export function registerWatcherHandlers(registry: HandlerRegistry, engine: Engin
     // Fully paid and deep enough already: prove its block is still canonical, then it completes.
     if (proofsNeeded.length > 0) await watchers.prove(proofsNeeded)
     return engine.sessions.toObject(engine.sessions.rowBySeq(seq)!)
+  })
+
+  registry.register('refunds:prove', async ({ id, tx_hash }) => {
+    const scope = uiScope(engine)
+    const refund = engine.refunds.get(id, scope)
+    const watcher = watchers.watcher(refund.chain_id)
+    if (!watcher)
+      throw conflict('chain_unavailable', `${refund.network} is not being watched; enable it in Settings → Networks first`, 'id')
+    const hash = tx_hash.toLowerCase()
+    // Never trusted blindly: the chain's own receipt must show the transfer.
+    const receipt = await watcher.rpc.request<{ status?: string; logs?: RawLog[] } | null>('eth_getTransactionReceipt', [hash])
+    if (!receipt)
+      throw invalid('refund_proof_not_found', `no transaction ${hash} on ${refund.network} (not mined, or another network)`, 'tx_hash')
+    if (receipt.status !== undefined && BigInt(receipt.status) !== 1n)
+      throw conflict('refund_proof_mismatch', `transaction ${hash} failed on chain; it moved no tokens`, 'tx_hash')
+    const decoded = (receipt.logs ?? [])
+      .map((log) => decodeTransfer(refund.chain_id, log))
+      .filter((t): t is Omit<ObservedTransfer, 'blockTimestamp'> => t !== null)
+    const sameToken = decoded.filter((t) => t.tokenAddress.toLowerCase() === refund.token_address.toLowerCase())
+    const exact = sameToken.find(
+      (t) => t.to.toLowerCase() === refund.destination.toLowerCase() && t.amount.toString() === refund.amount_base_units,
+    )
+    const chosen = exact ?? sameToken[0] ?? decoded[0]
+    if (!chosen) throw conflict('refund_proof_mismatch', `transaction ${hash} transfers no tokens`, 'tx_hash')
+    const [block, latest] = await Promise.all([watcher.rpc.block(chosen.blockNumber), watcher.rpc.block('latest')])
+    if (!block || !latest || block.hash !== chosen.blockHash)
+      throw conflict(
+        'refund_proof_mismatch',
+        `transaction ${hash} is not in the chain right now (a reorganisation?); try again in a minute`,
+        'tx_hash',
+      )
+    return engine.refunds.applyProof(
+      id,
+      scope,
+      { ...chosen, blockTimestamp: block.timestamp, head: latest.number },
+      new Map([[block.number, block.hash]]),
+    )
   })
 
   registry.register('sessions:simulate-payment', async (input) => {

@@ -213,6 +213,7 @@ export class ChainWatchers {
       payments: this.payments,
       store: this.store,
       clock: this.clock,
+      refunds: this.engine.refunds,
       prove: (proofs, known) => this.prove(proofs, known),
       stateChanged: (state) => this.engine.events.emit('chain:state-changed', this.withPending(state)),
       oldestOpenSessionCreatedAt: () => this.store.oldestOpenSessionCreatedAt(),

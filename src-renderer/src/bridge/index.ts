@@ -14,12 +14,22 @@ export class BridgeError extends Error implements ContractError {
   }
 }
 
+/** Told when the engine refused an owner channel (#13): the owner role lapsed or was never held; the PIN is asked again. */
+const ownerRequiredListeners = new Set<() => void>()
+export function onOwnerRequired(listener: () => void): () => void {
+  ownerRequiredListeners.add(listener)
+  return () => ownerRequiredListeners.delete(listener)
+}
+
 function makeClient(transport: Transport): Client {
   const client = {} as Record<Channel, (input: unknown) => Promise<unknown>>
   for (const channel of CHANNELS) {
     client[channel] = async (input: unknown) => {
       const result = await transport.invoke(channel, input as InputOf<typeof channel>)
-      if (!result.ok) throw new BridgeError(result.error)
+      if (!result.ok) {
+        if (result.error.code === 'owner_required') for (const l of ownerRequiredListeners) l()
+        throw new BridgeError(result.error)
+      }
       return result.value
     }
   }

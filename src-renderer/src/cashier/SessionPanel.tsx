@@ -6,6 +6,7 @@ import type { SaleView } from '../state'
 import { qrOption, useAppStore, useSaleStore, useShopStore, viewOf } from '../state'
 import { IncomingLostNote, IncomingStatus } from '../components/IncomingStatus'
 import { incomingLostOf, incomingOf } from '../state/incoming'
+import { refundSaleHref } from '../state/route'
 import { sessionRateNote } from './rateNote'
 import { PrintReceipt } from '../receipts'
 
@@ -242,6 +243,7 @@ function PaidPanel({ session, view }: { session: PaymentSession; view: Extract<S
       ))}
       {/* Receipts (#16): print, and print by itself when the shop asked for a receipt after every sale. */}
       {session.status === 'COMPLETED' ? <PrintReceipt saleId={session.id} auto size="lg" /> : null}
+      {view.overpaidBy ? <RefundLink sessionId={session.id} /> : null}
       <div className="paid-actions">
         {keepOpen || autoSeconds <= 0 ? (
           <p className="paid-countdown">{t('cashier.keptOpen')}</p>
@@ -286,9 +288,20 @@ function EndedPanel({ session, view }: { session: PaymentSession; view: Extract<
           : t('cashier.cancelled')}
       </p>
       {session.exceptions.includes('paid_after_cancel') ? <p className="notice notice-warn">{t('cashier.paidAfterCancel')}</p> : null}
+      {(expired && view.paid) || session.exceptions.includes('paid_after_cancel') ? <RefundLink sessionId={session.id} /> : null}
       <Button variant="primary" size="lg" onClick={newSale} data-testid="new-sale" autoFocus>
         {t('cashier.newSale')}
       </Button>
     </div>
+  )
+}
+
+/** The cashier's "refund it from History" as a way there: History opens on this sale with its refund form. */
+function RefundLink({ sessionId }: { sessionId: string }) {
+  const t = useT()
+  return (
+    <a className="btn btn-secondary btn-lg" href={refundSaleHref(sessionId)} data-testid="refund-in-history">
+      {t('cashier.refundInHistory')}
+    </a>
   )
 }

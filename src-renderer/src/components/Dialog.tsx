@@ -18,7 +18,8 @@ export function Dialog({
 }) {
   const ref = useRef<HTMLDivElement>(null)
   useEffect(() => {
-    const first = ref.current?.querySelector<HTMLElement>('button')
+    // A field marked data-autofocus (the PIN) takes the focus; otherwise the first button.
+    const first = ref.current?.querySelector<HTMLElement>('[data-autofocus]') ?? ref.current?.querySelector<HTMLElement>('button')
     first?.focus()
   }, [])
   return (

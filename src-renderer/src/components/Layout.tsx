@@ -4,12 +4,15 @@ import { useAppStore } from '../state/app'
 import type { Route } from '../state/route'
 import { routeHref } from '../state/route'
 import { ReversalBanner } from './ReversalBanner'
+import { LockButton, OwnerPrompt, RecoveryCodeDialog } from './OwnerPin'
+import { ReceiveNotice } from './ReceiveNotice'
 
-const NAV: Array<{ route: Route; key: 'nav.sale' | 'nav.history' | 'nav.webhooks' | 'nav.settings' }> = [
+const NAV: Array<{ route: Route; key: 'nav.sale' | 'nav.history' | 'nav.webhooks' | 'nav.settings' | 'nav.audit' }> = [
   { route: '/', key: 'nav.sale' },
   { route: '/history', key: 'nav.history' },
   { route: '/webhooks', key: 'nav.webhooks' },
   { route: '/settings', key: 'nav.settings' },
+  { route: '/audit', key: 'nav.audit' },
 ]
 
 /** Switches language at once and remembers it in the engine's settings. */
@@ -63,10 +66,14 @@ export function Layout({ route, shopName, children }: { route: Route; shopName: 
           <button type="button" className="btn btn-ghost" onClick={openCustomerDisplay} data-testid="open-customer-display">
             {t('nav.customerDisplay')}
           </button>
+          <LockButton />
           <LanguageSwitch />
         </div>
       </header>
+      <ReceiveNotice route={route} />
       <ReversalBanner />
+      <OwnerPrompt />
+      <RecoveryCodeDialog />
       <main className="screen">{children}</main>
     </div>
   )

@@ -2,6 +2,7 @@ import { useEffect } from 'react'
 import { useErrorText, useT } from '../i18n'
 import { useAppStore } from '../state/app'
 import { useReversalsStore } from '../state/reversals'
+import { useOwnerStore } from '../state/owner'
 
 /**
  * The owner's alert for a completed sale whose payment a chain reorganisation
@@ -40,7 +41,8 @@ export function ReversalBanner() {
                 type="button"
                 className="btn btn-primary"
                 disabled={busy === a.session_id}
-                onClick={() => void acknowledge(a.session_id)}
+                // The owner's action (#13): from the cashier role the PIN is asked first.
+                onClick={() => void useOwnerStore.getState().askOwner().then((owner) => (owner ? acknowledge(a.session_id) : undefined))}
                 data-testid="reversal-acknowledge"
               >
                 {t('reversal.acknowledge')}

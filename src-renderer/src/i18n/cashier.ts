@@ -61,6 +61,8 @@ export const cashierStrings = defineStrings({
     en: 'A payment arrived after this sale was cancelled: refund it from History.',
     zh: '此笔收款取消后又收到了付款：请在历史记录中退款。',
   },
+  // Refunds (#11): the "refund it from History" messages lead to the sale's refund form.
+  'cashier.refundInHistory': { en: 'Refund in History', zh: '在历史记录中退款' },
   'cashier.cancelSale': { en: 'Cancel sale', zh: '取消收款' },
   'cashier.cannotCancelTitle': { en: 'This sale can no longer be cancelled', zh: '此笔收款已无法取消' },
   'cashier.cannotCancel': {

@@ -58,6 +58,11 @@ export const commonStrings = defineStrings({
     zh: '只有仍在等待付款的收款才能取消。',
   },
   'error.order_completed': { en: 'This order reference was already paid.', zh: '此订单号已经付款。' },
+  // The owner PIN (#13).
+  'error.owner_required': { en: 'This needs the owner: enter the owner PIN first.', zh: '此操作需要店主：请先输入店主 PIN。' },
+  'error.pin_wrong': { en: 'Wrong PIN.', zh: 'PIN 错误。' },
+  'error.pin_locked_out': { en: 'Too many wrong PINs: wait, then try again.', zh: 'PIN 错误次数过多：请稍后再试。' },
+  'error.recovery_code_wrong': { en: 'Wrong recovery code.', zh: '恢复码错误。' },
   'error.storage_full': {
     en: 'The disk that holds the shop’s data is full, so this was not saved. Free some space on this computer, then try again; sales already saved are safe.',
     zh: '存放店铺数据的磁盘已满，这次操作没有保存。请清理这台电脑的磁盘空间后再试；已保存的收款不受影响。',

@@ -17,6 +17,11 @@ export const TRANSLATED_ERRORS = [
   // Failing cleanly (#14):
   'storage_full',
   'amount_space_exhausted',
+  // The owner PIN (#13):
+  'owner_required',
+  'pin_wrong',
+  'pin_locked_out',
+  'recovery_code_wrong',
 ] as const
 
 type TranslatedError = (typeof TRANSLATED_ERRORS)[number]

@@ -19,12 +19,14 @@ import { localize } from './define'
 import { errorText } from './errors'
 import { setupStrings } from './setup'
 import { receiptStrings } from './receipts'
+import { ownerLockStrings } from './ownerLock'
 
 const dictionary = {
   ...commonStrings,
   ...cashierStrings,
   ...setupStrings,
   ...receiptStrings,
+  ...ownerLockStrings,
 } as const satisfies StringTable
 
 export type StringKey = keyof typeof dictionary

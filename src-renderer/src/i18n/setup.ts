@@ -4,8 +4,8 @@ import { defineStrings } from './define'
 export const setupStrings = defineStrings({
   'setup.title': { en: 'Set up your shop', zh: '设置您的店铺' },
   'setup.intro': {
-    en: 'Four short steps. Everything can be changed later in Settings.',
-    zh: '只需四步。之后都可以在设置中修改。',
+    en: 'Five short steps. Everything can be changed later in Settings.',
+    zh: '只需五步。之后都可以在设置中修改。',
   },
   'setup.step': { en: 'Step {n} of {m}', zh: '第 {n} 步，共 {m} 步' },
 

@@ -14,12 +14,18 @@ export interface TokenSum {
   decimals: number
   baseUnits: bigint
   count: number
+  /** Refunds (#11): what went back in this token, and gross − refunded. */
+  refundedBaseUnits: bigint
+  netBaseUnits: bigint
 }
 
 export interface CurrencySum {
   currency: string
   minor: bigint
   count: number
+  /** Refunds (#11): the part of the prices refunded, and gross − refunded (an overpayment's excess refunded is 0 here). */
+  refundedMinor: bigint
+  netMinor: bigint
 }
 
 export interface DaySum {
@@ -42,15 +48,27 @@ function sumUp(rows: readonly DailyTotal[]): { count: number; currencies: Curren
   let count = 0
   for (const row of rows) {
     count += row.count
-    const c = currencies.get(row.currency) ?? { currency: row.currency, minor: 0n, count: 0 }
+    const c = currencies.get(row.currency) ?? { currency: row.currency, minor: 0n, count: 0, refundedMinor: 0n, netMinor: 0n }
     c.minor += BigInt(row.amount_minor)
     c.count += row.count
+    c.refundedMinor += BigInt(row.refunded_minor)
+    c.netMinor += BigInt(row.net_minor)
     currencies.set(row.currency, c)
     // Same symbol on two networks (or with other decimals) is a different asset in a different wallet view.
     const key = `${row.chain_id}:${row.token}:${row.decimals}`
-    const t = tokens.get(key) ?? { chainId: row.chain_id, token: row.token, decimals: row.decimals, baseUnits: 0n, count: 0 }
+    const t = tokens.get(key) ?? {
+      chainId: row.chain_id,
+      token: row.token,
+      decimals: row.decimals,
+      baseUnits: 0n,
+      count: 0,
+      refundedBaseUnits: 0n,
+      netBaseUnits: 0n,
+    }
     t.baseUnits += BigInt(row.amount_base_units)
     t.count += row.count
+    t.refundedBaseUnits += BigInt(row.refunded_base_units)
+    t.netBaseUnits += BigInt(row.net_base_units)
     tokens.set(key, t)
   }
   const byName =

@@ -3,14 +3,14 @@ import { useEffect } from 'react'
 import { Button, LanguageSwitch, NetworkName } from '../components'
 import type { StringKey } from '../i18n'
 import { CURRENCY_CODES, currencyName, useLanguage, useT } from '../i18n'
-import { navigate, useAppStore, useSetupStore, useShopStore } from '../state'
+import { navigate, useAppStore, useOwnerStore, useSetupStore, useShopStore } from '../state'
 
-const STEPS: StringKey[] = ['setup.shop.title', 'setup.receive.title', 'setup.networks.title', 'setup.mode.title']
+const STEPS: StringKey[] = ['setup.shop.title', 'setup.receive.title', 'setup.networks.title', 'setup.mode.title', 'setup.pin.title']
 
 /**
  * First run: shop and price currency, where the money goes, what customers
- * may pay with, test or live. Four short screens, each checked as it is
- * filled in, so the owner is done in well under two minutes.
+ * may pay with, test or live, and the owner PIN (#13). Five short screens,
+ * each checked as it is filled in, so the owner is done in well under two minutes.
  */
 export function SetupScreen() {
   const t = useT()
@@ -63,7 +63,7 @@ export function SetupScreen() {
       <form className="setup-card" onSubmit={(e) => void submit(e)} data-testid={`setup-step-${step + 1}`}>
         <p className="muted">{t('setup.step', { n: step + 1, m: STEPS.length })}</p>
         <h2>{t(STEPS[step]!)}</h2>
-        {step === 0 ? <ShopStep /> : step === 1 ? <ReceiveStep /> : step === 2 ? <NetworksStep /> : <ModeStep />}
+        {step === 0 ? <ShopStep /> : step === 1 ? <ReceiveStep /> : step === 2 ? <NetworksStep /> : step === 3 ? <ModeStep /> : <PinStep />}
         {error ? (
           <p className="notice notice-bad" role="alert" data-testid="setup-error">
             {error}
@@ -95,6 +95,8 @@ function useStepValid(step: number): boolean {
       return s.receiveCheck.state === 'ok'
     case 2:
       return s.accept.length > 0
+    case 4:
+      return /^\d{6,12}$/.test(s.pin) && (s.pin === s.pinConfirm || useOwnerStore.getState().status?.pin_set === true)
     default:
       return modeProblem(s.chains, s.accept, s.livemode) === null
   }
@@ -293,6 +295,59 @@ function ModeStep() {
         ))}
       </div>
       {problem ? <p className="field-error">{t(problem)}</p> : null}
+    </>
+  )
+}
+
+/** The owner PIN (#13): owner screens ask for it; the cashier sells without it. Typed twice; a recovery code follows. */
+function PinStep() {
+  const t = useT()
+  const pin = useSetupStore((s) => s.pin)
+  const pinConfirm = useSetupStore((s) => s.pinConfirm)
+  const setPin = useSetupStore((s) => s.setPin)
+  const setPinConfirm = useSetupStore((s) => s.setPinConfirm)
+  // A PIN already set (from the config file): it is asked once, not chosen again.
+  const pinSet = useOwnerStore((s) => s.status?.pin_set === true)
+  const digits = (v: string) => v.replace(/\D/g, '')
+  return (
+    <>
+      <p className="muted">{pinSet ? t('pin.unlockIntro') : t('pin.setIntro')}</p>
+      <div className="field">
+        <label className="field-label" htmlFor="setup-pin">
+          {pinSet ? t('pin.label') : t('pin.new')}
+        </label>
+        <input
+          id="setup-pin"
+          type="password"
+          inputMode="numeric"
+          autoComplete="off"
+          className="input input-pin"
+          maxLength={12}
+          value={pin}
+          onChange={(e) => setPin(digits(e.target.value))}
+          data-testid="setup-pin"
+        />
+      </div>
+      {pinSet ? null : (
+        <div className="field">
+          <label className="field-label" htmlFor="setup-pin-confirm">
+            {t('pin.confirm')}
+          </label>
+          <input
+            id="setup-pin-confirm"
+            type="password"
+            inputMode="numeric"
+            autoComplete="off"
+            className="input input-pin"
+            maxLength={12}
+            value={pinConfirm}
+            onChange={(e) => setPinConfirm(digits(e.target.value))}
+            data-testid="setup-pin-confirm"
+          />
+          {pin.length > 0 && pinConfirm.length > 0 && pin !== pinConfirm ? <p className="field-error">{t('pin.mismatch')}</p> : null}
+          {pin.length > 0 && !/^\d{6,12}$/.test(pin) ? <p className="help">{t('pin.format')}</p> : null}
+        </div>
+      )}
     </>
   )
 }

@@ -73,7 +73,8 @@ export const useAppStore = create<AppState>()((set, get) => ({
     applyLanguage(language)
     set({ language })
     try {
-      const settings = await api['settings:update']({ language })
+      // The cashier's own channel: settings:update (test or real money) is the owner's (#13).
+      const settings = await api['settings:language']({ language })
       set({ settings })
     } catch (error) {
       if (!(error instanceof BridgeError)) throw error

@@ -5,7 +5,7 @@ import { useSyncExternalStore } from 'react'
  * can change without a reload, so every screen is a hash route; serve mode
  * uses the same URLs.
  */
-const ROUTES = ['/', '/customer', '/setup', '/history', '/webhooks', '/settings'] as const
+const ROUTES = ['/', '/customer', '/setup', '/history', '/webhooks', '/settings', '/audit'] as const
 export type Route = (typeof ROUTES)[number]
 
 function parseRoute(hash: string): Route {
@@ -17,6 +17,9 @@ function subscribe(onChange: () => void): () => void {
   window.addEventListener('hashchange', onChange)
   return () => window.removeEventListener('hashchange', onChange)
 }
+
+/** Screens that open only in the owner role: the PIN is asked first (#13). */
+export const OWNER_ROUTES: readonly Route[] = ['/history', '/webhooks', '/settings', '/audit']
 
 export function useRoute(): Route {
   return useSyncExternalStore(subscribe, () => parseRoute(window.location.hash))
@@ -31,4 +34,12 @@ export function navigate(route: Route, options: { replace?: boolean } = {}): voi
 
 export function routeHref(route: Route): string {
   return `#${route}`
+}
+
+/**
+ * History with one sale's drawer open, and its refund form too (#11): where the
+ * cashier's "refund it from History" leads. The owner area may ask who it is first.
+ */
+export function refundSaleHref(sessionId: string): string {
+  return `#/history?session=${encodeURIComponent(sessionId)}&refund=new`
 }

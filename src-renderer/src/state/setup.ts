@@ -1,6 +1,7 @@
 import { create } from 'zustand'
 import type { ChainConfig, Merchant } from '../../../src-preload/contract'
 import { api, BridgeError } from '../bridge'
+import { useOwnerStore } from './owner'
 
 /**
  * The first-run wizard's draft. Nothing reaches the engine until the last
@@ -23,6 +24,11 @@ interface SetupState {
   chainsLoaded: boolean
   accept: string[]
   livemode: boolean
+  /** The owner PIN (#13), typed twice. */
+  pin: string
+  pinConfirm: string
+  setPin(pin: string): void
+  setPinConfirm(pin: string): void
   saving: boolean
   error: string | null
   setStep(step: number): void
@@ -58,6 +64,10 @@ function guessCurrency(): string {
 
 export const useSetupStore = create<SetupState>()((set, get) => ({
   step: 0,
+  pin: '',
+  pinConfirm: '',
+  setPin: (pin) => set({ pin }),
+  setPinConfirm: (pinConfirm) => set({ pinConfirm }),
   name: '',
   currency: guessCurrency(),
   receiveMode: 'address',
@@ -127,6 +137,14 @@ export const useSetupStore = create<SetupState>()((set, get) => ({
         s.receiveMode === 'address'
           ? { mode: 'address' as const, address: s.receiveText.trim() }
           : { mode: 'xpub' as const, xpub: s.receiveText.trim() }
+      // The owner PIN first (#13): it makes this device the owner, which setup:complete needs once a PIN exists.
+      // The recovery code it issues is shown once, over the first sale screen (RecoveryCodeDialog).
+      const owner = useOwnerStore.getState()
+      await owner.load()
+      const status = useOwnerStore.getState().status
+      if (!status?.pin_set) await owner.setPin(s.pin)
+      else if (status.role !== 'owner') await owner.unlock(s.pin)
+      set({ pin: '', pinConfirm: '' })
       const merchant = await api['setup:complete']({
         name: s.name.trim(),
         currency: s.currency,

@@ -66,6 +66,11 @@ test('the desktop app starts sandboxed, runs the first-run wizard and shows a pa
     await page.getByTestId('setup-next').click()
     await page.getByTestId('setup-next').click()
     await page.getByTestId('setup-next').click()
+    // The owner PIN step (#13), then the recovery code shown once.
+    await page.getByTestId('setup-pin').fill('246810')
+    await page.getByTestId('setup-pin-confirm').fill('246810')
+    await page.getByTestId('setup-next').click()
+    await page.getByTestId('recovery-done').click()
 
     await expect(page.getByTestId('cashier')).toHaveAttribute('data-ready', 'true')
     await page.keyboard.type('25.5')

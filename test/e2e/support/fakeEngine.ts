@@ -67,6 +67,7 @@ export async function installFakeEngine(page: Page, state: FakeState): Promise<v
           case 'settings:get':
             return ok(s.settings)
           case 'settings:update':
+          case 'settings:language':
             s.settings = { ...s.settings, ...(input ?? {}) }
             return ok(s.settings)
           case 'merchant:get':
@@ -81,6 +82,11 @@ export async function installFakeEngine(page: Page, state: FakeState): Promise<v
             return ok({ data: s.session ? [s.session] : [], has_more: false, next_cursor: null })
           case 'setup:preview-xpub':
             return ok({ addresses: ['0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc'] })
+          // The owner role (#13): the fake's screens are seen as the owner sees them, PIN already entered.
+          case 'owner:status':
+            return ok({ role: 'owner', pin_set: true, locked_out_until: null, expires_at: null, recovery_code_set: true })
+          case 'owner:notices':
+            return ok([])
           default:
             return Promise.resolve({ ok: false, error: { code: 'unknown_channel', message: `fake engine: no ${channel}` } })
         }

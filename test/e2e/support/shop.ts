@@ -17,6 +17,7 @@ import { startServe } from '../../support/serve'
 import { demoTokens, SHOP_ADDRESS as SHOP, shopConfig } from '../../support/shopConfig'
 import { makeTempDir } from '../../support/tempDir'
 import type { TempDir } from '../../support/tempDir'
+import { OWNER_PIN } from './owner'
 
 export { ROOT } from '../../support/serve'
 
@@ -30,6 +31,8 @@ export interface ShopOptions {
   language?: 'en' | 'zh-CN'
   sessionTtlSeconds?: number
   confirmations?: number
+  /** The owner PIN in the config file (#13); default OWNER_PIN for a configured shop, none for the first-run wizard. */
+  ownerPin?: string | null
 }
 
 export interface Shop {
@@ -73,7 +76,13 @@ function configFor(dir: string, devnet: Devnet, options: ShopOptions): object {
     },
     rates: { manual: { EUR: '1.08' } },
     settings: { language: options.language ?? 'en', livemode: false },
+    ...ownerPinOf(options),
   })
+}
+
+function ownerPinOf(options: ShopOptions): { ownerPin?: string } {
+  const pin = options.ownerPin === undefined ? (options.configured === false ? null : OWNER_PIN) : options.ownerPin
+  return pin === null ? {} : { ownerPin: pin }
 }
 
 export async function startShop(options: ShopOptions = {}): Promise<Shop> {

@@ -1,6 +1,8 @@
 import type Database from 'better-sqlite3'
 import { m0001Baseline } from './0001-baseline'
 import { m0002ReversalAlerts } from './0002-reversal-alerts'
+import { m0003Refunds } from './0003-refunds'
+import { m0004Owner } from './0004-owner'
 
 export type Migration = (db: Database.Database) => void
 
@@ -9,4 +11,4 @@ export type Migration = (db: Database.Database) => void
  * small file of its own (`0002-what-it-does.ts`). Index i holds migration i+1
  * (`PRAGMA user_version` counts them).
  */
-export const MIGRATIONS: readonly Migration[] = [m0001Baseline, m0002ReversalAlerts]
+export const MIGRATIONS: readonly Migration[] = [m0001Baseline, m0002ReversalAlerts, m0003Refunds, m0004Owner]

@@ -1,14 +1,15 @@
 import { useEffect, useState } from 'react'
 import { Tabs } from '../components'
 import { useOwnerT } from '../i18n'
-import { startOwnerFeed, useDetailStore, useHistoryStore, useTotalsStore, useTransfersStore } from '../state'
+import { startOwnerFeed, useDetailStore, useHistoryStore, useSaleRefundsStore, useTotalsStore, useTransfersStore } from '../state'
 import { HistoryFilters } from './Filters'
+import { RefundsView } from './RefundsView'
 import { SessionDrawer } from './SessionDrawer'
 import { SessionTable } from './SessionTable'
 import { TotalsBar } from './TotalsBar'
 import { TransfersView } from './TransfersView'
 
-type HistoryTab = 'sales' | 'transactions' | 'unmatched'
+type HistoryTab = 'sales' | 'transactions' | 'unmatched' | 'refunds'
 
 /**
  * The owner's History: sales (filtered, with totals that stay in view),
@@ -23,11 +24,15 @@ export function HistoryScreen() {
 
   // The reversal banner links here as #/history?session=ID: open that sale, then drop the id from the address
   // (without a hashchange), so the same link opens it again after the drawer is closed.
+  // The cashier's "refund it from History" adds &refund=new (the refund form open) or &refund=re_… (that refund).
   useEffect(() => {
     const openFromAddress = () => {
-      const id = new URLSearchParams(window.location.hash.split('?')[1] ?? '').get('session')
+      const params = new URLSearchParams(window.location.hash.split('?')[1] ?? '')
+      const id = params.get('session')
       if (!id) return
       setTab('sales')
+      const refund = params.get('refund')
+      if (refund) useSaleRefundsStore.getState().focus(id, refund === 'new' ? { form: true } : { refundId: refund })
       void useDetailStore.getState().open(id)
       window.history.replaceState(null, '', '#/history')
     }
@@ -53,11 +58,18 @@ export function HistoryScreen() {
             { id: 'sales', label: t('history.tab.sales') },
             { id: 'transactions', label: t('history.tab.transactions') },
             { id: 'unmatched', label: t('history.tab.unmatched'), badge: unmatchedCount },
+            { id: 'refunds', label: t('history.tab.refunds') },
           ]}
         />
       </header>
       <div className="owner-panel" role="tabpanel" aria-labelledby={`tab-${tab}`}>
-        {tab === 'sales' ? <SalesView /> : <TransfersView view={tab === 'transactions' ? 'all' : 'unmatched'} />}
+        {tab === 'sales' ? (
+          <SalesView />
+        ) : tab === 'refunds' ? (
+          <RefundsView />
+        ) : (
+          <TransfersView view={tab === 'transactions' ? 'all' : 'unmatched'} />
+        )}
       </div>
       {detailId ? <SessionDrawer /> : null}
     </div>

@@ -8,6 +8,7 @@ import { useOwnerT } from '../i18n'
 import { useDetailStore } from '../state'
 import { formatFullDateTime, safeTimeZone } from '../time'
 import { PrintReceipt } from '../../receipts'
+import { SaleRefunds } from './SaleRefunds'
 
 /** One sale in full: terms, payments (with explorer links), its status timeline and its webhooks. */
 export function SessionDrawer() {
@@ -141,6 +142,9 @@ function SessionDetail({ session }: { session: PaymentSession }) {
           </ul>
         )}
       </section>
+
+      {/* Refunds (#11): amount refunded, the sale's refunds, the Refund button, form and live refund. */}
+      <SaleRefunds session={session} />
 
       <section className="owner-detail-section" data-testid="detail-timeline">
         <h3>{t('history.detail.timeline')}</h3>

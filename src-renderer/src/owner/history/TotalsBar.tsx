@@ -96,12 +96,27 @@ export function TotalsBar() {
 }
 
 function CurrencyList({ sums }: { sums: CurrencySum[] }) {
+  const t = useOwnerT()
   const language = useLanguage()
+  const fiat = (minor: bigint, currency: string) => formatFiat(minorToDecimal(minor, currency), currency, language)
   return (
     <span className="owner-total-list">
       {sums.map((c) => (
         <span key={c.currency} className="owner-total" data-testid={`total-${c.currency}`}>
-          {formatFiat(minorToDecimal(c.minor, c.currency), c.currency, language)}
+          {fiat(c.minor, c.currency)}
+          {/* Refunds (#11): gross, refunded and net, once the engine reports refunds and there are some. */}
+          {c.refundedMinor !== 0n ? (
+            <span className="owner-total-refunds" data-testid={`total-${c.currency}-refunds`}>
+              {' '}
+              <span className="muted">{t('history.totals.gross')}</span>
+              {' · '}
+              <span data-testid={`total-${c.currency}-refunded`}>
+                {t('history.totals.refunded', { amount: fiat(c.refundedMinor, c.currency) })}
+              </span>
+              {' · '}
+              <strong data-testid={`total-${c.currency}-net`}>{t('history.totals.net', { amount: fiat(c.netMinor, c.currency) })}</strong>
+            </span>
+          ) : null}
         </span>
       ))}
     </span>
@@ -109,16 +124,33 @@ function CurrencyList({ sums }: { sums: CurrencySum[] }) {
 }
 
 function TokenList({ sums }: { sums: TokenSum[] }) {
+  const t = useOwnerT()
   const language = useLanguage()
   const chains = useChainsById()
   return (
     <span className="owner-total-list">
       {sums.map((s) => {
         const chain = chains.get(s.chainId)
+        const token = (units: bigint) => formatToken(baseUnitsToDecimal(units.toString(), s.decimals), s.token, language)
         return (
           <span key={`${s.chainId}:${s.token}:${s.decimals}`} className="owner-total" data-testid={`total-${s.token}-${s.chainId}`}>
-            {formatToken(baseUnitsToDecimal(s.baseUnits.toString(), s.decimals), s.token, language)}
+            {token(s.baseUnits)}
             <NetworkName className="owner-total-network" name={chain?.name ?? `#${s.chainId}`} color={chain?.color ?? '#888'} />
+            {/* Refunds (#11): what went back in this token, and what the shop keeps. */}
+            {s.refundedBaseUnits !== 0n ? (
+              <span className="owner-total-refunds" data-testid={`total-${s.token}-${s.chainId}-refunds`}>
+                {' '}
+                <span className="muted">{t('history.totals.gross')}</span>
+                {' · '}
+                <span data-testid={`total-${s.token}-${s.chainId}-refunded`}>
+                  {t('history.totals.refunded', { amount: token(s.refundedBaseUnits) })}
+                </span>
+                {' · '}
+                <strong data-testid={`total-${s.token}-${s.chainId}-net`}>
+                  {t('history.totals.net', { amount: token(s.netBaseUnits) })}
+                </strong>
+              </span>
+            ) : null}
           </span>
         )
       })}

@@ -6,6 +6,7 @@ import { ApiKeysSection } from './ApiKeysSection'
 import { BackupsSection } from './BackupsSection'
 import { LanguageSection } from './LanguageSection'
 import { NetworksSection } from './NetworksSection'
+import { PinSection } from './PinSection'
 import { RatesSection } from './RatesSection'
 import { ReceiveSection } from './ReceiveSection'
 import { ReceiptsSection } from './ReceiptsSection'
@@ -19,6 +20,7 @@ const SECTIONS: Array<{ id: string; title: OwnerKey }> = [
   { id: 'settings-keys', title: 'settings.keys.title' },
   { id: 'settings-language', title: 'settings.language.title' },
   { id: 'settings-backups', title: 'settings.backups.title' },
+  { id: 'settings-pin', title: 'settings.pin.title' },
 ]
 
 /**
@@ -63,6 +65,7 @@ export function SettingsScreen() {
       <LanguageSection id="settings-language" />
       <ReceiptsSection id="settings-receipts" />
       <BackupsSection id="settings-backups" />
+      <PinSection id="settings-pin" />
     </div>
   )
 }

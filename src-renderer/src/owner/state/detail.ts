@@ -1,6 +1,7 @@
 import { create } from 'zustand'
 import type { PaymentSession, TimelineEntry, WebhookDelivery } from '../../../../src-preload/contract'
 import { api } from '../../bridge'
+import { useSaleRefundsStore } from './refunds'
 
 /**
  * The History drawer: one session with its status timeline and the webhook
@@ -50,6 +51,8 @@ export const useDetailStore = create<DetailState>()((set, get) => ({
 
   close() {
     set({ id: null, session: null, timeline: [], deliveries: null, error: null })
+    // The refund form or panel belonged to this sale.
+    useSaleRefundsStore.getState().clear()
   },
 
   receive(session) {

@@ -2,6 +2,7 @@ import { on, onReconnect } from '../../bridge'
 import { useDetailStore } from './detail'
 import { useHistoryStore } from './history'
 import { useNetworksStore } from './networks'
+import { useRefundsListStore, useSaleRefundsStore } from './refunds'
 import { useTotalsStore } from './totals'
 import { useTransfersStore } from './transfers'
 import { useWebhooksStore } from './webhooks'
@@ -27,6 +28,12 @@ export function startOwnerFeed(): void {
     useDetailStore.getState().receiveDelivery(delivery)
   })
   on('chain:state-changed', (state) => useNetworksStore.getState().receiveState(state))
+  on('refund:updated', (refund) => {
+    useSaleRefundsStore.getState().receive(refund)
+    useRefundsListStore.getState().receive(refund)
+    // Refunded and net totals move when a refund succeeds.
+    useTotalsStore.getState().changed()
+  })
   onReconnect(() => {
     // Whatever changed while the line was down: ask again for what is on screen.
     const history = useHistoryStore.getState()
@@ -41,5 +48,8 @@ export function startOwnerFeed(): void {
     if (webhooks.endpointsLoaded) void webhooks.loadEndpoints()
     if (webhooks.deliveriesLoaded) void webhooks.loadDeliveries()
     void useNetworksStore.getState().loadStates()
+    // Refunds: the open sale's (its QR and status) and the Refunds tab.
+    if (useSaleRefundsStore.getState().sessionId) void useSaleRefundsStore.getState().refresh()
+    if (useRefundsListStore.getState().loaded) void useRefundsListStore.getState().reload()
   })
 }

@@ -1,0 +1,47 @@
+import type { Channel, InputOf, SessionFilter } from '../../../src-preload/contract'
+import { addDays, dayStart, safeTimeZone, shopDay } from '../../../src-preload/shared/time'
+import type { Engine } from '..'
+import { nowSeconds } from '../clock'
+import type { RoleGate } from '../handlers/registry'
+import { audited } from './changes'
+
+/**
+ * Channels whose change is written to the audit log (changes.ts). A channel
+ * that changes the receiving side, networks, API keys or webhook endpoints
+ * belongs here; the contract-walking test checks each kind leaves a row.
+ */
+export const AUDITED_CHANNELS: ReadonlySet<Channel> = new Set<Channel>([
+  'setup:complete',
+  'merchant:update',
+  'chains:update',
+  'api-keys:create',
+  'api-keys:revoke',
+  'webhooks:create-endpoint',
+  'webhooks:update-endpoint',
+])
+
+/** The handler registry's view of the owner role, backed by the engine. */
+export function ownerGate(engine: Engine): RoleGate {
+  return {
+    holds: (device) => engine.owner.holds(device),
+    touch: (device) => engine.owner.touch(device),
+    audited: (channel, actor, run) => (AUDITED_CHANNELS.has(channel) ? audited(engine, engine.audit, actor, run) : run()),
+    narrow: (channel, input) => {
+      if (channel !== 'sessions:list' && channel !== 'sessions:totals') return input
+      return today(engine, input as InputOf<'sessions:list'>) as typeof input
+    },
+  }
+}
+
+/** A cashier's list and totals: whatever the filter asks, only today in the shop's time zone. */
+function today(engine: Engine, filter: SessionFilter): SessionFilter {
+  const zone = safeTimeZone(engine.merchants.first()?.time_zone)
+  const day = shopDay(nowSeconds(engine.clock), zone)
+  const start = dayStart(day, zone)
+  const end = dayStart(addDays(day, 1), zone)
+  return {
+    ...filter,
+    created_gte: Math.max(filter.created_gte ?? start, start),
+    created_lt: Math.min(filter.created_lt ?? end, end),
+  }
+}

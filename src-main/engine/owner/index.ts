@@ -1,0 +1,6 @@
+export { AuditLog, CONFIG_FILE_ACTOR, changedFields, redactUrl } from './audit'
+export type { Actor } from './audit'
+export { OwnerAccess, OWNER_IDLE_MS, PIN_TRIES, FIRST_LOCKOUT_MS, MAX_LOCKOUT_MS } from './access'
+export { audited } from './changes'
+export { AUDITED_CHANNELS, ownerGate } from './gate'
+export { registerOwnerHandlers, auditCsv, receiveNotices, NOTICE_SECONDS } from './handlers'
