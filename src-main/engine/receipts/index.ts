@@ -15,8 +15,12 @@ import type { HandlerRegistry, ShellHooks } from '../handlers'
 import { saveAs, uiScope } from '../handlers'
 import type { SessionScope } from '../sessions/filter'
 import { rowById, toObject } from '../sessions/read'
+import { formatMinor } from '../money'
+import { refundRowById, toRefund } from '../refunds/read'
+import type { CurrencyCode } from '../../../src-preload/contract'
 import { writeFile } from 'node:fs/promises'
 
+import { receiptUrl } from './origin'
 export { publishReceipts, receiptUrl } from './origin'
 
 /** ps_ + 24 base62 (sessions), re_ + the same (refunds): anything else is not looked up at all. */
@@ -41,7 +45,8 @@ const notFoundReceipt = (id: string) => notFound(`no receipt "${String(id).slice
  * not found.
  */
 export function receiptFor(engine: Engine, id: string, scope?: SessionScope): Receipt {
-  if (typeof id !== 'string' || !RECEIPT_ID.test(id) || !id.startsWith('ps_')) throw notFoundReceipt(id)
+  if (typeof id !== 'string' || !RECEIPT_ID.test(id)) throw notFoundReceipt(id)
+  if (id.startsWith('re_')) return refundReceipt(engine, id, scope)
   const row = rowById(engine.db, id)
   if (!row || row.status !== 'COMPLETED') throw notFoundReceipt(id)
   if (scope && (row.merchant_id !== scope.merchantId || (scope.livemode !== undefined && (row.livemode === 1) !== scope.livemode)))
@@ -85,6 +90,37 @@ export function saleReceipt(engine: Engine, session: PaymentSession): Receipt {
     tx_hash: tx?.tx_hash ?? null,
     tx_url: tx && explorer ? explorerTxUrl(explorer, tx.tx_hash) : null,
     receipt_url: session.receipt_url,
+  }
+}
+
+/**
+ * A succeeded refund's receipt: the sale's receipt with the refund's token
+ * amount and transaction, its id, and the refunded share of the sale's price.
+ */
+function refundReceipt(engine: Engine, id: string, scope?: SessionScope): Receipt {
+  const row = refundRowById(engine.db, id)
+  if (!row || row.status !== 'succeeded') throw notFoundReceipt(id)
+  const refund = toRefund(row)
+  const sale = receiptFor(engine, refund.session_id, scope)
+  const saleRow = rowById(engine.db, refund.session_id)
+  const paid = saleRow ? BigInt(saleRow.amount_paid) : 0n
+  const share = (minor: number) => (paid > 0n ? (BigInt(minor) * BigInt(refund.amount_base_units)) / paid : 0n)
+  const explorer = engine.networks.find(refund.chain_id)?.explorer_url ?? null
+  return {
+    ...sale,
+    kind: 'refund',
+    id: refund.id,
+    at: refund.succeeded_at ?? refund.created_at,
+    amount: saleRow ? formatMinor(share(saleRow.amount_minor), saleRow.currency as CurrencyCode) : sale.amount,
+    amount_usd: saleRow ? formatMinor(share(saleRow.usd_cents), 'USD') : sale.amount_usd,
+    token_amount: refund.amount,
+    token: refund.token,
+    decimals: refund.decimals,
+    network: refund.network,
+    chain_id: refund.chain_id,
+    tx_hash: refund.tx_hash,
+    tx_url: refund.tx_hash && explorer ? explorerTxUrl(explorer, refund.tx_hash) : null,
+    receipt_url: receiptUrl(engine.db, refund.id),
   }
 }
 
