@@ -8,6 +8,7 @@
 import type { Browser, Page, TestInfo } from '@playwright/test'
 import type { PaymentSession } from '../../src-preload/contract'
 import { currentSession, expect, snap, test } from './fixtures'
+import { openOwnerScreen, OWNER_PIN } from './support/owner'
 import { decodeQr } from './support/qr'
 
 const ADDRESS = '12 Market Street\nSpringfield'
@@ -29,8 +30,12 @@ async function bridge<T>(page: Page, channel: string, input: unknown): Promise<T
   return result.value
 }
 
+/** This device takes the owner role (#13): the shop's settings are the owner's. */
+const asOwner = (page: Page) => bridge(page, 'owner:unlock', { pin: OWNER_PIN })
+
 /** The shop's address and a block explorer for the local chain (so the receipt carries the transaction's QR). */
 async function prepareShop(page: Page): Promise<void> {
+  await asOwner(page)
   await bridge(page, 'merchant:update', { address: ADDRESS })
   await bridge(page, 'chains:update', { chain_id: 31337, explorer_url: EXPLORER })
 }
@@ -168,6 +173,7 @@ test.describe('a JPY shop in Chinese', () => {
   test.use({ shopOptions: { currency: 'JPY', language: 'zh-CN' } })
 
   test('the receipt states the rate and the USD value, in Chinese', async ({ cashier: page, browser }, testInfo) => {
+    await asOwner(page)
     await bridge(page, 'rates:set-manual', { currency: 'JPY', rate: '0.0067' })
     await page.reload()
     await expect(page.getByTestId('cashier')).toHaveAttribute('data-ready', 'true')
@@ -189,6 +195,7 @@ test('an 18-decimal token: every digit on every paper; "print automatically" pri
   browser,
 }, testInfo) => {
   await spyOnPrint(page)
+  await asOwner(page)
   await bridge(page, 'settings:update', { receipt_auto_print: true, receipt_layout: '58mm' })
   await page.reload()
   await expect(page.getByTestId('cashier')).toHaveAttribute('data-ready', 'true')
@@ -209,7 +216,7 @@ test('an 18-decimal token: every digit on every paper; "print automatically" pri
 })
 
 test('Settings → Receipts: the address, the paper and printing after each sale are kept', async ({ cashier: page }, testInfo) => {
-  await page.goto('/#/settings')
+  await openOwnerScreen(page, '/settings', 'settings')
   const section = page.getByTestId('receipts-settings')
   await section.scrollIntoViewIfNeeded()
   await section.getByTestId('receipt-address').fill('8 Harbour Lane\nKowloon')
@@ -230,6 +237,7 @@ test('Settings → Receipts: the address, the paper and printing after each sale
   })
   expect(await bridge(page, 'merchant:get', null)).toMatchObject({ address: '8 Harbour Lane\nKowloon' })
   await page.reload()
+  await openOwnerScreen(page, '/settings', 'settings')
   await expect(page.getByTestId('receipt-address')).toHaveValue('8 Harbour Lane\nKowloon')
   await expect(page.getByTestId('receipt-layout-58mm')).toBeChecked()
   await page.getByTestId('receipts-settings').scrollIntoViewIfNeeded()
