@@ -170,6 +170,11 @@ export interface PaymentSession {
   pending_tx_dropped: PendingTxDropped | null
   /** The till (register) the sale was taken at, e.g. "till_1"; sales from the REST API are on Till 1. */
   till: string
+  /**
+   * Receipts (#16): the public receipt page of a COMPLETED sale (`/receipt/:id`, no login), absolute on the
+   * serve-mode or desktop API origin; null before completion or when no HTTP server runs.
+   */
+  receipt_url: string | null
   /** Refunds (#11): the succeeded refunds' total, a decimal token string in the session's paid token ("0" when none). */
   amount_refunded: string
   /** Ids (`re_…`) of this session's refunds, oldest first, whatever their status. */
@@ -355,6 +360,8 @@ export interface Merchant {
   receive: ReceiveSetup
   session_ttl_seconds: number
   time_zone: string
+  /** Receipts (#16): the shop's address as printed on receipts (lines separated by "\n"), or null. */
+  address: string | null
 }
 
 export interface TokenConfig {
@@ -473,6 +480,12 @@ export interface AppSettings {
   auto_new_sale_seconds: number
   /** A sale above this amount (a decimal in the shop's currency) asks the cashier to confirm first; "0": never asks (#15). */
   confirm_amount_above: string
+  /** Receipts (#16): the paper the receipt is laid out for. */
+  receipt_layout: ReceiptLayout
+  /** Receipts (#16): print the receipt by itself when a sale is paid. */
+  receipt_auto_print: boolean
+  /** Receipts (#16), desktop: the printer receipts go to silently; null is the system's default printer. */
+  receipt_printer: string | null
 }
 
 export interface AppInfo {
@@ -511,6 +524,56 @@ export interface BackupState {
   /** Why the last backup (or its second copy) failed, or null. */
   last_error: string | null
   running: boolean
+}
+
+// ---------------------------------------------------------------- receipts (#16)
+
+/** 58 mm and 80 mm thermal rolls, or an A4 sheet. */
+export const RECEIPT_LAYOUTS = ['58mm', '80mm', 'a4'] as const
+export type ReceiptLayout = (typeof RECEIPT_LAYOUTS)[number]
+
+/**
+ * What a receipt says: only what the customer may see (no metadata, no order
+ * reference, no addresses), so the same object backs the public page.
+ * A refund receipt is the same shape with `kind: 'refund'`, its own `id`
+ * (re_…) and the sale it refunds in `sale_id`.
+ */
+export interface Receipt {
+  kind: 'sale' | 'refund'
+  /** ps_… for a sale, re_… for a refund. */
+  id: string
+  sale_id: string
+  livemode: boolean
+  shop_name: string
+  shop_address: string | null
+  /** The shop's language: the receipt is printed in it. */
+  language: 'en' | 'zh-CN'
+  /** The shop's time zone (IANA): `at` is shown in it. */
+  time_zone: string
+  /** Unix seconds: the sale completed (or the refund was sent). */
+  at: number
+  till: string | null
+  /** The price (or the refunded part of it), in `currency`. */
+  amount: string
+  currency: string
+  /** USD per one unit of `currency` when converted, else null. */
+  exchange_rate: string | null
+  amount_usd: string
+  /** Decimal token amount received (refund: sent back). */
+  token_amount: string
+  token: string
+  decimals: number
+  network: string
+  chain_id: number
+  tx_hash: string | null
+  /** The transaction on the network's block explorer, or null when the network has none. */
+  tx_url: string | null
+  receipt_url: string | null
+}
+
+export interface PrinterInfo {
+  name: string
+  is_default: boolean
 }
 
 // ---------------------------------------------------------------- owner role, PIN and audit log (#13)
@@ -746,6 +809,14 @@ export interface Contract {
   'sessions:reversals': { input: void; output: ReversalAlert[] }
   /** The owner has seen this sale's reversal: the alert goes (recorded in its timeline); returns what is left. */
   'sessions:acknowledge-reversal': { input: { id: string }; output: ReversalAlert[] }
+  /** Receipts (#16): a COMPLETED sale's receipt (not found otherwise). */
+  'receipts:get': { input: { id: string }; output: Receipt }
+  /** Desktop: prints silently to the chosen printer. In the browser: refused with code print_in_browser (use the page's Print). */
+  'receipts:print': { input: { id: string; layout?: ReceiptLayout }; output: { printed: true; printer: string | null } }
+  /** Desktop: asks where, then saves the receipt as a PDF (webContents.printToPDF). In the browser: print_in_browser. */
+  'receipts:save-pdf': { input: { id: string; layout?: ReceiptLayout }; output: { saved: boolean } }
+  /** Desktop: the printers to choose from; in the browser none (the browser's dialog chooses). */
+  'receipts:printers': { input: void; output: PrinterInfo[] }
   /** Refunds (#11). */
   'refunds:refundable': { input: { session_id: string }; output: Refundable }
   'refunds:create': { input: CreateRefundInput; output: Refund }
@@ -829,6 +900,10 @@ export const CHANNELS = [
   'support:export-diagnostics',
   'sessions:reversals',
   'sessions:acknowledge-reversal',
+  'receipts:get',
+  'receipts:print',
+  'receipts:save-pdf',
+  'receipts:printers',
   'refunds:refundable',
   'refunds:create',
   'refunds:get',
@@ -948,6 +1023,11 @@ export const CHANNEL_ROLES: { readonly [C in Channel]: Role } = {
   'devices:pair': 'owner',
   'tills:create': 'owner',
   'tills:update': 'owner',
+  // Receipts (#16): a paid sale's receipt is the cashier's to print again.
+  'receipts:get': 'cashier',
+  'receipts:print': 'cashier',
+  'receipts:save-pdf': 'cashier',
+  'receipts:printers': 'cashier',
 }
 
 // ---------------------------------------------------------------- pushed events

@@ -22,7 +22,7 @@
  */
 import { z } from 'zod'
 import type { Channel, InputOf, ReceiveSetup } from './contract'
-import { AUDIT_KINDS, REFUND_REASONS, REFUND_STATUSES, SESSION_STATUSES } from './contract'
+import { AUDIT_KINDS, RECEIPT_LAYOUTS, REFUND_REASONS, REFUND_STATUSES, SESSION_STATUSES } from './contract'
 import { isCurrency } from './shared/money'
 
 /** No control characters (C0, DEL, C1): an order id ends up in CSV files, logs and receipts. */
@@ -171,6 +171,28 @@ export const shopName = z
   .min(1, 'shop name is empty')
   .max(200, 'shop name must be at most 200 characters')
 
+// ---- Receipts (#16)
+const LAYOUT_MESSAGE = `layout must be one of ${RECEIPT_LAYOUTS.map((l) => `"${l}"`).join(', ')}`
+const receiptLayout = z.enum(RECEIPT_LAYOUTS, { error: LAYOUT_MESSAGE })
+const ADDRESS_MESSAGE = 'address must be at most 4 lines and 300 characters'
+/** The shop's address as printed on receipts: up to 4 lines; empty is none. */
+export const shopAddress = z
+  .string({ error: 'address must be a string or null' })
+  .max(300, ADDRESS_MESSAGE)
+  .transform((a) =>
+    a
+      .replace(/\r\n?/g, '\n')
+      .split('\n')
+      .map((line) => line.trim())
+      .filter(Boolean),
+  )
+  .refine((lines) => lines.length <= 4, ADDRESS_MESSAGE)
+  .refine((lines) => lines.every((line) => !CONTROL_CHARS.test(line)), 'address must not contain control characters')
+  .transform((lines) => (lines.length > 0 ? lines.join('\n') : null))
+  .nullable()
+const receiptRequest = request({ id: text('id'), layout: receiptLayout.optional() })
+// ---- end receipts
+
 const priceCurrency = currencyCode((code) => `unsupported currency "${code.slice(0, 16)}"`)
 
 /** Where the money goes; the address or xpub itself is checked (and checksummed) by the engine. */
@@ -291,6 +313,16 @@ export const INPUT_SCHEMAS: InputSchemas = {
         .string({ error: 'confirm_amount_above must be an amount like "1000" or "250.50"' })
         .regex(/^\d{1,12}(\.\d{1,4})?$/, 'confirm_amount_above must be an amount like "1000" or "250.50"')
         .optional(),
+      // Receipts (#16)
+      receipt_layout: receiptLayout.optional(),
+      receipt_auto_print: flag('receipt_auto_print').optional(),
+      receipt_printer: z
+        .string({ error: 'receipt_printer must be a printer name or null' })
+        .trim()
+        .max(256, 'receipt_printer must be at most 256 characters')
+        .transform((name) => name || null)
+        .nullable()
+        .optional(),
     },
     'settings',
   ),
@@ -302,6 +334,7 @@ export const INPUT_SCHEMAS: InputSchemas = {
       receive: receiveSetup.optional(),
       session_ttl_seconds: z.number({ error: 'session_ttl_seconds must be a number of seconds' }).optional(),
       time_zone: text('time_zone').optional(),
+      address: shopAddress.optional(),
     },
     'merchant',
   ),
@@ -420,6 +453,10 @@ export const INPUT_SCHEMAS: InputSchemas = {
   'support:export-diagnostics': noInput,
   'sessions:reversals': noInput,
   'sessions:acknowledge-reversal': byId,
+  'receipts:get': byId,
+  'receipts:print': receiptRequest,
+  'receipts:save-pdf': receiptRequest,
+  'receipts:printers': noInput,
   'refunds:refundable': request({ session_id: text('session_id') }),
   'refunds:create': request(
     {

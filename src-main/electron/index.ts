@@ -30,6 +30,7 @@ import {
   trackWindowState,
 } from './shell'
 import { chooseSqliteBinding, SqliteBindingError } from './sqliteBinding'
+import { receiptShellHooks } from './receipts'
 import { startAutoUpdate } from './updates'
 import { createWindow, CSP, isAppPage } from './window'
 
@@ -83,8 +84,8 @@ export async function runDesktop(): Promise<void> {
           const choice = await dialog.showSaveDialog({ defaultPath: suggestedName, filters: [{ name: extension.toUpperCase(), extensions: [extension] }] })
           return choice.canceled || !choice.filePath ? null : choice.filePath
         },
-        // Receipts (#16) add their printing hooks here: silent printing and "Save as PDF" through
-        // the cashier window's webContents (print / printToPDF).
+        // Receipts (#16): silent printing to the chosen printer and "Save as PDF" (print / printToPDF).
+        ...receiptShellHooks(),
       },
     })
   } catch (error) {

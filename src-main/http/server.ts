@@ -24,6 +24,8 @@ import { parseJson, readBody } from './body'
 import type { SignedInDevice } from '../engine/devices'
 import { createStatic } from './static'
 import { errorFields, log } from '../engine/log'
+import { publishReceipts } from '../engine/receipts'
+import { receiptOrigin, receiptRoute } from './receiptRoute'
 
 export interface HttpServerOptions {
   app: App
@@ -171,6 +173,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
         )
       assertSameOrigin(req)
       if (kind === 'api') return await api.handle(req, res, url)
+      // Receipts (#16): the public receipt page, no login (the unguessable sale id is the key), COMPLETED sales only.
+      if (receiptRoute(req, res, options.app, url)) return
       if (kind === 'bridge') {
         if (path === '/bridge/sign-in') return await signIn(req, res)
         const device = signedIn(req)
@@ -303,6 +307,12 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     }
   }, 3600_000)
   pruner.unref()
+  // Receipts (#16): completed sales now carry receipt_url on this origin (null again once the server stops).
+  publishReceipts(options.app.engine.db, receiptOrigin(host, port))
+  // A restore while running opens a new database (one event hub outlives it): publish the origin for that one too.
+  const stopRepublishing = options.app.engine.events.on('shop:restored', () =>
+    publishReceipts(options.app.engine.db, receiptOrigin(host, port)),
+  )
 
   let closing: Promise<void> | null = null
   return {
@@ -316,6 +326,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       closing ??= new Promise<void>((resolve) => {
         clearInterval(pruner)
         stopRevoking()
+        stopRepublishing()
+        publishReceipts(options.app.engine.db, null)
         bridge.close()
         // Idle keep-alive sockets close now; a response being written gets a moment to reach its client
         // (its change is committed: better it hears so), then whatever is left is cut.

@@ -54,6 +54,7 @@ const waiting: PaymentSession = {
   completed_at: null,
   pending_tx: null,
   pending_tx_dropped: null,
+  receipt_url: null,
   amount_refunded: '0',
   refunds: [],
   till: 'till_1',
@@ -128,7 +129,15 @@ const polygon: ChainConfig = {
 
 function state(language: 'en' | 'zh-CN'): FakeState {
   return {
-    settings: { language, livemode: true, auto_new_sale_seconds: 600, confirm_amount_above: '1000' },
+    settings: {
+      language,
+      livemode: true,
+      auto_new_sale_seconds: 600,
+      confirm_amount_above: '1000',
+      receipt_layout: '80mm',
+      receipt_auto_print: false,
+      receipt_printer: null,
+    },
     merchant: {
       id: 'shop',
       name: 'Corner Café',
@@ -136,6 +145,7 @@ function state(language: 'en' | 'zh-CN'): FakeState {
       receive: { mode: 'address', address: SHOP },
       session_ttl_seconds: 900,
       time_zone: 'UTC',
+      address: null,
     },
     chains: [base, polygon],
     devnet: false,

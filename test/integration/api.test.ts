@@ -178,6 +178,7 @@ describe('POST /v1/payment/sessions/create', () => {
         'completed_at',
         'pending_tx',
         'pending_tx_dropped',
+        'receipt_url',
         'amount_refunded',
         'refunds',
         // #13: the till the sale was taken at (an API sale is on Till 1).
@@ -210,6 +211,7 @@ describe('POST /v1/payment/sessions/create', () => {
       completed_at: null,
       pending_tx: null,
       pending_tx_dropped: null,
+      receipt_url: null,
     })
     expect(s.id).toMatch(/^ps_[0-9A-Za-z]{24}$/)
     expect(s.payment_options).toEqual([

@@ -12,6 +12,7 @@ import {
   formatToken,
 } from '../../src-renderer/src/i18n/format'
 import { setupStrings } from '../../src-renderer/src/i18n/setup'
+import { receiptStrings } from '../../src-renderer/src/i18n/receipts'
 import { ownerStrings } from '../../src-renderer/src/owner/strings'
 import type { KeypadKey } from '../../src-renderer/src/state/keypad'
 import { applyKey, isChargeable, keyFromKeyboard, toAmount } from '../../src-renderer/src/state/keypad'
@@ -86,7 +87,7 @@ describe('formatting money without floats', () => {
 
 describe('strings', () => {
   // The owner screens' strings load lazily with their chunk (owner/i18n.ts), but share the key space.
-  const tables: Record<string, StringTable> = { common: commonStrings, cashier: cashierStrings, setup: setupStrings, owner: ownerStrings }
+  const tables: Record<string, StringTable> = { common: commonStrings, cashier: cashierStrings, setup: setupStrings, owner: ownerStrings, receipts: receiptStrings }
 
   it('defines no key twice across areas', () => {
     const seen = new Map<string, string>()
@@ -159,6 +160,7 @@ const session = (over: Partial<PaymentSession> = {}): PaymentSession => ({
   completed_at: null,
   pending_tx: null,
   pending_tx_dropped: null,
+  receipt_url: null,
   amount_refunded: '0',
   refunds: [],
   till: 'till_1',

@@ -3,6 +3,8 @@ import { conflict, invalid } from '../errors'
 import { HandlerRegistry } from './registry'
 import { exportSessionsCsvToFile, registerReportHandlers } from '../reports'
 import { registerShopHandlers } from './shop'
+import type { ReceiptShellHooks } from '../receipts'
+import { registerReceiptHandlers } from '../receipts'
 import { registerRefundHandlers } from './refunds'
 import { ownerGate, registerOwnerHandlers } from '../owner'
 import { registerDeviceHandlers } from '../devices/handlers'
@@ -49,7 +51,7 @@ export function registerSessionHandlers(registry: HandlerRegistry, engine: Engin
 }
 
 /** What only the app's shell can do: the desktop shell has a save dialog, a browser downloads instead. */
-export interface ShellHooks {
+export interface ShellHooks extends ReceiptShellHooks {
   /** Asks the owner where to save; null when they cancel. */
   chooseExportFile?: (suggestedName: string) => Promise<string | null>
 }
@@ -61,6 +63,7 @@ export function createHandlerRegistry(engine: Engine, shell: ShellHooks = {}): H
   registerSessionHandlers(registry, engine)
   registerShopHandlers(registry, engine)
   registerReportHandlers(registry, engine)
+  registerReceiptHandlers(registry, engine, shell)
   registerRefundHandlers(registry, engine, shell)
   registerDeviceHandlers(registry, engine)
   registry.register('sessions:export-csv', async (filter) => {

@@ -205,6 +205,7 @@ export function registerShopHandlers(registry: HandlerRegistry, engine: Engine):
       receive: input.receive ?? current.receive,
       ...(input.session_ttl_seconds !== undefined ? { sessionTtlSeconds: input.session_ttl_seconds } : {}),
       ...(input.time_zone !== undefined ? { timeZone: input.time_zone } : {}),
+      ...(input.address !== undefined ? { address: input.address } : {}),
     })
   })
 

@@ -13,6 +13,7 @@ import type { ChainConfig, Merchant } from '../../../src-preload/contract'
 import type { Engine } from '..'
 import { nowSeconds } from '../clock'
 import { all, run } from '../db/sql'
+import { storedAddress } from '../shop/merchants'
 import { afterCommit, transaction } from '../db/transaction'
 import { newId } from '../ids'
 import type { Actor, AuditLog } from './audit'
@@ -52,6 +53,7 @@ function look(engine: Pick<Engine, 'db'>): Look {
         receive: m.receive_mode === 'address' ? { mode: 'address', address: m.receive_address ?? '' } : { mode: 'xpub', xpub: m.receive_xpub ?? '' },
         session_ttl_seconds: m.session_ttl_seconds,
         time_zone: m.time_zone,
+        address: storedAddress(db, m.id),
       },
     ]),
   )

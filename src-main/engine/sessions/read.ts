@@ -17,6 +17,7 @@ import type { SessionScope } from './filter'
 import { parseSessionFilter, sessionFilterSql } from './filter'
 import { OPEN_STATUSES } from './stateMachine'
 import type { IncomingPayments } from '../watcher/pending/incoming'
+import { receiptUrl } from '../receipts/origin'
 
 export interface SessionRow {
   seq: number
@@ -259,6 +260,7 @@ export function toObject(
     completed_at: row.completed_at,
     pending_tx: incomingByDb.get(db)?.of(row) ?? null,
     pending_tx_dropped: incomingByDb.get(db)?.droppedOf(row) ?? null,
+    receipt_url: row.status === 'COMPLETED' ? receiptUrl(db, row.id) : null,
     amount_refunded: amountRefunded(options, row.paid_option_id, refunds),
     refunds: refunds.map((r) => r.id),
     till: row.till_id,

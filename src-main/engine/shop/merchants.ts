@@ -27,6 +27,20 @@ export interface MerchantInput {
   receive: ReceiveSetup
   sessionTtlSeconds?: number
   timeZone?: string
+  /** Receipts (#16): printed under the name; null removes it, undefined keeps it. Already checked (schemas.ts shopAddress). */
+  address?: string | null
+}
+
+/**
+ * Receipts (#16): the shop's address lives in the settings table (key per merchant), not in a merchants column:
+ * an optional line of print needs no schema change.
+ */
+const addressKey = (merchantId: string) => `merchant.${merchantId}.address`
+
+/** Receipts (#16): the shop's address as stored, or null. */
+export function storedAddress(db: Db, merchantId: string): string | null {
+  const stored = value<string>(db, 'SELECT value FROM settings WHERE key = ?', addressKey(merchantId))
+  return stored === undefined ? null : (JSON.parse(stored) as string | null)
 }
 
 const MERCHANT_ID = /^[A-Za-z0-9_-]{1,64}$/
@@ -97,12 +111,19 @@ export class Merchants {
         now: nowSeconds(this.clock),
       },
     )
+    if (input.address !== undefined)
+      run(
+        this.db,
+        'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+        addressKey(input.id),
+        JSON.stringify(input.address),
+      )
     return this.get(input.id)
   }
 
   find(id: string): Merchant | null {
     const row = get<MerchantRow>(this.db, 'SELECT * FROM merchants WHERE id = ?', id)
-    return row ? toMerchant(row) : null
+    return row ? toMerchant(row, this.address(row.id)) : null
   }
 
   get(id: string): Merchant {
@@ -113,7 +134,11 @@ export class Merchants {
 
   first(): Merchant | null {
     const row = get<MerchantRow>(this.db, 'SELECT * FROM merchants ORDER BY created_at, id LIMIT 1')
-    return row ? toMerchant(row) : null
+    return row ? toMerchant(row, this.address(row.id)) : null
+  }
+
+  private address(id: string): string | null {
+    return storedAddress(this.db, id)
   }
 
   /** xpub mode: hands out the next child index; never the same one twice (call inside the session's transaction). */
@@ -128,7 +153,7 @@ export class Merchants {
   }
 }
 
-function toMerchant(row: MerchantRow): Merchant {
+function toMerchant(row: MerchantRow, address: string | null): Merchant {
   return {
     id: row.id,
     name: row.name,
@@ -139,5 +164,6 @@ function toMerchant(row: MerchantRow): Merchant {
         : { mode: 'xpub', xpub: row.receive_xpub ?? '' },
     session_ttl_seconds: row.session_ttl_seconds,
     time_zone: row.time_zone,
+    address,
   }
 }

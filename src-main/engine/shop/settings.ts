@@ -3,7 +3,16 @@ import type { Db } from '../db'
 import { all, get, run } from '../db/sql'
 import { transaction } from '../db/transaction'
 
-const DEFAULTS: AppSettings = { language: 'en', livemode: false, auto_new_sale_seconds: 5, confirm_amount_above: '1000' }
+const DEFAULTS: AppSettings = {
+  language: 'en',
+  livemode: false,
+  auto_new_sale_seconds: 5,
+  confirm_amount_above: '1000',
+  // Receipts (#16): the common 80 mm roll; printing stays a choice of the cashier unless turned on.
+  receipt_layout: '80mm',
+  receipt_auto_print: false,
+  receipt_printer: null,
+}
 
 /** Small key/value preferences of the app itself (not of a merchant). */
 export class Settings {
@@ -20,6 +29,7 @@ export class Settings {
   update(patch: Partial<AppSettings>): AppSettings {
     transaction(this.db, () => {
       for (const [key, value] of Object.entries(patch))
+        // null is a value here (receipt_printer: null is "the default printer"); only undefined means "not given".
         if (Object.hasOwn(DEFAULTS, key) && value !== undefined)
           this.put(key, value)
     })

@@ -8,6 +8,7 @@ import { IncomingLostNote, IncomingStatus } from '../components/IncomingStatus'
 import { incomingLostOf, incomingOf } from '../state/incoming'
 import { refundSaleHref } from '../state/route'
 import { sessionRateNote } from './rateNote'
+import { PrintReceipt } from '../receipts'
 
 /** The QR takes the centre once the sale is charged; ≥ 280 px whatever the window. */
 const QR_SIZE = 400
@@ -270,6 +271,8 @@ function PaidPanel({ session, view }: { session: PaymentSession; view: Extract<S
           {note}
         </p>
       ))}
+      {/* Receipts (#16): print, and print by itself when the shop asked for a receipt after every sale. */}
+      {session.status === 'COMPLETED' ? <PrintReceipt saleId={session.id} auto size="lg" /> : null}
       {view.overpaidBy ? <RefundLink sessionId={session.id} /> : null}
       <div className="paid-actions">
         {keepOpen || autoSeconds <= 0 ? (

@@ -7,6 +7,10 @@ import { IncomingLostNote, IncomingStatus } from '../components/IncomingStatus'
 import { incomingLostOf, incomingOf } from '../state/incoming'
 
 const QR_SIZE = 440
+/** Receipts (#16): smaller than the payment QR, still a whole-screen phone scan away. */
+const RECEIPT_QR_SIZE = 240
+/** Receipts (#16): a paid sale with a receipt QR stays at least this long, for the customer to take out a phone. */
+const RECEIPT_QR_SECONDS = 30
 
 /**
  * The screen turned to the customer: amount, token, network, QR, countdown,
@@ -42,15 +46,17 @@ export function CustomerScreen() {
   const sessionKey = session ? `${session.id}:${session.status}` : null
   if (firstSeenKey === null && sessionKey !== null) setFirstSeenKey(sessionKey)
   const ended = status !== null && status !== 'PENDING' && status !== 'PROCESSING'
+  const withReceipt = status === 'COMPLETED' && session?.receipt_url != null
   const endedLongAgo = ended && (sessionKey === (firstSeenKey ?? sessionKey) || sessionKey === shownLongEnough)
   useEffect(() => {
     if (sessionKey !== null) void refreshSettings()
   }, [sessionKey, refreshSettings])
   useEffect(() => {
     if (!ended || sessionKey === null || sessionKey === firstSeenKey) return
-    const timer = setTimeout(() => setShownLongEnough(sessionKey), Math.max(3, autoSeconds) * 1000)
+    const seconds = Math.max(3, autoSeconds, withReceipt ? RECEIPT_QR_SECONDS : 0)
+    const timer = setTimeout(() => setShownLongEnough(sessionKey), seconds * 1000)
     return () => clearTimeout(timer)
-  }, [sessionKey, ended, firstSeenKey, autoSeconds])
+  }, [sessionKey, ended, firstSeenKey, autoSeconds, withReceipt])
 
   return (
     <div className="customer" data-testid="customer-display">
@@ -89,6 +95,13 @@ function CustomerSale({ session }: { session: PaymentSession }) {
         <p className="paid-title">{t('cashier.paid')}</p>
         <p className="paid-amount">{formatToken(view.paid, view.option.token, language)}</p>
         <p className="customer-welcome">{t('customer.thanks')}</p>
+        {/* Receipts (#16): the customer scans this to open the receipt page on their phone (no email, no login). */}
+        {session.receipt_url ? (
+          <div className="receipt-qr">
+            <QrCode value={session.receipt_url} size={RECEIPT_QR_SIZE} label={t('receipts.scan')} testId="receipt-qr" />
+            <p className="muted">{t('receipts.scan')}</p>
+          </div>
+        ) : null}
       </div>
     )
   }

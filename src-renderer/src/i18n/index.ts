@@ -18,12 +18,14 @@ import type { Language, Params, StringTable } from './define'
 import { localize } from './define'
 import { errorText } from './errors'
 import { setupStrings } from './setup'
+import { receiptStrings } from './receipts'
 import { ownerLockStrings } from './ownerLock'
 
 const dictionary = {
   ...commonStrings,
   ...cashierStrings,
   ...setupStrings,
+  ...receiptStrings,
   ...ownerLockStrings,
 } as const satisfies StringTable
 

@@ -7,6 +7,7 @@ import { CopyButton, Drawer, ExplorerLink, SessionStatusChip, ToneChip, useChain
 import { useOwnerT } from '../i18n'
 import { useDetailStore } from '../state'
 import { formatFullDateTime, safeTimeZone } from '../time'
+import { PrintReceipt } from '../../receipts'
 import { SaleRefunds } from './SaleRefunds'
 
 /** One sale in full: terms, payments (with explorer links), its status timeline and its webhooks. */
@@ -72,6 +73,8 @@ function SessionDetail({ session }: { session: PaymentSession }) {
           <ToneChip key={e} tone="warn" label={t(`history.exception.${e}`)} />
         ))}
       </div>
+      {/* Receipts (#16): a paid sale's receipt, printed again on demand. */}
+      {session.status === 'COMPLETED' ? <PrintReceipt saleId={session.id} /> : null}
 
       <dl className="owner-facts">
         <Fact label={t('history.detail.order')}>{session.order_id}</Fact>

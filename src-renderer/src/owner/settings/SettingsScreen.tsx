@@ -19,6 +19,7 @@ import { NetworksSection } from './NetworksSection'
 import { PinSection } from './PinSection'
 import { RatesSection } from './RatesSection'
 import { ReceiveSection } from './ReceiveSection'
+import { ReceiptsSection } from './ReceiptsSection'
 import { ShopSection } from './ShopSection'
 
 const SECTIONS: Array<{ id: string; title: OwnerKey }> = [
@@ -76,6 +77,7 @@ export function SettingsScreen() {
       <ApiKeysSection id="settings-keys" />
       <ApiServerSection id="settings-api-server" />
       <LanguageSection id="settings-language" />
+      <ReceiptsSection id="settings-receipts" />
       <BackupsSection id="settings-backups" />
       <PinSection id="settings-pin" />
       <DevicesSection id="settings-devices" />

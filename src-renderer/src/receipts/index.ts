@@ -1,0 +1,2 @@
+export { PrintReceipt } from './PrintReceipt'
+export { inDesktop, printReceipt } from './print'
