@@ -220,7 +220,7 @@ describe('owner strings', () => {
 
   // Both languages and the same placeholders in every form: checked for every table in renderer.test.ts.
   it('use only their own prefixes and collide with no other table', () => {
-    for (const [key] of entries) expect(key).toMatch(/^(history|webhooks|settings|transfers)\./)
+    for (const [key] of entries) expect(key).toMatch(/^(history|webhooks|settings|transfers|audit)\./)
     const others = new Set([...Object.keys(commonStrings), ...Object.keys(cashierStrings), ...Object.keys(setupStrings)])
     expect(entries.map(([key]) => key).filter((key) => others.has(key))).toEqual([])
   })

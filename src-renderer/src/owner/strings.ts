@@ -166,7 +166,7 @@ export const ownerStrings = defineStrings({
 
   'history.refunds.check.amountEmpty': { en: 'Enter the amount to refund.', zh: '请输入退款金额。' },
   'history.refunds.check.amountInvalid': { en: 'Not an amount: use digits and one decimal point, like 2.50.', zh: '金额格式不正确：请使用数字和一个小数点，例如 2.50。' },
-  'history.refunds.check.amountTooPrecise': { en: '{token} has {n} decimals: the amount cannot have more.', zh: '{token} 只有 {n} 位小数：金额不能超过此精度。' },
+  'history.refunds.check.amountTooPrecise': { en: 'Too many decimals: {token} allows at most {n} after the point.', zh: '{token} 只有 {n} 位小数：金额不能超过此精度。' },
   'history.refunds.check.amountZero': { en: 'The amount must be more than zero.', zh: '金额必须大于零。' },
   'history.refunds.check.amountTooMuch': { en: 'That is more than is left to refund: at most {max} {token}.', zh: '超过了可退金额：最多 {max} {token}。' },
   'history.refunds.check.destinationEmpty': { en: 'Enter the address to refund to.', zh: '请输入退款地址。' },
@@ -515,8 +515,8 @@ export const ownerStrings = defineStrings({
   'settings.backups.listTitle': { en: 'Copies', zh: '备份列表' },
   'settings.backups.restore': { en: 'Restore…', zh: '恢复…' },
   'settings.backups.restoreConfirm': {
-    en: 'Go back to the copy of {time}? Sales made since then will be lost from this till; a copy of today\'s data is kept as {dir}/before-restore-….sqlite.',
-    zh: '恢复到 {time} 的备份？此后的销售将从本收银台消失；今天数据的副本会保存为 {dir}/before-restore-….sqlite。',
+    en: 'Go back to the copy of {time}? Sales made since then will be lost from this till; a copy of today\'s data is kept as {safety}.',
+    zh: '恢复到 {time} 的备份？此后的销售将从本收银台消失；今天数据的副本会保存为 {safety}。',
   },
   'settings.backups.restoreYes': { en: 'Restore this copy', zh: '恢复此备份' },
   'settings.backups.restoreNo': { en: 'Keep the current data', zh: '保留当前数据' },

@@ -94,7 +94,7 @@ export function BackupsSection({ id }: { id: string }) {
       ) : null}
       {restoring && state ? (
         <div className="notice notice-warn" role="alertdialog" aria-label={t('settings.backups.restore')} data-testid="backup-restore-confirm">
-          <p>{t('settings.backups.restoreConfirm', { time: when(restoring.at), dir: state.dir })}</p>
+          <p>{t('settings.backups.restoreConfirm', { time: when(restoring.at), safety: `${state.dir}/before-restore-….sqlite` })}</p>
           <button
             type="button"
             className="btn btn-danger"
