@@ -227,7 +227,7 @@ describe('owner strings', () => {
 
   it('speak Chinese in Chinese (only names, codes and protocol words stay in Latin letters)', () => {
     const names =
-      /Webhooks?|WebSocket|HTTP|URL|RPC|MB|zip|--restore|USDC|USDT|USD|CSV|Excel|API|REST|xpub|HMAC-SHA256|X-StablePay-Signature|Authorization|Bearer|StablePay|ID|\/v1|https?:\/\/\S*|m\/44'\/60'\/0'\/0|\{\w+\}/g
+      /Webhooks?|WebSocket|HTTP|URL|RPC|MB|zip|--restore|USDC|USDT|USD|CSV|Excel|API|REST|xpub|HMAC-SHA256|X-StablePay-Signature|Authorization|Bearer|StablePay POS|StablePay|ID|PIN|QR|PDF|\/v1|https?:\/\/\S*|m\/44'\/60'\/0'\/0|\{\w+\}/g
     for (const [key, { zh }] of entries) expect(zh.replace(names, ''), `${key}: ${zh}`).not.toMatch(/[A-Za-z]{2,}/)
   })
 })
