@@ -175,6 +175,8 @@ test.describe('a JPY shop in Chinese', () => {
   test('the receipt states the rate and the USD value, in Chinese', async ({ cashier: page, browser }, testInfo) => {
     await asOwner(page)
     await bridge(page, 'rates:set-manual', { currency: 'JPY', rate: '0.0067' })
+    // 1,500 yen is above the default large-amount threshold (1,000 in the shop's currency): no confirm step here.
+    await bridge(page, 'settings:update', { confirm_amount_above: '0' })
     await page.reload()
     await expect(page.getByTestId('cashier')).toHaveAttribute('data-ready', 'true')
     const session = await paidSale(page, '1500')
@@ -196,7 +198,8 @@ test('an 18-decimal token: every digit on every paper; "print automatically" pri
 }, testInfo) => {
   await spyOnPrint(page)
   await asOwner(page)
-  await bridge(page, 'settings:update', { receipt_auto_print: true, receipt_layout: '58mm' })
+  // confirm_amount_above "0": 1,234.56 would otherwise ask the cashier to confirm the large amount first.
+  await bridge(page, 'settings:update', { receipt_auto_print: true, receipt_layout: '58mm', confirm_amount_above: '0' })
   await page.reload()
   await expect(page.getByTestId('cashier')).toHaveAttribute('data-ready', 'true')
   await page.getByTestId('choice-31337:USDT').click()

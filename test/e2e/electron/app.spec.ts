@@ -43,7 +43,10 @@ if (binary === null && process.env.TEST_WORKER_INDEX === undefined) console.log(
 // (once per worker; it is quick when the build is already there, and fails with its one sentence offline).
 test.beforeAll(() => {
   if (binary === null) return
-  const prepared = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/electron-sqlite.ts')], { cwd: ROOT, encoding: 'utf8' })
+  const prepared = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/electron-sqlite.ts')], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  })
   if (prepared.status !== 0) throw new Error(prepared.stderr.trim())
 })
 
@@ -98,7 +101,11 @@ test('the desktop app starts sandboxed, runs the first-run wizard and shows a pa
 
 /** The desktop app on its own data folder; a config file (serve mode's shape) when the test needs a chain. */
 function launch(env: Record<string, string> = {}): Promise<ElectronApplication> {
-  return electron.launch({ executablePath: binary!, args: [ROOT, '--no-sandbox'], env: { ...process.env, STABLEPAY_DATA_DIR: data.path, ...env } })
+  return electron.launch({
+    executablePath: binary!,
+    args: [ROOT, '--no-sandbox'],
+    env: { ...process.env, STABLEPAY_DATA_DIR: data.path, ...env },
+  })
 }
 
 /** A shop on anvil: serve mode's test shop gives the chain and a config file the desktop app applies (STABLEPAY_CONFIG). */
@@ -139,8 +146,32 @@ test('a full sale on anvil: the customer display follows its till to paid', asyn
   })
 })
 
-// Receipts (#16) are being built by another helper: this turns on when the paid screen has its "Save as PDF".
-test.fixme('a paid sale\'s receipt is saved as a PDF (webContents.printToPDF)', async () => {})
+// eslint-disable-next-line no-empty-pattern -- Playwright reads the fixtures from a destructured first argument
+test("a paid sale's receipt is saved as a PDF (webContents.printToPDF), one page on the 80 mm roll", async ({}, testInfo) => {
+  await withAnvilShop(async (shop, app) => {
+    const page = await app.firstWindow()
+    await expect(page.getByTestId('cashier')).toHaveAttribute('data-ready', 'true')
+    await page.keyboard.type('12.5')
+    await page.keyboard.press('Enter')
+    await expect(page.getByTestId('sale-status')).toContainText('Waiting for payment')
+    const uri = decodeQr(await page.screenshot({ animations: 'disabled' }))
+    await payFromWallet(shop, uri!)
+    await mineBlock(shop)
+    await expect(page.getByTestId('paid')).toBeVisible()
+
+    // The save dialog answers with a path in the test's output folder, as the owner would choose one.
+    const file = testInfo.outputPath('receipt.pdf')
+    await app.evaluate(({ dialog }, path) => {
+      dialog.showSaveDialog = (async () => ({ canceled: false, filePath: path })) as typeof dialog.showSaveDialog
+    }, file)
+    await page.getByTestId('save-receipt-pdf').click()
+    await expect.poll(() => existsSync(file)).toBe(true)
+    const pdf = readFileSync(file, 'latin1')
+    expect(pdf.startsWith('%PDF-')).toBe(true)
+    expect(pdf.match(/\/Type\s*\/Page\b/g)).toHaveLength(1)
+    await testInfo.attach('receipt-pdf', { path: file, contentType: 'application/pdf' })
+  })
+})
 
 test('the app page cannot navigate away or open windows other than the customer display', async () => {
   const app = await launch()
