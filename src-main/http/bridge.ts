@@ -6,6 +6,7 @@ import type { Caller } from '../engine/handlers'
 import { parseJson, readBody } from './body'
 import { HttpError, methodNotAllowed, toHttpError } from './errors'
 import { sendBridgeError, sendJson } from './respond'
+import { errorFields, log } from '../engine/log'
 
 /** UI requests are small; a settings save is the largest. */
 export const BRIDGE_BODY_LIMIT = 256 * 1024
@@ -71,9 +72,18 @@ export function createBridge(app: App, options: { heartbeatMs: number }): Bridge
     for (const unsubscribe of unsubscribers.splice(0)) unsubscribe()
   }
   // Keeps idle connections (and proxies between) from timing out, and lets a client notice a dead server.
+  // A throw here would escape setInterval and end the process: a check that fails (the database busy, closed
+  // mid-restore) ends that one stream instead; like any dropped EventSource it reconnects and signs in afresh.
   const heartbeat = setInterval(() => {
-    for (const [res, client] of clients) {
-      if (client.stillSignedIn()) write(res, ': heartbeat\n\n')
+    for (const [res, client] of [...clients]) {
+      let signedIn: boolean
+      try {
+        signedIn = client.stillSignedIn()
+      } catch (error) {
+        log('http').warn({ device: client.device, ...errorFields(error) }, 'event stream heartbeat: the sign-in check failed; the stream ends')
+        signedIn = false
+      }
+      if (signedIn) write(res, ': heartbeat\n\n')
       else end(res)
     }
   }, options.heartbeatMs)

@@ -21,7 +21,7 @@ import { badRequest, forbidden, methodNotAllowed, notFoundError, toHttpError, un
 import { AccessToken, assertSameOrigin, hostAllowed, readCookie } from './guards'
 import { applySecurityHeaders, sendApiError, sendBridgeError, sendJson, sendPage } from './respond'
 import { parseJson, readBody } from './body'
-import type { SignedInDevice } from '../engine/devices'
+import type { Devices, SignedInDevice } from '../engine/devices'
 import { createStatic } from './static'
 import { errorFields, log } from '../engine/log'
 import { publishReceipts } from '../engine/receipts'
@@ -113,7 +113,30 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   const token = options.token ?? newAccessToken()
   if (!TOKEN_FORMAT.test(token)) throw new Error('the access token must be 16-256 letters, digits, "_" or "-"')
   const accessToken = new AccessToken(token)
-  const devices = options.app.engine.devices
+  // A revoked device loses its open event streams at once, not at its next request; pairing QRs show the LAN
+  // addresses. Both live on the engine's Devices, which a restore while running (app.restore) replaces.
+  let lan: string[] = []
+  let attached: { devices: Devices; stopRevoking: () => void } | null = null
+  let stopped = false
+  /**
+   * The running engine's Devices, read at each use, never kept: after a restore the old one's database is
+   * closed. A new one (after 'shop:restored', or a failed restore's relaunch, which emits nothing) gets this
+   * server's revocation listener and LAN addresses on first sight.
+   */
+  const devices = (): Devices => {
+    const current = options.app.engine.devices
+    if (attached?.devices !== current && !stopped) {
+      attached?.stopRevoking()
+      attached = { devices: current, stopRevoking: current.onRevoked((device) => bridge.closeDevice(device)) }
+      current.setLanOrigins(lan)
+    }
+    return current
+  }
+  const detach = () => {
+    stopped = true
+    attached?.stopRevoking()
+    attached = null
+  }
   const api = createApi(options.app)
   const bridge = createBridge(options.app, { heartbeatMs: options.heartbeatMs ?? 15_000 })
   const serveStatic = createStatic(options.rendererDir)
@@ -131,15 +154,14 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
    */
   const signedIn = (req: IncomingMessage): SignedInDevice | null => {
     const header = req.headers[SESSION_HEADER]
-    return devices.authenticate(readCookie(req, cookieName), typeof header === 'string' ? header : undefined, req.socket.remoteAddress)
+    return devices().authenticate(readCookie(req, cookieName), typeof header === 'string' ? header : undefined, req.socket.remoteAddress)
   }
   const notSignedIn = () =>
     unauthorized(
       'session_invalid',
       'This device is not signed in (or was signed out): open the address StablePay POS printed at start, or pair it from Owner → Devices.',
     )
-  // A revoked device loses its open event streams at once, not at its next request.
-  const stopRevoking = devices.onRevoked((device) => bridge.closeDevice(device))
+  devices()
   const tickets = new Map<string, { device: string; expires: number }>()
 
   async function dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -185,7 +207,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
           return bridge.events(req, res, {
             device: device.id,
             onlyTill: device.roleHint === 'display' ? device.till : undefined,
-            stillSignedIn: () => devices.stillSignedIn(device.id),
+            stillSignedIn: () => devices().stillSignedIn(device.id),
           })
         if (path === '/bridge/download-ticket') return downloadTicket(req, res, device)
         throw notFoundError(`no such bridge endpoint: ${path}`)
@@ -228,14 +250,14 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     const address = req.socket.remoteAddress ?? null
     let made
     if (typeof body.pair === 'string' && body.pair.length <= 64) {
-      made = devices.pair(body.pair, { name, address })
+      made = devices().pair(body.pair, { name, address })
     } else if (typeof body.token === 'string') {
       if (!accessToken.matches(body.token))
         throw unauthorized(
           'token_invalid',
           'The access token in this address is wrong or out of date: a new one is made each time StablePay POS starts. Use the address it printed most recently.',
         )
-      made = devices.create({ name, address })
+      made = devices().create({ name, address })
     } else {
       throw badRequest('parameter_missing', 'send {"token": …} or {"pair": …}')
     }
@@ -264,7 +286,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     if (!ticket) return null
     const found = tickets.get(ticket)
     tickets.delete(ticket)
-    return found !== undefined && found.expires > Date.now() && devices.stillSignedIn(found.device) ? found.device : null
+    return found !== undefined && found.expires > Date.now() && devices().stillSignedIn(found.device) ? found.device : null
   }
 
   const server: Server = createServer((req, res) => void dispatch(req, res))
@@ -286,14 +308,15 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   if (address && typeof address === 'object') port = address.port
   cookieName = `stablepay_pos_${port}`
   const origin = formatOrigin(host, port)
-  const lan = lanOrigins(host, port)
-  devices.setLanOrigins(lan)
+  lan = lanOrigins(host, port)
+  devices().setLanOrigins(lan)
 
   try {
     api.prune()
   } catch (error) {
     // The port is open but the start failed (the database refused the write): nothing may stay listening,
     // answering 500s, while the caller reports the failure.
+    detach()
     bridge.close()
     server.closeAllConnections()
     await new Promise<void>((resolve) => server.close(() => resolve()))
@@ -310,9 +333,11 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   // Receipts (#16): completed sales now carry receipt_url on this origin (null again once the server stops).
   publishReceipts(options.app.engine.db, receiptOrigin(host, port))
   // A restore while running opens a new database (one event hub outlives it): publish the origin for that one too.
-  const stopRepublishing = options.app.engine.events.on('shop:restored', () =>
-    publishReceipts(options.app.engine.db, receiptOrigin(host, port)),
-  )
+  // The new engine's Devices also gets this server's revocation listener and LAN addresses (the pairing QR).
+  const stopRepublishing = options.app.engine.events.on('shop:restored', () => {
+    devices()
+    publishReceipts(options.app.engine.db, receiptOrigin(host, port))
+  })
 
   let closing: Promise<void> | null = null
   return {
@@ -325,8 +350,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     close() {
       closing ??= new Promise<void>((resolve) => {
         clearInterval(pruner)
-        stopRevoking()
         stopRepublishing()
+        detach()
         publishReceipts(options.app.engine.db, null)
         bridge.close()
         // Idle keep-alive sockets close now; a response being written gets a moment to reach its client

@@ -9,6 +9,8 @@ import { startApp } from '../../src-main/app'
 import type { HttpServerHandle } from '../../src-main/http'
 import { startHttpServer } from '../../src-main/http'
 import { shopConfig } from '../support/shopConfig'
+import type { SignedIn } from '../support/signIn'
+import { downloadTicketUrl, signInDevice } from '../support/signIn'
 import { makeTempDir } from '../support/tempDir'
 import type { TempDir } from '../support/tempDir'
 
@@ -16,14 +18,13 @@ const PIN = '246810'
 let dir: TempDir
 let app: App
 let server: HttpServerHandle
-let cookie = ''
+let device: SignedIn
 
 beforeAll(async () => {
   dir = makeTempDir('stablepay-owner-http')
   app = await startApp({ dataDir: dir.path, config: shopConfig({ ownerPin: PIN }) })
   server = await startHttpServer({ app, host: '127.0.0.1', port: 0, rendererDir: dir.path })
-  const login = await fetch(`${server.url}/?token=${server.token}`, { redirect: 'manual' })
-  cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!
+  device = await signInDevice(server.url, server.token)
 })
 
 afterAll(async () => {
@@ -32,10 +33,12 @@ afterAll(async () => {
   await dir.cleanup()
 })
 
+/** A download as the owner's screens start one: a one-time ticket for this device, then a plain GET. */
+const download = async (path: string) => fetch(await downloadTicketUrl(server.url, device, path))
 const invoke = (channel: string, input: unknown) =>
   fetch(`${server.url}/bridge/invoke/${channel}`, {
     method: 'POST',
-    headers: { cookie, 'content-type': 'application/json' },
+    headers: { ...device.headers, origin: server.url, 'content-type': 'application/json' },
     body: JSON.stringify(input),
   })
 
@@ -46,10 +49,10 @@ describe('the bridge and the owner role', () => {
     expect(await refused.json()).toMatchObject({ ok: false, error: { code: 'owner_required' } })
     expect(app.engine.merchants.first()?.name).toBe('Corner Cafe')
 
-    const download = await fetch(`${server.url}/export/sessions.csv`, { headers: { cookie } })
-    expect(download.status).toBe(403)
-    expect((await download.json()) as unknown).toMatchObject({ error: { code: 'owner_required' } })
-    expect((await fetch(`${server.url}/export/audit.csv`, { headers: { cookie } })).status).toBe(403)
+    const sessions = await download('/export/sessions.csv')
+    expect(sessions.status).toBe(403)
+    expect((await sessions.json()) as unknown).toMatchObject({ error: { code: 'owner_required' } })
+    expect((await download('/export/audit.csv')).status).toBe(403)
 
     const status = await invoke('owner:status', null)
     expect(status.status).toBe(200)
@@ -63,7 +66,7 @@ describe('the bridge and the owner role', () => {
     const updated = await invoke('merchant:update', { name: 'Corner Cafe 2' })
     expect(updated.status).toBe(200)
     expect(await updated.json()).toMatchObject({ ok: true, value: { name: 'Corner Cafe 2' } })
-    const audit = await fetch(`${server.url}/export/audit.csv?kind=merchant`, { headers: { cookie } })
+    const audit = await download('/export/audit.csv?kind=merchant')
     expect(audit.status).toBe(200)
     expect(await audit.text()).toContain('Corner Cafe 2')
     await invoke('owner:lock', null)

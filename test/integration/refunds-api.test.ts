@@ -13,6 +13,7 @@ import { ManualClock } from '../../src-main/engine'
 import type { HttpServerHandle } from '../../src-main/http'
 import { startHttpServer } from '../../src-main/http'
 import { demoTokens, SHOP_ADDRESS, shopConfig, USDC6 } from '../support/shopConfig'
+import { downloadTicketUrl, signInDevice } from '../support/signIn'
 import { makeTempDir } from '../support/tempDir'
 import type { TempDir } from '../support/tempDir'
 
@@ -178,9 +179,10 @@ describe('/v1/refunds', () => {
   it('the refunds CSV (serve mode’s download): one row per refund, the sale’s order beside it', async () => {
     const sale = await paidSale('2.00', 2_000_000n)
     const made = await call<Refund>('POST', '/v1/refunds/create', { session_id: sale.id, refund_id: 'csv-r1', amount: '1.50' })
-    const res = await fetch(`${server.url}/export/refunds.csv?session_id=${sale.id}`, {
-      headers: { authorization: `Bearer ${server.token}` },
-    })
+    // As History's Refunds tab downloads it (#13): a signed-in device asks for a one-time ticket, then navigates.
+    // This shop has no owner PIN (shopConfig sets none), so every device holds the owner role the export needs.
+    const device = await signInDevice(server.url, server.token)
+    const res = await fetch(await downloadTicketUrl(server.url, device, `/export/refunds.csv?session_id=${sale.id}`))
     expect(res.status).toBe(200)
     expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="stablepay-refunds-\d{4}-\d{2}-\d{2}\.csv"$/)
     const lines = (await res.text()).split('\r\n').filter(Boolean)

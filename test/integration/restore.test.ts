@@ -3,7 +3,9 @@
  * real SQLite files, a real anvil): the API and the bridge answer from the
  * restored database, an open event stream hears the restored shop, the
  * watcher completes a sale paid after the restore, and the sales the restore
- * took away are all in the safety copy it kept.
+ * took away are all in the safety copy it kept. The device signed in before
+ * the restore stays signed in after it (its session is in both databases):
+ * the server must read the restored engine's devices, not the closed ones.
  */
 import Database from 'better-sqlite3'
 import { existsSync, writeFileSync } from 'node:fs'
@@ -17,6 +19,8 @@ import { sendStablecoin } from '../../src-main/devnet'
 import { startDevnet } from '../support/anvil'
 import type { Devnet } from '../support/anvil'
 import { shopConfig } from '../support/shopConfig'
+import type { SignedIn } from '../support/signIn'
+import { downloadTicketUrl, signInDevice } from '../support/signIn'
 import { makeTempDir } from '../support/tempDir'
 import { waitFor } from '../support/waitFor'
 
@@ -26,7 +30,7 @@ const dir = makeTempDir('restore-running')
 let devnet: Devnet
 let handle: ServeHandle
 let base: string
-let cookie: string
+let device: SignedIn
 const cleanups: Array<() => Promise<void>> = []
 
 beforeAll(async () => {
@@ -41,8 +45,8 @@ beforeAll(async () => {
   handle = await runServe({ argv: ['--config', file, '--port', '0'], rendererDir: dir.path, env: { STABLEPAY_ACCESS_TOKEN: TOKEN } })
   cleanups.push(() => handle.stop())
   base = `http://127.0.0.1:${handle.http.port}`
-  const login = await fetch(`${base}/?token=${TOKEN}`, { redirect: 'manual' })
-  cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!
+  // Signed in once, before anything: the same device calls the bridge before and after the restore.
+  device = await signInDevice(base, TOKEN)
 }, 120_000)
 
 afterAll(async () => {
@@ -66,7 +70,7 @@ const createSale = async (orderId: string, amount: string) => {
 const bridge = async (channel: string, input?: unknown) => {
   const res = await fetch(`${base}/bridge/invoke/${channel}`, {
     method: 'POST',
-    headers: { cookie, origin: base, 'content-type': 'application/json' },
+    headers: { ...device.headers, origin: base, 'content-type': 'application/json' },
     body: JSON.stringify(input ?? null),
   })
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers of several channels, checked field by field below
@@ -76,7 +80,7 @@ const bridge = async (channel: string, input?: unknown) => {
 /** An open event stream, as the screens hold one: every frame it has heard so far. */
 async function openStream(): Promise<{ frames: Array<{ event: string; data: string }>; close(): void }> {
   const controller = new AbortController()
-  const res = await fetch(`${base}/bridge/events`, { headers: { cookie }, signal: controller.signal })
+  const res = await fetch(`${base}/bridge/events`, { headers: device.headers, signal: controller.signal })
   expect(res.status).toBe(200)
   const frames: Array<{ event: string; data: string }> = []
   const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader()
@@ -125,9 +129,15 @@ it('restores a listed copy while running: API, bridge, event stream and watcher 
   // The REST API (same server, same port) answers from the restored database.
   expect((await api('GET', `/payment/sessions/${kept.id}`)).status).toBe(200)
   expect((await api('GET', `/payment/sessions/${lost.id}`)).body.error).toMatchObject({ code: 'resource_missing' })
-  // So does the bridge.
+  // So does the bridge, for the device signed in before the restore (the backup was made after it signed in).
   expect((await bridge('sessions:get', { id: kept.id })).value).toMatchObject({ id: kept.id, order_id: 'kept-1' })
   expect((await bridge('sessions:get', { id: lost.id })).error).toMatchObject({ code: 'resource_missing' })
+  // And its downloads: the one-time ticket is judged against the restored database too.
+  const csv = await fetch(await downloadTicketUrl(base, device, '/export/sessions.csv'))
+  expect(csv.status).toBe(200)
+  const rows = await csv.text()
+  expect(rows).toContain('kept-1')
+  expect(rows).not.toContain('after-backup-1')
 
   // The stream that was open hears that the shop was restored (the screens refetch), then the restored shop's changes.
   await waitFor(() => stream.frames.some((f) => f.event === 'shop:restored'), {

@@ -393,6 +393,30 @@ describe('GET /bridge/events', () => {
     await waitFor(() => !app.engine.events.hasListeners('session:updated'), { timeoutMs: 5000, label: 'the bridge to unsubscribe' })
   })
 
+  it('a heartbeat whose sign-in check throws ends that stream only; the process and the server go on', async () => {
+    const stream = openEvents(withCookie())
+    await stream.ready
+    await stream.next((f) => f.includes(': connected'), 'the opening comment')
+    // The check throwing (a database busy or closed mid-restore) used to escape setInterval and end the process.
+    const check = vi.spyOn(app.engine.devices, 'stillSignedIn').mockImplementation(() => {
+      throw new Error('database connection is not open')
+    })
+    try {
+      await waitFor(() => stream.ended, { timeoutMs: 5000, label: 'the stream to end' })
+    } finally {
+      check.mockRestore()
+      stream.close()
+    }
+    expect((await invoke('sessions:list', {})).status).toBe(200)
+    const again = openEvents(withCookie())
+    try {
+      await again.ready
+      await again.next((f) => f === ': heartbeat', 'a heartbeat on a new stream')
+    } finally {
+      again.close()
+    }
+  })
+
   it('ends open streams when the server closes', async () => {
     const other = await startHttpServer({ app, port: 0, rendererDir: dir.path })
     const stream = (() => {
