@@ -220,6 +220,34 @@ describe('the PIN', () => {
     engine.close()
   })
 
+  it('tries sent at the same time are counted before they are hashed: at most 5 are judged, then the lockout holds', async () => {
+    const { app } = await open(withPin())
+    const wrong = Array.from({ length: 50 }, (_, i) => app.handlers.invoke('owner:unlock', { pin: String(100000 + i) }, TILL))
+    // The right PIN, sent after them but before any of them is answered, is refused like them.
+    const right = app.handlers.invoke('owner:unlock', { pin: PIN }, TILL)
+    const answers = await Promise.all([...wrong, right])
+    const codes = answers.map((a) => (a.ok ? 'ok' : a.error.code))
+    expect(codes.filter((c) => c === 'pin_wrong')).toHaveLength(PIN_TRIES - 1)
+    expect(codes.filter((c) => c === 'pin_locked_out')).toHaveLength(answers.length - (PIN_TRIES - 1))
+    expect(codes.at(-1)).toBe('pin_locked_out')
+    expect((await call('owner:status', undefined, TILL)).role).toBe('cashier')
+  })
+
+  it('recovery codes sent at the same time are counted before they are hashed too', async () => {
+    await open(shopConfig({ keys: [KEY] }))
+    const { recovery_code } = await call('owner:set-pin', { pin: PIN }, OFFICE)
+    await call('owner:lock', undefined, OFFICE)
+    const guesses = Array.from({ length: 30 }, (_, i) =>
+      app!.handlers.invoke('owner:reset-pin', { recovery_code: `AAAAA-AAAAA-AAAAA-A${'ABCDEFGHJKMNPQRSTUVWXYZ2345678'[i]}AAA`, pin: '999999' }, TILL),
+    )
+    const real = app!.handlers.invoke('owner:reset-pin', { recovery_code: recovery_code!, pin: '999999' }, TILL)
+    const codes = (await Promise.all([...guesses, real])).map((a) => (a.ok ? 'ok' : a.error.code))
+    expect(codes.filter((c) => c === 'recovery_code_wrong')).toHaveLength(PIN_TRIES - 1)
+    expect(codes.filter((c) => c === 'pin_locked_out')).toHaveLength(codes.length - (PIN_TRIES - 1))
+    expect(codes.at(-1)).toBe('pin_locked_out')
+    expect((await call('owner:status', undefined, TILL)).role).toBe('cashier')
+  })
+
   it('is stored as a salted scrypt hash, and a recovery code resets it once', async () => {
     const { dir } = await open(shopConfig({ keys: [KEY] }))
     const { recovery_code } = await call('owner:set-pin', { pin: PIN }, OFFICE)
