@@ -27,6 +27,7 @@ const exportQuery = z.object({
   created_gte: wholeNumber('created_gte').optional(),
   created_lt: wholeNumber('created_lt').optional(),
   chain_id: wholeNumber('chain_id').optional(),
+  till: z.string().optional(),
 })
 
 /** The History filter as query parameters (`?status=COMPLETED&created_gte=…`), checked like the bridge's JSON. */

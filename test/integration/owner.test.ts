@@ -11,7 +11,9 @@ import { createEngine, ManualClock } from '../../src-main/engine'
 import type { Caller } from '../../src-main/engine/handlers'
 import { FIRST_LOCKOUT_MS, OWNER_IDLE_MS, PIN_TRIES } from '../../src-main/engine/owner'
 import { verifyWebhook } from '../../src-main/engine/webhooks/verify'
+import { filterFromQuery } from '../../src-main/http/exportRoute'
 import { dump } from '../support/dump'
+import { paySale } from '../support/paySale'
 import { startHttpReceiver } from '../support/httpReceiver'
 import type { HttpReceiver } from '../support/httpReceiver'
 import { MERCHANT_ID, SHOP_ADDRESS, shopConfig } from '../support/shopConfig'
@@ -189,6 +191,28 @@ describe('roles', () => {
     await call('owner:unlock', { pin: PIN }, OFFICE)
     expect((await call('sessions:list', {}, OFFICE)).data.map((s) => s.id)).toEqual([today.id, yesterday.id])
   })
+  it("a cashier's sales list and totals are their own till's only, whatever till they ask for", async () => {
+    const { app } = await open(withPin())
+    const till2 = app.engine.devices.createTill('Till 2')
+    const at1: Caller = { device: app.engine.devices.create({ till: 'till_1' }).device.id }
+    const at2: Caller = { device: app.engine.devices.create({ till: till2.id }).device.id }
+    const sale1 = await call('sessions:create', { amount: '1.00' }, at1)
+    const sale2 = await call('sessions:create', { amount: '2.00' }, at2)
+    expect([sale1.till, sale2.till]).toEqual(['till_1', till2.id])
+    paySale(app.engine, sale1)
+    paySale(app.engine, sale2)
+    expect((await call('sessions:list', {}, at1)).data.map((s) => s.id)).toEqual([sale1.id])
+    expect((await call('sessions:list', {}, at2)).data.map((s) => s.id)).toEqual([sale2.id])
+    expect((await call('sessions:list', { till: till2.id }, at1)).data.map((s) => s.id)).toEqual([sale1.id])
+    const counted = async (caller: Caller) => (await call('sessions:totals', {}, caller)).reduce((n, t) => n + t.count, 0)
+    expect(await counted(at1)).toBe(1)
+    expect(await counted(at2)).toBe(1)
+    // The owner sees every till, and filters by one (the CSV export's query too).
+    await call('owner:unlock', { pin: PIN }, OFFICE)
+    expect((await call('sessions:list', {}, OFFICE)).data).toHaveLength(2)
+    expect((await call('sessions:list', { till: till2.id }, OFFICE)).data.map((s) => s.id)).toEqual([sale2.id])
+    expect(filterFromQuery(new URLSearchParams({ till: till2.id, status: 'COMPLETED' }))).toMatchObject({ till: till2.id })
+  })
 })
 
 describe('the PIN', () => {
@@ -218,6 +242,34 @@ describe('the PIN', () => {
     // The right PIN starts the count again.
     expect(engine.owner.status('till-1').locked_out_until).toBeNull()
     engine.close()
+  })
+
+  it('tries sent at the same time are counted before they are hashed: at most 5 are judged, then the lockout holds', async () => {
+    const { app } = await open(withPin())
+    const wrong = Array.from({ length: 50 }, (_, i) => app.handlers.invoke('owner:unlock', { pin: String(100000 + i) }, TILL))
+    // The right PIN, sent after them but before any of them is answered, is refused like them.
+    const right = app.handlers.invoke('owner:unlock', { pin: PIN }, TILL)
+    const answers = await Promise.all([...wrong, right])
+    const codes = answers.map((a) => (a.ok ? 'ok' : a.error.code))
+    expect(codes.filter((c) => c === 'pin_wrong')).toHaveLength(PIN_TRIES - 1)
+    expect(codes.filter((c) => c === 'pin_locked_out')).toHaveLength(answers.length - (PIN_TRIES - 1))
+    expect(codes.at(-1)).toBe('pin_locked_out')
+    expect((await call('owner:status', undefined, TILL)).role).toBe('cashier')
+  })
+
+  it('recovery codes sent at the same time are counted before they are hashed too', async () => {
+    await open(shopConfig({ keys: [KEY] }))
+    const { recovery_code } = await call('owner:set-pin', { pin: PIN }, OFFICE)
+    await call('owner:lock', undefined, OFFICE)
+    const guesses = Array.from({ length: 30 }, (_, i) =>
+      app!.handlers.invoke('owner:reset-pin', { recovery_code: `AAAAA-AAAAA-AAAAA-A${'ABCDEFGHJKMNPQRSTUVWXYZ2345678'[i]}AAA`, pin: '999999' }, TILL),
+    )
+    const real = app!.handlers.invoke('owner:reset-pin', { recovery_code: recovery_code!, pin: '999999' }, TILL)
+    const codes = (await Promise.all([...guesses, real])).map((a) => (a.ok ? 'ok' : a.error.code))
+    expect(codes.filter((c) => c === 'recovery_code_wrong')).toHaveLength(PIN_TRIES - 1)
+    expect(codes.filter((c) => c === 'pin_locked_out')).toHaveLength(codes.length - (PIN_TRIES - 1))
+    expect(codes.at(-1)).toBe('pin_locked_out')
+    expect((await call('owner:status', undefined, TILL)).role).toBe('cashier')
   })
 
   it('is stored as a salted scrypt hash, and a recovery code resets it once', async () => {

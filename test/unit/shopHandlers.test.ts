@@ -220,6 +220,29 @@ describe('settings, merchant, networks', () => {
     expect(error.message).toMatch(/WebSocket URL/)
     expect((await call('chains:list', undefined)).find((c) => c.chain_id === 8453)?.rpc_urls).toEqual(['https://mainnet.base.org'])
   })
+  it("chains:list shows a cashier each endpoint's origin only, and the owner the full URL", async () => {
+    const { engine, registry } = openTill()
+    await call('setup:complete', firstRun)
+    const rpc = 'https://base-mainnet.g.alchemy.com/v2/SECRET_RPC_KEY?token=SECRET_QUERY'
+    const ws = 'wss://base-mainnet.g.alchemy.com/v2/SECRET_WS_KEY'
+    await call('chains:update', { chain_id: 8453, rpc_urls: [rpc], ws_urls: [ws] })
+    await engine.owner.setPin('office', { pin: '246810' })
+    const cashier = { device: 'till-1' }
+    const owner = { device: 'office' }
+    const list = async (caller: { device: string }) => {
+      const result = await registry.invoke('chains:list', undefined, caller)
+      if (!result.ok) throw new Error(result.error.message)
+      return result.value
+    }
+    const seen = await list(cashier)
+    expect(seen.find((c) => c.chain_id === 8453)).toMatchObject({
+      rpc_urls: ['https://base-mainnet.g.alchemy.com/…'],
+      ws_urls: ['wss://base-mainnet.g.alchemy.com/…'],
+    })
+    expect(JSON.stringify(seen)).not.toMatch(/SECRET/)
+    const owners = (await list(owner)).find((c) => c.chain_id === 8453)
+    expect(owners).toMatchObject({ rpc_urls: [rpc], ws_urls: [ws] })
+  })
 })
 
 describe('rates and API keys', () => {

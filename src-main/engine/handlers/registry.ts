@@ -28,8 +28,8 @@ export interface RoleGate {
   holds(device: string): boolean
   /** An owner action: the role holds another 5 minutes. */
   touch(device: string): void
-  /** A cashier's read narrowed to what a cashier may see (today's sales). */
-  narrow<C extends Channel>(channel: C, input: InputOf<C>): InputOf<C>
+  /** A cashier's read narrowed to what a cashier may see (today's sales at the caller's own till). */
+  narrow<C extends Channel>(channel: C, input: InputOf<C>, caller: Caller): InputOf<C>
   /** Runs the handler; a change the audit log records is recorded in the same transaction. */
   audited<T>(channel: Channel, actor: { device: string; role: Role }, run: () => T): T
 }
@@ -91,7 +91,7 @@ export class HandlerRegistry {
     try {
       const role = this.authorize(channel, caller)
       let parsed = parseInput(INPUT_SCHEMAS[channel], input)
-      if (role === 'cashier' && this.gate) parsed = this.gate.narrow(channel, parsed)
+      if (role === 'cashier' && this.gate) parsed = this.gate.narrow(channel, parsed, caller)
       const run = () => handler(parsed, caller)
       const value = await (this.gate ? this.gate.audited(channel, { device: caller.device, role }, run) : run())
       return { ok: true, value }

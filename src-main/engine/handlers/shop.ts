@@ -15,7 +15,7 @@ import type { NetworkInput } from '../shop'
 import { resolveNetwork, validateReceive } from '../shop'
 import { uiScope } from '.'
 import type { HandlerRegistry } from './registry'
-import { logLocation } from '../log'
+import { logLocation, urlOrigin } from '../log'
 
 /** The merchant the first-run wizard creates when the config file named none. */
 export const SHOP_MERCHANT_ID = 'shop'
@@ -25,6 +25,11 @@ export const DEVNET_CHAIN_ID = 31337
 
 /** How many derived addresses the wizard shows for an xpub, for the owner to compare with the wallet. */
 export const PREVIEW_ADDRESSES = 5
+
+/** A network as a cashier sees it: each RPC and WebSocket URL cut to its origin (`https://host/…`). */
+export function withoutEndpointSecrets(chain: ChainConfig): ChainConfig {
+  return { ...chain, rpc_urls: chain.rpc_urls.map(urlOrigin), ws_urls: chain.ws_urls.map(urlOrigin) }
+}
 
 /**
  * Every network the owner may choose from: the ones stored (with their
@@ -209,7 +214,10 @@ export function registerShopHandlers(registry: HandlerRegistry, engine: Engine):
     })
   })
 
-  registry.register('chains:list', () => listChains(engine))
+  // A cashier's screens need the networks, not their endpoints: RPC URLs often carry a provider's API key in the path or query.
+  registry.register('chains:list', (_input, caller) =>
+    registry.roleOf(caller) === 'owner' ? listChains(engine) : listChains(engine).map(withoutEndpointSecrets),
+  )
   registry.register('chains:update', (input) => engine.networks.update(networkInput(input)))
 
   registry.register('rates:list', () => rateList(engine))

@@ -98,8 +98,8 @@ export class OwnerAccess {
   async unlock(device: string, pin: string): Promise<OwnerStatus> {
     const row = this.row()
     if (row.pin_hash === null || row.pin_salt === null) return this.status(device)
-    this.refuseWhileLockedOut(row)
-    await this.check(pin, { hash: row.pin_hash, salt: row.pin_salt })
+    const tries = this.countTry()
+    await this.check(pin, { hash: row.pin_hash, salt: row.pin_salt }, tries)
     this.grant(device)
     return this.status(device)
   }
@@ -126,8 +126,8 @@ export class OwnerAccess {
       return { recovery_code: recovery, status: this.status(device) }
     }
     if (input.current === undefined) throw invalid('parameter_missing', 'Enter the current PIN to change it.', 'current')
-    this.refuseWhileLockedOut(row)
-    await this.check(input.current, { hash: row.pin_hash, salt: row.pin_salt }, 'current')
+    const tries = this.countTry()
+    await this.check(input.current, { hash: row.pin_hash, salt: row.pin_salt }, tries, 'current')
     const pin = await hashSecret(input.pin)
     transaction(this.db, () => {
       this.write({ pin })
@@ -146,7 +146,8 @@ export class OwnerAccess {
         'recovery_code_unavailable',
         'This shop has no recovery code (its PIN came from the config file): set "ownerPin" in the config file and restart.',
       )
-    await this.check(normaliseRecoveryCode(input.recovery_code), { hash: row.recovery_hash, salt: row.recovery_salt }, 'recovery_code')
+    const tries = this.countTry()
+    await this.check(normaliseRecoveryCode(input.recovery_code), { hash: row.recovery_hash, salt: row.recovery_salt }, tries, 'recovery_code')
     const actor: Actor = { device, role: this.role(device) }
     const recovery = newRecoveryCode()
     const [pin, code] = await Promise.all([hashSecret(input.pin), hashSecret(normaliseRecoveryCode(recovery))])
@@ -185,14 +186,19 @@ export class OwnerAccess {
     return Math.ceil((untilMs - this.clock.now()) / 1000)
   }
 
-  /** Right: the counter starts again. Wrong: counted, and from the 5th on, locked out for a doubling while. */
-  private async check(secret: string, stored: PinHash, param = 'pin'): Promise<void> {
-    if (await verifySecret(secret, stored)) {
-      run(this.db, 'UPDATE owner_pin SET failed_attempts = 0, locked_until_ms = NULL WHERE id = 1')
-      return
-    }
-    const failed = transaction(this.db, () => {
-      const failed = this.row().failed_attempts + 1
+  /**
+   * Counts a try before its (slow, async) hash is compared, refusing it while
+   * locked out: each try is counted as wrong up front, in one transaction with
+   * the lockout check, and the 5th (and each later one) starts its lockout at
+   * once. So tries sent at the same time cannot all pass the check while the
+   * first ones are still being hashed; a right PIN then undoes the count (check).
+   * Returns the count including this try.
+   */
+  private countTry(): number {
+    return transaction(this.db, () => {
+      const row = this.row()
+      this.refuseWhileLockedOut(row)
+      const failed = row.failed_attempts + 1
       const lockMs = failed >= PIN_TRIES ? Math.min(MAX_LOCKOUT_MS, FIRST_LOCKOUT_MS * 2 ** Math.min(30, failed - PIN_TRIES)) : null
       run(
         this.db,
@@ -202,6 +208,14 @@ export class OwnerAccess {
       )
       return failed
     })
+  }
+
+  /** Right: the counter starts again. Wrong: already counted (countTry); from the 5th on, locked out for a doubling while. */
+  private async check(secret: string, stored: PinHash, failed: number, param = 'pin'): Promise<void> {
+    if (await verifySecret(secret, stored)) {
+      run(this.db, 'UPDATE owner_pin SET failed_attempts = 0, locked_until_ms = NULL WHERE id = 1')
+      return
+    }
     const left = PIN_TRIES - failed
     if (left <= 0) throw lockedOut(this.secondsLeft(this.row().locked_until_ms ?? this.clock.now()))
     throw new EngineError(

@@ -26,11 +26,16 @@ export function ownerGate(engine: Engine): RoleGate {
     holds: (device) => engine.owner.holds(device),
     touch: (device) => engine.owner.touch(device),
     audited: (channel, actor, run) => (AUDITED_CHANNELS.has(channel) ? audited(engine, engine.audit, actor, run) : run()),
-    narrow: (channel, input) => {
+    narrow: (channel, input, caller) => {
       if (channel !== 'sessions:list' && channel !== 'sessions:totals') return input
-      return today(engine, input as InputOf<'sessions:list'>) as typeof input
+      return ownTill(engine, today(engine, input as InputOf<'sessions:list'>), caller.device) as typeof input
     },
   }
+}
+
+/** A cashier's list and totals: whatever till the filter asks for, only the caller's own till's sales. */
+function ownTill(engine: Engine, filter: SessionFilter, device: string): SessionFilter {
+  return { ...filter, till: engine.devices.tillOf(device) }
 }
 
 /** A cashier's list and totals: whatever the filter asks, only today in the shop's time zone. */
