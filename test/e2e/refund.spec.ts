@@ -4,6 +4,7 @@ import { engineSession, expect, snap, test } from './fixtures'
 import { decodeQr } from './support/qr'
 import type { Shop } from './support/shop'
 import { parsePaymentUri, payFromWallet, SHOP_ADDRESS, transferToken } from './support/shop'
+import { enterOwnerPin, openOwnerScreen } from './support/owner'
 
 /** Asks the engine through the page's own bridge and cookie (the same way the screens ask). */
 async function invoke<C extends Channel>(page: Page, channel: C, input: InputOf<C>): Promise<OutputOf<C>> {
@@ -52,8 +53,8 @@ test('the owner refunds the overpaid part of a sale from its drawer, paid from t
   expect(paid.exceptions).toContain('overpaid')
   const customer = paid.transactions[0]!.from
 
-  // History → the sale's drawer → Refund.
-  await page.goto(`/#/history?session=${sale.id}`)
+  // History → the sale's drawer → Refund (an owner screen: the PIN first, #13).
+  await openOwnerScreen(page, `/history?session=${sale.id}`, 'session-drawer')
   const drawer = page.getByTestId('session-drawer')
   await expect(drawer.locator(`[data-session-id="${sale.id}"]`)).toBeVisible()
   await drawer.getByTestId('refund-open-form').click()
@@ -146,6 +147,7 @@ test('the cashier’s "refund the difference from History" leads to that sale’
   await expect(page.getByTestId('paid-note')).toContainText('Refund the difference from History')
   await page.getByTestId('keep-open').click()
   await page.getByTestId('refund-in-history').click()
+  await enterOwnerPin(page)
 
   // History, on this sale, with the refund form open and the overpaid 2 USDC prefilled.
   const drawer = page.getByTestId('session-drawer')

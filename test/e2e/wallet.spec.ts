@@ -1,4 +1,4 @@
-import { expect, test } from './fixtures'
+import { expect, holdSession, test } from './fixtures'
 
 test.use({ shopOptions: { configured: false } })
 
@@ -28,6 +28,7 @@ test('the wizard refuses a token contract as receiving address, flags a never-us
   await expect(page.getByTestId('setup-next')).toBeEnabled()
 
   // The engine itself refuses it, whoever asks (the wizard's check channel, which Next waits for).
+  await holdSession(page)
   const answer = (await (await page.request.post('/bridge/invoke/setup:preview-xpub', { data: { xpub: shop.usdc } })).json()) as {
     ok: boolean
     error?: { code: string }

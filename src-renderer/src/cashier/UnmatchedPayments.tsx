@@ -1,7 +1,7 @@
 import { Button } from '../components'
 import { formatFiat, formatToken, useErrorText, useLanguage, useT } from '../i18n'
 import { baseUnitsToDecimal } from '../i18n/format'
-import { couldBelongTo, useOpenSalesStore, useSaleStore, useShopStore, useUnmatchedStore } from '../state'
+import { couldBelongTo, useOpenSalesStore, useOwnerStore, useSaleStore, useShopStore, useUnmatchedStore } from '../state'
 import { useState } from 'react'
 
 /** "A payment of 2.70 USDC arrived that matches no open sale", with one touch to say which sale it was (#15). */
@@ -41,12 +41,15 @@ export function UnmatchedPayments() {
                   size="lg"
                   data-testid="assign-to"
                   data-session-id={sale.id}
+                  // Saying which sale money belongs to is the owner's (#13): from the cashier role the PIN is asked first.
                   onClick={() =>
-                    void useUnmatchedStore
+                    void useOwnerStore
                       .getState()
-                      .assign(transfer, sale.id)
+                      .askOwner()
+                      .then((owner) => (owner ? useUnmatchedStore.getState().assign(transfer, sale.id) : Promise.reject(null)))
                       .then(
                         () => useSaleStore.getState().bringBack(sale.id),
+                        // null: the PIN dialog was closed; nothing to say.
                         (e: unknown) =>
                           setError(e instanceof Error ? { code: (e as { code?: string }).code ?? 'unexpected', message: e.message } : null),
                       )
