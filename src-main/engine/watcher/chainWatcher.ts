@@ -285,7 +285,7 @@ export class ChainWatcher {
       await new Promise((resolve) => setImmediate(resolve))
     }
     if (this.stopped || !this.tuning.autoPoll) return { delay: null, failed: false }
-    const open = this.safe(() => this.host.store.hasOpenSession(this.chainId), false)
+    const open = this.safe(() => this.host.store.awaitsMoney(this.chainId), false)
     return { delay: this.feed?.isLive ? this.idleIntervalMs() : open ? this.activeIntervalMs() : this.idleIntervalMs(), failed: false }
   }
 

@@ -126,6 +126,17 @@ export class ChainStore {
     )
   }
 
+  /**
+   * Whether money is awaited on this chain right now: an open sale, or a refund the owner is paying from the
+   * shop's wallet (#11: the owner stands at the till until it shows "Refunded"). Either keeps the counter pace.
+   */
+  awaitsMoney(chainId: number): boolean {
+    return (
+      this.hasOpenSession(chainId) ||
+      value(this.db, `SELECT 1 FROM refunds WHERE chain_id = ? AND status IN ('pending', 'processing') LIMIT 1`, chainId) !== undefined
+    )
+  }
+
   /** When the oldest open sale began: the watcher starts early enough to see its payments. */
   oldestOpenSessionCreatedAt(): number | null {
     return value<number | null>(this.db, `SELECT min(created_at) FROM sessions WHERE status IN ('PENDING', 'PROCESSING')`) ?? null

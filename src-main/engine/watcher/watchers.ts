@@ -115,7 +115,7 @@ export class ChainWatchers {
   private wakeChainsWithOpenSales(): void {
     for (const { watcher } of this.running.values()) {
       try {
-        if (this.store.hasOpenSession(watcher.chainId)) watcher.wake()
+        if (this.store.awaitsMoney(watcher.chainId)) watcher.wake()
       } catch {
         // A busy or closing database: the regular pace still applies.
       }
