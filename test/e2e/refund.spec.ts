@@ -44,6 +44,7 @@ async function payFromShopWallet(shop: Shop, uri: string): Promise<string> {
 test('the owner refunds the overpaid part of a sale from its drawer, paid from the shop wallet and confirmed on the chain', async ({
   cashier: page,
   shop,
+  browser,
 }, testInfo) => {
   // A sale of 12.50 USDC paid with 3 USDC too much.
   const sale = await invoke(page, 'sessions:create', { amount: '12.50', order_id: 'refund-me-001', chain_id: 31337, token: 'USDC' })
@@ -103,7 +104,14 @@ test('the owner refunds the overpaid part of a sale from its drawer, paid from t
   await expect(panel.getByTestId('refund-status')).toContainText('Refunded')
   await expect(panel.getByTestId('refund-tx')).toHaveAttribute('data-tx-hash', txHash)
   await expect(panel.getByTestId('refund-tx')).toContainText(txHash)
-  // The drawer's list and the amount refunded follow.
+  // Its receipt (#16): the public page, on the customer's phone (no sign-in), says what went back and how.
+  const phone = await browser.newContext({ viewport: { width: 390, height: 844 } })
+  const receiptPage = await phone.newPage()
+  expect((await receiptPage.goto(`${shop.url}/receipt/${refund.id}`))?.status()).toBe(200)
+  const receipt = receiptPage.locator('.receipt')
+  for (const fact of ['REFUND', '3.00 USDC', refund.id, 'Local devnet', txHash.slice(0, 6)]) await expect(receipt).toContainText(fact)
+  await snap(receiptPage, testInfo, 'refund-receipt-phone')
+  await phone.close()
   await expect(drawer.getByTestId('detail-refund')).toHaveCount(1)
   await expect(drawer.getByTestId('detail-refund').first()).toHaveAttribute('data-status', 'succeeded')
   await expect(drawer.getByTestId('detail-amount-refunded')).toContainText('3')

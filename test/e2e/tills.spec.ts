@@ -1,5 +1,6 @@
 import type { Page } from '@playwright/test'
 import { currentSession, expect, holdSession, snap, test } from './fixtures'
+import { openOwnerScreen } from './support/owner'
 import { decodeQr } from './support/qr'
 
 /** Owner → Settings → Devices and tills: a pairing code for `till`, as the QR's address. */
@@ -30,7 +31,8 @@ test('a second browser pairs as till 2; both tills sell at once, each display sh
   test.setTimeout(150_000)
   // The owner (the first device, signed in with the printed address) adds Till 2 and pairs a tablet and a display for it.
   const owner = await till1.context().newPage()
-  await owner.goto('/#/settings')
+  // Settings is an owner screen: the PIN first (#13).
+  await openOwnerScreen(owner, '/settings', 'settings')
   await owner.getByTestId('new-till').fill('Till 2')
   await owner.getByTestId('add-till').click()
   await expect(owner.getByTestId('pair-till').locator('option')).toHaveCount(2)
