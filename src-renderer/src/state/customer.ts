@@ -27,6 +27,12 @@ function isNewer(candidate: PaymentSession, current: PaymentSession | null): boo
   return candidate.status === 'PENDING' && current.status !== 'PENDING'
 }
 
+/**
+ * Pushes that arrived before this device's till was known (the display just opened while the cashier
+ * charged): kept, and judged once `devices:me` answers, or the display would miss the sale at its counter.
+ */
+let early: PaymentSession[] = []
+
 export const useCustomerStore = create<CustomerState>()((set, get) => ({
   session: null,
   till: null,
@@ -39,6 +45,9 @@ export const useCustomerStore = create<CustomerState>()((set, get) => ({
       const page = await api['sessions:list']({ limit: 1, till })
       const newest = page.data[0] ?? null
       if (!newest || isNewer(newest, get().session)) set({ session: newest })
+      const waiting = early.filter((session) => session.till === till)
+      early = []
+      for (const session of waiting) if (isNewer(session, get().session)) set({ session })
       set({ loaded: true })
     } catch {
       set({ loaded: true })
@@ -46,7 +55,12 @@ export const useCustomerStore = create<CustomerState>()((set, get) => ({
   },
   receive(session) {
     const till = get().till
-    if (till === null || session.till !== till) return
+    if (till === null) {
+      // A few suffice (only the newest can win); bounded in case the till never becomes known.
+      early = [...early.slice(-19), session]
+      return
+    }
+    if (session.till !== till) return
     if (isNewer(session, get().session)) set({ session })
   },
 }))
