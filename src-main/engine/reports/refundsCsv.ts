@@ -1,7 +1,4 @@
-import { createWriteStream } from 'node:fs'
-import { rename, rm } from 'node:fs/promises'
 import type { Writable } from 'node:stream'
-import { finished } from 'node:stream/promises'
 import type { RefundFilter } from '../../../src-preload/contract'
 import { safeTimeZone, shopDateTime } from '../../../src-preload/shared/time'
 import type { Engine } from '..'
@@ -10,6 +7,7 @@ import type { ShownRefundRow } from '../refunds'
 import { toRefund } from '../refunds'
 import type { SessionScope } from '../sessions'
 import { CSV_PAGE_ROWS, csvRow, UTF8_BOM, watchSink, write } from './csv'
+import { exportCsvToFile } from './file'
 
 /** One row per refund, in the shop's words. */
 export const REFUNDS_CSV_COLUMNS = [
@@ -121,24 +119,6 @@ export async function writeRefundsCsv(
 }
 
 /** To a file the owner chose: written under a temporary name and renamed when complete (as the sales export). */
-export async function exportRefundsCsvToFile(
-  engine: Engine,
-  scope: SessionScope,
-  filter: RefundFilter,
-  path: string,
-): Promise<{ rows: number }> {
-  const partial = `${path}.part`
-  const file = createWriteStream(partial, { flags: 'w' })
-  try {
-    const { rows, complete } = await writeRefundsCsv(engine, scope, filter, file)
-    if (!complete) throw new Error('the export file was closed before it was complete')
-    file.end()
-    await finished(file)
-    await rename(partial, path)
-    return { rows }
-  } catch (error) {
-    file.destroy()
-    await rm(partial, { force: true })
-    throw error
-  }
+export function exportRefundsCsvToFile(engine: Engine, scope: SessionScope, filter: RefundFilter, path: string): Promise<{ rows: number }> {
+  return exportCsvToFile(path, (sink) => writeRefundsCsv(engine, scope, filter, sink))
 }
