@@ -5,9 +5,8 @@
  * electron-updater reads. Without it there is no such file and the app never
  * looks for updates: a shop that installs by hand is never surprised.
  *
- * electron-updater is not in package.json yet (no installs on the build
- * machines): it is loaded with a dynamic import and its absence only logged.
- * To ship updates, add it to dependencies (`npm install electron-updater`).
+ * electron-updater is loaded on demand, only in a packaged app with a feed:
+ * a hand-installed till never loads it, and tests pass their own updater.
  */
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
@@ -34,9 +33,11 @@ export function updateFeedConfigured(resourcesPath: string, exists: (path: strin
   return exists(join(resourcesPath, 'app-update.yml'))
 }
 
-// A name in a variable: the bundler leaves it alone and TypeScript does not look for the missing package.
-const UPDATER_PACKAGE = 'electron-updater'
-const loadUpdater = () => import(UPDATER_PACKAGE) as Promise<{ autoUpdater: Updater }>
+const loadUpdater = async (): Promise<{ autoUpdater: Updater }> => {
+  // A CommonJS package: its exports arrive on `default` or at the top, depending on the loader.
+  const mod = (await import('electron-updater')) as unknown as { autoUpdater?: Updater; default?: { autoUpdater: Updater } }
+  return { autoUpdater: (mod.autoUpdater ?? mod.default?.autoUpdater)! }
+}
 
 /** Looks for an update once at start (then electron-updater downloads it and installs it on quit). Resolves whether it looked. */
 export async function startAutoUpdate(options: AutoUpdateOptions): Promise<boolean> {
@@ -48,7 +49,7 @@ export async function startAutoUpdate(options: AutoUpdateOptions): Promise<boole
   try {
     updater = (await (options.load ?? loadUpdater)()).autoUpdater
   } catch (error) {
-    logger.warn(errorFields(error), 'auto-update off: electron-updater is not installed')
+    logger.warn(errorFields(error), 'auto-update off: electron-updater could not be loaded')
     return false
   }
   updater.logger = logger

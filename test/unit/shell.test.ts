@@ -5,6 +5,8 @@
  * shop: real SQLite, the real REST API, real sockets.
  */
 import { EventEmitter } from 'node:events'
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { App } from '../../src-main/app'
@@ -255,8 +257,17 @@ describe('auto-update', () => {
     expect(u.calls).toEqual(['check'])
   })
 
-  it('electron-updater not installed: logged, the app goes on', async () => {
+  it('electron-updater that cannot load (a broken install): logged, the app goes on', async () => {
     const exists = () => true
-    expect(await startAutoUpdate({ packaged: true, resourcesPath: '/r', version: '0.1.0', exists })).toBe(false)
+    const load = async () => {
+      throw new Error('Cannot find module electron-updater')
+    }
+    expect(await startAutoUpdate({ packaged: true, resourcesPath: '/r', version: '0.1.0', load, exists })).toBe(false)
+  })
+
+  it('electron-updater is a dependency the packaged app ships', async () => {
+    const pkg = JSON.parse(readFileSync(join(process.cwd(), 'package.json'), 'utf8')) as { dependencies: Record<string, string> }
+    expect(pkg.dependencies['electron-updater']).toMatch(/^\^6\./)
+    expect(createRequire(import.meta.url).resolve('electron-updater')).toContain('electron-updater')
   })
 })
