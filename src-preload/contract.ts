@@ -171,6 +171,11 @@ export interface PaymentSession {
   /** The till (register) the sale was taken at, e.g. "till_1"; sales from the REST API are on Till 1. */
   till: string
   /**
+   * What the cashier calls out (#15): "A-0042", the 42nd sale of the shop day at the till lettered A (till_1 is A,
+   * till_2 B, …); null for sales made before order numbers. `order_id` stays as the caller gave it.
+   */
+  order_number: string | null
+  /**
    * Receipts (#16): the public receipt page of a COMPLETED sale (`/receipt/:id`, no login), absolute on the
    * serve-mode or desktop API origin; null before completion or when no HTTP server runs.
    */
@@ -553,6 +558,8 @@ export interface Receipt {
   /** Unix seconds: the sale completed (or the refund was sent). */
   at: number
   till: string | null
+  /** The sale's order number ("A-0042", #15), printed large; null for sales made before order numbers. */
+  order_number: string | null
   /** The price (or the refunded part of it), in `currency`. */
   amount: string
   currency: string

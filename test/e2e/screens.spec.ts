@@ -58,6 +58,7 @@ const waiting: PaymentSession = {
   amount_refunded: '0',
   refunds: [],
   till: 'till_1',
+  order_number: 'A-0042',
 }
 const tx = (amount: string) => ({
   chain_id: 8453,

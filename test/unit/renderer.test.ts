@@ -164,6 +164,7 @@ const session = (over: Partial<PaymentSession> = {}): PaymentSession => ({
   amount_refunded: '0',
   refunds: [],
   till: 'till_1',
+  order_number: 'A-0042',
   ...over,
 })
 

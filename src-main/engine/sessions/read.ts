@@ -45,6 +45,7 @@ export interface SessionRow {
   completed_at: number | null
   updated_at: number
   till_id: string
+  order_number: string | null
 }
 
 export interface OptionRow {
@@ -264,6 +265,7 @@ export function toObject(
     amount_refunded: amountRefunded(options, row.paid_option_id, refunds),
     refunds: refunds.map((r) => r.id),
     till: row.till_id,
+    order_number: row.order_number,
   }
 }
 

@@ -79,6 +79,7 @@ export const ownerStrings = defineStrings({
   'history.detail.loading': { en: 'Loading the sale…', zh: '正在加载订单…' },
   'history.detail.session': { en: 'Session id', zh: '会话 ID' },
   'history.detail.order': { en: 'Order', zh: '订单号' },
+  'history.detail.orderNumber': { en: 'Order no.', zh: '单号' },
   'history.detail.created': { en: 'Created', zh: '创建时间' },
   'history.detail.expires': { en: 'Expires', zh: '到期时间' },
   'history.detail.completed': { en: 'Paid at', zh: '付款完成时间' },
