@@ -485,6 +485,12 @@ export interface AppSettings {
   auto_new_sale_seconds: number
   /** A sale above this amount (a decimal in the shop's currency) asks the cashier to confirm first; "0": never asks (#15). */
   confirm_amount_above: string
+  /** A payment this long after a sale expired still completes it, flagged paid late (#15); default 24 hours. */
+  late_window_seconds: number
+  /** The short chime when a sale is paid (#15). */
+  sound_on_paid: boolean
+  /** The screens' colours: the system's choice, or always light or dark (#15). */
+  theme: 'system' | 'light' | 'dark'
   /** Receipts (#16): the paper the receipt is laid out for. */
   receipt_layout: ReceiptLayout
   /** Receipts (#16): print the receipt by itself when a sale is paid. */

@@ -235,8 +235,11 @@ function PaidPanel({ session, view }: { session: PaymentSession; view: Extract<S
   const newSale = useSaleStore((s) => s.newSale)
   const [left, setLeft] = useState(autoSeconds)
 
+  const sound = useAppStore((s) => s.settings?.sound_on_paid ?? true)
   useEffect(() => {
-    playChime()
+    if (sound) playChime()
+    // Once per sale: turning the sound on later does not replay it.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [session.id])
 
   useEffect(() => {
