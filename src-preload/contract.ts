@@ -171,6 +171,11 @@ export interface PaymentSession {
   /** The till (register) the sale was taken at, e.g. "till_1"; sales from the REST API are on Till 1. */
   till: string
   /**
+   * What the cashier calls out (#15): "A-0042", the 42nd sale of the shop day at the till lettered A (till_1 is A,
+   * till_2 B, …); null for sales made before order numbers. `order_id` stays as the caller gave it.
+   */
+  order_number: string | null
+  /**
    * Receipts (#16): the public receipt page of a COMPLETED sale (`/receipt/:id`, no login), absolute on the
    * serve-mode or desktop API origin; null before completion or when no HTTP server runs.
    */
@@ -505,6 +510,12 @@ export interface AppSettings {
   auto_new_sale_seconds: number
   /** A sale above this amount (a decimal in the shop's currency) asks the cashier to confirm first; "0": never asks (#15). */
   confirm_amount_above: string
+  /** A payment this long after a sale expired still completes it, flagged paid late (#15); default 24 hours. */
+  late_window_seconds: number
+  /** The short chime when a sale is paid (#15). */
+  sound_on_paid: boolean
+  /** The screens' colours: the system's choice, or always light or dark (#15). */
+  theme: 'system' | 'light' | 'dark'
   /** Receipts (#16): the paper the receipt is laid out for. */
   receipt_layout: ReceiptLayout
   /** Receipts (#16): print the receipt by itself when a sale is paid. */
@@ -578,6 +589,8 @@ export interface Receipt {
   /** Unix seconds: the sale completed (or the refund was sent). */
   at: number
   till: string | null
+  /** The sale's order number ("A-0042", #15), printed large; null for sales made before order numbers. */
+  order_number: string | null
   /** The price (or the refunded part of it), in `currency`. */
   amount: string
   currency: string

@@ -372,6 +372,15 @@ export const INPUT_SCHEMAS: InputSchemas = {
         .string({ error: 'confirm_amount_above must be an amount like "1000" or "250.50"' })
         .regex(/^\d{1,12}(\.\d{1,4})?$/, 'confirm_amount_above must be an amount like "1000" or "250.50"')
         .optional(),
+      // #15: the counter's choices in Settings.
+      late_window_seconds: z
+        .number({ error: 'late_window_seconds must be 0-2592000 (30 days)' })
+        .int('late_window_seconds must be 0-2592000 (30 days)')
+        .min(0, 'late_window_seconds must be 0-2592000 (30 days)')
+        .max(30 * 86400, 'late_window_seconds must be 0-2592000 (30 days)')
+        .optional(),
+      sound_on_paid: flag('sound_on_paid').optional(),
+      theme: z.enum(['system', 'light', 'dark'], { error: 'theme must be "system", "light" or "dark"' }).optional(),
       // Receipts (#16)
       receipt_layout: receiptLayout.optional(),
       receipt_auto_print: flag('receipt_auto_print').optional(),

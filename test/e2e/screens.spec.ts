@@ -66,6 +66,7 @@ const waiting: PaymentSession = {
   payment_url: null,
   success_url: null,
   cancel_url: null,
+  order_number: 'A-0042',
 }
 const tx = (amount: string) => ({
   chain_id: 8453,
@@ -142,6 +143,9 @@ function state(language: 'en' | 'zh-CN'): FakeState {
       livemode: true,
       auto_new_sale_seconds: 600,
       confirm_amount_above: '1000',
+      late_window_seconds: 86400,
+      sound_on_paid: true,
+      theme: 'system',
       receipt_layout: '80mm',
       receipt_auto_print: false,
       receipt_printer: null,

@@ -216,6 +216,8 @@ describe('POST /v1/payment/sessions/create', () => {
         'payment_url',
         'success_url',
         'cancel_url',
+        // #15: what the cashier calls out ("A-0001": the day's first sale at Till 1).
+        'order_number',
       ].sort(),
     )
     const now = Math.floor(clock.now() / 1000)
@@ -226,6 +228,7 @@ describe('POST /v1/payment/sessions/create', () => {
       merchant_id: 'merchant_123',
       order_id: 'order_001',
       till: 'till_1',
+      order_number: 'A-0001',
       amount: '100.50',
       currency: 'USD',
       metadata: {},

@@ -31,6 +31,7 @@ const usdSale: Receipt = {
   time_zone: 'Asia/Kathmandu',
   at: Date.UTC(2026, 2, 28, 20, 0, 9) / 1000,
   till: 'Till 2',
+  order_number: 'B-0042',
   amount: '1234.50',
   currency: 'USD',
   exchange_rate: null,
@@ -70,6 +71,14 @@ describe('receipt text', () => {
   it('keeps every digit of an 18-decimal amount', () => {
     const usdt: Receipt = { ...usdSale, token: 'USDT', decimals: 18, token_amount: '1234.560000000000000001' }
     expect(receiptFacts(usdt).find((f) => f.key === 'paid')?.value).toBe('1,234.560000000000000001 USDT')
+  })
+
+  it('prints the order number the cashier called out, on its own line and large on paper and phone (#15)', () => {
+    expect(receiptLines(usdSale, 32).map((l) => l.trim())).toContain('Order no. B-0042')
+    expect(receiptLines({ ...usdSale, language: 'zh-CN' }, 32).map((l) => l.trim())).toContain('单号 B-0042')
+    for (const view of ['a4', 'page'] as const)
+      expect(receiptDocument(usdSale, view).html).toContain('<p class="order-number" data-fact="orderNumber">Order no. B-0042</p>')
+    expect(receiptLines({ ...usdSale, order_number: null }, 32).join('\n')).not.toContain('Order no.')
   })
 
   it('speaks Chinese for a Chinese shop', () => {
@@ -166,6 +175,8 @@ describe('which sales have a receipt', () => {
       amount: '25.50',
       currency: 'USD',
       token: 'USDC',
+      // The number the cashier called out (#15): the day's first sale at Till 1.
+      order_number: 'A-0001',
       token_amount: paid.payment_options[0]!.amount,
       tx_hash: tx,
       // The local chain has no explorer: no link and no QR, the hash alone.

@@ -172,6 +172,7 @@ const session = (over: Partial<PaymentSession> = {}): PaymentSession => ({
   payment_url: null,
   success_url: null,
   cancel_url: null,
+  order_number: 'A-0042',
   ...over,
 })
 

@@ -9,6 +9,13 @@ import { errorFields, log, whereLogIs } from '../log'
 type Handler<C extends Channel> = (input: InputOf<C>, caller: Caller) => OutputOf<C> | Promise<OutputOf<C>>
 
 /**
+ * A check that must wait on the outside world (the receiving address's code on
+ * each network) before an audited change: the audited transaction never awaits,
+ * so the check runs first, and a refusal writes nothing and records nothing.
+ */
+type Precheck<C extends Channel> = (input: InputOf<C>, caller: Caller) => Promise<void>
+
+/**
  * Who is asking: the device a request came from (the desktop window, or one
  * browser's session in serve mode). The owner role is held per device, so
  * the registry needs to know which one calls.
@@ -45,12 +52,14 @@ export const ownerRequired = () =>
  */
 export class HandlerRegistry {
   private readonly handlers = new Map<Channel, Handler<Channel>>()
+  private readonly prechecks = new Map<Channel, Precheck<Channel>>()
 
   constructor(private readonly gate?: RoleGate) {}
 
-  register<C extends Channel>(channel: C, handler: Handler<C>): void {
+  register<C extends Channel>(channel: C, handler: Handler<C>, options: { precheck?: Precheck<C> } = {}): void {
     if (this.handlers.has(channel)) throw new Error(`handler "${channel}" registered twice`)
     this.handlers.set(channel, handler as unknown as Handler<Channel>)
+    if (options.precheck) this.prechecks.set(channel, options.precheck as unknown as Precheck<Channel>)
   }
 
   has(channel: string): channel is Channel {
@@ -92,6 +101,7 @@ export class HandlerRegistry {
       const role = this.authorize(channel, caller)
       let parsed = parseInput(INPUT_SCHEMAS[channel], input)
       if (role === 'cashier' && this.gate) parsed = this.gate.narrow(channel, parsed, caller)
+      await (this.prechecks.get(channel) as Precheck<C> | undefined)?.(parsed, caller)
       const run = () => handler(parsed, caller)
       const value = await (this.gate ? this.gate.audited(channel, { device: caller.device, role }, run) : run())
       return { ok: true, value }

@@ -5,7 +5,7 @@
  * what is checked here needs the engine (known networks, an xpub's keys).
  */
 import packageJson from '../../../package.json'
-import type { AppInfo, ChainConfig, CurrencyCode, FirstRunInput, InputOf, Merchant, RateInfo } from '../../../src-preload/contract'
+import type { AppInfo, ChainConfig, CurrencyCode, FirstRunInput, InputOf, Merchant, RateInfo, ReceiveSetup } from '../../../src-preload/contract'
 import type { Engine } from '..'
 import { BUILTIN_CHAINS, findBuiltinChain, validateAddress } from '../chains'
 import { transaction } from '../db/transaction'
@@ -69,7 +69,21 @@ export function listChains(engine: Engine): ChainConfig[] {
 export function completeSetup(engine: Engine, input: FirstRunInput): Merchant {
   const { name, currency, livemode } = input
   const receive = validateReceive(input.receive)
+  const networks = setupNetworks(engine, input)
 
+  const merchantId = engine.merchants.first()?.id ?? SHOP_MERCHANT_ID
+  return transaction(engine.db, () => {
+    const merchant = engine.merchants.upsert({ id: merchantId, name, currency, receive })
+    for (const network of networks) engine.networks.save(network)
+    engine.networks.enableOnly(networks.map((n) => n.chain_id))
+    engine.settings.update({ livemode })
+    return merchant
+  })
+}
+
+/** The networks the wizard's ticks stand for, each checked: known, offering the ticked tokens, one at least for the mode. */
+function setupNetworks(engine: Engine, input: FirstRunInput): ChainConfig[] {
+  const { livemode } = input
   // "chainId:SYMBOL" pairs (their form checked by the schema), grouped by chain.
   const wanted = new Map<number, Set<string>>()
   for (const pair of input.accept) {
@@ -107,15 +121,22 @@ export function completeSetup(engine: Engine, input: FirstRunInput): Merchant {
         : 'test mode needs at least one testnet token',
       'livemode',
     )
+  return networks
+}
 
-  const merchantId = engine.merchants.first()?.id ?? SHOP_MERCHANT_ID
-  return transaction(engine.db, () => {
-    const merchant = engine.merchants.upsert({ id: merchantId, name, currency, receive })
-    for (const network of networks) engine.networks.save(network)
-    engine.networks.enableOnly(networks.map((n) => n.chain_id))
-    engine.settings.update({ livemode })
-    return merchant
-  })
+/**
+ * The receiving address a change would store, asked on chain before the
+ * audited write (which cannot wait on a network): an address with code (a
+ * token's own contract pasted by mistake) is refused with the wizard's plain
+ * message, and nothing is written. An xpub's addresses are fresh keys, and an
+ * address already stored is not asked again, so saving the shop's name never
+ * waits on the networks.
+ */
+async function requireWalletReceive(engine: Engine, receive: ReceiveSetup, chains: ChainConfig[], stored?: ReceiveSetup): Promise<void> {
+  const checked = validateReceive(receive)
+  if (checked.mode !== 'address' || !checked.address) return
+  if (stored?.mode === 'address' && stored.address?.toLowerCase() === checked.address.toLowerCase()) return
+  await requireWallet(engine.db, checked.address, chains, 'receive.address')
 }
 
 /**
@@ -193,7 +214,9 @@ export function registerShopHandlers(registry: HandlerRegistry, engine: Engine):
   registry.register('backups:create', () => engine.backups.backupNow())
   registry.register('backups:update', (patch) => engine.backups.update(patch))
 
-  registry.register('setup:complete', (input) => completeSetup(engine, input))
+  registry.register('setup:complete', (input) => completeSetup(engine, input), {
+    precheck: (input) => requireWalletReceive(engine, input.receive, setupNetworks(engine, input)),
+  })
   registry.register('setup:preview-xpub', (input) => previewReceive(engine, input))
 
   registry.register('settings:get', () => engine.settings.get())
@@ -212,6 +235,12 @@ export function registerShopHandlers(registry: HandlerRegistry, engine: Engine):
       ...(input.time_zone !== undefined ? { timeZone: input.time_zone } : {}),
       ...(input.address !== undefined ? { address: input.address } : {}),
     })
+  }, {
+    precheck: async (input) => {
+      if (!input.receive) return
+      const current = engine.merchants.get(uiScope(engine).merchantId)
+      await requireWalletReceive(engine, input.receive, engine.networks.list().filter((c) => c.enabled), current.receive)
+    },
   })
 
   // A cashier's screens need the networks, not their endpoints: RPC URLs often carry a provider's API key in the path or query.

@@ -78,6 +78,7 @@ export function saleReceipt(engine: Engine, session: PaymentSession): Receipt {
     time_zone: merchant.time_zone,
     at: session.completed_at ?? tx?.block_timestamp ?? session.created_at,
     till,
+    order_number: session.order_number,
     amount: session.amount,
     currency: session.currency,
     exchange_rate: session.exchange_rate,

@@ -32,6 +32,7 @@ const STRINGS = {
   network: { en: 'Network', zh: '网络' },
   tx: { en: 'Transaction', zh: '交易' },
   saleId: { en: 'Sale', zh: '销售单号' },
+  orderNumber: { en: 'Order no.', zh: '单号' },
   refundId: { en: 'Refund', zh: '退款单号' },
   scan: { en: 'Scan to see the payment', zh: '扫码查看链上交易' },
   thanks: { en: 'Thank you', zh: '谢谢惠顾' },
@@ -190,6 +191,8 @@ export function receiptLines(receipt: Receipt, columns: number): string[] {
     for (const part of wrapText(addressLine, columns)) lines.push(centre(part, columns))
   lines.push(rule)
   lines.push(centre(receiptWord(receipt, receipt.kind), columns))
+  // The number the cashier called out, on a line of its own where the eye lands first.
+  if (receipt.order_number) lines.push(centre(orderNumberText(receipt), columns))
   if (!receipt.livemode) for (const part of wrapText(receiptWord(receipt, 'test'), columns)) lines.push(centre(part, columns))
   lines.push(rule)
   for (const fact of receiptFacts(receipt)) {
@@ -312,6 +315,11 @@ function factsTable(receipt: Receipt): string {
   )
 }
 
+/** "Order no. A-0042". */
+function orderNumberText(receipt: Receipt): string {
+  return `${receiptWord(receipt, 'orderNumber')} ${receipt.order_number ?? ''}`
+}
+
 function shopHeader(receipt: Receipt): string {
   const address = (receipt.shop_address ?? '')
     .split('\n')
@@ -321,6 +329,7 @@ function shopHeader(receipt: Receipt): string {
   return (
     `<header><h1 class="shop">${escapeHtml(receipt.shop_name)}</h1>${address}` +
     `<p class="kind">${escapeHtml(receiptWord(receipt, receipt.kind))}</p>` +
+    (receipt.order_number ? `<p class="order-number" data-fact="orderNumber">${escapeHtml(orderNumberText(receipt))}</p>` : '') +
     (receipt.livemode ? '' : `<p class="test">${escapeHtml(receiptWord(receipt, 'test'))}</p>`) +
     '</header>'
   )
@@ -333,6 +342,7 @@ function a4(receipt: Receipt): ReceiptDocument {
     'header{border-bottom:0.4mm solid #111;padding-bottom:4mm;margin-bottom:6mm}' +
     '.shop{font-size:20pt;margin:0 0 1mm}.address{margin:0;color:#333}.kind{margin:4mm 0 0;font-weight:700;letter-spacing:.08em}' +
     '.test{margin:1mm 0 0;font-weight:700}.body{display:flex;gap:10mm;align-items:flex-start}' +
+    '.order-number{margin:2mm 0 0;font-size:24pt;font-weight:800;font-variant-numeric:tabular-nums}' +
     '.facts{flex:1;margin:0}.fact{display:flex;justify-content:space-between;gap:6mm;padding:2mm 0;border-bottom:0.2mm solid #bbb}' +
     '.fact dt{color:#444}.fact dd{margin:0;text-align:right;font-variant-numeric:tabular-nums;overflow-wrap:anywhere}' +
     '.qr-block{width:40mm;text-align:center;font-size:9pt;color:#444}.qr-block svg{display:block}' +
@@ -357,6 +367,7 @@ function page(receipt: Receipt): ReceiptDocument {
     'header{text-align:center;border-bottom:1px solid #ddd;padding-bottom:12px;margin-bottom:8px}' +
     '.shop{font-size:1.4rem;margin:0}.address{margin:0;color:#444}.kind{margin:8px 0 0;font-weight:700;letter-spacing:.08em}' +
     '.test{margin:4px 0 0;color:#92400e;font-weight:700}.facts{margin:0}' +
+    '.order-number{margin:8px 0 0;font-size:2rem;font-weight:800;font-variant-numeric:tabular-nums}' +
     '.fact{display:flex;justify-content:space-between;gap:12px;padding:8px 0;border-bottom:1px solid #eee}' +
     '.fact dt{color:#555;flex:none}.fact dd{margin:0;text-align:right;overflow-wrap:anywhere;font-variant-numeric:tabular-nums}' +
     '.tx{margin:12px 0 0;text-align:center;overflow-wrap:anywhere}.tx a{color:#1d4ed8}' +

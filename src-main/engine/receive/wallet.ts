@@ -64,15 +64,15 @@ export async function checkWallet(db: Db, address: string, chains: ChainConfig[]
   }
 }
 
-/** Refuses an address with code on any of these networks, in words the owner can act on. */
-export async function requireWallet(db: Db, address: string, chains: ChainConfig[]): Promise<WalletReport | null> {
+/** Refuses an address with code on any of these networks, in words the owner can act on; `param` names the field it came in. */
+export async function requireWallet(db: Db, address: string, chains: ChainConfig[], param = 'address'): Promise<WalletReport | null> {
   const report = await checkWallet(db, address, chains)
   if (report && report.contractOn.length > 0)
     throw invalid(
       'receive_not_wallet',
       `${address} is a contract on ${report.contractOn.join(', ')} (for example a token's own address), not a wallet: ` +
         'money sent there could be lost. Paste the address of the shop’s wallet instead.',
-      'address',
+      param,
     )
   return report
 }

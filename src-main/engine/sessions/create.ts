@@ -15,6 +15,7 @@ import type { OptionRow, SessionRow, StoredLineItem } from './read'
 import { toObject } from './read'
 import type { ChangeDeps } from './transitions'
 import { touch } from './transitions'
+import { nextOrderNumber } from './orderNumber'
 
 /**
  * A new sale's request, its shape already checked where it came in (the
@@ -150,12 +151,14 @@ export function createSession(deps: CreateDeps, input: CreateSessionInput): { se
     if (usdCents > BigInt(Number.MAX_SAFE_INTEGER))
       throw invalid('parameter_invalid', 'amount converts to more US dollars than a payment session can hold', 'amount')
 
+    const till = input.till ?? 'till_1'
+    const order = nextOrderNumber(db, till, now, merchant.time_zone)
     const row = get<SessionRow>(
       db,
       `INSERT INTO sessions (id, merchant_id, livemode, order_id, amount_minor, currency, metadata, status, created_at, expires_at,
          exchange_rate, rate_locked_at, usd_cents, required_confirmations, updated_at, till_id,
-         line_items, tax_minor, shipping_minor, tip_minor, discount_minor, success_url, cancel_url)
-       VALUES (?, ?, ?, ?, ?, ?, ?, 'PENDING', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+         line_items, tax_minor, shipping_minor, tip_minor, discount_minor, success_url, cancel_url, order_number, order_day, order_seq)
+       VALUES (?, ?, ?, ?, ?, ?, ?, 'PENDING', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
       newId('ps'),
       merchant.id,
       input.livemode ? 1 : 0,
@@ -170,7 +173,7 @@ export function createSession(deps: CreateDeps, input: CreateSessionInput): { se
       usdCents,
       accepted[0]!.chain.confirmations,
       now,
-      input.till ?? 'till_1',
+      till,
       JSON.stringify(parts.lines),
       parts.tax,
       parts.shipping,
@@ -178,6 +181,9 @@ export function createSession(deps: CreateDeps, input: CreateSessionInput): { se
       parts.discount,
       input.successUrl ?? null,
       input.cancelUrl ?? null,
+      order.number,
+      order.day,
+      order.seq,
     )!
     let address: string
     let childIndex: number | null = null

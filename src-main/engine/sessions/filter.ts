@@ -19,6 +19,11 @@ export interface SessionFilterSql {
 
 const MAX_TEXT = 256
 
+/** Above every character: `x >= q AND x < q + PREFIX_END` is "x starts with q" as an index range. */
+const PREFIX_END = '\u{10FFFF}'
+/** The shortest start of a session id, tx hash or address searched as a prefix ("0xd172", "ps_4f2"). */
+const MIN_ID_PREFIX = 6
+
 /**
  * Checks a filter as it arrives from JSON or a query string (the contract's
  * types hold at compile time only) and drops the paging fields.
@@ -100,19 +105,35 @@ export function sessionFilterSql(scope: SessionScope, filter: SessionSetFilter):
   }
   const q = filter.search?.trim()
   if (q) {
+    const lower = q.toLowerCase()
     params.q = q
-    params.qLower = q.toLowerCase()
-    // A union of index look-ups (session id, order id, tx hash, payer, pay address), never a table scan.
-    // `livemode IN (0, 1)` lets the order index be searched in both modes. A pay address finds its sale
-    // in xpub mode (one address per sale); in address mode every sale pays the shop's one address,
-    // which picks out nothing.
-    where.push(
-      `s.seq IN (SELECT seq FROM sessions WHERE id = @q
-        UNION ALL SELECT seq FROM sessions WHERE merchant_id = @merchant AND livemode IN (0, 1) AND order_id = @q
-        UNION ALL SELECT session_seq FROM transfers WHERE tx_hash = @qLower
-        UNION ALL SELECT session_seq FROM transfers WHERE lower(from_address) = @qLower
-        UNION ALL SELECT session_seq FROM payment_options WHERE address = @q COLLATE NOCASE AND child_index IS NOT NULL)`,
-    )
+    params.qLower = lower
+    // The end of a prefix range: every text that starts with q sorts below q + the highest code point.
+    params.qEnd = q + PREFIX_END
+    params.qLowerEnd = lower + PREFIX_END
+    // A union of index look-ups, never a table scan: exact matches, and the start of an order number ("a-004"),
+    // order id, session id, tx hash ("0xd172" as shown) or address, in any case where the value has none.
+    // `livemode IN (0, 1)` lets the order index be searched in both modes. A pay address finds its sale in
+    // xpub mode (one address per sale); in address mode every sale pays the shop's one address, which picks
+    // out nothing. Short prefixes of ids and hashes would pick out nearly everything: they must be typed longer.
+    const parts = [
+      'SELECT seq FROM sessions WHERE id = @q',
+      'SELECT seq FROM sessions WHERE merchant_id = @merchant AND livemode IN (0, 1) AND order_id = @q',
+      'SELECT session_seq FROM transfers WHERE tx_hash = @qLower',
+      'SELECT session_seq FROM transfers WHERE lower(from_address) = @qLower',
+      'SELECT session_seq FROM payment_options WHERE address = @q COLLATE NOCASE AND child_index IS NOT NULL',
+      'SELECT seq FROM sessions WHERE order_number >= @q COLLATE NOCASE AND order_number < @qEnd COLLATE NOCASE',
+      'SELECT seq FROM sessions WHERE order_id >= @q COLLATE NOCASE AND order_id < @qEnd COLLATE NOCASE',
+    ]
+    if (q.length >= MIN_ID_PREFIX)
+      parts.push(
+        'SELECT seq FROM sessions WHERE id >= @q AND id < @qEnd',
+        'SELECT session_seq FROM transfers WHERE tx_hash >= @qLower AND tx_hash < @qLowerEnd',
+        'SELECT session_seq FROM transfers WHERE lower(from_address) >= @qLower AND lower(from_address) < @qLowerEnd',
+        `SELECT session_seq FROM payment_options WHERE address >= @q COLLATE NOCASE AND address < @qEnd COLLATE NOCASE
+           AND child_index IS NOT NULL`,
+      )
+    where.push(`s.seq IN (${parts.join(' UNION ALL ')})`)
   }
   return { where: where.join(' AND '), params }
 }

@@ -54,6 +54,7 @@ export interface SessionRow {
   discount_minor: number
   success_url: string | null
   cancel_url: string | null
+  order_number: string | null
 }
 
 /** A line as stored: its unit price in minor units as text (exact at any size); its amount is computed on read. */
@@ -282,6 +283,7 @@ export function toObject(
     amount_refunded: amountRefunded(options, row.paid_option_id, refunds),
     refunds: refunds.map((r) => r.id),
     till: row.till_id,
+    order_number: row.order_number,
     ...composition(row),
     payment_url: paymentUrl(db, row.id),
     success_url: row.success_url,

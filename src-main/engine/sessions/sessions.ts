@@ -39,7 +39,8 @@ export interface SessionsOptions {
  * also writes the timeline and the outbox event in the caller's transaction.
  */
 export class Sessions {
-  readonly lateWindowSeconds: number
+  /** The start's choice (config file, tests); the owner's setting, once saved, wins over it. */
+  private readonly defaultLateWindowSeconds: number
   /**
    * True while the chain watcher says this network is offline (set by the watchers when they run): a new sale is
    * not offered on a network whose payments cannot be seen, and refused when that leaves none.
@@ -56,7 +57,7 @@ export class Sessions {
     readonly rates: RateBook,
     options: SessionsOptions = {},
   ) {
-    this.lateWindowSeconds = options.lateWindowSeconds ?? 24 * 3600
+    this.defaultLateWindowSeconds = options.lateWindowSeconds ?? 24 * 3600
     if (options.incoming) showIncoming(db, options.incoming)
     this.clockGuard = options.clockGuard
     if (this.clockGuard) {
@@ -66,6 +67,16 @@ export class Sessions {
       const lastSeqBefore = value<number | null>(db, 'SELECT max(seq) FROM sessions') ?? 0
       this.clockGuard.onJump((jumpMs) => shiftExpiry(this, Math.round(jumpMs / 1000), lastSeqBefore))
     }
+  }
+
+  /**
+   * A payment found this long after expiry still completes the session (flagged `paid_late`): the owner's
+   * Settings value (#15) when saved, read each time so a change applies to the next payment without a restart.
+   */
+  get lateWindowSeconds(): number {
+    const stored = value<string | null>(this.db, `SELECT value FROM settings WHERE key = 'late_window_seconds'`)
+    const seconds = stored === undefined || stored === null ? NaN : Number(JSON.parse(stored))
+    return Number.isSafeInteger(seconds) && seconds >= 0 ? seconds : this.defaultLateWindowSeconds
   }
 
   /**

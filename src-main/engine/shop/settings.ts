@@ -8,6 +8,10 @@ const DEFAULTS: AppSettings = {
   livemode: false,
   auto_new_sale_seconds: 5,
   confirm_amount_above: '1000',
+  // #15: the counter's own choices, from Settings.
+  late_window_seconds: 24 * 3600,
+  sound_on_paid: true,
+  theme: 'system',
   // Receipts (#16): the common 80 mm roll; printing stays a choice of the cashier unless turned on.
   receipt_layout: '80mm',
   receipt_auto_print: false,

@@ -30,6 +30,7 @@ export function OpenSalesTray() {
                 data-testid="open-sale"
                 data-session-id={sale.id}
               >
+                {sale.order_number ? <strong className="open-sale-number">{sale.order_number}</strong> : null}
                 <span className="open-sale-amount">{formatFiat(sale.amount, sale.currency, language)}</span>
                 <span className="open-sale-status">
                   {view.kind === 'underpaid'

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react'
 import type { PaymentSession } from '../../../src-preload/contract'
-import { Button, Countdown, Dialog, NetworkName, playChime, QrCode, StatusChip } from '../components'
+import { Button, Countdown, Dialog, NetworkName, OrderNumber, playChime, QrCode, StatusChip } from '../components'
 import { formatClock, formatFiat, formatToken, useErrorText, useLanguage, useT } from '../i18n'
 import type { SaleView } from '../state'
 import { isChainOffline, qrOption, useAppStore, useHealthStore, useSaleStore, useShopStore, viewOf } from '../state'
@@ -75,6 +75,7 @@ function PayingPanel({ session, view }: { session: PaymentSession; view: Exclude
       </div>
 
       <div className="terms">
+        <OrderNumber session={session} />
         <p className="token-amount" data-testid="token-amount">
           {askedAmount}
         </p>
@@ -234,8 +235,11 @@ function PaidPanel({ session, view }: { session: PaymentSession; view: Extract<S
   const newSale = useSaleStore((s) => s.newSale)
   const [left, setLeft] = useState(autoSeconds)
 
+  const sound = useAppStore((s) => s.settings?.sound_on_paid ?? true)
   useEffect(() => {
-    playChime()
+    if (sound) playChime()
+    // Once per sale: turning the sound on later does not replay it.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [session.id])
 
   useEffect(() => {
@@ -264,6 +268,7 @@ function PaidPanel({ session, view }: { session: PaymentSession; view: Extract<S
         ✓
       </div>
       <h1 className="paid-title">{t('cashier.paid')}</h1>
+      <OrderNumber session={session} large />
       <p className="paid-amount">{t('cashier.received', { amount: formatToken(view.paid, view.option.token, language) })}</p>
       <p className="paid-fiat">{formatFiat(session.amount, session.currency, language)}</p>
       {notes.map((note) => (
@@ -307,6 +312,7 @@ function EndedPanel({ session, view }: { session: PaymentSession; view: Extract<
       <StatusChip tone="idle" large>
         {expired ? t('cashier.expiredTitle') : t('cashier.cancelledTitle')}
       </StatusChip>
+      <OrderNumber session={session} />
       <p className="ended-amount">
         {formatFiat(session.amount, session.currency, language)}
         {view.option ? ` · ${formatToken(view.option.amount, token, language)}` : ''}

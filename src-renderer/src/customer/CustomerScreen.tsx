@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react'
 import type { PaymentSession } from '../../../src-preload/contract'
-import { Countdown, HealthBanner, NetworkName, QrCode, StatusChip } from '../components'
+import { Countdown, HealthBanner, NetworkName, OrderNumber, QrCode, StatusChip } from '../components'
 import { formatFiat, formatToken, useLanguage, useT } from '../i18n'
 import { qrOption, useAppStore, useCustomerStore, useShopStore, viewOf } from '../state'
 import { IncomingLostNote, IncomingStatus } from '../components/IncomingStatus'
@@ -93,6 +93,7 @@ function CustomerSale({ session }: { session: PaymentSession }) {
           ✓
         </div>
         <p className="paid-title">{t('cashier.paid')}</p>
+        <OrderNumber session={session} large />
         <p className="paid-amount">{formatToken(view.paid, view.option.token, language)}</p>
         <p className="customer-welcome">{t('customer.thanks')}</p>
         {/* Receipts (#16): the customer scans this to open the receipt page on their phone (no email, no login). */}
@@ -130,6 +131,7 @@ function CustomerSale({ session }: { session: PaymentSession }) {
     >
       <div className="customer-terms">
         <p className="customer-scan">{t('customer.scan')}</p>
+        <OrderNumber session={session} />
         <p className="token-amount customer-amount" data-testid="customer-amount">
           {amount}
         </p>

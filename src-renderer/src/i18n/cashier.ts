@@ -26,6 +26,7 @@ export const cashierStrings = defineStrings({
   'cashier.price': { en: 'Price {fiat}', zh: '价格 {fiat}' },
   'cashier.rate': { en: 'Rate 1 {currency} = {rate} USD, locked {time}', zh: '汇率 1 {currency} = {rate} 美元，锁定于 {time}' },
   'cashier.order': { en: 'Order {order}', zh: '订单 {order}' },
+  'cashier.orderNumber': { en: 'Order no. {number}', zh: '单号 {number}' },
   'cashier.waiting': { en: 'Waiting for payment', zh: '等待付款' },
   'cashier.detected': {
     en: { one: 'Payment detected, {done}/{n} confirmation', other: 'Payment detected, {done}/{n} confirmations' },

@@ -27,6 +27,8 @@ export const EMPTY_FILTER: HistoryFilter = { status: '', preset: 'all', from: ''
 export interface HistoryRow {
   id: string
   orderId: string
+  /** "A-0042" (#15); null for sales made before order numbers. */
+  orderNumber: string | null
   createdAt: number
   status: SessionStatus
   amount: string
@@ -53,6 +55,7 @@ export function toHistoryRow(session: PaymentSession): HistoryRow {
   return {
     id: session.id,
     orderId: session.order_id,
+    orderNumber: session.order_number ?? null,
     createdAt: session.created_at,
     status: session.status,
     amount: session.amount,

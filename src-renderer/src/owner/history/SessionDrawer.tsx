@@ -20,7 +20,7 @@ export function SessionDrawer() {
 
   return (
     <Drawer
-      title={session ? t('history.detail.title', { order: session.order_id }) : t('history.detail.loading')}
+      title={session ? t('history.detail.title', { order: session.order_number ?? session.order_id }) : t('history.detail.loading')}
       closeLabel={t('history.detail.close')}
       onClose={close}
       testId="session-drawer"
@@ -77,6 +77,11 @@ function SessionDetail({ session }: { session: PaymentSession }) {
       {session.status === 'COMPLETED' ? <PrintReceipt saleId={session.id} /> : null}
 
       <dl className="owner-facts">
+        {session.order_number ? (
+          <Fact label={t('history.detail.orderNumber')} testId="detail-order-number">
+            {session.order_number}
+          </Fact>
+        ) : null}
         <Fact label={t('history.detail.order')}>{session.order_id}</Fact>
         <Fact label={t('history.detail.session')} testId="detail-session-id">
           <span className="mono break" id="detail-session-id">

@@ -50,6 +50,16 @@ export function SessionTable() {
     scrollRef.current?.scrollTo({ top: 0 })
   }, [applied, scrollRef])
 
+  // New sales come into the list by themselves only while its top is in view (history.ts receive).
+  const setAtTop = useHistoryStore((s) => s.setAtTop)
+  useEffect(() => {
+    const el = scrollRef.current
+    if (!el) return
+    const onScroll = () => setAtTop(el.scrollTop < 8)
+    el.addEventListener('scroll', onScroll, { passive: true })
+    return () => el.removeEventListener('scroll', onScroll)
+  }, [scrollRef, setAtTop])
+
   return (
     <div
       className="owner-table owner-sessions"
@@ -164,7 +174,13 @@ const SessionRowView = memo(function SessionRowView({ row, top, index, zone, lan
         {formatShortDateTime(row.createdAt, zone, language)}
       </span>
       <span role="cell" className="owner-cell-order" title={row.orderId}>
-        {row.orderId}
+        {row.orderNumber ? (
+          <strong className="owner-order-number" data-testid="history-order-number">
+            {row.orderNumber}
+          </strong>
+        ) : null}
+        {row.orderNumber && !row.orderId.startsWith('pos-') ? ' · ' : null}
+        {row.orderNumber && row.orderId.startsWith('pos-') ? null : row.orderId}
       </span>
       <span role="cell" className="num owner-cell-amount">
         {formatFiat(row.amount, row.currency, language)}

@@ -13,6 +13,7 @@ import {
 import { ApiKeysSection } from './ApiKeysSection'
 import { ApiServerSection } from './ApiServerSection'
 import { BackupsSection } from './BackupsSection'
+import { CounterSection } from './CounterSection'
 import { DevicesSection } from './DevicesSection'
 import { LanguageSection } from './LanguageSection'
 import { NetworksSection } from './NetworksSection'
@@ -25,6 +26,7 @@ import { ShopSection } from './ShopSection'
 const SECTIONS: Array<{ id: string; title: OwnerKey }> = [
   { id: 'settings-shop', title: 'settings.shop.title' },
   { id: 'settings-receive', title: 'settings.receive.title' },
+  { id: 'settings-counter', title: 'settings.counter.title' },
   { id: 'settings-networks', title: 'settings.networks.title' },
   { id: 'settings-rates', title: 'settings.rates.title' },
   { id: 'settings-keys', title: 'settings.keys.title' },
@@ -72,6 +74,7 @@ export function SettingsScreen() {
       </header>
       <ShopSection id="settings-shop" />
       <ReceiveSection id="settings-receive" />
+      <CounterSection id="settings-counter" />
       <NetworksSection id="settings-networks" />
       <RatesSection id="settings-rates" />
       <ApiKeysSection id="settings-keys" />

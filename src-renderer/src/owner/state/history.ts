@@ -29,8 +29,16 @@ interface HistoryState {
   loading: boolean
   loaded: boolean
   error: string | null
-  /** Sessions that appeared since the list was loaded (shown as "new activity", not jumped into the list). */
+  /**
+   * Sessions that appeared while the owner was scrolled down the list (shown as "new activity", not jumped
+   * into the list under their finger). At the top, a new sale simply appears (#15).
+   */
   newActivity: number
+  /** The list is scrolled to its top: new sales are put in place as they come. */
+  atTop: boolean
+  setAtTop(atTop: boolean): void
+  /** Puts in the sales newer than the top row that match the filter (the engine filters, as for every page). */
+  refreshTop(): Promise<void>
   setFilter(patch: Partial<HistoryFilter>): void
   resetFilter(): void
   reload(): Promise<void>
@@ -43,6 +51,17 @@ interface HistoryState {
 // Answers to an older filter arrive after a newer one's: each reload starts a new generation and drops the rest.
 let generation = 0
 
+// A burst of pushes (a sale created, then detected, then paid) asks for the top page once.
+const TOP_REFRESH_MS = 250
+let topRefresh: ReturnType<typeof setTimeout> | null = null
+function scheduleTopRefresh(run: () => void): void {
+  if (topRefresh) return
+  topRefresh = setTimeout(() => {
+    topRefresh = null
+    run()
+  }, TOP_REFRESH_MS)
+}
+
 export const useHistoryStore = create<HistoryState>()((set, get) => ({
   filter: EMPTY_FILTER,
   applied: {},
@@ -52,6 +71,7 @@ export const useHistoryStore = create<HistoryState>()((set, get) => ({
   loaded: false,
   error: null,
   newActivity: 0,
+  atTop: true,
 
   async exportToFile() {
     return api['sessions:export-csv'](get().applied)
@@ -106,9 +126,33 @@ export const useHistoryStore = create<HistoryState>()((set, get) => ({
       set({ rows: next })
       return
     }
-    // A sale newer than the top of the list: say so rather than shift the rows under the owner's finger.
+    // A sale newer than the top of the list: put in place when the top is in view (it may not match the
+    // filter: the engine decides), else say so rather than shift the rows under the owner's finger.
     const top = rows[0]
-    if (!top || session.created_at >= top.createdAt) set({ newActivity: get().newActivity + 1 })
+    if (top && session.created_at < top.createdAt) return
+    if (get().atTop && get().loaded) scheduleTopRefresh(() => void get().refreshTop())
+    else set({ newActivity: get().newActivity + 1 })
+  },
+
+  setAtTop(atTop) {
+    if (atTop === get().atTop) return
+    set({ atTop })
+    if (atTop && get().newActivity > 0) void get().refreshTop()
+  },
+
+  async refreshTop() {
+    const mine = generation
+    try {
+      const page = await api['sessions:list']({ ...get().applied, limit: PAGE_SIZE })
+      if (mine !== generation) return
+      const { rows } = get()
+      const known = new Set(rows.map((r) => r.id))
+      const top = rows[0]
+      const fresh = page.data.filter((s) => !known.has(s.id) && (!top || s.created_at >= top.createdAt)).map(toHistoryRow)
+      set({ rows: [...fresh, ...rows], newActivity: 0 })
+    } catch {
+      // The list stays as it is; the next push or a reconnect asks again.
+    }
   },
 }))
 
