@@ -323,6 +323,8 @@ export const INPUT_SCHEMAS: InputSchemas = {
         .transform((name) => name || null)
         .nullable()
         .optional(),
+      // Desktop (#16)
+      kiosk: flag('kiosk').optional(),
     },
     'settings',
   ),

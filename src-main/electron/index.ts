@@ -23,7 +23,9 @@ import {
   customerPlacement,
   desktopDataDir,
   focusWindow,
-  kioskRequested,
+  applyKiosk,
+  kioskMayHaveChanged,
+  kioskWanted,
   quitCleanly,
   restoredBounds,
   secondDisplay,
@@ -99,18 +101,22 @@ export async function runDesktop(): Promise<void> {
   quitCleanly(app, [() => api.stop(), () => shop.stop(), () => stopLogging()])
   await api.start(shop)
 
-  ipcMain.handle(IPC.invoke, (event, channel: unknown, input: unknown) => {
+  // Kiosk mode follows the owner's Settings switch (and the restored shop's), as soon as it is saved.
+  const followKiosk = () => applyKiosk(cashier, kioskWanted(process.argv, process.env, shop.engine.settings.get()))
+  ipcMain.handle(IPC.invoke, async (event, channel: unknown, input: unknown) => {
     // Only the app's own pages may call the engine (not a frame that somehow loaded something else).
     if (!isAppPage(event.senderFrame?.url ?? '')) return { ok: false, error: { code: 'forbidden_sender', message: 'not an app page' } }
     if (typeof channel !== 'string' || !channels.has(channel))
       return { ok: false, error: { code: 'unknown_channel', message: `no channel "${String(channel)}"` } }
     // The desktop window is one device, "local", on Till 1 (seeded by migration 0005).
-    return shop.handlers.invoke(channel as Channel, input as never, LOCAL_CALLER)
+    const result = await shop.handlers.invoke(channel as Channel, input as never, LOCAL_CALLER)
+    if (kioskMayHaveChanged(channel, result.ok)) followKiosk()
+    return result
   })
 
   const saved = shop.engine.settings.read<WindowState>(SETTING_WINDOW)
   const place = restoredBounds(saved, screen.getAllDisplays())
-  cashier = createWindow({ title: 'StablePay POS', bounds: place.bounds, maximized: place.maximized, kiosk: kioskRequested(process.argv, process.env) })
+  cashier = createWindow({ title: 'StablePay POS', bounds: place.bounds, maximized: place.maximized, kiosk: kioskWanted(process.argv, process.env, shop.engine.settings.get()) })
   trackWindowState(cashier, (state) => shop.engine.settings.put(SETTING_WINDOW, state))
   // With a second screen the customer display opens there at once, full screen; otherwise the cashier opens it on demand.
   if (secondDisplay(screen)) {

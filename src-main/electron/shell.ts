@@ -221,3 +221,29 @@ export function customerPlacement(screen: ScreenLike): CustomerPlacement {
 export function kioskRequested(argv: readonly string[], env: NodeJS.ProcessEnv): boolean {
   return argv.includes('--kiosk') || env.STABLEPAY_KIOSK === '1'
 }
+
+/**
+ * Kiosk mode as the owner's Settings switch says, or forced on by the shortcut (kioskRequested): a till set
+ * up as a kiosk by whoever installed it stays one whatever is clicked in Settings.
+ */
+export function kioskWanted(argv: readonly string[], env: NodeJS.ProcessEnv, settings: { kiosk: boolean }): boolean {
+  return kioskRequested(argv, env) || settings.kiosk
+}
+
+export interface KioskWindow {
+  isDestroyed(): boolean
+  isKiosk(): boolean
+  setKiosk(flag: boolean): void
+}
+
+/** Puts the cashier window in or out of kiosk mode when it is not already so. True when it changed. */
+export function applyKiosk(win: KioskWindow | null | undefined, wanted: boolean): boolean {
+  if (!win || win.isDestroyed() || win.isKiosk() === wanted) return false
+  win.setKiosk(wanted)
+  return true
+}
+
+/** The calls after which the cashier window's kiosk mode is looked at again: the owner's switch, a restore. */
+export function kioskMayHaveChanged(channel: string, ok: boolean): boolean {
+  return ok && (channel === 'settings:update' || channel === 'backups:restore')
+}

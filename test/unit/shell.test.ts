@@ -17,7 +17,10 @@ import {
   customerPlacement,
   desktopDataDir,
   focusWindow,
+  applyKiosk,
+  kioskMayHaveChanged,
   kioskRequested,
+  kioskWanted,
   quitCleanly,
   restoredBounds,
   trackWindowState,
@@ -234,6 +237,41 @@ describe('customer display and kiosk', () => {
     expect(kioskRequested(['electron', '.'], {})).toBe(false)
     expect(kioskRequested(['StablePay POS', '--kiosk'], {})).toBe(true)
     expect(kioskRequested([], { STABLEPAY_KIOSK: '1' })).toBe(true)
+  })
+
+  it("kiosk mode follows the owner's Settings switch at once; the shortcut's --kiosk keeps it on", async () => {
+    const dir = makeTempDir('stablepay-shell-kiosk')
+    const app = await startApp({ dataDir: dir.path, config: shopConfig() })
+    try {
+      const cashier = { destroyed: false, kiosk: false, isDestroyed: () => cashier.destroyed, isKiosk: () => cashier.kiosk, setKiosk: (on: boolean) => void (cashier.kiosk = on) }
+      // What the shell does after each call from the window (index.ts), here through the real handler registry.
+      const call = async (channel: 'settings:update', input: { kiosk?: unknown }, argv: string[] = []) => {
+        const result = await app.handlers.invoke(channel, input as never, { device: 'local' })
+        if (kioskMayHaveChanged(channel, result.ok)) applyKiosk(cashier, kioskWanted(argv, {}, app.engine.settings.get()))
+        return result
+      }
+      expect(app.engine.settings.get().kiosk).toBe(false)
+      await app.handlers.invoke('owner:set-pin', { pin: '246810' } as never, { device: 'local' })
+      await app.handlers.invoke('owner:unlock', { pin: '246810' } as never, { device: 'local' })
+      expect((await call('settings:update', { kiosk: true })).ok).toBe(true)
+      expect(cashier.kiosk).toBe(true)
+      expect(app.engine.settings.get().kiosk).toBe(true)
+      expect(await call('settings:update', { kiosk: 'yes' })).toMatchObject({ ok: false, error: { param: 'kiosk' } })
+      expect(cashier.kiosk).toBe(true)
+      await call('settings:update', { kiosk: false })
+      expect(cashier.kiosk).toBe(false)
+      // A till started with --kiosk stays a kiosk, whatever the switch says.
+      await call('settings:update', { kiosk: false }, ['StablePay POS', '--kiosk'])
+      expect(cashier.kiosk).toBe(true)
+      expect(applyKiosk(cashier, true), 'nothing to change').toBe(false)
+      cashier.destroyed = true
+      expect(applyKiosk(cashier, false), 'a closed window is left alone').toBe(false)
+      expect(kioskMayHaveChanged('sessions:create', true)).toBe(false)
+      expect(kioskMayHaveChanged('settings:update', false)).toBe(false)
+    } finally {
+      await app.stop()
+      await dir.cleanup()
+    }
   })
 })
 
