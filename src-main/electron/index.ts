@@ -21,6 +21,7 @@ import type { WindowState } from './shell'
 import {
   claimSingleInstance,
   customerPlacement,
+  followCustomerScreen,
   desktopDataDir,
   focusWindow,
   applyKiosk,
@@ -34,7 +35,7 @@ import {
 import { chooseSqliteBinding, SqliteBindingError } from './sqliteBinding'
 import { receiptShellHooks } from './receipts'
 import { startAutoUpdate } from './updates'
-import { createWindow, CSP, isAppPage } from './window'
+import { createWindow, CSP, isAppPage, isCustomerDisplayUrl } from './window'
 
 const channels = new Set<string>(CHANNELS)
 /** The cashier window's size and position, kept in the shop's settings table. */
@@ -119,10 +120,14 @@ export async function runDesktop(): Promise<void> {
   cashier = createWindow({ title: 'StablePay POS', bounds: place.bounds, maximized: place.maximized, kiosk: kioskWanted(process.argv, process.env, shop.engine.settings.get()) })
   trackWindowState(cashier, (state) => shop.engine.settings.put(SETTING_WINDOW, state))
   // With a second screen the customer display opens there at once, full screen; otherwise the cashier opens it on demand.
-  if (secondDisplay(screen)) {
-    const customer = customerPlacement(screen)
-    createWindow({ title: 'StablePay POS: customer', route: '/customer', bounds: customer.bounds, fullscreen: customer.fullscreen })
-  }
+  const openCustomer = (place: ReturnType<typeof customerPlacement>) =>
+    createWindow({ title: 'StablePay POS: customer', route: '/customer', bounds: place.bounds, fullscreen: place.fullscreen })
+  if (secondDisplay(screen)) openCustomer(customerPlacement(screen))
+  // A monitor plugged in later gets the customer display; one unplugged gives it back as a window.
+  followCustomerScreen(screen, {
+    find: () => BrowserWindow.getAllWindows().find((w) => !w.isDestroyed() && isCustomerDisplayUrl(w.webContents.getURL())),
+    open: openCustomer,
+  })
   for (const event of PUSH_EVENTS) {
     shop.engine.events.on(event, (payload) => {
       for (const win of BrowserWindow.getAllWindows()) if (!win.isDestroyed()) win.webContents.send(IPC.push, event, payload)
