@@ -161,6 +161,8 @@ export async function startApp(options: AppOptions): Promise<App> {
     }
     current = launch()
     log.warn({ file: chosen, saved }, 'backup restored; the database it replaced is kept')
+    // The desktop REST API as the restored shop has it (never thrown: a port taken is in its state).
+    await options.apiServer?.restored?.().catch((error: unknown) => log.warn(errorFields(error), 'the REST API could not follow the restore'))
     events.emit('shop:restored', { file: chosen })
     return { saved, state: current.engine.backups.state() }
   }

@@ -522,6 +522,11 @@ export interface AppSettings {
   receipt_auto_print: boolean
   /** Receipts (#16), desktop: the printer receipts go to silently; null is the system's default printer. */
   receipt_printer: string | null
+  /**
+   * Desktop (#16): the cashier window in kiosk mode (full screen, no way out to the desktop), switched in
+   * Settings by the owner. `--kiosk` / STABLEPAY_KIOSK=1 in the shortcut forces it on whatever this says.
+   */
+  kiosk: boolean
 }
 
 export interface AppInfo {

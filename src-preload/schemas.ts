@@ -232,7 +232,7 @@ export const shopName = z
 
 // ---- Receipts (#16)
 const LAYOUT_MESSAGE = `layout must be one of ${RECEIPT_LAYOUTS.map((l) => `"${l}"`).join(', ')}`
-const receiptLayout = z.enum(RECEIPT_LAYOUTS, { error: LAYOUT_MESSAGE })
+export const receiptLayout = z.enum(RECEIPT_LAYOUTS, { error: LAYOUT_MESSAGE })
 const ADDRESS_MESSAGE = 'address must be at most 4 lines and 300 characters'
 /** The shop's address as printed on receipts: up to 4 lines; empty is none. */
 export const shopAddress = z
@@ -391,6 +391,8 @@ export const INPUT_SCHEMAS: InputSchemas = {
         .transform((name) => name || null)
         .nullable()
         .optional(),
+      // Desktop (#16)
+      kiosk: flag('kiosk').optional(),
     },
     'settings',
   ),

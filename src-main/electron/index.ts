@@ -21,9 +21,12 @@ import type { WindowState } from './shell'
 import {
   claimSingleInstance,
   customerPlacement,
+  followCustomerScreen,
   desktopDataDir,
   focusWindow,
-  kioskRequested,
+  applyKiosk,
+  kioskMayHaveChanged,
+  kioskWanted,
   quitCleanly,
   restoredBounds,
   secondDisplay,
@@ -32,7 +35,7 @@ import {
 import { chooseSqliteBinding, SqliteBindingError } from './sqliteBinding'
 import { receiptShellHooks } from './receipts'
 import { startAutoUpdate } from './updates'
-import { createWindow, CSP, isAppPage } from './window'
+import { createWindow, CSP, isAppPage, isCustomerDisplayUrl } from './window'
 
 const channels = new Set<string>(CHANNELS)
 /** The cashier window's size and position, kept in the shop's settings table. */
@@ -99,24 +102,32 @@ export async function runDesktop(): Promise<void> {
   quitCleanly(app, [() => api.stop(), () => shop.stop(), () => stopLogging()])
   await api.start(shop)
 
-  ipcMain.handle(IPC.invoke, (event, channel: unknown, input: unknown) => {
+  // Kiosk mode follows the owner's Settings switch (and the restored shop's), as soon as it is saved.
+  const followKiosk = () => applyKiosk(cashier, kioskWanted(process.argv, process.env, shop.engine.settings.get()))
+  ipcMain.handle(IPC.invoke, async (event, channel: unknown, input: unknown) => {
     // Only the app's own pages may call the engine (not a frame that somehow loaded something else).
     if (!isAppPage(event.senderFrame?.url ?? '')) return { ok: false, error: { code: 'forbidden_sender', message: 'not an app page' } }
     if (typeof channel !== 'string' || !channels.has(channel))
       return { ok: false, error: { code: 'unknown_channel', message: `no channel "${String(channel)}"` } }
     // The desktop window is one device, "local", on Till 1 (seeded by migration 0005).
-    return shop.handlers.invoke(channel as Channel, input as never, LOCAL_CALLER)
+    const result = await shop.handlers.invoke(channel as Channel, input as never, LOCAL_CALLER)
+    if (kioskMayHaveChanged(channel, result.ok)) followKiosk()
+    return result
   })
 
   const saved = shop.engine.settings.read<WindowState>(SETTING_WINDOW)
   const place = restoredBounds(saved, screen.getAllDisplays())
-  cashier = createWindow({ title: 'StablePay POS', bounds: place.bounds, maximized: place.maximized, kiosk: kioskRequested(process.argv, process.env) })
+  cashier = createWindow({ title: 'StablePay POS', bounds: place.bounds, maximized: place.maximized, kiosk: kioskWanted(process.argv, process.env, shop.engine.settings.get()) })
   trackWindowState(cashier, (state) => shop.engine.settings.put(SETTING_WINDOW, state))
   // With a second screen the customer display opens there at once, full screen; otherwise the cashier opens it on demand.
-  if (secondDisplay(screen)) {
-    const customer = customerPlacement(screen)
-    createWindow({ title: 'StablePay POS: customer', route: '/customer', bounds: customer.bounds, fullscreen: customer.fullscreen })
-  }
+  const openCustomer = (place: ReturnType<typeof customerPlacement>) =>
+    createWindow({ title: 'StablePay POS: customer', route: '/customer', bounds: place.bounds, fullscreen: place.fullscreen })
+  if (secondDisplay(screen)) openCustomer(customerPlacement(screen))
+  // A monitor plugged in later gets the customer display; one unplugged gives it back as a window.
+  followCustomerScreen(screen, {
+    find: () => BrowserWindow.getAllWindows().find((w) => !w.isDestroyed() && isCustomerDisplayUrl(w.webContents.getURL())),
+    open: openCustomer,
+  })
   for (const event of PUSH_EVENTS) {
     shop.engine.events.on(event, (payload) => {
       for (const win of BrowserWindow.getAllWindows()) if (!win.isDestroyed()) win.webContents.send(IPC.push, event, payload)

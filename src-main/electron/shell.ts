@@ -211,6 +211,76 @@ export function customerPlacement(screen: ScreenLike): CustomerPlacement {
   return { fullscreen: false, bounds: { ...CUSTOMER_WINDOW } }
 }
 
+export interface CustomerWindow {
+  isDestroyed(): boolean
+  isFullScreen(): boolean
+  getBounds(): Rect
+  setFullScreen(flag: boolean): void
+  setBounds(bounds: Rect): void
+}
+
+export interface ScreenEvents extends ScreenLike {
+  on(event: 'display-added' | 'display-removed', listener: () => void): unknown
+}
+
+/** The customer display as a window on the cashier's screen: its usual size, centred in the work area. */
+function windowOnPrimary(screen: ScreenLike): Rect {
+  const area = screen.getPrimaryDisplay().workArea
+  const width = Math.min(CUSTOMER_WINDOW.width, area.width)
+  const height = Math.min(CUSTOMER_WINDOW.height, area.height)
+  return { x: area.x + Math.round((area.width - width) / 2), y: area.y + Math.round((area.height - height) / 2), width, height }
+}
+
+const sameRect = (a: Rect, b: Partial<Rect>) => a.x === b.x && a.y === b.y && a.width === b.width && a.height === b.height
+
+/**
+ * Puts an open customer display where the monitors now say: full screen on the
+ * second monitor when there is one (out of full screen first: a full-screen
+ * window does not move to another monitor), else back to a window on the
+ * cashier's screen when the monitor it filled was unplugged. A window the
+ * cashier placed on a screen that is still there is left where it is.
+ * Returns what it did.
+ */
+export function placeCustomerWindow(win: CustomerWindow, screen: ScreenLike): 'fullscreen' | 'window' | 'unchanged' {
+  if (win.isDestroyed()) return 'unchanged'
+  const place = customerPlacement(screen)
+  if (place.fullscreen) {
+    if (win.isFullScreen() && sameRect(win.getBounds(), place.bounds)) return 'unchanged'
+    if (win.isFullScreen()) win.setFullScreen(false)
+    win.setBounds(place.bounds as Rect)
+    win.setFullScreen(true)
+    return 'fullscreen'
+  }
+  const onScreen = screen.getAllDisplays().some((d) => overlap(d.workArea, win.getBounds()) >= MIN_VISIBLE * MIN_VISIBLE)
+  if (!win.isFullScreen() && onScreen) return 'unchanged'
+  if (win.isFullScreen()) win.setFullScreen(false)
+  win.setBounds(windowOnPrimary(screen))
+  return 'window'
+}
+
+/**
+ * Monitors plugged in or out while the till runs: a monitor attached later gets
+ * the customer display full screen (opened there if it was not open), and one
+ * unplugged gives it back as a window on the cashier's screen, never lost
+ * off-screen. `find` returns the open customer display, if any.
+ */
+export function followCustomerScreen(
+  screen: ScreenEvents,
+  customer: { find(): CustomerWindow | null | undefined; open(place: CustomerPlacement): void },
+): void {
+  const follow = () => {
+    try {
+      const win = customer.find()
+      if (win && !win.isDestroyed()) placeCustomerWindow(win, screen)
+      else if (secondDisplay(screen)) customer.open(customerPlacement(screen))
+    } catch (error) {
+      logger.warn(errorFields(error), 'customer display not moved to the new screen layout')
+    }
+  }
+  screen.on('display-added', follow)
+  screen.on('display-removed', follow)
+}
+
 // ------------------------------------------------------------ kiosk
 
 /**
@@ -220,4 +290,30 @@ export function customerPlacement(screen: ScreenLike): CustomerPlacement {
  */
 export function kioskRequested(argv: readonly string[], env: NodeJS.ProcessEnv): boolean {
   return argv.includes('--kiosk') || env.STABLEPAY_KIOSK === '1'
+}
+
+/**
+ * Kiosk mode as the owner's Settings switch says, or forced on by the shortcut (kioskRequested): a till set
+ * up as a kiosk by whoever installed it stays one whatever is clicked in Settings.
+ */
+export function kioskWanted(argv: readonly string[], env: NodeJS.ProcessEnv, settings: { kiosk: boolean }): boolean {
+  return kioskRequested(argv, env) || settings.kiosk
+}
+
+export interface KioskWindow {
+  isDestroyed(): boolean
+  isKiosk(): boolean
+  setKiosk(flag: boolean): void
+}
+
+/** Puts the cashier window in or out of kiosk mode when it is not already so. True when it changed. */
+export function applyKiosk(win: KioskWindow | null | undefined, wanted: boolean): boolean {
+  if (!win || win.isDestroyed() || win.isKiosk() === wanted) return false
+  win.setKiosk(wanted)
+  return true
+}
+
+/** The calls after which the cashier window's kiosk mode is looked at again: the owner's switch, a restore. */
+export function kioskMayHaveChanged(channel: string, ok: boolean): boolean {
+  return ok && (channel === 'settings:update' || channel === 'backups:restore')
 }

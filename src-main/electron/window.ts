@@ -31,14 +31,14 @@ export function isAppPage(url: string): boolean {
 }
 
 /** The one window the renderer may open itself: the customer display, from the app's own page. */
-function isCustomerDisplay(url: string): boolean {
+export function isCustomerDisplayUrl(url: string): boolean {
   return isAppPage(url) && new URL(url).hash === '#/customer'
 }
 
 /** Secure defaults for every window: no navigation away from the app, no other windows, links to the browser. */
 function harden(win: BrowserWindow): void {
   win.webContents.setWindowOpenHandler(({ url }) => {
-    if (isCustomerDisplay(url)) {
+    if (isCustomerDisplayUrl(url)) {
       const place = customerPlacement(screen)
       return {
         action: 'allow',

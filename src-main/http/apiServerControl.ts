@@ -13,6 +13,11 @@ export type ApiServerPatch = InputOf<'api-server:update'>
 export interface ApiServerControl {
   state(): ApiServerState
   update(patch: ApiServerPatch): Promise<ApiServerState>
+  /**
+   * The database was replaced by a backup (app.restore): the choice stored in the restored shop rules from
+   * now on, started, stopped or moved to match it at once, not at the owner's next change.
+   */
+  restored?(): Promise<void>
 }
 
 /** Serve mode's API is the server it runs on: always on, not switched from Settings. */

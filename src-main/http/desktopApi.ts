@@ -57,6 +57,14 @@ export class DesktopApi implements ApiServerControl {
     })
   }
 
+  /** After a restore: the restored database's choice (on or off, port, LAN) is applied, as at a start. */
+  restored(): Promise<void> {
+    return this.serialise(async () => {
+      // Not started (the shell failed before it started the API): nothing runs, nothing to match.
+      if (this.app) await this.apply()
+    })
+  }
+
   /** On quit: closes every connection and stops listening. Safe to call twice, and before start. */
   stop(): Promise<void> {
     return this.serialise(async () => {

@@ -149,6 +149,7 @@ function state(language: 'en' | 'zh-CN'): FakeState {
       receipt_layout: '80mm',
       receipt_auto_print: false,
       receipt_printer: null,
+      kiosk: false,
     },
     merchant: {
       id: 'shop',

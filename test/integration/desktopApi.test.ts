@@ -9,6 +9,7 @@ import type { ApiServerState, PaymentSession } from '../../src-preload/contract'
 import type { App } from '../../src-main/app'
 import { startApp } from '../../src-main/app'
 import { DesktopApi } from '../../src-main/http/desktopApi'
+import { ManualClock } from '../../src-main/engine'
 import { getFreePort } from '../support/freePort'
 import { shopConfig } from '../support/shopConfig'
 import { makeTempDir } from '../support/tempDir'
@@ -26,10 +27,10 @@ afterEach(async () => {
   await dir?.cleanup()
 })
 
-async function startDesktop(): Promise<void> {
+async function startDesktop(clock?: ManualClock): Promise<void> {
   dir = makeTempDir('stablepay-desktop-api')
   api = new DesktopApi({ rendererDir: dir.path })
-  app = await startApp({ dataDir: dir.path, config: shopConfig({ keys: [KEY] }), apiServer: api })
+  app = await startApp({ dataDir: dir.path, config: shopConfig({ keys: [KEY] }), apiServer: api, clock })
   await api.start(app)
 }
 
@@ -129,5 +130,35 @@ describe('the desktop REST API', () => {
       value: { available: false, enabled: true, running: true, url: 'http://127.0.0.1:7421', port: 7421 },
     })
     expect(await app.handlers.invoke('api-server:update', { enabled: false })).toMatchObject({ ok: false, error: { code: 'api_server_fixed' } })
+  })
+
+  it("after a restore, the restored shop's choice rules at once: on at its port, or off", async () => {
+    const clock = new ManualClock()
+    await startDesktop(clock)
+    const invoke = async <T>(channel: 'backups:create' | 'backups:restore', input?: { file: string }): Promise<T> => {
+      const result = await app.handlers.invoke(channel, input as never)
+      if (!result.ok) throw new Error(result.error.message)
+      return result.value as T
+    }
+    const takeBackup = async () => {
+      clock.advance(86_400_000) // one copy a day: each has its own name
+      return (await invoke<{ last: { file: string } }>('backups:create')).last.file
+    }
+    const whenOff = await takeBackup()
+    const port = await getFreePort()
+    await update({ enabled: true, port })
+    const whenOn = await takeBackup()
+    await update({ enabled: false })
+    expect(await createSession(port, 'order_while_off')).toEqual({ refused: 'ECONNREFUSED' })
+
+    await invoke('backups:restore', { file: whenOn })
+    // No change in Settings since: the restored database says "on, at this port", and so it is.
+    expect(await app.handlers.invoke('api-server:state', undefined)).toMatchObject({ ok: true, value: { enabled: true, running: true, port } })
+    expect(await createSession(port, 'order_after_restore')).toMatchObject({ status: 201, body: { order_id: 'order_after_restore' } })
+
+    await invoke('backups:restore', { file: whenOff })
+    expect(await app.handlers.invoke('api-server:state', undefined)).toMatchObject({ ok: true, value: { enabled: false, running: false } })
+    // Nothing answers (a connection kept alive from the last call is cut rather than refused).
+    expect(await createSession(port, 'order_after_second_restore')).toEqual({ refused: expect.stringMatching(/^(ECONNREFUSED|UND_ERR_SOCKET)$/) })
   })
 })

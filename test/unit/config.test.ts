@@ -211,6 +211,60 @@ describe('applying the file', () => {
   })
 })
 
+describe('receipts in the file (#16)', () => {
+  const withReceipts = (merchantExtra: object, settings: object) =>
+    JSON.stringify({
+      ...config,
+      merchants: [{ ...config.merchants![0]!, ...merchantExtra }, ...config.merchants!.slice(1)],
+      settings: { ...config.settings, ...settings },
+    })
+
+  it("sets the shop's address and the receipt settings as Settings would, audited, and rules only what it names", async () => {
+    const dir = tempDir()
+    const file = parseConfig(
+      withReceipts({ address: '  12 Long Street \r\n\r\n Shanghai 200000 ' }, { receiptLayout: '58mm', receiptAutoPrint: true, receiptPrinter: ' EPSON TM-T20 ' }),
+      join(dir.path, 'pos.json'),
+    ).config
+    const app = await startApp({ dataDir: dir.path, config: file })
+    try {
+      expect(app.engine.merchants.get('merchant_123').address).toBe('12 Long Street\nShanghai 200000')
+      expect(app.engine.settings.get()).toMatchObject({ receipt_layout: '58mm', receipt_auto_print: true, receipt_printer: 'EPSON TM-T20', language: 'zh-CN' })
+      const rows = app.engine.audit.list({ limit: 100 }).data.filter((e) => e.kind === 'merchant' && e.device === 'config-file')
+      expect(rows.some((e) => (e.after as { address?: string } | null)?.address === '12 Long Street\nShanghai 200000')).toBe(true)
+      // The owner picks another printer in Settings; a file that does not name the printer leaves it.
+      app.engine.settings.update({ receipt_printer: 'Back office laser' })
+    } finally {
+      await app.stop()
+    }
+    const again = await startApp({ dataDir: dir.path, config: parseConfig(withReceipts({}, { receiptLayout: 'a4' }), 'pos.json').config })
+    try {
+      expect(again.engine.settings.get()).toMatchObject({ receipt_layout: 'a4', receipt_auto_print: true, receipt_printer: 'Back office laser' })
+      expect(again.engine.merchants.get('merchant_123').address).toBe('12 Long Street\nShanghai 200000')
+      const addressRows = again.engine.audit.list({ limit: 100 }).data.filter((e) => e.kind === 'merchant' && e.subject === 'merchant_123')
+      expect(addressRows, 'the same address again is no change').toHaveLength(1)
+    } finally {
+      await again.stop()
+    }
+    // null removes the address (printed receipts then show the name only).
+    const third = await startApp({ dataDir: dir.path, config: parseConfig(withReceipts({ address: null }, {}), 'pos.json').config })
+    try {
+      expect(third.engine.merchants.get('merchant_123').address).toBeNull()
+    } finally {
+      await third.stop()
+    }
+  })
+
+  it('refuses a bad address or receipt setting with the field named, as Settings does', () => {
+    const bad = (merchantExtra: object, settings: object) => () => parseConfig(withReceipts(merchantExtra, settings), 'c.json')
+    expect(bad({ address: 'a\nb\nc\nd\ne' }, {})).toThrow(/merchants\.0\.address: address must be at most 4 lines and 300 characters/)
+    expect(bad({ address: 'Shop\u0007Street' }, {})).toThrow(/merchants\.0\.address: .*control characters/)
+    expect(bad({}, { receiptLayout: 'A5' })).toThrow(/settings\.receiptLayout: layout must be one of "58mm", "80mm", "a4"/)
+    expect(bad({}, { receiptAutoPrint: 'yes' })).toThrow(/settings\.receiptAutoPrint/)
+    expect(bad({}, { receiptPrinter: 'x'.repeat(257) })).toThrow(/settings\.receiptPrinter: receiptPrinter must be at most 256 characters/)
+    expect(bad({}, { receipt_layout: '58mm' })).toThrow(/receipt_layout/)
+  })
+})
+
 describe('runServe in-process', () => {
   it('starts on the configured data dir and a free port, and stops', async () => {
     const dir = tempDir()

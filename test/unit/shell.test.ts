@@ -11,13 +11,17 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { App } from '../../src-main/app'
 import { startApp } from '../../src-main/app'
-import type { DisplayLike, Rect, WindowState } from '../../src-main/electron/shell'
+import type { CustomerPlacement, DisplayLike, Rect, WindowState } from '../../src-main/electron/shell'
 import {
   claimSingleInstance,
   customerPlacement,
   desktopDataDir,
   focusWindow,
+  followCustomerScreen,
+  applyKiosk,
+  kioskMayHaveChanged,
   kioskRequested,
+  kioskWanted,
   quitCleanly,
   restoredBounds,
   trackWindowState,
@@ -234,6 +238,147 @@ describe('customer display and kiosk', () => {
     expect(kioskRequested(['electron', '.'], {})).toBe(false)
     expect(kioskRequested(['StablePay POS', '--kiosk'], {})).toBe(true)
     expect(kioskRequested([], { STABLEPAY_KIOSK: '1' })).toBe(true)
+  })
+
+  it("kiosk mode follows the owner's Settings switch at once; the shortcut's --kiosk keeps it on", async () => {
+    const dir = makeTempDir('stablepay-shell-kiosk')
+    const app = await startApp({ dataDir: dir.path, config: shopConfig() })
+    try {
+      const cashier = { destroyed: false, kiosk: false, isDestroyed: () => cashier.destroyed, isKiosk: () => cashier.kiosk, setKiosk: (on: boolean) => void (cashier.kiosk = on) }
+      // What the shell does after each call from the window (index.ts), here through the real handler registry.
+      const call = async (channel: 'settings:update', input: { kiosk?: unknown }, argv: string[] = []) => {
+        const result = await app.handlers.invoke(channel, input as never, { device: 'local' })
+        if (kioskMayHaveChanged(channel, result.ok)) applyKiosk(cashier, kioskWanted(argv, {}, app.engine.settings.get()))
+        return result
+      }
+      expect(app.engine.settings.get().kiosk).toBe(false)
+      await app.handlers.invoke('owner:set-pin', { pin: '246810' } as never, { device: 'local' })
+      await app.handlers.invoke('owner:unlock', { pin: '246810' } as never, { device: 'local' })
+      expect((await call('settings:update', { kiosk: true })).ok).toBe(true)
+      expect(cashier.kiosk).toBe(true)
+      expect(app.engine.settings.get().kiosk).toBe(true)
+      expect(await call('settings:update', { kiosk: 'yes' })).toMatchObject({ ok: false, error: { param: 'kiosk' } })
+      expect(cashier.kiosk).toBe(true)
+      await call('settings:update', { kiosk: false })
+      expect(cashier.kiosk).toBe(false)
+      // A till started with --kiosk stays a kiosk, whatever the switch says.
+      await call('settings:update', { kiosk: false }, ['StablePay POS', '--kiosk'])
+      expect(cashier.kiosk).toBe(true)
+      expect(applyKiosk(cashier, true), 'nothing to change').toBe(false)
+      cashier.destroyed = true
+      expect(applyKiosk(cashier, false), 'a closed window is left alone').toBe(false)
+      expect(kioskMayHaveChanged('sessions:create', true)).toBe(false)
+      expect(kioskMayHaveChanged('settings:update', false)).toBe(false)
+    } finally {
+      await app.stop()
+      await dir.cleanup()
+    }
+  })
+})
+
+describe('a monitor plugged in or out while the till runs', () => {
+  /** Electron's `screen`: the monitors attached now, and its two events. */
+  class FakeScreen extends EventEmitter {
+    constructor(public displays: DisplayLike[]) {
+      super()
+    }
+    getPrimaryDisplay = () => this.displays[0]!
+    getAllDisplays = () => this.displays
+    plug(d: DisplayLike) {
+      this.displays = [...this.displays, d]
+      this.emit('display-added')
+    }
+    unplug(id: number) {
+      this.displays = this.displays.filter((d) => d.id !== id)
+      this.emit('display-removed')
+    }
+  }
+  /** The customer display's window, as a window manager would keep it. */
+  class CustomerWin {
+    destroyed = false
+    fullScreen: boolean
+    bounds: Rect
+    calls: string[] = []
+    constructor(place: CustomerPlacement) {
+      this.fullScreen = place.fullscreen
+      this.bounds = { x: 0, y: 0, ...place.bounds } as Rect
+    }
+    isDestroyed = () => this.destroyed
+    isFullScreen = () => this.fullScreen
+    getBounds = () => this.bounds
+    setFullScreen = (on: boolean) => {
+      this.calls.push(`fullscreen ${on}`)
+      this.fullScreen = on
+    }
+    setBounds = (r: Rect) => {
+      this.calls.push('move')
+      this.bounds = r
+    }
+  }
+  const follow = (screen: FakeScreen, opened: CustomerWin[]) =>
+    followCustomerScreen(screen, {
+      find: () => opened.find((w) => !w.destroyed),
+      open: (place) => void opened.push(new CustomerWin(place)),
+    })
+  const second = display(7, 1920)
+  const onCustomerMonitor = { x: 1920, y: 0, width: 1920, height: 1080 }
+
+  it('a monitor attached later gets the customer display, full screen, even when it was not open', () => {
+    const screen = new FakeScreen([display(1, 0)])
+    const opened: CustomerWin[] = []
+    follow(screen, opened)
+    screen.plug(second)
+    expect(opened).toHaveLength(1)
+    expect(opened[0]).toMatchObject({ fullScreen: true, bounds: onCustomerMonitor })
+  })
+
+  it("the display open as a window on the cashier's screen moves to the new monitor, full screen", () => {
+    const screen = new FakeScreen([display(1, 0)])
+    const win = new CustomerWin({ fullscreen: false, bounds: { x: 100, y: 100, width: 900, height: 700 } })
+    const opened = [win]
+    follow(screen, opened)
+    screen.plug(second)
+    expect(opened).toHaveLength(1)
+    expect(win).toMatchObject({ fullScreen: true, bounds: onCustomerMonitor })
+    expect(win.calls).toEqual(['move', 'fullscreen true'])
+  })
+
+  it("unplugged: back to a window on the cashier's screen, then full screen again when plugged back", () => {
+    const screen = new FakeScreen([display(1, 0), second])
+    const win = new CustomerWin({ fullscreen: true, bounds: onCustomerMonitor })
+    follow(screen, [win])
+    screen.unplug(7)
+    expect(win.fullScreen).toBe(false)
+    // Whole, inside the cashier's work area.
+    const area = display(1, 0).workArea
+    expect(win.bounds.x).toBeGreaterThanOrEqual(area.x)
+    expect(win.bounds.x + win.bounds.width).toBeLessThanOrEqual(area.x + area.width)
+    expect(win.bounds.y + win.bounds.height).toBeLessThanOrEqual(area.y + area.height)
+    expect(win.calls).toEqual(['fullscreen false', 'move'])
+    screen.plug(second)
+    expect(win).toMatchObject({ fullScreen: true, bounds: onCustomerMonitor })
+  })
+
+  it('another change leaves a display that is already where it belongs, and a window the cashier placed, alone', () => {
+    const screen = new FakeScreen([display(1, 0), second])
+    const win = new CustomerWin({ fullscreen: true, bounds: onCustomerMonitor })
+    follow(screen, [win])
+    screen.plug(display(9, 3840))
+    screen.unplug(9)
+    expect(win.calls).toEqual([])
+    const single = new FakeScreen([display(1, 0)])
+    const placed = new CustomerWin({ fullscreen: false, bounds: { x: 300, y: 200, width: 900, height: 700 } })
+    follow(single, [placed])
+    single.plug(display(9, -1920))
+    single.unplug(9)
+    // Plugged: it went full screen there; unplugged: back as a window, not on the monitor that is gone.
+    expect(placed.fullScreen).toBe(false)
+    expect(placed.bounds.x).toBeGreaterThanOrEqual(0)
+    const none = new FakeScreen([display(1, 0), second])
+    const opened: CustomerWin[] = []
+    follow(none, opened)
+    none.unplug(7)
+    expect(opened, 'nothing opened when the second monitor goes').toEqual([])
   })
 })
 

@@ -7,6 +7,7 @@ import { isCurrency } from '../money'
 import type { NetworkInput } from '../shop'
 import { resolveNetwork } from '../shop'
 import { audited, CONFIG_FILE_ACTOR } from '../owner'
+import { receiptLayout, shopAddress } from '../../../src-preload/schemas'
 
 /**
  * The JSON config file of serve mode (and of a managed desktop install).
@@ -67,6 +68,8 @@ export const configSchema = z
             receive: receiveSchema,
             sessionTtlSeconds: z.number().int().optional(),
             timeZone: z.string().optional(),
+            /** Printed on receipts under the name (#16): up to 4 lines ("\n"), the same rule as Settings; null removes it. */
+            address: shopAddress.nullable().optional(),
           })
           .strict(),
       )
@@ -83,7 +86,24 @@ export const configSchema = z
       .strict()
       .optional(),
     lateWindowSeconds: z.number().int().min(0).max(30 * 86400).optional(),
-    settings: z.object({ language: z.enum(['en', 'zh-CN']).optional(), livemode: z.boolean().optional() }).strict().optional(),
+    settings: z
+      .object({
+        language: z.enum(['en', 'zh-CN']).optional(),
+        livemode: z.boolean().optional(),
+        // Receipts (#16), the same choices and rules as Settings → Receipts.
+        receiptLayout: receiptLayout.optional(),
+        receiptAutoPrint: z.boolean().optional(),
+        /** The printer receipts go to silently (desktop); null or "" is the system's default printer. */
+        receiptPrinter: z
+          .string()
+          .trim()
+          .max(256, 'receiptPrinter must be at most 256 characters')
+          .transform((name) => name || null)
+          .nullable()
+          .optional(),
+      })
+      .strict()
+      .optional(),
     /**
      * Sets the owner PIN at start (#13): a managed install's PIN, or the way back for an owner who lost both
      * the PIN and the recovery code. Whoever can edit this file owns the machine anyway.
@@ -163,6 +183,7 @@ export function applyConfig(engine: Engine, config: ConfigFile, hooks: ApplyHook
           receive: m.receive,
           sessionTtlSeconds: m.sessionTtlSeconds,
           timeZone: m.timeZone,
+          address: m.address,
         })
       }
       for (const k of config.apiKeys ?? []) {
@@ -178,7 +199,10 @@ export function applyConfig(engine: Engine, config: ConfigFile, hooks: ApplyHook
           throw new ConfigError(`rates.manual.${currency}: not a supported non-USD currency`)
         engine.rates.setManual(currency, rate)
       }
-      if (config.settings) engine.settings.update(config.settings)
+      if (config.settings) {
+        const { receiptLayout: layout, receiptAutoPrint, receiptPrinter, ...rest } = config.settings
+        engine.settings.update({ ...rest, receipt_layout: layout, receipt_auto_print: receiptAutoPrint, receipt_printer: receiptPrinter })
+      }
       if (config.webhooks) {
         for (const w of config.webhooks) engine.merchants.get(w.merchantId)
         hooks.webhooks?.(config.webhooks)

@@ -16,6 +16,8 @@ const DEFAULTS: AppSettings = {
   receipt_layout: '80mm',
   receipt_auto_print: false,
   receipt_printer: null,
+  // Desktop (#16): an ordinary window unless the owner turns kiosk mode on.
+  kiosk: false,
 }
 
 /** Small key/value preferences of the app itself (not of a merchant). */

@@ -520,6 +520,13 @@ export const ownerStrings = defineStrings({
 
   'settings.language.title': { en: 'Language', zh: '语言' },
   'settings.language.help': { en: 'Used on every screen of this till, and remembered.', zh: '用于本收银台的所有页面，并会被记住。' },
+  // Desktop (#16): kiosk mode of the cashier window.
+  'settings.kiosk.title': { en: 'Kiosk mode', zh: '全屏锁定模式' },
+  'settings.kiosk.switch': { en: 'Show the till full screen, with no way out to the desktop', zh: '收银台全屏显示，无法切换到桌面' },
+  'settings.kiosk.help': {
+    en: 'For a till used for nothing else. Turn it off here again (owner PIN). Takes effect at once.',
+    zh: '适用于只用于收款的收银台。可在此处再次关闭（需店主 PIN）。立即生效。',
+  },
   'settings.backups.title': { en: 'Backups and support', zh: '备份与支持' },
   'settings.backups.now': { en: 'Back up now', zh: '立即备份' },
   'settings.backups.running': { en: 'Backing up…', zh: '正在备份…' },

@@ -13,6 +13,8 @@ import type { TempDir } from '../../support/tempDir'
 import { decodeQr } from '../support/qr'
 import type { Shop } from '../support/shop'
 import { mineBlock, payFromWallet, ROOT, SHOP_ADDRESS, startShop } from '../support/shop'
+import { enterOwnerPin } from '../support/owner'
+import { getFreePort } from '../../support/freePort'
 
 /**
  * Where `require('electron')` would point, found without calling it: that
@@ -210,4 +212,58 @@ test('a second launch quits and brings the first one forward', async () => {
   } finally {
     await first.close()
   }
+})
+
+/** What a back office does against the till's REST API: the HTTP status, or the connection error's code when nothing answers. */
+async function createOverApi(port: number, orderId: string): Promise<number | string> {
+  try {
+    const res = await fetch(`http://127.0.0.1:${port}/v1/payment/sessions/create`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer sk_test_e2e_0123456789abcdef0123456789abcdef', 'content-type': 'application/json' },
+      body: JSON.stringify({ merchant_id: 'merchant_123', order_id: orderId, amount: '4.20', currency: 'USD' }),
+    })
+    return res.status
+  } catch (error) {
+    return String(((error as Error).cause as { code?: string } | undefined)?.code)
+  }
+}
+
+test('Settings turns the REST API on at a chosen port and off again, and kiosk mode on and off; quitting stops the API', async () => {
+  await withAnvilShop(async (_shop, app) => {
+    const page = await app.firstWindow()
+    await expect(page.getByTestId('cashier')).toHaveAttribute('data-ready', 'true')
+    await page.evaluate(() => {
+      ;(globalThis as unknown as { location: { hash: string } }).location.hash = '#/settings'
+    })
+    await enterOwnerPin(page)
+    const section = page.getByTestId('api-server')
+    await expect(section.getByTestId('api-server-status')).toHaveAttribute('data-running', 'false')
+    const port = await getFreePort()
+    expect(await createOverApi(port, 'order_before')).toBe('ECONNREFUSED')
+
+    await section.getByTestId('api-server-port').fill(String(port))
+    await section.getByTestId('api-server-save').click()
+    await section.getByTestId('api-server-enabled').check()
+    await expect(section.getByTestId('api-server-status')).toHaveAttribute('data-running', 'true')
+    await expect(section.getByTestId('api-server-status')).toContainText(`http://127.0.0.1:${port}/v1`)
+    expect(await createOverApi(port, 'order_on')).toBe(201)
+
+    await section.getByTestId('api-server-enabled').uncheck()
+    await expect(section.getByTestId('api-server-status')).toHaveAttribute('data-running', 'false')
+    await expect.poll(() => createOverApi(port, 'order_off')).not.toBe(201)
+
+    // Kiosk mode: the owner's switch applies to the cashier window at once.
+    const kiosk = () => app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]!.isKiosk())
+    expect(await kiosk()).toBe(false)
+    await page.getByTestId('settings-kiosk').check()
+    await expect.poll(kiosk).toBe(true)
+    await page.getByTestId('settings-kiosk').uncheck()
+    await expect.poll(kiosk).toBe(false)
+
+    // On again, then the app quits: nothing listens any more.
+    await section.getByTestId('api-server-enabled').check()
+    await expect(section.getByTestId('api-server-status')).toHaveAttribute('data-running', 'true')
+    await app.close()
+    await expect.poll(() => createOverApi(port, 'order_after_quit')).toMatch(/^(ECONNREFUSED|UND_ERR_SOCKET)$/)
+  })
 })

@@ -22,6 +22,7 @@ import { RatesSection } from './RatesSection'
 import { ReceiveSection } from './ReceiveSection'
 import { ReceiptsSection } from './ReceiptsSection'
 import { ShopSection } from './ShopSection'
+import { KioskSection } from './KioskSection'
 
 const SECTIONS: Array<{ id: string; title: OwnerKey }> = [
   { id: 'settings-shop', title: 'settings.shop.title' },
@@ -79,6 +80,7 @@ export function SettingsScreen() {
       <RatesSection id="settings-rates" />
       <ApiKeysSection id="settings-keys" />
       <ApiServerSection id="settings-api-server" />
+      <KioskSection id="settings-kiosk" />
       <LanguageSection id="settings-language" />
       <ReceiptsSection id="settings-receipts" />
       <BackupsSection id="settings-backups" />
