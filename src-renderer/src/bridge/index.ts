@@ -54,6 +54,8 @@ export const onReconnect = (listener: () => void) => {
 }
 /** Whether the engine can be reached; Electron's IPC has no such event and is always up. */
 export const onConnection = (listener: (up: boolean) => void) => transport.onConnection?.(listener) ?? (() => undefined)
+/** Serve mode: the server ended this device's session (revoked, idle); Electron's IPC has no sessions. */
+export const onSignedOut = (listener: () => void) => transport.onSignedOut?.(listener) ?? (() => undefined)
 
 /**
  * Serve mode: saves `path` (export/sessions.csv?…) through a one-time download

@@ -48,6 +48,8 @@ interface AppState {
   updateSettings(patch: Partial<AppSettings>): Promise<void>
   /** Settings can be changed in another window (the owner's); re-read them when the screen comes back. */
   refreshSettings(): Promise<void>
+  /** The server ended this device's session while the screens were open (the event stream said 401). */
+  signedOutNow(): void
 }
 
 export const useAppStore = create<AppState>()((set, get) => ({
@@ -105,6 +107,10 @@ export const useAppStore = create<AppState>()((set, get) => ({
     } catch {
       // Keep what we have; the next successful call refreshes it.
     }
+  },
+
+  signedOutNow() {
+    set({ load: 'unreachable', loadError: null, signedOut: true })
   },
 }))
 
