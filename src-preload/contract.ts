@@ -12,6 +12,8 @@
  * all read one shape.
  */
 
+import type { ErrorCode } from './shared/errorCodes'
+
 // ---------------------------------------------------------------- shared constants
 
 /**
@@ -1055,7 +1057,8 @@ export const PUSH_EVENTS = [
 // ---------------------------------------------------------------- results and errors
 
 export interface ContractError {
-  code: string
+  /** One of the app's codes (shared/errorCodes.ts): the screens show its sentence, not `message`. */
+  code: ErrorCode
   message: string
   param?: string
 }

@@ -1,10 +1,11 @@
 import type { Channel, Client, ContractError, InputOf, PushEventName, PushEvents, Transport } from '../../../src-preload/contract'
 import { CHANNELS } from '../../../src-preload/contract'
+import type { ErrorCode } from '../../../src-preload/shared/errorCodes'
 import { downloadUrl, pickTransport } from './transport'
 
 /** A handler's `{ ok: false }` as a typed exception: `code` is stable, `message` is for people. */
 export class BridgeError extends Error implements ContractError {
-  readonly code: string
+  readonly code: ErrorCode
   readonly param?: string
   constructor(error: ContractError) {
     super(error.message)

@@ -2,6 +2,7 @@ import { create } from 'zustand'
 import type { AppInfo, AppSettings } from '../../../src-preload/contract'
 import { api, BridgeError } from '../bridge'
 import type { Language } from '../i18n/define'
+import { describeError } from '../i18n/errors'
 
 /**
  * The app as a whole: is the engine reachable, is the shop set up, which
@@ -69,7 +70,7 @@ export const useAppStore = create<AppState>()((set, get) => ({
     } catch (error) {
       set({
         load: 'unreachable',
-        loadError: error instanceof Error ? error.message : String(error),
+        loadError: describeError(get().language, error),
         signedOut: error instanceof BridgeError && SIGNED_OUT.has(error.code),
       })
     }
