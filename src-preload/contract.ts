@@ -12,6 +12,8 @@
  * all read one shape.
  */
 
+import type { ErrorCode } from './shared/errorCodes'
+
 // ---------------------------------------------------------------- shared constants
 
 /**
@@ -1116,7 +1118,8 @@ export const PUSH_EVENTS = [
 // ---------------------------------------------------------------- results and errors
 
 export interface ContractError {
-  code: string
+  /** One of the app's codes (shared/errorCodes.ts): the screens show its sentence, not `message`. */
+  code: ErrorCode
   message: string
   param?: string
 }
@@ -1138,7 +1141,15 @@ export interface Transport {
   onReconnect(listener: () => void): () => void
   /** Whether the engine can be reached (serve mode: the push stream is open). Electron's IPC is always up and leaves it out. */
   onConnection?(listener: (up: boolean) => void): () => void
+  /** Serve mode: the server refused this device's session (revoked, idle 12 hours); the screens ask to sign in again. */
+  onSignedOut?(listener: () => void): () => void
 }
+
+/**
+ * How often serve mode's event stream sends a heartbeat when nothing else happens (#15). The page treats a stream
+ * silent for about two of them as a frozen server (TCP open, nothing arriving) and reconnects.
+ */
+export const EVENT_HEARTBEAT_MS = 15_000
 
 /** IPC channel names used by the preload and the Electron shell. */
 export const IPC = { invoke: 'stablepay:invoke', push: 'stablepay:push' } as const

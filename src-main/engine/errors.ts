@@ -11,12 +11,13 @@ export type ErrorType =
   | 'conflict_error'
   | 'api_error'
 
+import type { ErrorCode } from '../../src-preload/shared/errorCodes'
 import { errorFields, log } from './log'
 
 export class EngineError extends Error {
   constructor(
     readonly type: ErrorType,
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     readonly param?: string,
   ) {
@@ -25,11 +26,11 @@ export class EngineError extends Error {
   }
 }
 
-export const invalid = (code: string, message: string, param?: string) =>
+export const invalid = (code: ErrorCode, message: string, param?: string) =>
   new EngineError('invalid_request_error', code, message, param)
 export const notFound = (message: string, param?: string) =>
   new EngineError('not_found_error', 'resource_missing', message, param)
-export const conflict = (code: string, message: string, param?: string) =>
+export const conflict = (code: ErrorCode, message: string, param?: string) =>
   new EngineError('conflict_error', code, message, param)
 
 /**

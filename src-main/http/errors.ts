@@ -1,4 +1,5 @@
 import type { ErrorType } from '../engine'
+import type { ErrorCode } from '../../src-preload/shared/errorCodes'
 import { EngineError } from '../engine'
 import { isStorageFull, STORAGE_FULL_MESSAGE, storageFault } from '../engine/errors'
 import { errorFields, log, whereLogIs } from '../engine/log'
@@ -13,7 +14,7 @@ export class HttpError extends Error {
   constructor(
     readonly status: number,
     readonly type: ErrorType,
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     readonly param: string | null = null,
     readonly headers: Record<string, string> = {},
@@ -24,7 +25,7 @@ export class HttpError extends Error {
 }
 
 export interface ErrorBody {
-  error: { type: ErrorType; code: string; message: string; param: string | null }
+  error: { type: ErrorType; code: ErrorCode; message: string; param: string | null }
 }
 
 const STATUS_OF: Record<ErrorType, number> = {
@@ -36,14 +37,14 @@ const STATUS_OF: Record<ErrorType, number> = {
   api_error: 500,
 }
 
-export const badRequest = (code: string, message: string, param: string | null = null) =>
+export const badRequest = (code: ErrorCode, message: string, param: string | null = null) =>
   new HttpError(400, 'invalid_request_error', code, message, param)
 export const notFoundError = (message: string, param: string | null = null) =>
   new HttpError(404, 'not_found_error', 'resource_missing', message, param)
-export const forbidden = (code: string, message: string, param: string | null = null) =>
+export const forbidden = (code: ErrorCode, message: string, param: string | null = null) =>
   new HttpError(403, 'permission_error', code, message, param)
 // A 401 must name the scheme (RFC 9110); Bearer, unlike Basic, never makes a browser pop up a login box.
-export const unauthorized = (code: string, message: string) =>
+export const unauthorized = (code: ErrorCode, message: string) =>
   new HttpError(401, 'authentication_error', code, message, null, { 'WWW-Authenticate': 'Bearer realm="StablePay POS"' })
 export const methodNotAllowed = (method: string, allowed: readonly string[]) =>
   new HttpError(405, 'invalid_request_error', 'method_not_allowed', `${method} is not allowed here; use ${allowed.join(' or ')}`, null, {

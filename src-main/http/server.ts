@@ -26,6 +26,7 @@ import { createStatic } from './static'
 import { errorFields, log } from '../engine/log'
 import { publishReceipts } from '../engine/receipts'
 import { receiptOrigin, receiptRoute } from './receiptRoute'
+import { EVENT_HEARTBEAT_MS } from '../../src-preload/contract'
 
 export interface HttpServerOptions {
   app: App
@@ -39,7 +40,7 @@ export interface HttpServerOptions {
   rendererDir: string
   /** Extra Host names accepted besides the bound address and loopback (e.g. "pos.local"). */
   allowedHosts?: readonly string[]
-  /** Comment heartbeat on event streams; default 15 s. */
+  /** Comment heartbeat on event streams; default EVENT_HEARTBEAT_MS (15 s), which the page's watchdog expects. */
   heartbeatMs?: number
 }
 
@@ -138,7 +139,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     attached = null
   }
   const api = createApi(options.app)
-  const bridge = createBridge(options.app, { heartbeatMs: options.heartbeatMs ?? 15_000 })
+  const bridge = createBridge(options.app, { heartbeatMs: options.heartbeatMs ?? EVENT_HEARTBEAT_MS })
   const serveStatic = createStatic(options.rendererDir)
 
   let port = options.port ?? 0

@@ -6,7 +6,10 @@
  * ask it through `setup:preview-xpub`. No Node and no DOM here.
  */
 
-export type UrlResult = { ok: true; url: string } | { ok: false; message: string }
+/** What is wrong with a URL, for a screen to say in its own words (the message is the engine's English). */
+export type UrlProblem = 'empty' | 'too_long' | 'spaces' | 'not_url' | 'other_kind' | 'protocol' | 'no_host' | 'credentials'
+
+export type UrlResult = { ok: true; url: string } | { ok: false; problem: UrlProblem; message: string }
 
 export function validateRpcUrl(input: string): UrlResult {
   return validateEndpoint(
@@ -28,25 +31,25 @@ const MAX_URL_LENGTH = 2048
 
 function validateEndpoint(input: string, protocols: readonly string[], what: string, expected: string, otherKindHint: string): UrlResult {
   const s = input.trim()
-  if (s === '') return { ok: false, message: `${what} is empty` }
-  if (s.length > MAX_URL_LENGTH) return { ok: false, message: `${what} is too long (over ${MAX_URL_LENGTH} characters)` }
-  if (/\s/.test(s)) return { ok: false, message: `${what} must not contain spaces` }
+  if (s === '') return { ok: false, problem: 'empty', message: `${what} is empty` }
+  if (s.length > MAX_URL_LENGTH) return { ok: false, problem: 'too_long', message: `${what} is too long (over ${MAX_URL_LENGTH} characters)` }
+  if (/\s/.test(s)) return { ok: false, problem: 'spaces', message: `${what} must not contain spaces` }
   let url: URL
   try {
     url = new URL(s)
   } catch {
-    return { ok: false, message: `${what} is not a valid URL; it must start with ${expected}` }
+    return { ok: false, problem: 'not_url', message: `${what} is not a valid URL; it must start with ${expected}` }
   }
   if (!protocols.includes(url.protocol)) {
     const isOtherKind = ['http:', 'https:', 'ws:', 'wss:'].includes(url.protocol)
-    return { ok: false, message: isOtherKind ? `this is ${otherKindHint}` : `${what} must start with ${expected}` }
+    return { ok: false, problem: isOtherKind ? 'other_kind' : 'protocol', message: isOtherKind ? `this is ${otherKindHint}` : `${what} must start with ${expected}` }
   }
-  if (url.hostname === '') return { ok: false, message: `${what} has no host name` }
+  if (url.hostname === '') return { ok: false, problem: 'no_host', message: `${what} has no host name` }
   // fetch (undici) refuses URLs with embedded credentials outright, and they
   // would end up in settings, logs and screenshots; providers put API keys in
   // the path instead.
   if (url.username !== '' || url.password !== '') {
-    return { ok: false, message: `${what} must not contain a user name or password; use the provider's API-key URL instead` }
+    return { ok: false, problem: 'credentials', message: `${what} must not contain a user name or password; use the provider's API-key URL instead` }
   }
   return { ok: true, url: s }
 }

@@ -87,6 +87,8 @@ test('a second browser pairs as till 2; both tills sell at once, each display sh
     await expect(tabletRow).toHaveAttribute('data-revoked', 'true')
     const refused = await till2.request.post('/bridge/invoke/app:info', { data: null })
     expect(refused.status()).toBe(401)
+    // The tablet's screen says so by itself (its event stream met the 401), without a click (#15).
+    await expect(till2.getByTestId('signed-out')).toBeVisible()
   } finally {
     await tabletContext.close()
     await displayContext.close()

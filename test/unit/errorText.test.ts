@@ -1,9 +1,17 @@
 /**
- * What the cashier reads when a sale cannot be taken because the disk is full
- * or the price's unique amounts are all held: the engine's own English words,
- * and a Chinese translation of the code (not the English left as it is).
+ * What the cashier reads when something is refused (#15): the sentence of the error's code, in English and
+ * Chinese, never the engine's own words (a developer's detail, which goes to the log). Every code the app can
+ * answer with has both sentences.
  */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { createEngine, ManualClock } from '../../src-main/engine'
+import { createHandlerRegistry } from '../../src-main/engine/handlers'
+import { captureLog } from '../../src-main/engine/log'
+import { ERROR_CODES } from '../../src-preload/shared/errorCodes'
+import { describeError, ERROR_SENTENCES } from '../../src-renderer/src/i18n/errors'
 import { isStorageFull, isStorageUnavailable, STORAGE_FULL_MESSAGE, STORAGE_UNAVAILABLE_MESSAGE } from '../../src-main/engine/errors'
 import { toContractError } from '../../src-main/engine/handlers/registry'
 import { errorText } from '../../src-renderer/src/i18n/errors'
@@ -34,9 +42,77 @@ describe('the cashier’s words for failing cleanly', () => {
     expect(errorText('zh-CN', error)).toMatch(/^店铺数据无法保存/)
   })
 
-  it('no unique amount left: the engine’s message in English, a translation in Chinese', () => {
+  it('no unique amount left: the sentence in English and in Chinese', () => {
     const error = { code: 'amount_space_exhausted', message: 'Another open sale already asks for exactly 99.99 GUSD at this address …' }
-    expect(errorText('en', error)).toBe(error.message)
+    expect(errorText('en', error)).toMatch(/^Other open sales already ask for this exact price/)
     expect(errorText('zh-CN', error)).toMatch(/^其他未完成的收款已在使用这个金额/)
+  })
+})
+
+const CJK = /[\u4e00-\u9fff]/
+/** What an engine or Node message looks like, and a sentence never does. */
+const RAW = /ECONN|ENOTFOUND|checksum mismatch|must be an integer|undefined|null|\b[a-z]+_[a-z_]+\b|Error:/
+
+describe('every error code in the cashier’s words', () => {
+  it('each code has an English and a Chinese sentence, and nothing else is in the table', () => {
+    expect(Object.keys(ERROR_SENTENCES).sort()).toEqual([...ERROR_CODES].sort())
+    for (const code of ERROR_CODES) {
+      const { en, zh } = ERROR_SENTENCES[code]
+      expect(en.length, code).toBeGreaterThan(5)
+      expect(en, code).toMatch(/^[A-Z].*[.)]$/)
+      expect(en, code).not.toMatch(RAW)
+      expect(zh, code).toMatch(CJK)
+      // Only names stay in Latin letters in Chinese (the same rule as the owner strings' test).
+      expect(zh.replace(/StablePay POS|StablePay|PIN|RPC|API|Webhook|xpub/g, ''), code).not.toMatch(/[A-Za-z]{2,}/)
+    }
+  })
+
+  it('the screens show the sentence, not the engine’s message, in both languages', () => {
+    const raw = { code: 'address_invalid', message: 'not a valid address: checksum mismatch' }
+    expect(errorText('en', raw)).not.toContain('checksum')
+    expect(errorText('en', raw)).toBe(ERROR_SENTENCES.address_invalid.en)
+    expect(errorText('zh-CN', raw)).toBe(ERROR_SENTENCES.address_invalid.zh)
+    const parse = { code: 'parameter_invalid', message: 'networks[0].confirmations: must be an integer from 1 to 1000' }
+    expect(errorText('en', parse)).not.toMatch(/integer|confirmations/)
+    // A code this page does not know (a newer app): a plain sentence naming it for support, in the cashier's language.
+    expect(errorText('zh-CN', { code: 'brand_new_code', message: 'Something new' })).toBe('操作没有完成（brand_new_code）。请重试；如果一直出现，请联系店主。')
+  })
+
+  it('anything thrown (a browser TypeError, a Node error) shows as a sentence, never its raw text', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8545'), { code: 'ECONNREFUSED' })
+    expect(describeError('en', refused)).not.toContain('ECONNREFUSED')
+    expect(describeError('en', new TypeError('Failed to fetch'))).toBe(ERROR_SENTENCES.unexpected.en)
+    expect(describeError('zh-CN', { code: 'pin_wrong', message: 'Wrong PIN.' })).toBe('PIN 错误。')
+  })
+
+  it('the engine answers only the app’s codes: a library error’s own code becomes internal_error (and is logged)', () => {
+    const node = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8545'), { code: 'econnrefused_like' })
+    const log = captureLog('info')
+    try {
+      expect(toContractError(node).code).toBe('internal_error')
+      expect(log.text()).toContain('econnrefused_like')
+    } finally {
+      log.stop()
+    }
+  })
+
+  it('a refused call’s detail (which field, why) goes to the engine’s log; the screen gets the code', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stablepay-errors-'))
+    const engine = createEngine({ dataDir: dir, clock: new ManualClock() })
+    const log = captureLog('info')
+    try {
+      const result = await createHandlerRegistry(engine).invoke('setup:preview-xpub', { xpub: '0x52908400098527886e0F7030069857D2E4169EE8' })
+      expect(result.ok).toBe(false)
+      if (result.ok) return
+      expect(result.error.code).toBe('address_invalid')
+      expect(errorText('en', result.error)).toBe(ERROR_SENTENCES.address_invalid.en)
+      const line = log.lines.find((l) => l.msg === 'call refused')
+      expect(line).toMatchObject({ channel: 'setup:preview-xpub', code: 'address_invalid' })
+      expect(String(line?.detail)).toMatch(/checksum/)
+    } finally {
+      log.stop()
+      engine.close()
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })

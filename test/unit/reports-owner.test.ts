@@ -207,9 +207,9 @@ describe('settings checks', () => {
   it('one URL per line, at least one, and confirmations 1-1000', () => {
     expect(checkRpcList('https://a.example\n\n  https://b.example  ')).toEqual([])
     expect(checkRpcList('https://a.example\nftp://b.example')).toEqual([
-      { line: 'ftp://b.example', message: 'RPC URL must start with http:// or https://' },
+      { line: 'ftp://b.example', problem: 'protocol' },
     ])
-    expect(checkRpcList(' \n ')[0]!.message).toBe('at least one RPC URL is needed')
+    expect(checkRpcList(' \n ')[0]!.problem).toBe('none')
     expect(checkConfirmations('12').ok).toBe(true)
     for (const bad of ['0', '1001', '1.5', '', '-1', 'two']) expect(checkConfirmations(bad).ok, bad).toBe(false)
   })

@@ -2,6 +2,11 @@ import type { z } from 'zod'
 import type { Channel, ContractError, InputOf, OutputOf, Result, Role } from '../../../src-preload/contract'
 import { CHANNEL_ROLES, CHANNELS } from '../../../src-preload/contract'
 import { INPUT_SCHEMAS } from '../../../src-preload/schemas'
+import type { ErrorCode } from '../../../src-preload/shared/errorCodes'
+import { isErrorCode } from '../../../src-preload/shared/errorCodes'
+import type { MoneyErrorCode } from '../../../src-preload/shared/money'
+import type { BackupError } from '../backup'
+import type { RateErrorCode } from '../rates/errors'
 import { EngineError, invalid, storageFault } from '../errors'
 import { errorFields, log, whereLogIs } from '../log'
 
@@ -106,7 +111,11 @@ export class HandlerRegistry {
       const value = await (this.gate ? this.gate.audited(channel, { device: caller.device, role }, run) : run())
       return { ok: true, value }
     } catch (error) {
-      return { ok: false, error: toContractError(error) }
+      const refused = toContractError(error)
+      // The screens show the code's sentence only (#15): the engine's own words (which field, which checksum) stay here.
+      if (refused.code !== 'internal_error')
+        log('handlers').info({ channel, code: refused.code, param: refused.param, detail: refused.message }, 'call refused')
+      return { ok: false, error: refused }
     }
   }
 }
@@ -130,6 +139,10 @@ function paramOf(path: readonly PropertyKey[]): string | undefined {
   return names.length > 0 ? names.join('.') : undefined
 }
 
+/** The module errors' codes are the app's codes too (each has its sentence on the screens): a compile error otherwise. */
+const MODULE_CODES_ARE_KNOWN: [RateErrorCode | MoneyErrorCode | BackupError['code']] extends [ErrorCode] ? true : never = true
+void MODULE_CODES_ARE_KNOWN
+
 export function toContractError(error: unknown): ContractError {
   // Before the engine's own errors: a full or read-only disk is the same answer wherever the write was refused.
   const storage = storageFault(error)
@@ -137,8 +150,9 @@ export function toContractError(error: unknown): ContractError {
   if (error instanceof EngineError) return { code: error.code, message: error.message, ...(error.param ? { param: error.param } : {}) }
   const code = (error as { code?: unknown })?.code
   const message = error instanceof Error ? error.message : String(error)
-  // Module errors (MoneyError, RateError, …) carry a string code and a user-facing message.
-  if (typeof code === 'string' && /^[a-z_]+$/.test(code)) return { code, message }
+  // Module errors (MoneyError, RateError, BackupError) carry one of the app's codes and a message for the log and API
+  // clients. Any other code (a Node or library error's) is not ours to pass on: it would reach a screen as raw text.
+  if (isErrorCode(code)) return { code, message }
   log('handlers').error(errorFields(error), 'handler failed')
   return { code: 'internal_error', message: `Something went wrong inside the app; the details are in its log${whereLogIs()}.` }
 }

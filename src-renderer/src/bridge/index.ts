@@ -1,10 +1,11 @@
 import type { Channel, Client, ContractError, InputOf, PushEventName, PushEvents, Transport } from '../../../src-preload/contract'
 import { CHANNELS } from '../../../src-preload/contract'
+import type { ErrorCode } from '../../../src-preload/shared/errorCodes'
 import { downloadUrl, pickTransport } from './transport'
 
 /** A handler's `{ ok: false }` as a typed exception: `code` is stable, `message` is for people. */
 export class BridgeError extends Error implements ContractError {
-  readonly code: string
+  readonly code: ErrorCode
   readonly param?: string
   constructor(error: ContractError) {
     super(error.message)
@@ -54,6 +55,8 @@ export const onReconnect = (listener: () => void) => {
 }
 /** Whether the engine can be reached; Electron's IPC has no such event and is always up. */
 export const onConnection = (listener: (up: boolean) => void) => transport.onConnection?.(listener) ?? (() => undefined)
+/** Serve mode: the server ended this device's session (revoked, idle); Electron's IPC has no sessions. */
+export const onSignedOut = (listener: () => void) => transport.onSignedOut?.(listener) ?? (() => undefined)
 
 /**
  * Serve mode: saves `path` (export/sessions.csv?…) through a one-time download

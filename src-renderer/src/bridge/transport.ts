@@ -1,5 +1,6 @@
 import type { Channel, ContractError, InputOf, OutputOf, PushEventName, PushEvents, Result, Transport } from '../../../src-preload/contract'
 import { PUSH_EVENTS } from '../../../src-preload/contract'
+import { runEventStream } from './eventStream'
 
 declare global {
   interface Window {
@@ -17,7 +18,6 @@ const SESSION_HEADER = 'X-StablePay-Session'
  * the till signed in.
  */
 const STORAGE_KEY = 'stablepay.session'
-const RETRY_MS = 2000
 
 /**
  * Serve mode: the same contract over HTTP (`POST /bridge/invoke/<channel>`)
@@ -33,6 +33,7 @@ function httpTransport(base = ''): Transport {
   const listeners = new Map<PushEventName, Set<(payload: unknown) => void>>()
   const reconnectListeners = new Set<() => void>()
   const connectionListeners = new Set<(up: boolean) => void>()
+  const signedOutListeners = new Set<() => void>()
   let up: boolean | null = null
   const setUp = (next: boolean) => {
     if (up === next) return
@@ -42,6 +43,8 @@ function httpTransport(base = ''): Transport {
   let header: string | null = readStored()
   let signInError: ContractError | null = null
   let streaming = false
+  /** The stream met a 401: it stays closed (no retrying a dead session forever) until a call succeeds again. */
+  let signedOut = false
 
   const signIn = async (): Promise<void> => {
     const params = new URLSearchParams(window.location.search)
@@ -89,39 +92,24 @@ function httpTransport(base = ''): Transport {
 
   const stream = async () => {
     await ready
-    for (;;) {
-      try {
-        const response = await fetch(`${base}/bridge/events`, { headers: headers(), credentials: 'same-origin', cache: 'no-store' })
-        if (response.ok && response.body) {
-          setUp(true)
-          // Whenever the stream (re)opens, the UI refetches: a change pushed before it was live (a sale made while this
-          // page was still connecting, or while the stream was reconnecting) is otherwise never shown.
-          for (const l of reconnectListeners) l()
-          const reader = response.body.pipeThrough(new TextDecoderStream()).getReader()
-          let buffer = ''
-          for (;;) {
-            const { value, done } = await reader.read()
-            if (done) break
-            buffer += value.replace(/\r\n?/g, '\n')
-            let end: number
-            while ((end = buffer.indexOf('\n\n')) >= 0) {
-              dispatch(buffer.slice(0, end))
-              buffer = buffer.slice(end + 2)
-            }
-          }
-        } else if (response.status === 401) {
-          // Signed out (revoked, expired): the screens learn it from their next call; the stream stays quiet.
-          for (const l of reconnectListeners) l()
-          await sleep(RETRY_MS * 5)
-          continue
-        }
-      } catch {
-        // The server went away: try again, like EventSource would.
-      }
-      // The stream ended or could not open (server stopped or restarting): the till says so now, not at the next click.
-      setUp(false)
-      await sleep(RETRY_MS)
-    }
+    await runEventStream({
+      url: `${base}/bridge/events`,
+      request: () => ({ headers: headers(), credentials: 'same-origin', cache: 'no-store' }),
+      onOpen() {
+        setUp(true)
+        // Whenever the stream (re)opens, the UI refetches: a change pushed before it was live (a sale made while this
+        // page was still connecting, or while the stream was reconnecting) is otherwise never shown.
+        for (const l of reconnectListeners) l()
+      },
+      onBlock: dispatch,
+      onDown: () => setUp(false),
+      onSignedOut() {
+        // The stream opens again after the next call that succeeds (the Retry on the sign-in screen, once signed in).
+        signedOut = true
+        streaming = false
+        for (const l of signedOutListeners) l()
+      },
+    })
   }
   const connect = () => {
     if (streaming || typeof ReadableStream === 'undefined') return
@@ -146,7 +134,13 @@ function httpTransport(base = ''): Transport {
         return { ok: false, error: { code: 'connection_lost', message: 'The app is not reachable. Check that StablePay POS is running.' } }
       }
       try {
-        return (await response.json()) as Result<OutputOf<C>>
+        const result = (await response.json()) as Result<OutputOf<C>>
+        // Signed in again (the session was restored, or a new one taken): the push stream comes back too.
+        if (result.ok && signedOut) {
+          signedOut = false
+          connect()
+        }
+        return result
       } catch {
         return { ok: false, error: { code: 'bad_response', message: `Unexpected answer from the app (HTTP ${response.status}).` } }
       }
@@ -168,10 +162,12 @@ function httpTransport(base = ''): Transport {
       connectionListeners.add(listener)
       return () => connectionListeners.delete(listener)
     },
+    onSignedOut(listener: () => void): () => void {
+      signedOutListeners.add(listener)
+      return () => signedOutListeners.delete(listener)
+    },
   }
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 function readStored(): string | null {
   try {

@@ -52,7 +52,7 @@ export function PinDialog({ onDone, onCancel }: { onDone: () => void; onCancel: 
       onDone()
     } catch (failure) {
       if (failure instanceof BridgeError && failure.code === 'pin_locked_out') void useOwnerStore.getState().load()
-      setError(failure instanceof BridgeError ? errorText(failure) : String(failure))
+      setError(errorText({ code: failure instanceof BridgeError ? failure.code : 'unexpected' }))
       setPinText('')
       setConfirm('')
     } finally {

@@ -16,7 +16,7 @@ import { cashierStrings } from './cashier'
 import { commonStrings } from './common'
 import type { Language, Params, StringTable } from './define'
 import { localize } from './define'
-import { errorText } from './errors'
+import { describeError, errorText } from './errors'
 import { setupStrings } from './setup'
 import { receiptStrings } from './receipts'
 import { ownerLockStrings } from './ownerLock'
@@ -47,9 +47,17 @@ export function useT(): TFunction {
 }
 
 /** `const errorText = useErrorText(); errorText(error)`: an engine error in the cashier's language (see errors.ts). */
-export function useErrorText(): (error: { code: string; message: string }) => string {
+export function useErrorText(): (error: { code: string; message?: string }) => string {
   const language = useLanguage()
-  return useCallback((error: { code: string; message: string }) => errorText(language, error), [language])
+  return useCallback((error: { code: string; message?: string }) => errorText(language, error), [language])
+}
+
+/**
+ * For stores (outside React): any thrown value as the sentence to show, in the language of the moment (see
+ * errors.ts); never the engine's or the browser's raw text.
+ */
+export function errorMessage(error: unknown): string {
+  return describeError(useAppStore.getState().language, error)
 }
 
 export type { Language, Params } from './define'

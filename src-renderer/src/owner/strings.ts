@@ -425,6 +425,32 @@ export const ownerStrings = defineStrings({
     zh: '已开启的收款将继续使用原来的地址。',
   },
 
+  // Errors and notes in the owner's words (#15): the engine's own text stays in its log.
+  'settings.backups.failed': {
+    en: 'The last backup failed. Check the backup folder and its free space; the details are in the app’s log.',
+    zh: '上次备份失败。请检查备份文件夹及其剩余空间；详细信息在应用日志中。',
+  },
+  'webhooks.problem.timeout': { en: 'No answer in time', zh: '未及时响应' },
+  'webhooks.problem.connect': { en: 'Could not connect', zh: '无法连接' },
+  'webhooks.problem.other': { en: 'Failed (details in the log)', zh: '失败（详见日志）' },
+  'history.reason.created': { en: 'created', zh: '已创建' },
+  'history.reason.cancelled': { en: 'cancelled', zh: '已取消' },
+  'history.reason.expiredUnpaid': { en: 'expired unpaid', zh: '未付款已过期' },
+  'history.reason.expiredUnderpaid': { en: 'expired underpaid', zh: '付款不足已过期' },
+  'history.reason.detected': { en: 'payment detected', zh: '检测到付款' },
+  'history.reason.late': { en: 'paid late', zh: '逾期付款' },
+  'history.reason.seenAfter': { en: 'paid before expiry, seen after', zh: '在过期前付款，过期后才看到' },
+  'history.reason.reorged': { en: 'payment left the chain (reorganisation)', zh: '付款因区块链重组而移除' },
+  'history.reason.reversed': { en: 'payment reversed by a chain reorganisation', zh: '付款因区块链重组被撤回' },
+  'history.reason.acknowledged': { en: 'reversal acknowledged by the owner', zh: '店主已确认撤回' },
+  'history.reason.confirmed': {
+    en: { one: 'confirmed ({n} confirmation)', other: 'confirmed ({n} confirmations)' },
+    zh: '已确认（{n} 个确认）',
+  },
+  'history.reason.back': {
+    en: { one: 'payment back in the chain ({n} confirmation)', other: 'payment back in the chain ({n} confirmations)' },
+    zh: '付款已回到链上（{n} 个确认）',
+  },
   'settings.networks.title': { en: 'Networks', zh: '网络' },
   'settings.networks.help': {
     en: 'The app reads each network itself through these RPC URLs. Test networks are used in test mode, real ones in live mode.',
@@ -445,7 +471,37 @@ export const ownerStrings = defineStrings({
   'settings.networks.state.connecting': { en: 'Connecting', zh: '连接中' },
   'settings.networks.state.unknown': { en: 'Not watched', zh: '未监控' },
   'settings.networks.head': { en: 'Block {n}', zh: '区块 {n}' },
-  'settings.networks.lastError': { en: 'Last error: {message}', zh: '最近错误：{message}' },
+  // The RPC's own error text ("connect ECONNREFUSED …") is a detail for the log, not the screen (#15).
+  'settings.networks.lastError': {
+    en: 'The network’s RPC is not answering. Check the URL, or try another provider; the details are in the app’s log.',
+    zh: '该网络的 RPC 没有响应。请检查网址或换用其他服务商；详细信息在应用日志中。',
+  },
+  // What is wrong with an RPC URL as typed (src-preload/shared/validate.ts UrlProblem) (#15).
+  'settings.networks.rpcProblem.none': { en: 'At least one RPC URL is needed.', zh: '至少需要一个 RPC 网址。' },
+  'settings.networks.rpcProblem.empty': { en: 'This RPC URL is empty.', zh: '此 RPC 网址为空。' },
+  'settings.networks.rpcProblem.too_long': { en: 'This RPC URL is too long.', zh: '此 RPC 网址太长。' },
+  'settings.networks.rpcProblem.spaces': { en: 'An RPC URL cannot contain spaces.', zh: 'RPC 网址不能包含空格。' },
+  'settings.networks.rpcProblem.not_url': {
+    en: 'This is not a web address: it must start with http:// or https://.',
+    zh: '这不是网址：必须以 http:// 或 https:// 开头。',
+  },
+  'settings.networks.rpcProblem.other_kind': {
+    en: 'This is a WebSocket address (ws://); an RPC URL starts with http:// or https://.',
+    zh: '这是 WebSocket 地址；RPC 网址以 http:// 或 https:// 开头。',
+  },
+  'settings.networks.rpcProblem.protocol': {
+    en: 'An RPC URL must start with http:// or https://.',
+    zh: 'RPC 网址必须以 http:// 或 https:// 开头。',
+  },
+  'settings.networks.rpcProblem.no_host': { en: 'This RPC URL has no server name.', zh: '此 RPC 网址缺少服务器名称。' },
+  'settings.networks.rpcProblem.credentials': {
+    en: 'An RPC URL must not contain a user name or password; use the provider’s URL with its API key instead.',
+    zh: 'RPC 网址不能包含用户名或密码；请改用服务商提供的带 API 密钥的网址。',
+  },
+  'settings.networks.confirmationsProblem': {
+    en: 'Type a whole number from {min} to {max}.',
+    zh: '请输入 {min} 到 {max} 之间的整数。',
+  },
   // How "payment incoming" sees a payment before its block on this network.
   'settings.networks.pending.ws': { en: 'Sent payments seen at once (WebSocket)', zh: '已发送的付款即时可见（WebSocket）' },
   'settings.networks.pending.filter': {

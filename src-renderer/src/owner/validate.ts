@@ -1,11 +1,16 @@
-import { isConfirmations, MAX_CONFIRMATIONS, MIN_CONFIRMATIONS, validateRpcUrl } from '../../../src-preload/shared/validate'
+import type { UrlProblem } from '../../../src-preload/shared/validate'
+import { isConfirmations, validateRpcUrl } from '../../../src-preload/shared/validate'
 
 /**
  * What Settings checks as the owner types. Each URL goes through the engine's
- * own check (src-preload/shared/validate.ts), so the words are the engine's;
- * the engine checks again on save, and its answer is what is shown then.
+ * own check (src-preload/shared/validate.ts), so the verdict is the engine's;
+ * the screen says it in the owner's language by the problem's name (#15). The
+ * engine checks again on save, and its answer's code is what is shown then.
  */
-export type Check = { ok: true; value: string } | { ok: false; message: string }
+export type Check = { ok: true; value: string } | { ok: false }
+
+/** Why an RPC URLs box is refused: one of the URL problems, or no URL at all. */
+export type RpcProblem = UrlProblem | 'none'
 
 /** The RPC URLs box holds one URL per line; blank lines are ignored. */
 export function rpcLines(text: string): string[] {
@@ -16,19 +21,18 @@ export function rpcLines(text: string): string[] {
 }
 
 /** Each line's problem, by line, or an empty list; at least one URL is needed. */
-export function checkRpcList(text: string): Array<{ line: string; message: string }> {
+export function checkRpcList(text: string): Array<{ line: string; problem: RpcProblem }> {
   const lines = rpcLines(text)
-  if (lines.length === 0) return [{ line: '', message: 'at least one RPC URL is needed' }]
+  if (lines.length === 0) return [{ line: '', problem: 'none' }]
   return lines.flatMap((line) => {
     const checked = validateRpcUrl(line)
-    return checked.ok ? [] : [{ line, message: checked.message }]
+    return checked.ok ? [] : [{ line, problem: checked.problem }]
   })
 }
 
 /** Confirmations as typed: a whole number in the engine's range. */
 export function checkConfirmations(text: string): Check {
   const s = text.trim()
-  if (!/^\d{1,4}$/.test(s) || !isConfirmations(Number(s)))
-    return { ok: false, message: `confirmations must be an integer from ${MIN_CONFIRMATIONS} to ${MAX_CONFIRMATIONS}` }
+  if (!/^\d{1,4}$/.test(s) || !isConfirmations(Number(s))) return { ok: false }
   return { ok: true, value: s }
 }

@@ -2,6 +2,7 @@ import { create } from 'zustand'
 import type { AppInfo, AppSettings } from '../../../src-preload/contract'
 import { api, BridgeError } from '../bridge'
 import type { Language } from '../i18n/define'
+import { describeError } from '../i18n/errors'
 
 /**
  * The app as a whole: is the engine reachable, is the shop set up, which
@@ -48,6 +49,8 @@ interface AppState {
   updateSettings(patch: Partial<AppSettings>): Promise<void>
   /** Settings can be changed in another window (the owner's); re-read them when the screen comes back. */
   refreshSettings(): Promise<void>
+  /** The server ended this device's session while the screens were open (the event stream said 401). */
+  signedOutNow(): void
 }
 
 export const useAppStore = create<AppState>()((set, get) => ({
@@ -67,7 +70,7 @@ export const useAppStore = create<AppState>()((set, get) => ({
     } catch (error) {
       set({
         load: 'unreachable',
-        loadError: error instanceof Error ? error.message : String(error),
+        loadError: describeError(get().language, error),
         signedOut: error instanceof BridgeError && SIGNED_OUT.has(error.code),
       })
     }
@@ -105,6 +108,10 @@ export const useAppStore = create<AppState>()((set, get) => ({
     } catch {
       // Keep what we have; the next successful call refreshes it.
     }
+  },
+
+  signedOutNow() {
+    set({ load: 'unreachable', loadError: null, signedOut: true })
   },
 }))
 

@@ -1,4 +1,4 @@
-import { on, onConnection, onReconnect } from '../bridge'
+import { on, onConnection, onReconnect, onSignedOut } from '../bridge'
 import { useAppStore } from './app'
 import { useChainClockStore } from './chainClock'
 import { useCustomerStore } from './customer'
@@ -29,6 +29,8 @@ export function startFeed(): void {
   })
   on('transfer:recorded', (transfer) => useUnmatchedStore.getState().receive(transfer))
   onConnection((up) => useHealthStore.getState().setServer(up))
+  // A revoked or expired device learns it from the stream at once, not at its next click: the sign-in screen shows.
+  onSignedOut(() => useAppStore.getState().signedOutNow())
   void useHealthStore.getState().load()
   onReconnect(() => {
     // Whatever happened while the line was down, ask again rather than trust the screen.

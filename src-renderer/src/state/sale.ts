@@ -5,6 +5,7 @@ import type { KeypadKey } from './keypad'
 import { useAppStore } from './app'
 import { applyKey, isAboveThreshold, isChargeable, toAmount } from './keypad'
 import { hasPayment, isOpen } from './sessionView'
+import { errorMessage } from '../i18n'
 
 /**
  * The cashier's sale: what is being typed, and then the one payment session
@@ -85,7 +86,7 @@ interface SaleError {
 const errorOf = (error: unknown): SaleError =>
   error instanceof BridgeError
     ? { code: error.code, message: error.message }
-    : { code: 'unexpected', message: error instanceof Error ? error.message : String(error) }
+    : { code: 'unexpected', message: errorMessage(error) }
 
 // Pushes that arrive while `sessions:create` is still answering (a very fast payment) are kept here.
 const earlyPushes = new Map<string, PaymentSession>()

@@ -2,6 +2,7 @@ import { create } from 'zustand'
 import type { ChainConfig, Merchant } from '../../../src-preload/contract'
 import { api, BridgeError } from '../bridge'
 import { useOwnerStore } from './owner'
+import { errorMessage } from '../i18n'
 
 /**
  * The first-run wizard's draft. Nothing reaches the engine until the last
@@ -120,7 +121,7 @@ export const useSetupStore = create<SetupState>()((set, get) => ({
             receiveCheck: {
               state: 'invalid',
               code: error instanceof BridgeError ? error.code : 'unexpected',
-              message: error instanceof Error ? error.message : String(error),
+              message: errorMessage(error),
             },
           })
       }
@@ -175,7 +176,7 @@ export const useSetupStore = create<SetupState>()((set, get) => ({
         error:
           error instanceof BridgeError
             ? { code: error.code, message: error.message }
-            : { code: 'unexpected', message: error instanceof Error ? error.message : String(error) },
+            : { code: 'unexpected', message: errorMessage(error) },
       })
       return null
     }

@@ -8,6 +8,7 @@ import type { OwnerKey, OwnerT } from '../i18n'
 import { useOwnerT } from '../i18n'
 import { auditExportHref, canDownloadCsv, useAuditStore } from '../state'
 import { formatShortDateTime, safeTimeZone } from '../time'
+import { errorMessage } from '../../i18n'
 
 const KIND_LABEL: { [K in AuditKind]: OwnerKey } = {
   receive: 'audit.kind.receive',
@@ -104,7 +105,7 @@ export function AuditScreen() {
               onClick={() =>
                 exportToFile().then(
                   (r) => setExportNote(r.saved ? t('audit.exported', { n: r.rows }) : null),
-                  (e: unknown) => setExportNote(e instanceof Error ? e.message : String(e)),
+                  (e: unknown) => setExportNote(errorMessage(e)),
                 )
               }
             >

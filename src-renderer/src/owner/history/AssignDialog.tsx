@@ -8,6 +8,7 @@ import { useOwnerT } from '../i18n'
 import { useDetailStore, useTransfersStore } from '../state'
 import { formatShortDateTime, safeTimeZone } from '../time'
 import { transferAmount } from './TransfersView'
+import { errorMessage } from '../../i18n'
 
 /**
  * Assign an unmatched transfer to the sale it was for: recent sales that
@@ -39,7 +40,7 @@ export function AssignDialog({ transfer, onClose }: { transfer: Transfer; onClos
             setCandidates(found)
           },
           (e: unknown) => {
-            if (stillWanted()) setError(e instanceof Error ? e.message : String(e))
+            if (stillWanted()) setError(errorMessage(e))
           },
         ),
     [transfer],
@@ -63,7 +64,7 @@ export function AssignDialog({ transfer, onClose }: { transfer: Transfer; onClos
       onClose()
       void useDetailStore.getState().open(session.id)
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e))
+      setError(errorMessage(e))
       setBusy(false)
     }
   }

@@ -7,6 +7,7 @@ import type { DatePreset } from '../historyQuery'
 import { DATE_PRESETS, EMPTY_FILTER, exportHref } from '../historyQuery'
 import { useOwnerT } from '../i18n'
 import { canDownloadCsv, useHistoryStore } from '../state'
+import { errorMessage } from '../../i18n'
 
 const SEARCH_PAUSE_MS = 300
 
@@ -186,7 +187,7 @@ export function HistoryFilters() {
               setExportNote(null)
               exportToFile().then(
                 (result) => setExportNote(result.saved ? t('history.exportSaved', { n: result.rows }) : null),
-                (error: unknown) => setExportNote(error instanceof Error ? error.message : String(error)),
+                (error: unknown) => setExportNote(errorMessage(error)),
               )
             }}
           >

@@ -11,6 +11,7 @@ import { refundsExportHref, refundTone, toRefundFilter } from '../refunds'
 import { canDownloadCsv, useDetailStore, useRefundsListStore, useSaleRefundsStore } from '../state'
 import { formatShortDateTime, safeTimeZone } from '../time'
 import { usePagedRows } from './usePagedRows'
+import { errorMessage } from '../../i18n'
 
 const SEARCH_PAUSE_MS = 300
 
@@ -228,7 +229,7 @@ function RefundFilters() {
               setExportNote(null)
               exportToFile().then(
                 (result) => setExportNote(result.saved ? t('history.refunds.list.exportSaved', { n: result.rows }) : null),
-                (error: unknown) => setExportNote(error instanceof Error ? error.message : String(error)),
+                (error: unknown) => setExportNote(errorMessage(error)),
               )
             }}
           >

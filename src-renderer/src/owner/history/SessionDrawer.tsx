@@ -4,7 +4,9 @@ import { NetworkName } from '../../components'
 import { baseUnitsToDecimal, formatFiat, formatToken, useLanguage } from '../../i18n'
 import { useShopStore } from '../../state'
 import { CopyButton, Drawer, ExplorerLink, SessionStatusChip, ToneChip, useChainsById } from '../components'
+import type { OwnerKey, OwnerT } from '../i18n'
 import { useOwnerT } from '../i18n'
+import { deliveryProblem } from '../problems'
 import { useDetailStore } from '../state'
 import { formatFullDateTime, safeTimeZone } from '../time'
 import { PrintReceipt } from '../../receipts'
@@ -219,13 +221,35 @@ function PaymentLine({ tx, session }: { tx: SessionTransaction; session: Payment
   )
 }
 
+/**
+ * The engine's timeline reasons are English notes for its log and the API ("expired unpaid", "confirmed (2
+ * confirmations)"); the drawer says the known ones in the owner's language and leaves others to the status chip (#15).
+ */
+function timelineReason(t: OwnerT, reason: string): string {
+  const confirmed = /^(?:confirmed|payment back in the chain) \((\d+) confirmations?\)$/.exec(reason)
+  if (confirmed) return t(reason.startsWith('confirmed') ? 'history.reason.confirmed' : 'history.reason.back', { n: Number(confirmed[1]) })
+  if (reason.startsWith('payment reversed')) return t('history.reason.reversed')
+  const known: Record<string, OwnerKey> = {
+    created: 'history.reason.created',
+    cancelled: 'history.reason.cancelled',
+    'expired unpaid': 'history.reason.expiredUnpaid',
+    'expired underpaid': 'history.reason.expiredUnderpaid',
+    'payment detected': 'history.reason.detected',
+    'paid late': 'history.reason.late',
+    'payment made before expiry, seen after': 'history.reason.seenAfter',
+    'payment reorged out': 'history.reason.reorged',
+    'reversal acknowledged by the owner': 'history.reason.acknowledged',
+  }
+  return known[reason] ? t(known[reason]) : ''
+}
+
 function TimelineLine({ entry, when }: { entry: TimelineEntry; when: (at: number) => string }) {
   const t = useOwnerT()
   return (
     <li>
       <time>{when(entry.at)}</time>
       <span>
-        <SessionStatusChip status={entry.to_status} label={t(`status.${entry.to_status}`)} /> <span className="muted">{entry.reason}</span>
+        <SessionStatusChip status={entry.to_status} label={t(`status.${entry.to_status}`)} /> <span className="muted">{timelineReason(t, entry.reason)}</span>
       </span>
     </li>
   )
@@ -246,7 +270,7 @@ function DeliveryLine({ delivery, when }: { delivery: WebhookDelivery; when: (at
       </div>
       <div className="help">
         {when(delivery.created_at)}
-        {delivery.last_error ? ` · ${delivery.last_error}` : ''}
+        {delivery.last_error ? ` · ${t(deliveryProblem(delivery.last_error))}` : ''}
       </div>
     </li>
   )

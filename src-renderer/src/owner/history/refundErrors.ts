@@ -14,9 +14,8 @@ export function useRefundErrorText(): (error: unknown) => string {
   return useCallback(
     (error: unknown) => {
       const code = typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : ''
-      const message = error instanceof Error ? error.message : String(error)
       const key = refundErrorKey(code)
-      return key ? t(key) : errorText({ code, message })
+      return key ? t(key) : errorText({ code: code || 'unexpected' })
     },
     [t, errorText],
   )

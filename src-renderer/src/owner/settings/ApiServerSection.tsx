@@ -2,8 +2,9 @@ import { useEffect, useState } from 'react'
 import type { ApiServerState } from '../../../../src-preload/contract'
 import { api } from '../../bridge'
 import { useOwnerT } from '../i18n'
+import { errorMessage } from '../../i18n'
 
-const message = (error: unknown) => (error instanceof Error ? error.message : String(error))
+const message = errorMessage
 
 /**
  * Settings → API: the desktop app's REST API for the back office. Off until

@@ -44,7 +44,7 @@ export function BackupsSection({ id }: { id: string }) {
       ) : null}
       {state?.last_error || error ? (
         <p className="field-error" role="alert" data-testid="backup-error">
-          {state?.last_error ?? error}
+          {state?.last_error ? t('settings.backups.failed') : error}
         </p>
       ) : null}
       {state ? (

@@ -5,6 +5,7 @@ import { SaveNote, ToneChip } from '../components'
 import { useOwnerT } from '../i18n'
 import { draftChanged, useNetworksStore } from '../state'
 import { checkConfirmations, checkRpcList } from '../validate'
+import { MAX_CONFIRMATIONS, MIN_CONFIRMATIONS } from '../../../../src-preload/shared/validate'
 
 /** Each network: watch it or not, its RPC URLs and confirmations (checked as typed), its tokens, and whether it is online. */
 export function NetworksSection({ id }: { id: string }) {
@@ -94,7 +95,7 @@ function NetworkCard({ chain }: { chain: ChainConfig }) {
         ) : null}
       </div>
       {state?.last_error && chain.enabled && state.connection !== 'online' ? (
-        <p className="help owner-error-text">{t('settings.networks.lastError', { message: state.last_error })}</p>
+        <p className="help owner-error-text">{t('settings.networks.lastError')}</p>
       ) : null}
       <label className="owner-check">
         <input
@@ -121,7 +122,7 @@ function NetworkCard({ chain }: { chain: ChainConfig }) {
           <p key={i} className="field-error" data-testid="network-rpc-error">
             {p.line ? <span className="mono">{p.line.length > 60 ? `${p.line.slice(0, 60)}…` : p.line}</span> : null}
             {p.line ? ': ' : ''}
-            {p.message}
+            {t(`settings.networks.rpcProblem.${p.problem}`)}
           </p>
         ))}
       </label>
@@ -135,7 +136,7 @@ function NetworkCard({ chain }: { chain: ChainConfig }) {
           aria-invalid={confirmations.ok ? undefined : true}
           data-testid="network-confirmations"
         />
-        {confirmations.ok ? null : <p className="field-error">{confirmations.message}</p>}
+        {confirmations.ok ? null : <p className="field-error">{t('settings.networks.confirmationsProblem', { min: MIN_CONFIRMATIONS, max: MAX_CONFIRMATIONS })}</p>}
       </label>
       <fieldset className="owner-events">
         <legend className="field-label">{t('settings.networks.tokens')}</legend>

@@ -24,7 +24,7 @@ export function PinSection({ id }: { id: string }) {
       await useOwnerStore.getState().setPin(pin, current)
       setNote({ ok: true, text: t('pin.changed') })
     } catch (error) {
-      setNote({ ok: false, text: error instanceof BridgeError ? errorText(error) : String(error) })
+      setNote({ ok: false, text: errorText({ code: error instanceof BridgeError ? error.code : 'unexpected' }) })
     }
     setCurrent('')
     setPin('')

@@ -35,7 +35,7 @@ export function ReceiptsSection({ id }: { id: string }) {
 
   const fail = (e: unknown) => {
     const err = e as { code?: string; message?: string }
-    setError(errorText({ code: err.code ?? 'error', message: err.message ?? String(e) }))
+    setError(errorText({ code: err.code ?? 'unexpected' }))
   }
   const saveAddress = async () => {
     setError(null)

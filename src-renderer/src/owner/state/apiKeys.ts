@@ -1,9 +1,10 @@
 import { create } from 'zustand'
 import type { ApiKeyInfo } from '../../../../src-preload/contract'
 import { api } from '../../bridge'
+import { errorMessage } from '../../i18n'
 
 /** Settings → API keys. A new key is held here only until the dialog that shows it once is closed. */
-const message = (error: unknown) => (error instanceof Error ? error.message : String(error))
+const message = errorMessage
 
 interface ApiKeysState {
   keys: ApiKeyInfo[]

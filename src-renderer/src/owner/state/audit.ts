@@ -1,6 +1,7 @@
 import { create } from 'zustand'
 import type { AuditEntry, AuditFilter, AuditKind } from '../../../../src-preload/contract'
-import { api, BridgeError } from '../../bridge'
+import { api } from '../../bridge'
+import { errorMessage } from '../../i18n'
 
 interface AuditState {
   kind: AuditKind | ''
@@ -51,7 +52,7 @@ export const useAuditStore = create<AuditState>()((set, get) => ({
       const page = await api['audit:list']({ ...get().filter(), limit: PAGE })
       if (mine === generation) set({ rows: page.data, hasMore: page.has_more, loading: false })
     } catch (error) {
-      if (mine === generation) set({ loading: false, error: error instanceof BridgeError ? error.message : String(error) })
+      if (mine === generation) set({ loading: false, error: errorMessage(error) })
     }
   },
 

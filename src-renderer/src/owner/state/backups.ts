@@ -1,9 +1,10 @@
 import { create } from 'zustand'
 import type { BackupState } from '../../../../src-preload/contract'
 import { api } from '../../bridge'
+import { errorMessage } from '../../i18n'
 
 /** Settings → backups and support: the shop's copies, the owner's choices, the diagnostics export. */
-const message = (error: unknown) => (error instanceof Error ? error.message : String(error))
+const message = errorMessage
 
 interface BackupsStore {
   state: BackupState | null

@@ -2,6 +2,7 @@ import { create } from 'zustand'
 import type { PaymentSession, TimelineEntry, WebhookDelivery } from '../../../../src-preload/contract'
 import { api } from '../../bridge'
 import { useSaleRefundsStore } from './refunds'
+import { errorMessage } from '../../i18n'
 
 /**
  * The History drawer: one session with its status timeline and the webhook
@@ -37,7 +38,7 @@ export const useDetailStore = create<DetailState>()((set, get) => ({
       if (get().id !== id) return
       set({ session, timeline, loading: false })
     } catch (error) {
-      if (get().id === id) set({ loading: false, error: error instanceof Error ? error.message : String(error) })
+      if (get().id === id) set({ loading: false, error: errorMessage(error) })
       return
     }
     try {
@@ -45,7 +46,7 @@ export const useDetailStore = create<DetailState>()((set, get) => ({
       if (get().id === id) set({ deliveries })
     } catch (error) {
       // The drawer still shows the sale; only this part says it could not be read.
-      if (get().id === id) set({ deliveriesError: error instanceof Error ? error.message : String(error) })
+      if (get().id === id) set({ deliveriesError: errorMessage(error) })
     }
   },
 

@@ -1,8 +1,9 @@
 import { create } from 'zustand'
 import type { DeviceInfo, DeviceRoleHint, PairingCode, ThisDevice, Till } from '../../../../src-preload/contract'
 import { api } from '../../bridge'
+import { errorMessage } from '../../i18n'
 
-const message = (error: unknown) => (error instanceof Error ? error.message : String(error))
+const message = errorMessage
 
 /** Owner → Devices (#13): the devices and tills, and the one pairing code on screen. */
 interface DevicesState {

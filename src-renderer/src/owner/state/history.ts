@@ -5,6 +5,7 @@ import { useShopStore } from '../../state'
 import type { HistoryFilter, HistoryRow } from '../historyQuery'
 import { EMPTY_FILTER, PAGE_SIZE, toHistoryRow, toSessionFilter } from '../historyQuery'
 import { safeTimeZone } from '../time'
+import { errorMessage } from '../../i18n'
 
 /**
  * The History list: the owner's filter, and the sessions loaded so far,
@@ -97,7 +98,7 @@ export const useHistoryStore = create<HistoryState>()((set, get) => ({
       set({ rows: page.data.map(toHistoryRow), hasMore: page.has_more, loading: false, loaded: true })
     } catch (error) {
       if (mine !== generation) return
-      set({ rows: [], hasMore: false, loading: false, loaded: true, error: error instanceof Error ? error.message : String(error) })
+      set({ rows: [], hasMore: false, loading: false, loaded: true, error: errorMessage(error) })
     }
   },
 
@@ -113,7 +114,7 @@ export const useHistoryStore = create<HistoryState>()((set, get) => ({
       set({ rows: [...get().rows, ...page.data.map(toHistoryRow)], hasMore: page.has_more, loading: false })
     } catch (error) {
       if (mine !== generation) return
-      set({ loading: false, error: error instanceof Error ? error.message : String(error) })
+      set({ loading: false, error: errorMessage(error) })
     }
   },
 

@@ -4,6 +4,7 @@ import { api } from '../../bridge'
 import { useShopStore } from '../../state'
 import { rpcLines } from '../validate'
 import type { SaveState } from './shopSettings'
+import { errorMessage } from '../../i18n'
 
 /**
  * Settings → networks: each chain's settings as a draft the owner edits,
@@ -16,7 +17,7 @@ interface NetworkDraft {
   tokens: Record<string, boolean>
 }
 
-const message = (error: unknown) => (error instanceof Error ? error.message : String(error))
+const message = errorMessage
 
 function draftOf(chain: ChainConfig): NetworkDraft {
   return {

@@ -1,9 +1,10 @@
 import { create } from 'zustand'
 import type { RateInfo } from '../../../../src-preload/contract'
 import { api } from '../../bridge'
+import { errorMessage } from '../../i18n'
 
 /** Settings → currencies and rates: reference rates with their age, and the owner's manual ones. */
-const message = (error: unknown) => (error instanceof Error ? error.message : String(error))
+const message = errorMessage
 
 interface RatesState {
   rates: RateInfo[]

@@ -3,6 +3,7 @@ import type { CreateRefundInput, Refund, Refundable } from '../../../../src-prel
 import { api } from '../../bridge'
 import type { RefundsFilter } from '../refunds'
 import { EMPTY_REFUNDS_FILTER, mergeRefund, toRefundFilter } from '../refunds'
+import { errorMessage } from '../../i18n'
 
 /**
  * Refunds on the owner screens: the open sale's refunds (in its drawer: what
@@ -11,7 +12,7 @@ import { EMPTY_REFUNDS_FILTER, mergeRefund, toRefundFilter } from '../refunds'
  * feed, and asked again when the line comes back.
  */
 
-const message = (error: unknown) => (error instanceof Error ? error.message : String(error))
+const message = errorMessage
 
 /** A fresh idempotency key for a refund the owner is about to create. */
 function newRefundId(): string {

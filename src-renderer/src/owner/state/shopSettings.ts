@@ -2,6 +2,7 @@ import { create } from 'zustand'
 import type { Merchant, ReceiveSetup } from '../../../../src-preload/contract'
 import { api } from '../../bridge'
 import { useShopStore } from '../../state'
+import { errorMessage } from '../../i18n'
 
 /**
  * Settings → shop and receiving: drafts of what the owner types, checked as
@@ -18,7 +19,7 @@ type ReceiveCheck =
 
 export type SaveState = { state: 'idle' } | { state: 'saving' } | { state: 'saved' } | { state: 'failed'; message: string }
 
-const message = (error: unknown) => (error instanceof Error ? error.message : String(error))
+const message = errorMessage
 
 interface ShopSettingsState {
   merchant: Merchant | null
@@ -115,14 +116,12 @@ export const useShopSettingsStore = create<ShopSettingsState>()((set, get) => ({
       return set({ receiveCheck: { state: 'unchanged' } })
     if (text === '') return set({ receiveCheck: { state: 'empty' } })
     // The preview channel tells an address from an xpub by its "0x"; text of the other kind gets the
-    // message the engine gives when saving it in this mode (validateReceive), without asking.
+    // sentence of the code the engine gives when saving it in this mode (validateReceive), without asking.
     const isAddress = /^0x/i.test(text)
     if (get().receiveMode === 'address' && !isAddress)
-      return set({ receiveCheck: { state: 'invalid', message: 'not a valid address: must be 0x followed by 40 hex characters' } })
+      return set({ receiveCheck: { state: 'invalid', message: message({ code: 'address_invalid' }) } })
     if (get().receiveMode === 'xpub' && isAddress)
-      return set({
-        receiveCheck: { state: 'invalid', message: 'not a valid xpub: contains characters that cannot appear in an xpub (base58 only)' },
-      })
+      return set({ receiveCheck: { state: 'invalid', message: message({ code: 'xpub_invalid' }) } })
     set({ receiveCheck: { state: 'checking' } })
     // A short pause: a paste is one check, typing a few; late answers to older text are dropped.
     checkTimer = setTimeout(async () => {

@@ -1,6 +1,7 @@
 import { create } from 'zustand'
 import type { DailyTotal, SessionFilter } from '../../../../src-preload/contract'
 import { api } from '../../bridge'
+import { errorMessage } from '../../i18n'
 
 /**
  * The totals bar: the engine's daily totals for the History filter. Sales
@@ -38,7 +39,7 @@ export const useTotalsStore = create<TotalsState>()((set, get) => ({
       const rows = await api['sessions:totals'](filter)
       if (mine === generation) set({ rows, loading: false })
     } catch (error) {
-      if (mine === generation) set({ loading: false, error: error instanceof Error ? error.message : String(error) })
+      if (mine === generation) set({ loading: false, error: errorMessage(error) })
     }
   },
 

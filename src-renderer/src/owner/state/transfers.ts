@@ -1,6 +1,7 @@
 import { create } from 'zustand'
 import type { PaymentSession, Transfer } from '../../../../src-preload/contract'
 import { api } from '../../bridge'
+import { errorMessage } from '../../i18n'
 
 /**
  * On-chain transfers to the shop: every one (the "transactions" tab) or only
@@ -52,7 +53,7 @@ export const useTransfersStore = create<TransfersState>()((set, get) => ({
     } catch (error) {
       if (mine !== generations[view]) return
       set({
-        [view]: { ...emptyList(), loaded: true, error: error instanceof Error ? error.message : String(error) },
+        [view]: { ...emptyList(), loaded: true, error: errorMessage(error) },
       } as Partial<TransfersState>)
     }
   },
@@ -73,7 +74,7 @@ export const useTransfersStore = create<TransfersState>()((set, get) => ({
     } catch (error) {
       if (mine !== generations[view]) return
       set({
-        [view]: { ...get()[view], loading: false, error: error instanceof Error ? error.message : String(error) },
+        [view]: { ...get()[view], loading: false, error: errorMessage(error) },
       } as Partial<TransfersState>)
     }
   },

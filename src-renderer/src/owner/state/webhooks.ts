@@ -2,6 +2,7 @@ import { create } from 'zustand'
 import type { WebhookAttempt, WebhookDelivery, WebhookEndpoint } from '../../../../src-preload/contract'
 import { WEBHOOK_EVENT_TYPES } from '../../../../src-preload/contract'
 import { api } from '../../bridge'
+import { errorMessage } from '../../i18n'
 
 /** The event types an endpoint can pick, as the contract lists them. */
 export const EVENT_TYPES = WEBHOOK_EVENT_TYPES
@@ -12,7 +13,7 @@ export const EVENT_TYPES = WEBHOOK_EVENT_TYPES
  */
 const DELIVERY_PAGE = 100
 
-const message = (error: unknown) => (error instanceof Error ? error.message : String(error))
+const message = errorMessage
 
 interface WebhooksState {
   endpoints: WebhookEndpoint[]

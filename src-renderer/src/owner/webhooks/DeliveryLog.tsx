@@ -4,8 +4,10 @@ import { useLanguage } from '../../i18n'
 import { useShopStore } from '../../state'
 import { ToneChip } from '../components'
 import { useOwnerT } from '../i18n'
+import { deliveryProblem } from '../problems'
 import { useWebhooksStore } from '../state'
 import { formatFullDateTime, formatShortDateTime, safeTimeZone } from '../time'
+import { errorMessage } from '../../i18n'
 
 const toneOf = (state: WebhookDelivery['state']) => (state === 'delivered' ? 'ok' : state === 'pending' ? 'info' : 'bad')
 
@@ -81,8 +83,8 @@ export function DeliveryLog() {
                     ) : null}
                   </td>
                   <td className="num">{d.attempts}</td>
-                  <td className="owner-ellipsis" title={d.last_error ?? undefined}>
-                    {d.last_status !== null ? `HTTP ${d.last_status}` : (d.last_error ?? '—')}
+                  <td className="owner-ellipsis">
+                    {d.last_status !== null ? `HTTP ${d.last_status}` : d.last_error ? t(deliveryProblem(d.last_error)) : '—'}
                   </td>
                   <td>
                     <button
@@ -148,7 +150,7 @@ function Attempts({ delivery, zone }: { delivery: WebhookDelivery; zone: string 
         onClick={() =>
           void redeliver(delivery.id).then(
             () => setNote({ ok: true, text: t('webhooks.redelivered') }),
-            (error: unknown) => setNote({ ok: false, text: error instanceof Error ? error.message : String(error) }),
+            (error: unknown) => setNote({ ok: false, text: errorMessage(error) }),
           )
         }
         data-testid="redeliver"

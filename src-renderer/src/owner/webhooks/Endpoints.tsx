@@ -4,8 +4,9 @@ import type { WebhookEndpoint } from '../../../../src-preload/contract'
 import { ToneChip } from '../components'
 import { useOwnerT } from '../i18n'
 import { EVENT_TYPES, useWebhooksStore } from '../state'
+import { errorMessage } from '../../i18n'
 
-const message = (error: unknown) => (error instanceof Error ? error.message : String(error))
+const message = errorMessage
 
 /** The endpoint list (edit, enable/disable, send a test event) and the form to add one. */
 export function Endpoints() {
