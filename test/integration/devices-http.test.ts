@@ -271,6 +271,35 @@ describe('tills', () => {
   })
 })
 
+describe('the REST API and tills', () => {
+  const create = (body: Record<string, unknown>) =>
+    raw(
+      'POST',
+      '/v1/payment/sessions/create',
+      { authorization: `Bearer ${KEY}` },
+      JSON.stringify({ merchant_id: 'merchant_123', amount: '4.00', currency: 'USD', ...body }),
+    )
+
+  it('a sale created through the API names its till; Till 1 when it names none; an unknown till is a 400', async () => {
+    const till2 = app.engine.devices.createTill('Till 2')
+    const atTill2 = await create({ order_id: 'api-till-2', till: till2.id })
+    expect(atTill2.status, atTill2.text).toBe(201)
+    expect((JSON.parse(atTill2.text) as PaymentSession).till).toBe(till2.id)
+    const plain = await create({ order_id: 'api-till-default' })
+    expect(plain.status, plain.text).toBe(201)
+    expect((JSON.parse(plain.text) as PaymentSession).till).toBe('till_1')
+
+    const unknown = await create({ order_id: 'api-till-unknown', till: 'till_9' })
+    expect(unknown.status).toBe(400)
+    expect(JSON.parse(unknown.text)).toMatchObject({ error: { type: 'invalid_request_error', code: 'parameter_invalid', param: 'till' } })
+    const none = await raw('GET', '/v1/payment/sessions?order_id=api-till-unknown', { authorization: `Bearer ${KEY}` })
+    expect((JSON.parse(none.text) as SessionPage).data).toEqual([])
+    // Till 2's display is the one that shows the API's till-2 sale.
+    const listed = await raw('GET', `/v1/payment/sessions?till=${till2.id}`, { authorization: `Bearer ${KEY}` })
+    expect((JSON.parse(listed.text) as SessionPage).data.map((s) => s.order_id)).toEqual(['api-till-2'])
+  })
+})
+
 describe('the printed line on the LAN', () => {
   it('names the machine’s own addresses, never 0.0.0.0, and says the connection is plain HTTP', () => {
     expect(lanOrigins('127.0.0.1', 7420)).toEqual([])
