@@ -29,7 +29,7 @@ export interface StreamClient {
 export interface Bridge {
   invoke(req: IncomingMessage, res: ServerResponse, channel: string, caller: Caller): Promise<void>
   events(req: IncomingMessage, res: ServerResponse, client: StreamClient): void
-  /** Ends a device's event streams at once (it was revoked). */
+  /** Ends a device's event streams at once (it was revoked, or moved to another till: it reconnects with that one). */
   closeDevice(device: string): void
   /** Ends every event stream (server shutdown). */
   close(): void

@@ -271,6 +271,36 @@ describe('tills', () => {
   })
 })
 
+describe('moving a device to another till', () => {
+  it('a customer display moved from till 1 to till 2 has its stream ended, and once back shows only till 2’s sale', async () => {
+    const owner = await signIn({ token: server.token })
+    const till2 = await value<Till>(owner, 'tills:create', { name: 'Till 2' })
+    const cashier2 = await signIn({ pair: (await value<PairingCode>(owner, 'devices:pair', { till: till2.id })).code })
+    const display = await signIn({ pair: (await value<PairingCode>(owner, 'devices:pair', { till: 'till_1', role_hint: 'display' })).code })
+    const before = await openStream(auth(display))
+    await waitFor(() => before.frames().includes(': connected'), { timeoutMs: 5000 })
+
+    const moved = await value<DeviceInfo>(owner, 'devices:update', { id: display.device.id, till: till2.id })
+    expect(moved.till).toBe(till2.id)
+    // Its stream was given till 1 when it opened: it ends, as EventSource sees a dropped line, and reconnects.
+    await waitFor(() => before.ended(), { timeoutMs: 5000, label: 'the moved display’s stream to end' })
+    const after = await openStream(auth(display))
+    await waitFor(() => after.frames().includes(': connected'), { timeoutMs: 5000 })
+
+    const atTill1 = await value<PaymentSession>(owner, 'sessions:create', { amount: '1.00' })
+    const atTill2 = await value<PaymentSession>(cashier2, 'sessions:create', { amount: '2.00' })
+    await waitFor(() => sessionEvents(after.frames()).some((s) => s.id === atTill2.id), { timeoutMs: 5000 })
+    expect(atTill1.till).toBe('till_1')
+    expect(sessionEvents(after.frames()).map((s) => s.id)).toEqual([atTill2.id])
+    // What the display fetches on reconnect: its new till, and that till's sale.
+    const { device } = await value<ThisDevice>(display, 'devices:me')
+    expect(device.till).toBe(till2.id)
+    const page = await value<SessionPage>(display, 'sessions:list', { limit: 1, till: device.till })
+    expect(page.data.map((s) => s.id)).toEqual([atTill2.id])
+    after.close()
+  })
+})
+
 describe('the REST API and tills', () => {
   const create = (body: Record<string, unknown>) =>
     raw(
