@@ -207,7 +207,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
         if (path === '/bridge/events')
           return bridge.events(req, res, {
             device: device.id,
-            onlyTill: device.roleHint === 'display' ? device.till : undefined,
+            till: device.till,
+            display: device.roleHint === 'display',
             stillSignedIn: () => devices().stillSignedIn(device.id),
           })
         if (path === '/bridge/download-ticket') return downloadTicket(req, res, device)
