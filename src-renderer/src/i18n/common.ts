@@ -72,6 +72,10 @@ export const commonStrings = defineStrings({
   'error.pin_wrong': { en: 'Wrong PIN.', zh: 'PIN 错误。' },
   'error.pin_locked_out': { en: 'Too many wrong PINs: wait, then try again.', zh: 'PIN 错误次数过多：请稍后再试。' },
   'error.recovery_code_wrong': { en: 'Wrong recovery code.', zh: '恢复码错误。' },
+  'error.pin_set_on_machine': {
+    en: 'The first owner PIN is set on the computer StablePay POS runs on: in its desktop window, or with "ownerPin" in the config file (then restart).',
+    zh: '首个店主 PIN 需在运行 StablePay POS 的电脑上设置：在其桌面窗口中，或在配置文件中填写 "ownerPin"（然后重启）。',
+  },
   'error.storage_full': {
     en: 'The disk that holds the shop’s data is full, so this was not saved. Free some space on this computer, then try again; sales already saved are safe.',
     zh: '存放店铺数据的磁盘已满，这次操作没有保存。请清理这台电脑的磁盘空间后再试；已保存的收款不受影响。',

@@ -24,6 +24,8 @@ export const TRANSLATED_ERRORS = [
   'pin_wrong',
   'pin_locked_out',
   'recovery_code_wrong',
+  // A shop without a PIN: the first one is chosen on the machine itself (#13).
+  'pin_set_on_machine',
   'storage_unavailable',
 ] as const
 
