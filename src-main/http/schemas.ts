@@ -13,6 +13,7 @@ import {
   refundId,
   refundReason,
   refundStatus,
+  saleComposition,
   sessionCursor,
   sessionStatus,
   tokenSymbol,
@@ -40,6 +41,7 @@ export const createSessionSchema = z
     expires_in: optional(expiresIn),
     // Tills (#13): the till the sale is for (its customer display shows it); default till_1.
     till: optional(z.string({ error: 'till must be a string' }).min(1).max(64, 'till must be a till id like "till_1"')),
+    ...saleComposition,
   })
   .strict()
 

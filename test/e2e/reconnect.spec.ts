@@ -47,10 +47,11 @@ test('the page holds its header token in memory and its own tab: nothing in loca
   cashier: page,
 }) => {
   // #13: the token is never left in the browser profile's localStorage beside the cookie.
-  const kept = await page.evaluate(() => ({
-    tab: globalThis.sessionStorage.getItem('stablepay.session'),
-    profile: Object.values(globalThis.localStorage),
-  }))
+  const kept = await page.evaluate(() => {
+    type Store = { getItem(key: string): string | null }
+    const { sessionStorage, localStorage } = globalThis as unknown as { sessionStorage: Store; localStorage: Store }
+    return { tab: sessionStorage.getItem('stablepay.session'), profile: Object.values(localStorage as unknown as Record<string, string>) }
+  })
   expect(kept.tab).toBeTruthy()
   expect(kept.profile).not.toContain(kept.tab)
   await page.reload()
