@@ -100,6 +100,7 @@ export function createApi(app: App): { handle(req: IncomingMessage, res: ServerR
         token: input.token,
         metadata: input.metadata,
         expiresIn: input.expires_in,
+        till: input.till,
         ...compositionInput(input),
       })
       return { status: created ? 201 : 200, body: session }

@@ -13,23 +13,49 @@ export const BRIDGE_BODY_LIMIT = 256 * 1024
 /** A client this far behind is not reading; it is cut off and, like any dropped EventSource, reconnects and refetches. */
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024
 
-/** One open event stream: whose it is, and which sales it carries. */
+/** One open event stream: whose it is, and which pushes it carries (PUSH_AUDIENCE). */
 export interface StreamClient {
   device: string
   /**
-   * A customer display's till: its stream carries that till's sales only (the
-   * other pushes too). Unset for a cashier's or the owner's device, whose
-   * History follows every till; their customer screen picks its own till's.
+   * The device's till when the stream opened. Moving the device to another
+   * till ends its streams (Devices.onStreamsStale): it reconnects with the new one.
    */
-  onlyTill?: string
+  till: string
+  /** A customer display (paired as one): it carries that till's sale, and the restore, nothing else. */
+  display: boolean
   /** Asked on each heartbeat: a device signed out meanwhile (expired) loses its stream. */
   stillSignedIn(): boolean
+}
+
+/**
+ * Who each push is for (#13), decided per kind so a new kind cannot be
+ * forgotten (the type requires every PushEventName):
+ * - `till`: a sale goes to the devices of its own till (the cashier's screen,
+ *   the open-sales tray, the customer display); to every till only for a
+ *   device holding the owner role at that moment (History covers all tills).
+ * - `staff`: shop-wide things a cashier needs: chain health (the banner, the
+ *   countdown's chain clock), money that matched no sale (the till shows it
+ *   until the cashier says which sale it was). Not a customer display.
+ * - `owner`: the owner's screens only (refunds, webhook deliveries): devices
+ *   holding the owner role at that moment, never a customer display.
+ * - `everyone`: the restore of a backup, after which every screen refetches.
+ * The merchant notice (a changed receiving address) is no push: screens ask
+ * `owner:notices`, a cashier channel, when they load and reconnect.
+ */
+export type PushAudience = 'till' | 'staff' | 'owner' | 'everyone'
+export const PUSH_AUDIENCE: Readonly<Record<PushEventName, PushAudience>> = {
+  'session:updated': 'till',
+  'chain:state-changed': 'staff',
+  'transfer:recorded': 'staff',
+  'webhook:delivered': 'owner',
+  'refund:updated': 'owner',
+  'shop:restored': 'everyone',
 }
 
 export interface Bridge {
   invoke(req: IncomingMessage, res: ServerResponse, channel: string, caller: Caller): Promise<void>
   events(req: IncomingMessage, res: ServerResponse, client: StreamClient): void
-  /** Ends a device's event streams at once (it was revoked). */
+  /** Ends a device's event streams at once (it was revoked, or moved to another till: it reconnects with that one). */
   closeDevice(device: string): void
   /** Ends every event stream (server shutdown). */
   close(): void
@@ -44,13 +70,34 @@ export interface Bridge {
 export function createBridge(app: App, options: { heartbeatMs: number }): Bridge {
   const clients = new Map<ServerResponse, StreamClient>()
 
+  /** Holds the owner role now (it lapses, it is locked): asked at each push, never remembered from the stream's start. */
+  const holdsOwner = (client: StreamClient): boolean => {
+    try {
+      return app.engine.owner.holds(client.device)
+    } catch (error) {
+      // The database closed mid-restore: no owner push to this one; the restore's own push makes it refetch.
+      log('http').warn({ device: client.device, ...errorFields(error) }, 'event stream: the owner-role check failed')
+      return false
+    }
+  }
+  const receives = (client: StreamClient, audience: PushAudience, till: string | undefined): boolean => {
+    switch (audience) {
+      case 'everyone':
+        return true
+      case 'staff':
+        return !client.display
+      case 'owner':
+        return !client.display && holdsOwner(client)
+      case 'till':
+        return till === client.till || (!client.display && holdsOwner(client))
+    }
+  }
   const broadcast = (event: PushEventName, payload: unknown) => {
     // One serialisation for all clients; JSON.stringify never emits a raw newline, which SSE would split on.
     const frame = `event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`
-    // A sale goes to its own till's devices only (tills: #13); a till's screens never see another counter's QR.
-    const till = event === 'session:updated' ? (payload as { till?: string }).till : undefined
-    for (const [res, client] of clients)
-      if (till === undefined || client.onlyTill === undefined || client.onlyTill === till) write(res, frame)
+    const audience = PUSH_AUDIENCE[event]
+    const till = audience === 'till' ? (payload as { till?: string }).till : undefined
+    for (const [res, client] of clients) if (receives(client, audience, till)) write(res, frame)
   }
   const write = (res: ServerResponse, frame: string) => {
     if (res.writableLength > MAX_BUFFERED_BYTES) {

@@ -39,6 +39,8 @@ export const createSessionSchema = z
     token: optional(tokenSymbol),
     metadata: optional(metadata),
     expires_in: optional(expiresIn),
+    // Tills (#13): the till the sale is for (its customer display shows it); default till_1.
+    till: optional(z.string({ error: 'till must be a string' }).min(1).max(64, 'till must be a till id like "till_1"')),
     ...saleComposition,
   })
   .strict()

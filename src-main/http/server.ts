@@ -114,7 +114,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   const token = options.token ?? newAccessToken()
   if (!TOKEN_FORMAT.test(token)) throw new Error('the access token must be 16-256 letters, digits, "_" or "-"')
   const accessToken = new AccessToken(token)
-  // A revoked device loses its open event streams at once, not at its next request; pairing QRs show the LAN
+  // A revoked device loses its open event streams at once, not at its next request (a device moved to another
+  // till too: it reconnects with the new till); pairing QRs show the LAN
   // addresses. Both live on the engine's Devices, which a restore while running (app.restore) replaces.
   let lan: string[] = []
   let attached: { devices: Devices; stopRevoking: () => void } | null = null
@@ -128,7 +129,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     const current = options.app.engine.devices
     if (attached?.devices !== current && !stopped) {
       attached?.stopRevoking()
-      attached = { devices: current, stopRevoking: current.onRevoked((device) => bridge.closeDevice(device)) }
+      attached = { devices: current, stopRevoking: current.onStreamsStale((device) => bridge.closeDevice(device)) }
       current.setLanOrigins(lan)
     }
     return current
@@ -207,7 +208,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
         if (path === '/bridge/events')
           return bridge.events(req, res, {
             device: device.id,
-            onlyTill: device.roleHint === 'display' ? device.till : undefined,
+            till: device.till,
+            display: device.roleHint === 'display',
             stillSignedIn: () => devices().stillSignedIn(device.id),
           })
         if (path === '/bridge/download-ticket') return downloadTicket(req, res, device)

@@ -37,6 +37,8 @@ export const ERROR_CODES = [
   'pin_wrong',
   'pin_locked_out',
   'pin_already_set',
+  // A shop without a PIN: the first one is chosen on the machine itself.
+  'pin_set_on_machine',
   'recovery_code_wrong',
   'recovery_code_unavailable',
   // Setting the shop up.

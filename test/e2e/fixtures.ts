@@ -33,11 +33,11 @@ export const test = base.extend<{ shopOptions: ShopOptions; shop: Shop; cashier:
 /**
  * The test's own calls (`page.request.post('/bridge/invoke/…')`) go as the
  * page's device: the cookie is shared with the context, the header token the
- * page keeps in its storage is added here (#13: a cookie alone is refused).
+ * page keeps (in memory, and its tab's sessionStorage for a reload) is added here (#13: a cookie alone is refused).
  */
 export async function holdSession(page: Page): Promise<void> {
   const token = await page.evaluate(() =>
-    (globalThis as unknown as { localStorage: { getItem(key: string): string | null } }).localStorage.getItem('stablepay.session'),
+    (globalThis as unknown as { sessionStorage: { getItem(key: string): string | null } }).sessionStorage.getItem('stablepay.session'),
   )
   if (!token) throw new Error('the page has not signed in (no session in its storage)')
   await page.context().setExtraHTTPHeaders({ 'x-stablepay-session': token })

@@ -42,3 +42,26 @@ test('a server restart: both screens say the till is unreachable within 3 s, the
   await expect(page.getByTestId('health-banner')).toBeHidden()
   await expect(customer.getByTestId('health-banner')).toBeHidden()
 })
+
+test('the page holds its header token in memory and its own tab: nothing in localStorage; a reload and a second window stay signed in', async ({
+  cashier: page,
+}) => {
+  // #13: the token is never left in the browser profile's localStorage beside the cookie.
+  const kept = await page.evaluate(() => {
+    type Store = { getItem(key: string): string | null }
+    const { sessionStorage, localStorage } = globalThis as unknown as { sessionStorage: Store; localStorage: Store }
+    return { tab: sessionStorage.getItem('stablepay.session'), profile: Object.values(localStorage as unknown as Record<string, string>) }
+  })
+  expect(kept.tab).toBeTruthy()
+  expect(kept.profile).not.toContain(kept.tab)
+  await page.reload()
+  await expect(page.getByTestId('cashier')).toHaveAttribute('data-ready', 'true')
+  await expect(page.getByTestId('signed-out')).toHaveCount(0)
+  // A customer display opened in a second window of the same browser is handed the token by the open window.
+  const display = await page.context().newPage()
+  await display.goto('/#/customer')
+  await expect(display.getByTestId('customer-idle')).toBeVisible()
+  await page.keyboard.type('3.10')
+  await page.keyboard.press('Enter')
+  await expect(display.getByTestId('customer-sale')).toBeVisible()
+})

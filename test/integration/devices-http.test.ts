@@ -24,13 +24,14 @@ import { makeTempDir } from '../support/tempDir'
 import { waitFor } from '../support/waitFor'
 
 const KEY = 'sk_test_devices_test_key_00000000000001'
+const PIN = '246810'
 let dir: TempDir
 let clock: ManualClock
 let app: App
 let server: HttpServerHandle
 
 async function start(port = 0): Promise<void> {
-  app = await startApp({ dataDir: join(dir.path, 'data'), config: shopConfig({ keys: [KEY] }), clock })
+  app = await startApp({ dataDir: join(dir.path, 'data'), config: shopConfig({ keys: [KEY], ownerPin: PIN }), clock })
   server = await startHttpServer({ app, port, rendererDir: join(dir.path, 'renderer'), heartbeatMs: 60_000 })
 }
 async function stop(): Promise<void> {
@@ -106,6 +107,13 @@ async function value<T>(b: Browser, channel: string, input: unknown = null): Pro
   return result.value
 }
 
+/** A device signed in with the printed token whose owner entered the PIN on it (Owner → Devices, tills, pairing). */
+async function signInOwner(): Promise<Browser> {
+  const owner = await signIn({ token: server.token })
+  await value(owner, 'owner:unlock', { pin: PIN })
+  return owner
+}
+
 /** An open event stream, as the page reads it: every frame so far, and whether the server ended it. */
 function openStream(
   headers: Record<string, string>,
@@ -176,7 +184,7 @@ describe('signing in', () => {
 
 describe('revoking', () => {
   it('a revoked device gets 401 at once, and its open event stream is closed', async () => {
-    const owner = await signIn({ token: server.token })
+    const owner = await signInOwner()
     const tablet = await signIn({ token: server.token })
     const stream = await openStream(auth(tablet))
     expect(stream.status).toBe(200)
@@ -196,7 +204,7 @@ describe('revoking', () => {
 
 describe('pairing', () => {
   it('a pairing code makes one device at its till, once', async () => {
-    const owner = await signIn({ token: server.token })
+    const owner = await signInOwner()
     const till2 = await value<Till>(owner, 'tills:create', { name: 'Till 2' })
     const code = await value<PairingCode>(owner, 'devices:pair', { till: till2.id })
     expect(code.code).toMatch(/^[A-Z2-9]{10}$/)
@@ -210,7 +218,7 @@ describe('pairing', () => {
   })
 
   it('a pairing code expires after 10 minutes', async () => {
-    const owner = await signIn({ token: server.token })
+    const owner = await signInOwner()
     const late = await value<PairingCode>(owner, 'devices:pair', {})
     const inTime = await value<PairingCode>(owner, 'devices:pair', {})
     clock.advance(9 * 60_000)
@@ -224,7 +232,7 @@ describe('pairing', () => {
 
 describe('tills', () => {
   it('two tills, each with a customer display: each display sees only its till’s sale', async () => {
-    const owner = await signIn({ token: server.token })
+    const owner = await signInOwner()
     const till2 = await value<Till>(owner, 'tills:create', { name: 'Till 2' })
     const pair = async (till: string, role_hint: 'cashier' | 'display') =>
       signIn({ pair: (await value<PairingCode>(owner, 'devices:pair', { till, role_hint })).code })
@@ -268,6 +276,128 @@ describe('tills', () => {
     expect((JSON.parse(rest.text) as SessionPage).data.map((s) => [s.id, s.till])).toEqual([[sale2.id, till2.id]])
     stream1.close()
     stream2.close()
+  })
+})
+
+describe('what each event stream carries', () => {
+  /** The pushes a stream received, as `event` names with the sale ids of its `session:updated` frames. */
+  const received = (frames: string) => {
+    const events = frames
+      .split('\n\n')
+      .map((f) => /^event: (\S+)/.exec(f)?.[1])
+      .filter((e): e is string => e !== undefined)
+    return { kinds: new Set(events.filter((e) => e !== 'session:updated')), sales: new Set(sessionEvents(frames).map((s) => s.id)) }
+  }
+  const delivery = { id: 'whd_1', event_id: 'evt_1', event_type: 'payment.completed', endpoint_id: 'we_1', session_id: null, state: 'delivered', attempts: 1, next_attempt_at: null, last_status: 200, last_error: null, created_at: 1 }
+  const refund = { id: 're_1', object: 'refund', session_id: 'ps_1', status: 'pending' }
+  const chain = { chain_id: 31337, connection: 'online', head: 12, last_error: null, updated_at: 1, clock_drift_seconds: null }
+  const transfer = { chain_id: 31337, tx_hash: `0x${'ab'.repeat(32)}`, log_index: 0, session_id: null, state: 'confirmed' }
+
+  it('a till’s devices get its own sales only, a display nothing but its sale and the restore, the owner’s pushes only the owner while unlocked', async () => {
+    const owner = await signInOwner()
+    const till2 = await value<Till>(owner, 'tills:create', { name: 'Till 2' })
+    const pair = async (till: string, role_hint: 'cashier' | 'display') =>
+      signIn({ pair: (await value<PairingCode>(owner, 'devices:pair', { till, role_hint })).code })
+    const cashier1 = await signIn({ token: server.token })
+    const cashier2 = await pair(till2.id, 'cashier')
+    const display1 = await pair('till_1', 'display')
+    const streams = {
+      owner: await openStream(auth(owner)),
+      cashier1: await openStream(auth(cashier1)),
+      cashier2: await openStream(auth(cashier2)),
+      display1: await openStream(auth(display1)),
+    }
+    const all = Object.values(streams)
+    await waitFor(() => all.every((s) => s.frames().includes(': connected')), { timeoutMs: 5000 })
+
+    const sale1 = await value<PaymentSession>(cashier1, 'sessions:create', { amount: '1.00' })
+    const sale2 = await value<PaymentSession>(cashier2, 'sessions:create', { amount: '2.00' })
+    const { events } = app.engine
+    events.emit('chain:state-changed', chain as never)
+    events.emit('transfer:recorded', transfer as never)
+    events.emit('webhook:delivered', delivery as never)
+    events.emit('refund:updated', refund as never)
+    // Everyone's, and last: once a stream has it, every push before it has arrived (one connection keeps order).
+    events.emit('shop:restored', { file: 'marker-1' })
+    await waitFor(() => all.every((s) => s.frames().includes('marker-1')), { timeoutMs: 5000, label: 'every stream to get the restore' })
+
+    const shopWide = ['chain:state-changed', 'transfer:recorded', 'shop:restored']
+    expect(received(streams.owner.frames())).toEqual({
+      kinds: new Set([...shopWide, 'webhook:delivered', 'refund:updated']),
+      sales: new Set([sale1.id, sale2.id]),
+    })
+    expect(received(streams.cashier1.frames())).toEqual({ kinds: new Set(shopWide), sales: new Set([sale1.id]) })
+    expect(received(streams.cashier2.frames())).toEqual({ kinds: new Set(shopWide), sales: new Set([sale2.id]) })
+    expect(received(streams.display1.frames())).toEqual({ kinds: new Set(['shop:restored']), sales: new Set([sale1.id]) })
+
+    // The owner role is asked at each push: locked, the owner's device is a till-1 cashier's.
+    await value(owner, 'owner:lock')
+    const sale3 = await value<PaymentSession>(cashier2, 'sessions:create', { amount: '3.00' })
+    events.emit('refund:updated', { ...refund, id: 're_2' } as never)
+    events.emit('shop:restored', { file: 'marker-2' })
+    await waitFor(() => streams.owner.frames().includes('marker-2'), { timeoutMs: 5000 })
+    expect(streams.owner.frames()).not.toContain('re_2')
+    expect(received(streams.owner.frames()).sales.has(sale3.id)).toBe(false)
+    for (const s of all) s.close()
+  })
+})
+
+describe('moving a device to another till', () => {
+  it('a customer display moved from till 1 to till 2 has its stream ended, and once back shows only till 2’s sale', async () => {
+    const owner = await signInOwner()
+    const till2 = await value<Till>(owner, 'tills:create', { name: 'Till 2' })
+    const cashier2 = await signIn({ pair: (await value<PairingCode>(owner, 'devices:pair', { till: till2.id })).code })
+    const display = await signIn({ pair: (await value<PairingCode>(owner, 'devices:pair', { till: 'till_1', role_hint: 'display' })).code })
+    const before = await openStream(auth(display))
+    await waitFor(() => before.frames().includes(': connected'), { timeoutMs: 5000 })
+
+    const moved = await value<DeviceInfo>(owner, 'devices:update', { id: display.device.id, till: till2.id })
+    expect(moved.till).toBe(till2.id)
+    // Its stream was given till 1 when it opened: it ends, as EventSource sees a dropped line, and reconnects.
+    await waitFor(() => before.ended(), { timeoutMs: 5000, label: 'the moved display’s stream to end' })
+    const after = await openStream(auth(display))
+    await waitFor(() => after.frames().includes(': connected'), { timeoutMs: 5000 })
+
+    const atTill1 = await value<PaymentSession>(owner, 'sessions:create', { amount: '1.00' })
+    const atTill2 = await value<PaymentSession>(cashier2, 'sessions:create', { amount: '2.00' })
+    await waitFor(() => sessionEvents(after.frames()).some((s) => s.id === atTill2.id), { timeoutMs: 5000 })
+    expect(atTill1.till).toBe('till_1')
+    expect(sessionEvents(after.frames()).map((s) => s.id)).toEqual([atTill2.id])
+    // What the display fetches on reconnect: its new till, and that till's sale.
+    const { device } = await value<ThisDevice>(display, 'devices:me')
+    expect(device.till).toBe(till2.id)
+    const page = await value<SessionPage>(display, 'sessions:list', { limit: 1, till: device.till })
+    expect(page.data.map((s) => s.id)).toEqual([atTill2.id])
+    after.close()
+  })
+})
+
+describe('the REST API and tills', () => {
+  const create = (body: Record<string, unknown>) =>
+    raw(
+      'POST',
+      '/v1/payment/sessions/create',
+      { authorization: `Bearer ${KEY}` },
+      JSON.stringify({ merchant_id: 'merchant_123', amount: '4.00', currency: 'USD', ...body }),
+    )
+
+  it('a sale created through the API names its till; Till 1 when it names none; an unknown till is a 400', async () => {
+    const till2 = app.engine.devices.createTill('Till 2')
+    const atTill2 = await create({ order_id: 'api-till-2', till: till2.id })
+    expect(atTill2.status, atTill2.text).toBe(201)
+    expect((JSON.parse(atTill2.text) as PaymentSession).till).toBe(till2.id)
+    const plain = await create({ order_id: 'api-till-default' })
+    expect(plain.status, plain.text).toBe(201)
+    expect((JSON.parse(plain.text) as PaymentSession).till).toBe('till_1')
+
+    const unknown = await create({ order_id: 'api-till-unknown', till: 'till_9' })
+    expect(unknown.status).toBe(400)
+    expect(JSON.parse(unknown.text)).toMatchObject({ error: { type: 'invalid_request_error', code: 'parameter_invalid', param: 'till' } })
+    const none = await raw('GET', '/v1/payment/sessions?order_id=api-till-unknown', { authorization: `Bearer ${KEY}` })
+    expect((JSON.parse(none.text) as SessionPage).data).toEqual([])
+    // Till 2's display is the one that shows the API's till-2 sale.
+    const listed = await raw('GET', `/v1/payment/sessions?till=${till2.id}`, { authorization: `Bearer ${KEY}` })
+    expect((JSON.parse(listed.text) as SessionPage).data.map((s) => s.order_id)).toEqual(['api-till-2'])
   })
 })
 

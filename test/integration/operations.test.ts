@@ -23,6 +23,8 @@ import { downloadTicketUrl, signInDevice } from '../support/signIn'
 const KEY = 'sk_test_operations_corner_cafe_00000001'
 const WEBHOOK_SECRET = 'whsec_operations_never_in_a_zip_0000001'
 const RPC_KEY = 'ALCHEMY_KEY_NEVER_IN_A_ZIP'
+/** Backups and settings are the owner's: the device signs in and unlocks with it (#13). */
+const OWNER_PIN = '246810'
 const dir = makeTempDir('operations')
 let handle: ServeHandle
 let base: string
@@ -30,13 +32,13 @@ let device: SignedIn
 
 beforeAll(async () => {
   const file = join(dir.path, 'config.json')
-  const config = shopConfig({ keys: [KEY] })
+  const config = shopConfig({ keys: [KEY], ownerPin: OWNER_PIN })
   config.chains![0]!.rpcUrls = [`http://127.0.0.1:9/v2/${RPC_KEY}`]
   config.webhooks = [{ merchantId: config.merchants![0]!.id, url: 'http://127.0.0.1:9/hook?token=abc', secret: WEBHOOK_SECRET, events: ['*'] }]
   writeFileSync(file, JSON.stringify({ ...config, dataDir: './data' }))
   handle = await runServe({ argv: ['--config', file, '--port', '0'], rendererDir: dir.path, env: { STABLEPAY_ACCESS_TOKEN: 'operations_token_0000000001' } })
   base = `http://127.0.0.1:${handle.http.port}`
-  device = await signInDevice(base, 'operations_token_0000000001')
+  device = await signInDevice(base, 'operations_token_0000000001', OWNER_PIN)
 })
 afterAll(async () => {
   await handle?.stop()

@@ -30,6 +30,8 @@ const NEW_ADDRESS = '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC'
 const THIEF = '0x90F79bf6EB2c4f870365E785982E1f101E93b906'
 const TILL: Caller = { device: 'till-1' }
 const OFFICE: Caller = { device: 'back-office' }
+/** The desktop window, on the machine itself. */
+const DESK: Caller = { device: 'local' }
 
 let dir: TempDir | undefined
 let app: App | undefined
@@ -165,17 +167,41 @@ describe('roles', () => {
     expect((await failure('api-keys:list', undefined, TILL)).code).toBe('owner_required')
   })
 
-  it('a shop without a PIN stays open until one is set; setting it makes every other device a cashier', async () => {
+  it('a shop without a PIN: only the desktop window is the owner; another device can neither act as owner nor take the role by choosing the PIN', async () => {
     await open(shopConfig({ keys: [KEY] }))
-    expect(await call('owner:status', undefined, TILL)).toMatchObject({ role: 'owner', pin_set: false })
-    await call('api-keys:list', undefined, TILL)
-    const set = await call('owner:set-pin', { pin: PIN }, OFFICE)
+    expect(await call('owner:status', undefined, TILL)).toMatchObject({ role: 'cashier', pin_set: false })
+    expect((await failure('api-keys:list', undefined, TILL)).code).toBe('owner_required')
+    expect((await failure('merchant:update', { receive: { mode: 'address', address: THIEF } }, TILL)).code).toBe('owner_required')
+    expect((await failure('owner:set-pin', { pin: '135791' }, TILL)).code).toBe('pin_set_on_machine')
+    expect(await call('owner:status', undefined, TILL)).toMatchObject({ role: 'cashier', pin_set: false })
+    expect(app!.engine.merchants.first()?.receive.address).toBe(SHOP_ADDRESS)
+
+    expect(await call('owner:status', undefined, DESK)).toMatchObject({ role: 'owner', pin_set: false })
+    await call('api-keys:list', undefined, DESK)
+    const set = await call('owner:set-pin', { pin: PIN }, DESK)
     expect(set.recovery_code).toMatch(/^[A-Z2-9]{5}(-[A-Z2-9]{5}){3}$/)
     expect(set.status).toMatchObject({ role: 'owner', pin_set: true, recovery_code_set: true })
     expect((await failure('api-keys:list', undefined, TILL)).code).toBe('owner_required')
     // A second "first PIN" is a change: it needs the current one.
     expect((await failure('owner:set-pin', { pin: '135791' }, TILL)).code).toBe('parameter_missing')
     expect((await failure('owner:set-pin', { current: '000000', pin: '135791' }, TILL)).code).toBe('pin_wrong')
+    await call('owner:unlock', { pin: PIN }, TILL)
+    await call('api-keys:list', undefined, TILL)
+  })
+
+  it('the first-run wizard (no shop yet) sets the first PIN from any signed-in device, and becomes the owner that sets up the shop', async () => {
+    await open(shopConfig({ merchant: null }))
+    const shop: InputOf<'setup:complete'> = {
+      name: 'Corner Cafe',
+      currency: 'USD',
+      receive: { mode: 'address', address: SHOP_ADDRESS },
+      accept: ['31337:USDC'],
+      livemode: false,
+    }
+    expect((await failure('setup:complete', shop, TILL)).code).toBe('owner_required')
+    expect((await call('owner:set-pin', { pin: PIN }, TILL)).status).toMatchObject({ role: 'owner', pin_set: true })
+    expect((await call('setup:complete', shop, TILL)).name).toBe('Corner Cafe')
+    expect((await failure('api-keys:list', undefined, OFFICE)).code).toBe('owner_required')
   })
 
   it("a cashier's sales list and totals are today's only, in the shop's time zone", async () => {
@@ -259,8 +285,8 @@ describe('the PIN', () => {
 
   it('recovery codes sent at the same time are counted before they are hashed too', async () => {
     await open(shopConfig({ keys: [KEY] }))
-    const { recovery_code } = await call('owner:set-pin', { pin: PIN }, OFFICE)
-    await call('owner:lock', undefined, OFFICE)
+    const { recovery_code } = await call('owner:set-pin', { pin: PIN }, DESK)
+    await call('owner:lock', undefined, DESK)
     const guesses = Array.from({ length: 30 }, (_, i) =>
       app!.handlers.invoke('owner:reset-pin', { recovery_code: `AAAAA-AAAAA-AAAAA-A${'ABCDEFGHJKMNPQRSTUVWXYZ2345678'[i]}AAA`, pin: '999999' }, TILL),
     )
@@ -274,11 +300,11 @@ describe('the PIN', () => {
 
   it('is stored as a salted scrypt hash, and a recovery code resets it once', async () => {
     const { dir } = await open(shopConfig({ keys: [KEY] }))
-    const { recovery_code } = await call('owner:set-pin', { pin: PIN }, OFFICE)
+    const { recovery_code } = await call('owner:set-pin', { pin: PIN }, DESK)
     const stored = JSON.stringify(dump(dir.path).owner_pin)
     expect(stored).not.toContain(PIN)
     expect(stored).not.toContain(recovery_code!.replace(/-/g, ''))
-    await call('owner:lock', undefined, OFFICE)
+    await call('owner:lock', undefined, DESK)
     const reset = await call('owner:reset-pin', { recovery_code: recovery_code!.toLowerCase(), pin: '135791' }, OFFICE)
     expect(reset.status.role).toBe('owner')
     expect(reset.recovery_code).not.toBe(recovery_code)

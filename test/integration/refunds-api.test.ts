@@ -180,8 +180,9 @@ describe('/v1/refunds', () => {
     const sale = await paidSale('2.00', 2_000_000n)
     const made = await call<Refund>('POST', '/v1/refunds/create', { session_id: sale.id, refund_id: 'csv-r1', amount: '1.50' })
     // As History's Refunds tab downloads it (#13): a signed-in device asks for a one-time ticket, then navigates.
-    // This shop has no owner PIN (shopConfig sets none), so every device holds the owner role the export needs.
-    const device = await signInDevice(server.url, server.token)
+    // The export is the owner's: the owner sets the first PIN in the desktop window, then unlocks on this device (#13).
+    await app.engine.owner.setPin('local', { pin: '246810' })
+    const device = await signInDevice(server.url, server.token, '246810')
     const res = await fetch(await downloadTicketUrl(server.url, device, `/export/refunds.csv?session_id=${sale.id}`))
     expect(res.status).toBe(200)
     expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="stablepay-refunds-\d{4}-\d{2}-\d{2}\.csv"$/)

@@ -26,6 +26,8 @@ import { waitFor } from '../support/waitFor'
 
 const KEY = 'sk_test_restore_corner_cafe_000000000001'
 const TOKEN = 'restore_token_00000000000001'
+/** Backups are the owner's: the device signs in and unlocks with it (#13). */
+const OWNER_PIN = '246810'
 const dir = makeTempDir('restore-running')
 let devnet: Devnet
 let handle: ServeHandle
@@ -39,6 +41,7 @@ beforeAll(async () => {
   const file = join(dir.path, 'config.json')
   const config = shopConfig({
     keys: [KEY],
+    ownerPin: OWNER_PIN,
     chain: { rpcUrls: [devnet.rpcUrl], confirmations: 1, tokens: [{ symbol: 'USDC', address: devnet.usdc, decimals: 6 }] },
   })
   writeFileSync(file, JSON.stringify({ ...config, dataDir: './data' }))
@@ -46,7 +49,7 @@ beforeAll(async () => {
   cleanups.push(() => handle.stop())
   base = `http://127.0.0.1:${handle.http.port}`
   // Signed in once, before anything: the same device calls the bridge before and after the restore.
-  device = await signInDevice(base, TOKEN)
+  device = await signInDevice(base, TOKEN, OWNER_PIN)
 }, 120_000)
 
 afterAll(async () => {
@@ -132,7 +135,9 @@ it('restores a listed copy while running: API, bridge, event stream and watcher 
   // So does the bridge, for the device signed in before the restore (the backup was made after it signed in).
   expect((await bridge('sessions:get', { id: kept.id })).value).toMatchObject({ id: kept.id, order_id: 'kept-1' })
   expect((await bridge('sessions:get', { id: lost.id })).error).toMatchObject({ code: 'resource_missing' })
-  // And its downloads: the one-time ticket is judged against the restored database too.
+  // And its downloads: the one-time ticket is judged against the restored database too. The restored engine
+  // starts everyone as cashier, as any start does: the owner enters the PIN again (the backup's PIN).
+  expect((await bridge('owner:unlock', { pin: OWNER_PIN })).ok).toBe(true)
   const csv = await fetch(await downloadTicketUrl(base, device, '/export/sessions.csv'))
   expect(csv.status).toBe(200)
   const rows = await csv.text()

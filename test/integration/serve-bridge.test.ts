@@ -20,6 +20,7 @@ import { waitFor } from '../support/waitFor'
 import type { TempDir } from '../support/tempDir'
 
 const KEY = 'sk_test_bridge_test_key_0000000000000001'
+const OWNER_PIN = '246810'
 const INDEX =
   '<!doctype html><html><head><script type="module" src="./assets/app-1234.js"></script></head><body><div id="root"></div></body></html>'
 
@@ -41,7 +42,7 @@ beforeAll(async () => {
   writeFileSync(join(dir.path, 'outside.txt'), 'outside the renderer')
   app = await startApp({
     dataDir: join(dir.path, 'data'),
-    config: shopConfig({ keys: [KEY] }),
+    config: shopConfig({ keys: [KEY], ownerPin: OWNER_PIN }),
   })
   cleanups.push(() => app.stop())
   server = await startHttpServer({ app, port: 0, rendererDir: renderer, heartbeatMs: 100 })
@@ -104,6 +105,8 @@ describe('the access token and signing in', () => {
     sessionToken = (JSON.parse(res.text) as { value: { session: string } }).value.session
     expect(sessionToken).not.toContain(server.token)
     expectSecurityHeaders(res)
+    // The owner enters the PIN on this device: the tests below use owner channels and the owner's pushes (#13).
+    expect((await invoke('owner:unlock', { pin: OWNER_PIN })).status).toBe(200)
   })
 
   it('the page at /?token=T is the app itself (it signs in by script, then drops the token from the address bar)', async () => {

@@ -226,7 +226,9 @@ describe('settings, merchant, networks', () => {
     const rpc = 'https://base-mainnet.g.alchemy.com/v2/SECRET_RPC_KEY?token=SECRET_QUERY'
     const ws = 'wss://base-mainnet.g.alchemy.com/v2/SECRET_WS_KEY'
     await call('chains:update', { chain_id: 8453, rpc_urls: [rpc], ws_urls: [ws] })
-    await engine.owner.setPin('office', { pin: '246810' })
+    // The first PIN is set in the desktop window (#13); the back office then unlocks with it.
+    await engine.owner.setPin('local', { pin: '246810' })
+    await engine.owner.unlock('office', '246810')
     const cashier = { device: 'till-1' }
     const owner = { device: 'office' }
     const list = async (caller: { device: string }) => {

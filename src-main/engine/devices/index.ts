@@ -64,7 +64,8 @@ const DEVICE_SELECT = `SELECT d.id, d.name, d.till_id, t.name AS till_name, d.ro
  * and was seen within the last 12 hours.
  */
 export class Devices {
-  private readonly revokedListeners = new Set<(deviceId: string) => void>()
+  /** Told when a device's open event streams no longer fit it (revoked, or moved to another till). */
+  private readonly streamsStaleListeners = new Set<(deviceId: string) => void>()
   /** Addresses other machines reach this till at (set by serve mode when it listens on the LAN). */
   private lanOrigins: string[] = []
 
@@ -117,15 +118,19 @@ export class Devices {
   }
 
   update(id: string, change: { name?: string; till?: string }): DeviceInfo {
-    return transaction(this.db, () => {
-      this.get(id)
+    const { before, after } = transaction(this.db, () => {
+      const before = this.get(id)
       if (change.till !== undefined) {
         this.till(change.till)
         run(this.db, 'UPDATE devices SET till_id = ? WHERE id = ?', change.till, id)
       }
       if (change.name !== undefined) run(this.db, 'UPDATE devices SET name = ? WHERE id = ?', change.name.trim(), id)
-      return this.get(id)
+      return { before, after: this.get(id) }
     })
+    // An open event stream was given the device's till when it opened: moved, it would go on carrying the old
+    // till's sales (a display showing the other counter's QR). Ended, it reconnects at once with the new till.
+    if (after.till !== before.till) for (const listener of this.streamsStaleListeners) listener(id)
+    return after
   }
 
   /** Signs the device out everywhere at once: its next request is refused and its open event streams are closed. */
@@ -135,14 +140,15 @@ export class Devices {
     if (device.revoked_at === null) {
       run(this.db, 'UPDATE devices SET revoked_at = ?, secret_hash = NULL, header_hash = NULL WHERE id = ?', nowSeconds(this.clock), id)
       log('devices').info({ device: id }, 'device revoked')
-      for (const listener of this.revokedListeners) listener(id)
+      for (const listener of this.streamsStaleListeners) listener(id)
     }
     return this.get(id)
   }
 
-  onRevoked(listener: (deviceId: string) => void): () => void {
-    this.revokedListeners.add(listener)
-    return () => this.revokedListeners.delete(listener)
+  /** Serve mode ends the device's open event streams: revoked, it is refused; moved to another till, it reconnects with that till. */
+  onStreamsStale(listener: (deviceId: string) => void): () => void {
+    this.streamsStaleListeners.add(listener)
+    return () => this.streamsStaleListeners.delete(listener)
   }
 
   /** A new device with a fresh session (signed in with the master token, or by a pairing code). */

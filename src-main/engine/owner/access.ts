@@ -7,10 +7,14 @@
  * app does not hand out fresh tries: 5 wrong PINs, then 30 s, and each
  * further wrong one doubles the wait (capped at a day).
  *
- * A shop without a PIN (one set up before the PIN existed) has nothing to
- * check against: every device holds the owner role until a PIN is set, and
- * the screens ask for one at the first owner screen. The first-run wizard
- * sets it, so a new shop is never in that state.
+ * A shop without a PIN (one set up before the PIN existed, or by a config
+ * file without `ownerPin`) has nothing to check against. Its owner role is
+ * held only by the desktop window (`local`, on the machine itself), never by
+ * a browser on the LAN, and the first PIN is set there, or by the first-run
+ * wizard (no shop yet: nothing to take, and only a device that read the
+ * printed token can be signed in), or with `ownerPin` in the config file. A
+ * tablet that was paired, or that learnt the printed token, cannot take the
+ * owner role by being the first to choose a PIN.
  */
 import type { OwnerStatus, PinSetResult, Role } from '../../../src-preload/contract'
 import type { Clock } from '../clock'
@@ -20,6 +24,7 @@ import { transaction } from '../db/transaction'
 import { conflict, EngineError, invalid } from '../errors'
 import type { Actor, AuditLog } from './audit'
 import { CONFIG_FILE_ACTOR } from './audit'
+import { LOCAL_DEVICE } from '../devices'
 import type { PinHash } from './pin'
 import { hashSecret, hashSecretSync, newRecoveryCode, normaliseRecoveryCode, verifySecret, verifySecretSync } from './pin'
 
@@ -61,7 +66,7 @@ export class OwnerAccess {
   }
 
   holds(device: string): boolean {
-    if (!this.pinSet()) return true
+    if (!this.pinSet()) return device === LOCAL_DEVICE
     const until = this.held.get(device)
     if (until === undefined) return false
     if (until <= this.clock.now()) {
@@ -114,6 +119,12 @@ export class OwnerAccess {
     const row = this.row()
     const actor: Actor = { device, role: this.role(device) }
     if (row.pin_hash === null || row.pin_salt === null) {
+      if (device !== LOCAL_DEVICE && this.shopSetUp())
+        throw new EngineError(
+          'permission_error',
+          'pin_set_on_machine',
+          'The first owner PIN is set on the computer StablePay POS runs on: in its desktop window, or with "ownerPin" in the config file (then restart).',
+        )
       const recovery = newRecoveryCode()
       const [pin, code] = await Promise.all([hashSecret(input.pin), hashSecret(normaliseRecoveryCode(recovery))])
       transaction(this.db, () => {
@@ -172,6 +183,11 @@ export class OwnerAccess {
       this.write({ pin: hashed })
       this.audit.record(CONFIG_FILE_ACTOR, row.pin_hash === null ? 'pin.set' : 'pin.reset', null, null, { pin: 'set', by: 'config file' })
     })
+  }
+
+  /** A shop exists: the first-run wizard is over. */
+  private shopSetUp(): boolean {
+    return get(this.db, 'SELECT 1 FROM merchants LIMIT 1') !== undefined
   }
 
   private grant(device: string): void {

@@ -4,6 +4,7 @@ import type { Db } from '../db'
 import { all, each, get } from '../db/sql'
 import { transaction } from '../db/transaction'
 import { conflict, EngineError, invalid } from '../errors'
+import { DEFAULT_TILL } from '../devices'
 import { newId } from '../ids'
 import type { CurrencyCode } from '../money'
 import { fiatToUsdCents, formatBaseUnits, formatMinor, isCurrency, MoneyError, parseFiatAmount, usdCentsToBaseUnits } from '../money'
@@ -34,7 +35,7 @@ export interface CreateSessionInput {
   token?: string
   /** Seconds, 60-86400; default the merchant's session TTL (15 min). */
   expiresIn?: number
-  /** The till the sale is taken at (the caller's device's); the REST API's sales are on Till 1. */
+  /** The till the sale is taken at (the caller's device's); the REST API's `till`, else Till 1. Must exist. */
   till?: string
   /** Refuse (network_offline) rather than offer only networks that cannot be reached right now: the till's own sales. */
   requireOnline?: boolean
@@ -112,6 +113,10 @@ export function createSession(deps: CreateDeps, input: CreateSessionInput): { se
   // Every read below is inside the write transaction: one lock round for the whole sale.
   return transaction(db, () => {
     const merchant = deps.merchants.get(input.merchantId)
+    // Checked first, even for an order asked again: a sale on a till that does not exist would show on no screen or display.
+    const till = input.till ?? DEFAULT_TILL
+    if (input.till !== undefined && !get(db, 'SELECT 1 FROM tills WHERE id = ?', till))
+      throw invalid('parameter_invalid', `no till "${till.slice(0, 64)}": use the id of a till from Settings → Devices and tills, e.g. "till_1"`, 'till')
     // One indexed look-up answers both order rules: a live session is returned, a completed order refused.
     const sameOrder = all<SessionRow>(
       db,
@@ -151,7 +156,6 @@ export function createSession(deps: CreateDeps, input: CreateSessionInput): { se
     if (usdCents > BigInt(Number.MAX_SAFE_INTEGER))
       throw invalid('parameter_invalid', 'amount converts to more US dollars than a payment session can hold', 'amount')
 
-    const till = input.till ?? 'till_1'
     const order = nextOrderNumber(db, till, now, merchant.time_zone)
     const row = get<SessionRow>(
       db,

@@ -12,12 +12,26 @@ declare global {
 /** Sent with every bridge call besides the cookie (src-main/http/server.ts SESSION_HEADER). */
 const SESSION_HEADER = 'X-StablePay-Session'
 /**
- * Where the page keeps its header token. This origin's storage, unlike a
- * cookie, is never shared with another port of the same host, so a page there
- * cannot read it; kept beyond memory so a reload or a restarted browser keeps
- * the till signed in.
+ * The header token (#13) lives in this page's memory (`session` below). To
+ * survive a reload it is also in sessionStorage, and nowhere else:
+ * - sessionStorage belongs to this origin, port included, like localStorage:
+ *   a page on another port of this host (which does get the cookie, as
+ *   cookies ignore ports) cannot read it, so the cookie alone stays useless;
+ * - unlike localStorage it belongs to this tab and goes when the tab or the
+ *   browser closes: the token is not left on disk beside the 30-day cookie
+ *   for whoever copies the browser profile later. A closed browser signs the
+ *   page out (the printed address, or a pairing code, signs it in again).
+ * A server restart needs neither: the page keeps the token in memory and its
+ * stream reconnects with it. A second window of the same browser (a customer
+ * display beside the till) has no token in its own tab: it asks the open
+ * windows of this origin over a BroadcastChannel, which, like storage, other
+ * origins cannot join.
  */
 const STORAGE_KEY = 'stablepay.session'
+const CHANNEL_NAME = 'stablepay.session'
+/** How long a new window waits for an open one to hand it the token before it shows "signed out". */
+const HANDOFF_MS = 400
+let session: string | null = null
 
 /**
  * Serve mode: the same contract over HTTP (`POST /bridge/invoke/<channel>`)
@@ -40,17 +54,32 @@ function httpTransport(base = ''): Transport {
     up = next
     for (const l of connectionListeners) l(next)
   }
-  let header: string | null = readStored()
+  session = readStored()
   let signInError: ContractError | null = null
   let streaming = false
   /** The stream met a 401: it stays closed (no retrying a dead session forever) until a call succeeds again. */
   let signedOut = false
+  const windows = openChannel()
+  const adopt = (value: string) => {
+    session = value
+    store(value)
+  }
+  if (windows)
+    windows.onmessage = (event: MessageEvent<{ ask?: true; session?: string }>) => {
+      // Another window of this browser asks for the token (it opened without one), or signed in afresh: the cookie
+      // is the browser's, shared by its windows, so the newest sign-in's token is every window's.
+      if (event.data.ask && session) windows.postMessage({ session })
+      else if (typeof event.data.session === 'string') adopt(event.data.session)
+    }
 
   const signIn = async (): Promise<void> => {
     const params = new URLSearchParams(window.location.search)
     const token = params.get('token')
     const pair = params.get('pair')
-    if (!token && !pair) return
+    if (!token && !pair) {
+      if (!session && windows) await askOpenWindows(windows)
+      return
+    }
     params.delete('token')
     params.delete('pair')
     const query = params.toString()
@@ -65,8 +94,8 @@ function httpTransport(base = ''): Transport {
       })
       const result = (await response.json()) as Result<{ session: string }>
       if (result.ok) {
-        header = result.value.session
-        store(header)
+        adopt(result.value.session)
+        windows?.postMessage({ session: result.value.session })
       } else {
         signInError = result.error
       }
@@ -76,7 +105,6 @@ function httpTransport(base = ''): Transport {
   }
   const ready = signIn()
 
-  const headers = (): Record<string, string> => (header ? { [SESSION_HEADER]: header } : {})
 
   const dispatch = (block: string) => {
     let event = 'message'
@@ -120,7 +148,7 @@ function httpTransport(base = ''): Transport {
   return {
     async invoke<C extends Channel>(channel: C, input: InputOf<C>): Promise<Result<OutputOf<C>>> {
       await ready
-      if (!header && signInError) return { ok: false, error: signInError }
+      if (!session && signInError) return { ok: false, error: signInError }
       let response: Response
       try {
         response = await fetch(`${base}/bridge/invoke/${channel}`, {
@@ -169,9 +197,12 @@ function httpTransport(base = ''): Transport {
   }
 }
 
+
+const headers = (): Record<string, string> => (session ? { [SESSION_HEADER]: session } : {})
+
 function readStored(): string | null {
   try {
-    return window.localStorage.getItem(STORAGE_KEY)
+    return window.sessionStorage.getItem(STORAGE_KEY)
   } catch {
     return null
   }
@@ -179,10 +210,36 @@ function readStored(): string | null {
 
 function store(value: string): void {
   try {
-    window.localStorage.setItem(STORAGE_KEY, value)
+    window.sessionStorage.setItem(STORAGE_KEY, value)
   } catch {
-    // Private mode without storage: the page still works until it is reloaded.
+    // Storage refused: the page still works (memory) until it is reloaded.
   }
+}
+
+function openChannel(): BroadcastChannel | null {
+  try {
+    return typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel(CHANNEL_NAME)
+  } catch {
+    return null
+  }
+}
+
+/** A window opened without a token: an open window of this browser hands it over, or after a moment nobody did. */
+function askOpenWindows(windows: BroadcastChannel): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer)
+      windows.removeEventListener('message', answered)
+      resolve()
+    }
+    // The first answer (the onmessage handler, added before, has stored it by then); another new window's ask is none.
+    const answered = (event: MessageEvent<{ session?: string }>) => {
+      if (typeof event.data.session === 'string') done()
+    }
+    const timer = setTimeout(done, HANDOFF_MS)
+    windows.addEventListener('message', answered)
+    windows.postMessage({ ask: true })
+  })
 }
 
 /**
@@ -193,7 +250,7 @@ function store(value: string): void {
 export async function downloadUrl(path: string): Promise<string> {
   const response = await fetch('bridge/download-ticket', {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...(readStored() ? { [SESSION_HEADER]: readStored()! } : {}) },
+    headers: { 'content-type': 'application/json', ...headers() },
     body: 'null',
     credentials: 'same-origin',
   })

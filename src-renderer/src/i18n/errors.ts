@@ -102,6 +102,10 @@ export const ERROR_SENTENCES = {
   owner_required: { en: 'This needs the owner: enter the owner PIN first.', zh: '此操作需要店主：请先输入店主 PIN。' },
   pin_wrong: { en: 'Wrong PIN.', zh: 'PIN 错误。' },
   pin_locked_out: { en: 'Too many wrong PINs: wait, then try again.', zh: 'PIN 错误次数过多：请稍后再试。' },
+  pin_set_on_machine: {
+    en: 'The first owner PIN is set on the computer StablePay POS runs on: in its desktop window, or with "ownerPin" in the config file (then restart).',
+    zh: '首个店主 PIN 需在运行 StablePay POS 的电脑上设置：在其桌面窗口中，或在配置文件中填写 "ownerPin"（然后重启）。',
+  },
   pin_already_set: {
     en: 'An owner PIN is already set. Change it from Settings, with the current PIN.',
     zh: '店主 PIN 已经设置。请在设置中用当前 PIN 修改。',
