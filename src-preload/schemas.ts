@@ -417,6 +417,9 @@ export const INPUT_SCHEMAS: InputSchemas = {
   'api-keys:list': noInput,
   'api-keys:create': request({ livemode: flag('livemode') }, 'input'),
   'api-keys:revoke': request({ id: text('id') }, 'input'),
+  // Signed requests (#12).
+  'api-keys:rotate-secret': request({ id: text('id') }, 'input'),
+  'api-keys:set-signed-only': request({ id: text('id'), signed_only: flag('signed_only') }, 'input'),
   'webhooks:endpoints': noInput,
   // URL, event types and secret are checked by the webhooks module, which checks the config file's endpoints too.
   'webhooks:create-endpoint': request({

@@ -9,6 +9,10 @@ import { bearer } from './guards'
 import { GroupCommit } from './groupCommit'
 import { checkIdempotencyKey, IdempotencyStore, requestFingerprint } from './idempotency'
 import { sendApiError, sendJsonText } from './respond'
+import type { ApiRoute, Operation } from './routes'
+import { API_ROUTES, routePattern } from './routes'
+import type { SignedHeaders } from './signing'
+import { nonceReused, signatureRequired, signedHeaders, verifySignature } from './signing'
 import type { CreateSessionBody } from './schemas'
 import {
   cancelRefundSchema,
@@ -39,20 +43,30 @@ interface ApiRequest {
 interface ApiResponse {
   status: number
   body: unknown
+  /** Text answered as is (a CSV report) instead of JSON. */
+  csv?: { text: string; filename: string }
 }
 
 type Handler = (request: ApiRequest) => ApiResponse
 
-interface Route {
+interface BoundRoute {
+  route: ApiRoute
   pattern: RegExp
-  methods: Partial<Record<'GET' | 'POST', Handler>>
+  handler: Handler
 }
 
 /**
- * The REST API under /v1: StablePay's paths and shapes, answered from the
- * same engine the UI uses. Handlers are synchronous (the engine is), so a POST
+ * The REST API: /v1 (the seed's shapes) and /api/v1 (StablePay's current
+ * reference), every route listed in ./routes.ts and answered from the same
+ * engine the UI uses. Handlers are synchronous (the engine is), so a POST
  * runs, and stores its idempotent response, in one savepoint of a group
  * commit (./groupCommit.ts) and is answered once that commit is done.
+ *
+ * Signed requests (#12, ./signing.ts): /api/v1 requires a signature, /v1
+ * checks one when sent, and a key marked "signed requests only" needs one on
+ * both. A signed request's nonce is spent in the request's own transaction,
+ * and stays spent even when the request is then refused, so no signed
+ * request is ever run twice.
  */
 export function createApi(app: App): { handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void>; prune(): void } {
   // The engine is read at each use: a restore (App.restore) swaps it while the server keeps listening.
@@ -66,17 +80,17 @@ export function createApi(app: App): { handle(req: IncomingMessage, res: ServerR
   }
   const scope = (key: AuthenticatedKey) => ({ merchantId: key.merchantId, livemode: key.livemode })
 
-  const routes: Route[] = [
-    { pattern: /^\/v1\/payment\/sessions\/create$/, methods: { POST: createSession } },
-    { pattern: /^\/v1\/payment\/sessions$/, methods: { GET: listSessions } },
-    { pattern: /^\/v1\/payment\/sessions\/([^/]+)\/cancel$/, methods: { POST: cancelSession } },
-    { pattern: /^\/v1\/payment\/sessions\/([^/]+)$/, methods: { GET: getSession } },
-    // Refunds (#11).
-    { pattern: /^\/v1\/refunds\/create$/, methods: { POST: createRefund } },
-    { pattern: /^\/v1\/refunds$/, methods: { GET: listRefunds } },
-    { pattern: /^\/v1\/refunds\/([^/]+)\/cancel$/, methods: { POST: cancelRefund } },
-    { pattern: /^\/v1\/refunds\/([^/]+)$/, methods: { GET: getRefund } },
-  ]
+  const handlers: Record<Operation, Handler> = {
+    createSession,
+    listSessions,
+    cancelSession,
+    getSession,
+    createRefund,
+    listRefunds,
+    cancelRefund,
+    getRefund,
+  }
+  const routes: BoundRoute[] = API_ROUTES.map((route) => ({ route, pattern: routePattern(route.path), handler: handlers[route.operation] }))
 
   function createSession({ key, body }: ApiRequest): ApiResponse {
     const { engine } = app
@@ -200,55 +214,111 @@ export function createApi(app: App): { handle(req: IncomingMessage, res: ServerR
     return key
   }
 
+  /** The first route whose path matches, then the one of that path for this method (405 when none). */
+  function findRoute(req: IncomingMessage, url: URL): { bound: BoundRoute; params: string[] } {
+    const first = routes.find((r) => r.pattern.test(url.pathname))
+    if (!first) throw notFoundError(`no such endpoint: ${url.pathname}`)
+    const samePath = routes.filter((r) => r.route.path === first.route.path)
+    const method = req.method === 'HEAD' ? 'GET' : (req.method ?? 'GET')
+    const bound = samePath.find((r) => r.route.method === method)
+    if (!bound) throw methodNotAllowed(req.method ?? '', samePath.map((r) => r.route.method))
+    const params = (bound.pattern.exec(url.pathname) ?? []).slice(1).map((p) => {
+      try {
+        return decodeURIComponent(p)
+      } catch {
+        throw notFoundError(`no such endpoint: ${url.pathname}`)
+      }
+    })
+    return { bound, params }
+  }
+
+  /** The signature headers when the request must be (or chose to be) signed, checked against the raw body; null for an unsigned request that may be. */
+  function checkSigned(req: IncomingMessage, route: ApiRoute, key: AuthenticatedKey, raw: Buffer): SignedHeaders | null {
+    const headers = signedHeaders(req)
+    if (headers === null) {
+      if (route.dialect === 'stablepay') throw signatureRequired('/api/v1 requests must be signed')
+      if (key.signedOnly) throw signatureRequired('this API key accepts signed requests only')
+      return null
+    }
+    verifySignature(headers, app.engine.apiKeys.signingSecret(key.id), raw, nowSeconds(app.engine.clock))
+    return headers
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     try {
-      const route = routes.find((r) => r.pattern.test(url.pathname))
-      if (!route) throw notFoundError(`no such endpoint: ${url.pathname}`)
-      const method = req.method === 'HEAD' ? 'GET' : (req.method ?? 'GET')
-      const handler = route.methods[method as 'GET' | 'POST']
-      if (!handler) throw methodNotAllowed(req.method ?? '', Object.keys(route.methods))
-      const params = (route.pattern.exec(url.pathname) ?? []).slice(1).map((p) => {
-        try {
-          return decodeURIComponent(p)
-        } catch {
-          throw notFoundError(`no such endpoint: ${url.pathname}`)
-        }
-      })
+      const { bound, params } = findRoute(req, url)
+      const { route, handler } = bound
       const key = authenticate(req)
-      if (method !== 'POST') {
-        req.resume()
-        const response = handler({ key, params, query: url.searchParams, body: undefined })
-        sendJsonText(res, response.status, JSON.stringify(response.body))
+      const query = url.searchParams
+      if (route.method !== 'POST') {
+        // A GET carries no body; a signed one is signed over what was sent (nothing), so only then is it read.
+        const raw = signedHeaders(req) === null ? (req.resume(), Buffer.alloc(0)) : await readBody(req, API_BODY_LIMIT)
+        const signed = checkSigned(req, route, key, raw)
+        if (signed) await writes.run(() => spend(key, signed))
+        send(res, handler({ key, params, query, body: undefined }))
         return
       }
       const idempotencyKey = checkIdempotencyKey(req.headers['idempotency-key'])
       const raw = await readBody(req, API_BODY_LIMIT)
+      const signed = checkSigned(req, route, key, raw)
       const body = parseJson(raw)
       const now = nowSeconds(app.engine.clock)
-      const fingerprint = idempotencyKey !== undefined ? requestFingerprint(method, url.pathname, body) : ''
+      const fingerprint = idempotencyKey !== undefined ? requestFingerprint(route.method, url.pathname, body) : ''
       // Lookup, change and stored response run in one synchronous piece inside the batch's transaction,
       // so they cannot interleave with another request (a retry in the same batch sees the stored answer).
-      const { status, text, replayed } = await writes.run(() => {
+      const work = (): { status: number; text: string; replayed: boolean } => {
         if (idempotencyKey !== undefined) {
           const stored = idempotencyStore().lookup(key.id, idempotencyKey, fingerprint, now)
           if (stored) return { status: stored.status, text: stored.body, replayed: true }
         }
-        const response = handler({ key, params, query: url.searchParams, body })
+        const response = handler({ key, params, query, body })
         const text = JSON.stringify(response.body)
         if (idempotencyKey !== undefined)
           idempotencyStore().save(key.id, idempotencyKey, fingerprint, { status: response.status, body: text }, now)
         return { status: response.status, text, replayed: false }
+      }
+      const outcome = await writes.run(() => {
+        if (!signed) return { ok: true as const, value: work() }
+        spend(key, signed)
+        // The request's own writes in a savepoint of their own: a refusal rolls them back, not the spent nonce.
+        try {
+          return { ok: true as const, value: app.engine.sessions.transaction(work) }
+        } catch (error) {
+          return { ok: false as const, error }
+        }
       })
+      if (!outcome.ok) throw outcome.error
+      const { status, text, replayed } = outcome.value
       sendJsonText(res, status, text, replayed ? { 'Idempotent-Replayed': 'true' } : {})
     } catch (error) {
       sendApiError(res, toHttpError(error))
     }
   }
 
+  function spend(key: AuthenticatedKey, signed: SignedHeaders): void {
+    if (!app.engine.apiKeys.spendNonce(key.id, signed.nonce, nowSeconds(app.engine.clock))) throw nonceReused()
+  }
+
+  function send(res: ServerResponse, response: ApiResponse): void {
+    if (response.csv) {
+      res.writeHead(response.status, {
+        'Content-Type': 'text/csv; charset=utf-8',
+        'Content-Disposition': `attachment; filename="${response.csv.filename}"`,
+        'Content-Length': String(Buffer.byteLength(response.csv.text)),
+        'Cache-Control': 'no-store',
+      })
+      res.end(response.csv.text)
+      return
+    }
+    sendJsonText(res, response.status, JSON.stringify(response.body))
+  }
+
   return {
     handle,
     prune: () => {
-      idempotencyStore().prune(nowSeconds(app.engine.clock))
+      const now = nowSeconds(app.engine.clock)
+      idempotencyStore().prune(now)
+      app.engine.apiKeys.pruneNonces(now)
     },
   }
 }

@@ -1,0 +1,57 @@
+import type { z } from 'zod'
+import {
+  cancelRefundSchema,
+  cancelSessionSchema,
+  createRefundSchema,
+  createSessionSchema,
+  listRefundsSchema,
+  listSessionsSchema,
+} from './schemas'
+
+/**
+ * Every REST API route, both dialects, in one table: the server dispatches
+ * from it (api.ts binds one handler per `operation`) and the OpenAPI document
+ * is generated from it, with the same zod schemas that check the requests.
+ *
+ * - `v1`: the seed's shapes under /v1 (decimal amounts, upper-case statuses).
+ *   A signature is checked when one is sent.
+ * - `stablepay`: StablePay's current reference under /api/v1 (minor units,
+ *   lowercase statuses). Every request must be signed.
+ */
+export type Dialect = 'v1' | 'stablepay'
+export type Method = 'GET' | 'POST' | 'DELETE'
+
+export interface ApiRoute {
+  method: Method
+  /** OpenAPI style: `{id}` is one path segment. */
+  path: string
+  dialect: Dialect
+  /** operationId in the document; names the handler. */
+  operation: string
+  summary: string
+  /** JSON body (POST) or query (GET), checked by this schema. */
+  body?: z.ZodType
+  query?: z.ZodType
+  /** What a 2xx answers: JSON (the default) or CSV text. */
+  produces?: 'json' | 'csv'
+}
+
+export const API_ROUTES = [
+  // ---------------------------------------------------------------- /v1 (the seed's dialect)
+  { method: 'POST', path: '/v1/payment/sessions/create', dialect: 'v1', operation: 'createSession', summary: 'Create a payment session', body: createSessionSchema },
+  { method: 'GET', path: '/v1/payment/sessions', dialect: 'v1', operation: 'listSessions', summary: 'List payment sessions', query: listSessionsSchema },
+  { method: 'POST', path: '/v1/payment/sessions/{id}/cancel', dialect: 'v1', operation: 'cancelSession', summary: 'Cancel a pending session', body: cancelSessionSchema },
+  { method: 'GET', path: '/v1/payment/sessions/{id}', dialect: 'v1', operation: 'getSession', summary: 'Retrieve a payment session' },
+  // Refunds (#11).
+  { method: 'POST', path: '/v1/refunds/create', dialect: 'v1', operation: 'createRefund', summary: 'Create a refund', body: createRefundSchema },
+  { method: 'GET', path: '/v1/refunds', dialect: 'v1', operation: 'listRefunds', summary: 'List refunds', query: listRefundsSchema },
+  { method: 'POST', path: '/v1/refunds/{id}/cancel', dialect: 'v1', operation: 'cancelRefund', summary: 'Cancel a refund', body: cancelRefundSchema },
+  { method: 'GET', path: '/v1/refunds/{id}', dialect: 'v1', operation: 'getRefund', summary: 'Retrieve a refund' },
+] as const satisfies readonly ApiRoute[]
+
+export type Operation = (typeof API_ROUTES)[number]['operation']
+
+/** The route's path as a pattern: each `{name}` captures one segment. */
+export function routePattern(path: string): RegExp {
+  return new RegExp(`^${path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^/}]+\}/g, '([^/]+)')}$`)
+}
