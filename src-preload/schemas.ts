@@ -228,9 +228,9 @@ const tokenConfig = z.object(
 const list = <T extends z.ZodType>(name: string, item: T) => z.array(item, { error: `${name} must be a list` })
 
 /** A webhook endpoint's address; what it may be is the webhooks module's to judge, for the config file's endpoints too. */
-const webhookUrl = z.string({ error: 'url must be an http(s) URL of at most 2048 characters' })
+export const webhookUrl = z.string({ error: 'url must be an http(s) URL of at most 2048 characters' })
 const EVENTS_MESSAGE = 'events must be a non-empty list of event types, or ["*"]'
-const webhookEvents = z.array(z.string({ error: EVENTS_MESSAGE }), { error: EVENTS_MESSAGE })
+export const webhookEvents = z.array(z.string({ error: EVENTS_MESSAGE }), { error: EVENTS_MESSAGE })
 
 // ---------------------------------------------------------------- refunds (#11)
 

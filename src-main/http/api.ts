@@ -9,6 +9,13 @@ import { bearer } from './guards'
 import { GroupCommit } from './groupCommit'
 import { checkIdempotencyKey, IdempotencyStore, requestFingerprint } from './idempotency'
 import { sendApiError, sendJsonText } from './respond'
+import type { Writable } from 'node:stream'
+import { sessionSetFilter } from '../../src-preload/schemas'
+import { safeTimeZone, shopDay } from '../../src-preload/shared/time'
+import { parseInput } from '../engine/handlers'
+import { errorFields, log } from '../engine/log'
+import { audited } from '../engine/owner/changes'
+import { sessionTotals, writeRefundsCsv, writeSessionsCsv } from '../engine/reports'
 import type { ApiRoute, Operation } from './routes'
 import { API_ROUTES, routePattern } from './routes'
 import type { SignedHeaders } from './signing'
@@ -21,7 +28,12 @@ import {
   createSessionSchema,
   listRefundsSchema,
   listSessionsSchema,
+  createWebhookEndpointSchema,
+  noParametersSchema,
   parseWith,
+  refundsReportQuerySchema,
+  salesReportQuerySchema,
+  updateWebhookEndpointSchema,
 } from './schemas'
 
 function requireObject(body: unknown): asserts body is Record<string, unknown> {
@@ -43,10 +55,13 @@ interface ApiRequest {
 interface ApiResponse {
   status: number
   body: unknown
-  /** Text answered as is (a CSV report) instead of JSON. */
-  csv?: { text: string; filename: string }
+  /** GET only: a CSV report streamed into the response (the body is ignored). */
+  csv?: { filename: string; write(sink: Writable): Promise<{ complete: boolean }> }
+  /** GET only: a body that takes a while to add up (the daily totals); answered once it is there. */
+  later?: Promise<unknown>
 }
 
+/** Synchronous, as the engine is: a write runs whole inside its group commit's savepoint. */
 type Handler = (request: ApiRequest) => ApiResponse
 
 interface BoundRoute {
@@ -89,6 +104,15 @@ export function createApi(app: App): { handle(req: IncomingMessage, res: ServerR
     listRefunds,
     cancelRefund,
     getRefund,
+    createWebhookEndpoint,
+    listWebhookEndpoints,
+    getWebhookEndpoint,
+    updateWebhookEndpoint,
+    deleteWebhookEndpoint,
+    rotateWebhookEndpointSecret,
+    salesCsv,
+    refundsCsv,
+    dailyTotals,
   }
   const routes: BoundRoute[] = API_ROUTES.map((route) => ({ route, pattern: routePattern(route.path), handler: handlers[route.operation] }))
 
@@ -187,6 +211,88 @@ export function createApi(app: App): { handle(req: IncomingMessage, res: ServerR
     return { status: 200, body: engine.refunds.list(scope(key), filter) }
   }
 
+  // ------------------------------------------------ webhook endpoints (#12)
+
+  /**
+   * Endpoints are the shop's, and hear events of both modes: a test key may manage them only while the shop
+   * runs in test mode, so a test key can never re-point where live payments are announced.
+   */
+  function endpointsKey(key: AuthenticatedKey): string {
+    if (!key.livemode && app.engine.settings.get().livemode)
+      throw forbidden('livemode_mismatch', 'this shop runs live: its webhook endpoints are managed with a live key (sk_live_…)')
+    return key.merchantId
+  }
+  /** Changes made with a key are in the owner's audit log, as the screens' are. */
+  const asKey = <T>(key: AuthenticatedKey, change: () => T): T =>
+    audited(app.engine, app.engine.audit, { device: `api:${key.id}`, role: 'owner' }, change)
+
+  function createWebhookEndpoint({ key, body }: ApiRequest): ApiResponse {
+    requireObject(body)
+    const input = parseWith(createWebhookEndpointSchema, body)
+    const merchantId = endpointsKey(key)
+    return { status: 201, body: asKey(key, () => app.webhooks.createEndpoint(merchantId, input)) }
+  }
+
+  function listWebhookEndpoints({ key, query }: ApiRequest): ApiResponse {
+    parseWith(noParametersSchema, queryObject(query))
+    return { status: 200, body: { data: app.webhooks.endpoints(endpointsKey(key)), has_more: false } }
+  }
+
+  function getWebhookEndpoint({ key, params }: ApiRequest): ApiResponse {
+    const merchantId = endpointsKey(key)
+    const found = app.webhooks.endpoints(merchantId).find((e) => e.id === params[0])
+    if (!found) throw notFoundError(`no webhook endpoint "${params[0] ?? ''}"`, 'id')
+    return { status: 200, body: found }
+  }
+
+  function updateWebhookEndpoint({ key, params, body }: ApiRequest): ApiResponse {
+    requireObject(body)
+    const patch = parseWith(updateWebhookEndpointSchema, body)
+    const merchantId = endpointsKey(key)
+    return { status: 200, body: asKey(key, () => app.webhooks.updateEndpoint(merchantId, params[0] ?? '', patch)) }
+  }
+
+  function deleteWebhookEndpoint({ key, params, body }: ApiRequest): ApiResponse {
+    if (body !== undefined) parseWith(noParametersSchema, body)
+    const merchantId = endpointsKey(key)
+    return { status: 200, body: asKey(key, () => app.webhooks.deleteEndpoint(merchantId, params[0] ?? '')) }
+  }
+
+  function rotateWebhookEndpointSecret({ key, params, body }: ApiRequest): ApiResponse {
+    if (body !== undefined) requireObject(body)
+    parseWith(noParametersSchema, body ?? {})
+    const merchantId = endpointsKey(key)
+    return { status: 200, body: asKey(key, () => app.webhooks.rotateEndpointSecret(merchantId, params[0] ?? '')) }
+  }
+
+  // ------------------------------------------------ reports (#12): the key's merchant and mode only
+
+  const today = (key: AuthenticatedKey) =>
+    shopDay(nowSeconds(app.engine.clock), safeTimeZone(app.engine.merchants.get(key.merchantId).time_zone))
+
+  function salesCsv({ key, query }: ApiRequest): ApiResponse {
+    const filter = parseInput(sessionSetFilter, parseWith(salesReportQuerySchema, queryObject(query)))
+    return {
+      status: 200,
+      body: null,
+      csv: { filename: `stablepay-sessions-${today(key)}.csv`, write: (sink) => writeSessionsCsv(app.engine, scope(key), filter, sink) },
+    }
+  }
+
+  function refundsCsv({ key, query }: ApiRequest): ApiResponse {
+    const filter = parseWith(refundsReportQuerySchema, queryObject(query))
+    return {
+      status: 200,
+      body: null,
+      csv: { filename: `stablepay-refunds-${today(key)}.csv`, write: (sink) => writeRefundsCsv(app.engine, scope(key), filter, sink) },
+    }
+  }
+
+  function dailyTotals({ key, query }: ApiRequest): ApiResponse {
+    const filter = parseInput(sessionSetFilter, parseWith(salesReportQuerySchema, queryObject(query)))
+    return { status: 200, body: null, later: sessionTotals(app.engine, scope(key), filter).then((data) => ({ data })) }
+  }
+
   function queryObject(query: URLSearchParams): Record<string, string> {
     const raw: Record<string, string> = {}
     for (const [name, value] of query) {
@@ -250,12 +356,12 @@ export function createApi(app: App): { handle(req: IncomingMessage, res: ServerR
       const { route, handler } = bound
       const key = authenticate(req)
       const query = url.searchParams
-      if (route.method !== 'POST') {
+      if (route.method === 'GET') {
         // A GET carries no body; a signed one is signed over what was sent (nothing), so only then is it read.
         const raw = signedHeaders(req) === null ? (req.resume(), Buffer.alloc(0)) : await readBody(req, API_BODY_LIMIT)
         const signed = checkSigned(req, route, key, raw)
         if (signed) await writes.run(() => spend(key, signed))
-        send(res, handler({ key, params, query, body: undefined }))
+        await send(req, res, handler({ key, params, query, body: undefined }))
         return
       }
       const idempotencyKey = checkIdempotencyKey(req.headers['idempotency-key'])
@@ -299,18 +405,30 @@ export function createApi(app: App): { handle(req: IncomingMessage, res: ServerR
     if (!app.engine.apiKeys.spendNonce(key.id, signed.nonce, nowSeconds(app.engine.clock))) throw nonceReused()
   }
 
-  function send(res: ServerResponse, response: ApiResponse): void {
+  async function send(req: IncomingMessage, res: ServerResponse, response: ApiResponse): Promise<void> {
     if (response.csv) {
       res.writeHead(response.status, {
         'Content-Type': 'text/csv; charset=utf-8',
         'Content-Disposition': `attachment; filename="${response.csv.filename}"`,
-        'Content-Length': String(Buffer.byteLength(response.csv.text)),
+        // Sales data: no cache may keep a copy.
         'Cache-Control': 'no-store',
       })
-      res.end(response.csv.text)
+      if (req.method === 'HEAD') {
+        res.end()
+        return
+      }
+      try {
+        const { complete } = await response.csv.write(res)
+        if (complete) res.end()
+        else res.destroy()
+      } catch (error) {
+        log('http').error(errorFields(error), 'CSV report failed')
+        // Cut the chunked response: the back office sees a failed download, not a truncated file.
+        res.destroy()
+      }
       return
     }
-    sendJsonText(res, response.status, JSON.stringify(response.body))
+    sendJsonText(res, response.status, JSON.stringify(response.later ? await response.later : response.body))
   }
 
   return {

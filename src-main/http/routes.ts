@@ -6,6 +6,11 @@ import {
   createSessionSchema,
   listRefundsSchema,
   listSessionsSchema,
+  createWebhookEndpointSchema,
+  noParametersSchema,
+  refundsReportQuerySchema,
+  salesReportQuerySchema,
+  updateWebhookEndpointSchema,
 } from './schemas'
 
 /**
@@ -47,6 +52,17 @@ export const API_ROUTES = [
   { method: 'GET', path: '/v1/refunds', dialect: 'v1', operation: 'listRefunds', summary: 'List refunds', query: listRefundsSchema },
   { method: 'POST', path: '/v1/refunds/{id}/cancel', dialect: 'v1', operation: 'cancelRefund', summary: 'Cancel a refund', body: cancelRefundSchema },
   { method: 'GET', path: '/v1/refunds/{id}', dialect: 'v1', operation: 'getRefund', summary: 'Retrieve a refund' },
+  // Webhook endpoints over the API (#12): a back office registers itself.
+  { method: 'POST', path: '/v1/webhook_endpoints', dialect: 'v1', operation: 'createWebhookEndpoint', summary: 'Create a webhook endpoint (its secret is answered once)', body: createWebhookEndpointSchema },
+  { method: 'GET', path: '/v1/webhook_endpoints', dialect: 'v1', operation: 'listWebhookEndpoints', summary: 'List webhook endpoints' },
+  { method: 'POST', path: '/v1/webhook_endpoints/{id}/rotate_secret', dialect: 'v1', operation: 'rotateWebhookEndpointSecret', summary: 'Replace a webhook endpoint\'s signing secret (answered once)', body: noParametersSchema },
+  { method: 'GET', path: '/v1/webhook_endpoints/{id}', dialect: 'v1', operation: 'getWebhookEndpoint', summary: 'Retrieve a webhook endpoint' },
+  { method: 'POST', path: '/v1/webhook_endpoints/{id}', dialect: 'v1', operation: 'updateWebhookEndpoint', summary: 'Update a webhook endpoint', body: updateWebhookEndpointSchema },
+  { method: 'DELETE', path: '/v1/webhook_endpoints/{id}', dialect: 'v1', operation: 'deleteWebhookEndpoint', summary: 'Delete a webhook endpoint' },
+  // Reports with a key (#12), as the owner's screens export them.
+  { method: 'GET', path: '/v1/reports/sales.csv', dialect: 'v1', operation: 'salesCsv', summary: 'Sales as CSV', query: salesReportQuerySchema, produces: 'csv' },
+  { method: 'GET', path: '/v1/reports/refunds.csv', dialect: 'v1', operation: 'refundsCsv', summary: 'Refunds as CSV', query: refundsReportQuerySchema, produces: 'csv' },
+  { method: 'GET', path: '/v1/reports/daily_totals', dialect: 'v1', operation: 'dailyTotals', summary: 'Daily takings in the shop\'s time zone', query: salesReportQuerySchema },
 ] as const satisfies readonly ApiRoute[]
 
 export type Operation = (typeof API_ROUTES)[number]['operation']

@@ -106,12 +106,20 @@ function look(engine: Pick<Engine, 'db'>): Look {
   )
   // The sealed secret is compared, never shown: a new one shows as `secret_replaced`.
   const webhooks: Snapshot = new Map(
-    all<{ id: string; merchant_id: string; url: string; events: string; enabled: number; secret_sealed: string }>(
+    all<{ id: string; merchant_id: string; url: string; events: string; enabled: number; secret_sealed: string; deleted_at: number | null }>(
       db,
-      'SELECT id, merchant_id, url, events, enabled, secret_sealed FROM webhook_endpoints',
+      'SELECT id, merchant_id, url, events, enabled, secret_sealed, deleted_at FROM webhook_endpoints',
     ).map((w) => [
       w.id,
-      { merchant_id: w.merchant_id, url: redactUrl(w.url), events: JSON.parse(w.events) as string[], enabled: w.enabled === 1, sealed: w.secret_sealed },
+      {
+        merchant_id: w.merchant_id,
+        url: redactUrl(w.url),
+        events: JSON.parse(w.events) as string[],
+        enabled: w.enabled === 1,
+        // Deleted over the API (#12).
+        ...(w.deleted_at !== null ? { deleted: true } : {}),
+        sealed: w.secret_sealed,
+      },
     ]),
   )
   return { merchants, networks, apiKeys, webhooks }

@@ -15,6 +15,10 @@ import type Database from 'better-sqlite3'
  * Nonces a key has used are kept 10 minutes (the clock window is 5) so a
  * captured request cannot be sent again, even after a restart; the HTTP
  * server prunes older ones.
+ *
+ * Webhook endpoints can now be deleted over the API: the row stays (its
+ * deliveries and attempts point at it, and the owner's log keeps them),
+ * switched off and marked deleted, and is no longer listed or found.
  */
 export function m0007ApiSigning(db: Database.Database): void {
   db.exec(`
@@ -29,5 +33,7 @@ export function m0007ApiSigning(db: Database.Database): void {
       PRIMARY KEY (api_key_id, nonce)
     ) STRICT, WITHOUT ROWID;
     CREATE INDEX api_nonces_seen_at ON api_nonces (seen_at);
+
+    ALTER TABLE webhook_endpoints ADD COLUMN deleted_at INTEGER;
   `)
 }
