@@ -10,6 +10,19 @@ import { GroupCommit } from './groupCommit'
 import { checkIdempotencyKey, IdempotencyStore, requestFingerprint } from './idempotency'
 import { sendApiError, sendJsonText } from './respond'
 import type { Writable } from 'node:stream'
+import type { PaymentSession } from '../../src-preload/contract'
+import type { CreateSessionInput } from '../engine/sessions'
+import {
+  checkoutSession,
+  sessionInput,
+  STATUS_OF_PAYMENT_STATUS,
+  stablepayCreateRefundSchema,
+  stablepayCreateSessionSchema,
+  stablepayListSessionsSchema,
+  stablepayNoParametersSchema,
+  stablepayRefund,
+  tokenCents,
+} from './stablepay'
 import { sessionSetFilter } from '../../src-preload/schemas'
 import { safeTimeZone, shopDay } from '../../src-preload/shared/time'
 import { parseInput } from '../engine/handlers'
@@ -113,40 +126,137 @@ export function createApi(app: App): { handle(req: IncomingMessage, res: ServerR
     salesCsv,
     refundsCsv,
     dailyTotals,
+    spCreateSession,
+    spListSessions,
+    spCancelSession,
+    spGetSession,
+    spCreateRefund,
+    spCancelRefund,
+    spGetRefund,
   }
   const routes: BoundRoute[] = API_ROUTES.map((route) => ({ route, pattern: routePattern(route.path), handler: handlers[route.operation] }))
 
   function createSession({ key, body }: ApiRequest): ApiResponse {
-    const { engine } = app
     requireObject(body)
     const input: CreateSessionBody = parseWith(createSessionSchema, body)
+    const { session, created } = createFor(key, input.merchant_id, {
+      orderId: input.order_id,
+      amount: input.amount,
+      currency: input.currency,
+      chainId: input.chain_id,
+      token: input.token,
+      metadata: input.metadata,
+      expiresIn: input.expires_in,
+      ...compositionInput(input),
+    })
+    return { status: created ? 201 : 200, body: session }
+  }
+
+  /** One create for both dialects: the key decides the merchant and mode. */
+  function createFor(
+    key: AuthenticatedKey,
+    merchantId: string | undefined,
+    input: Omit<CreateSessionInput, 'merchantId' | 'livemode'>,
+  ): { session: PaymentSession; created: boolean } {
+    const { engine } = app
     // The key decides the merchant; the body must agree, so a key copied into the wrong back office fails loudly.
-    if (input.merchant_id !== key.merchantId)
-      throw forbidden(
-        'merchant_mismatch',
-        `this API key belongs to merchant "${key.merchantId}", not "${input.merchant_id}"`,
-        'merchant_id',
-      )
+    if (merchantId !== undefined && merchantId !== key.merchantId)
+      throw forbidden('merchant_mismatch', `this API key belongs to merchant "${key.merchantId}", not "${merchantId}"`, 'merchant_id')
     try {
-      const { session, created } = engine.sessions.create({
-        merchantId: key.merchantId,
-        livemode: key.livemode,
-        orderId: input.order_id,
-        amount: input.amount,
-        currency: input.currency,
-        chainId: input.chain_id,
-        token: input.token,
-        metadata: input.metadata,
-        expiresIn: input.expires_in,
-        ...compositionInput(input),
-      })
-      return { status: created ? 201 : 200, body: session }
+      return engine.sessions.create({ ...input, merchantId: key.merchantId, livemode: key.livemode })
     } catch (error) {
       // Checked only on failure, to keep the create path lean: "no network matches" may really be "wrong mode".
       if (error instanceof EngineError && error.code === 'parameter_invalid' && [undefined, 'chain_id', 'token'].includes(error.param))
-        throw modeMismatch(key.livemode, input.chain_id, input.token) ?? error
+        throw modeMismatch(key.livemode, input.chainId, input.token) ?? error
       throw error
     }
+  }
+
+  // ------------------------------------------------ /api/v1: StablePay's reference dialect (#12, ./stablepay.ts)
+
+  function spCreateSession({ key, body }: ApiRequest): ApiResponse {
+    requireObject(body)
+    const input = parseWith(stablepayCreateSessionSchema, body)
+    const { session, created } = createFor(key, input.merchant_id, sessionInput(input))
+    return { status: created ? 201 : 200, body: checkoutSession(session) }
+  }
+
+  function spGetSession({ key, params }: ApiRequest): ApiResponse {
+    return { status: 200, body: checkoutSession(app.engine.sessions.get(params[0] ?? '', scope(key))) }
+  }
+
+  function spCancelSession({ key, params, body }: ApiRequest): ApiResponse {
+    if (body !== undefined) requireObject(body)
+    parseWith(stablepayNoParametersSchema, body ?? {})
+    return { status: 200, body: checkoutSession(app.engine.sessions.cancel(params[0] ?? '', scope(key))) }
+  }
+
+  function spListSessions({ key, query }: ApiRequest): ApiResponse {
+    const { payment_status, ...filter } = parseWith(stablepayListSessionsSchema, queryObject(query))
+    const status = payment_status === undefined ? undefined : STATUS_OF_PAYMENT_STATUS[payment_status]
+    // Nothing here is ever "failed": the till has no such state.
+    if (status === null) return { status: 200, body: { object: 'list', data: [], has_more: false } }
+    const page = app.engine.sessions.list(scope(key), { ...filter, status })
+    return { status: 200, body: { object: 'list', data: page.data.map(checkoutSession), has_more: page.has_more } }
+  }
+
+  const orderIdOf = (key: AuthenticatedKey) => (sessionId: string) => {
+    try {
+      return app.engine.sessions.get(sessionId, scope(key)).order_id
+    } catch {
+      return null
+    }
+  }
+
+  function spCreateRefund({ key, body }: ApiRequest): ApiResponse {
+    requireObject(body)
+    const input = parseWith(stablepayCreateRefundSchema, body)
+    const meta = Object.fromEntries(Object.entries(input.metadata ?? {}).map(([k, v]) => [k, String(v)]))
+    const refundMeta = parseWith(createRefundSchema.shape.metadata, Object.keys(meta).length > 0 ? meta : undefined)
+    const { refund, created } = withParamNames(REFUND_PARAMS, () =>
+      app.engine.refunds.create({
+        session_id: input.charge,
+        refund_id: input.refund_id,
+        amount: tokenCents(input.amount),
+        token: input.currency,
+        reason: input.reason,
+        description: input.description,
+        destination: input.address,
+        metadata: refundMeta,
+        merchantId: key.merchantId,
+        livemode: key.livemode,
+      }),
+    )
+    return { status: created ? 201 : 200, body: stablepayRefund(refund, orderIdOf(key)) }
+  }
+
+  /** The engine names /v1's fields; an /api/v1 caller hears its own (charge, address, currency). */
+  const REFUND_PARAMS: Readonly<Record<string, string>> = {
+    session_id: 'charge',
+    destination: 'address',
+    token: 'currency',
+    chain_id: 'currency',
+  }
+  function withParamNames<T>(names: Readonly<Record<string, string>>, run: () => T): T {
+    try {
+      return run()
+    } catch (error) {
+      const renamed = error instanceof EngineError && error.param !== undefined ? names[error.param] : undefined
+      if (error instanceof EngineError && renamed !== undefined) throw new EngineError(error.type, error.code, error.message, renamed)
+      throw error
+    }
+  }
+
+  function spGetRefund({ key, params }: ApiRequest): ApiResponse {
+    return { status: 200, body: stablepayRefund(app.engine.refunds.byRefundId(params[0] ?? '', scope(key)), orderIdOf(key)) }
+  }
+
+  function spCancelRefund({ key, params, body }: ApiRequest): ApiResponse {
+    if (body !== undefined) requireObject(body)
+    parseWith(stablepayNoParametersSchema, body ?? {})
+    const found = app.engine.refunds.byRefundId(params[0] ?? '', scope(key))
+    const canceled = app.engine.refunds.cancel(found.id, scope(key))
+    return { status: 200, body: { refund_id: canceled.refund_id, status: canceled.status, canceled_at: canceled.ended_at } }
   }
 
   /** 403 when what the key asked for exists, but only in the other mode (test keys reach testnets, live keys mainnets). */
@@ -328,7 +438,11 @@ export function createApi(app: App): { handle(req: IncomingMessage, res: ServerR
     const samePath = routes.filter((r) => r.route.path === first.route.path)
     const method = req.method === 'HEAD' ? 'GET' : (req.method ?? 'GET')
     const bound = samePath.find((r) => r.route.method === method)
-    if (!bound) throw methodNotAllowed(req.method ?? '', samePath.map((r) => r.route.method))
+    if (!bound)
+      throw methodNotAllowed(
+        req.method ?? '',
+        samePath.map((r) => r.route.method),
+      )
     const params = (bound.pattern.exec(url.pathname) ?? []).slice(1).map((p) => {
       try {
         return decodeURIComponent(p)

@@ -69,7 +69,7 @@ async function refused(send: () => Promise<{ status: number; json: unknown }>, c
 }
 
 describe('signed requests on /v1', () => {
-  it('a request signed with the config file\'s secret is accepted; GETs are signed over an empty body', async () => {
+  it("a request signed with the config file's secret is accepted; GETs are signed over an empty body", async () => {
     const created = await client.request<{ id: string }>('POST', '/v1/payment/sessions/create', sale())
     expect(created.status).toBe(201)
     const read = await client.request<{ id: string }>('GET', `/v1/payment/sessions/${created.json.id}`)
@@ -78,7 +78,10 @@ describe('signed requests on /v1', () => {
   })
 
   it('refuses a wrong signature, a changed body, another secret, and a half-signed request', async () => {
-    await refused(() => client.request('POST', '/v1/payment/sessions/create', sale(), { secret: 'sps_not_the_secret_0123456789abcdef012345' }), 'signature_invalid')
+    await refused(
+      () => client.request('POST', '/v1/payment/sessions/create', sale(), { secret: 'sps_not_the_secret_0123456789abcdef012345' }),
+      'signature_invalid',
+    )
     // Signed over one body, another sent: the signature covers the bytes as sent.
     const body = sale()
     const signedFor = JSON.stringify(body)
@@ -91,11 +94,12 @@ describe('signed requests on /v1', () => {
     expect(((await tampered.json()) as StablePayError).error.code).toBe('signature_invalid')
     // Same body, spacing changed: different bytes, so refused too (re-serialising breaks signatures, as the reference says).
     await refused(
-      () => fetch(`${server.url}/v1/payment/sessions/create`, {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${KEY}`, ...signedHeaders(signedFor) },
-        body: JSON.stringify(body, null, 2),
-      }).then(async (r) => ({ status: r.status, json: await r.json() })),
+      () =>
+        fetch(`${server.url}/v1/payment/sessions/create`, {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${KEY}`, ...signedHeaders(signedFor) },
+          body: JSON.stringify(body, null, 2),
+        }).then(async (r) => ({ status: r.status, json: await r.json() })),
       'signature_invalid',
     )
     await refused(
@@ -109,9 +113,12 @@ describe('signed requests on /v1', () => {
     )
   })
 
-  it('refuses a timestamp more than 5 minutes from the till\'s clock, saying so; 5 minutes is fine', async () => {
+  it("refuses a timestamp more than 5 minutes from the till's clock, saying so; 5 minutes is fine", async () => {
     const now = Math.floor(clock.now() / 1000)
-    const message = await refused(() => client.request('POST', '/v1/payment/sessions/create', sale(), { timestamp: now - 301 }), 'timestamp_out_of_range')
+    const message = await refused(
+      () => client.request('POST', '/v1/payment/sessions/create', sale(), { timestamp: now - 301 }),
+      'timestamp_out_of_range',
+    )
     expect(message).toContain('301 s behind')
     await refused(() => client.request('POST', '/v1/payment/sessions/create', sale(), { timestamp: now + 400 }), 'timestamp_out_of_range')
     expect((await client.request('POST', '/v1/payment/sessions/create', sale(), { timestamp: now - 300 })).status).toBe(201)
@@ -132,9 +139,17 @@ describe('signed requests on /v1', () => {
     await refused(() => client.request('GET', '/v1/payment/sessions', undefined, { nonce: getNonce }), 'nonce_reused')
     // A signed request refused for its content spends its nonce: sent again later, it is not run.
     const badNonce = 'nonce-replay-bad-00000000001'
-    const bad = await client.request<StablePayError>('POST', '/v1/payment/sessions/create', { ...sale(), amount: 'ten' }, { nonce: badNonce })
+    const bad = await client.request<StablePayError>(
+      'POST',
+      '/v1/payment/sessions/create',
+      { ...sale(), amount: 'ten' },
+      { nonce: badNonce },
+    )
     expect(bad.status).toBe(400)
-    await refused(() => client.request('POST', '/v1/payment/sessions/create', { ...sale(), amount: 'ten' }, { nonce: badNonce }), 'nonce_reused')
+    await refused(
+      () => client.request('POST', '/v1/payment/sessions/create', { ...sale(), amount: 'ten' }, { nonce: badNonce }),
+      'nonce_reused',
+    )
 
     await stop()
     await start()
@@ -192,7 +207,7 @@ describe('signed requests on /v1', () => {
     expect((await fresh.request('GET', '/v1/payment/sessions')).status).toBe(200)
   })
 
-  it('the config file\'s secret must be 32+ characters', async () => {
+  it("the config file's secret must be 32+ characters", async () => {
     const short = JSON.stringify(shopConfig({ keys: [{ key: KEY, merchantId: 'merchant_123', secret: 'too-short-secret' }] }))
     const dir2 = makeTempDir('stablepay-signing-config')
     try {
@@ -207,5 +222,9 @@ describe('signed requests on /v1', () => {
 function signedHeaders(body: string, secret = SECRET): Record<string, string> {
   const timestamp = Math.floor(clock.now() / 1000)
   const nonce = randomUUID()
-  return { 'X-StablePay-Timestamp': String(timestamp), 'X-StablePay-Nonce': nonce, 'X-StablePay-Signature': signature(secret, timestamp, nonce, body) }
+  return {
+    'X-StablePay-Timestamp': String(timestamp),
+    'X-StablePay-Nonce': nonce,
+    'X-StablePay-Signature': signature(secret, timestamp, nonce, body),
+  }
 }
