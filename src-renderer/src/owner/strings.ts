@@ -455,8 +455,8 @@ export const ownerStrings = defineStrings({
 
   'settings.keys.title': { en: 'API keys', zh: 'API 密钥' },
   'settings.keys.help': {
-    en: 'For your back office to call this till’s REST API (/v1). Test keys only see test-network sales.',
-    zh: '供后台系统调用本收银台的 REST API（/v1）。测试密钥只能看到测试网络的收款。',
+    en: 'For your back office to call this till’s REST API (/v1, and /api/v1 with requests signed by the key’s API secret). Test keys only see test-network sales.',
+    zh: '供后台系统调用本收银台的 REST API（/v1，以及须用密钥的 API 签名密钥签名的 /api/v1）。测试密钥只能看到测试网络的收款。',
   },
   'settings.keys.none': { en: 'No API key yet.', zh: '暂无 API 密钥。' },
   'settings.keys.createTest': { en: 'New test key', zh: '新建测试密钥' },
