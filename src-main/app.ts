@@ -14,6 +14,7 @@ import { createHandlerRegistry, saveAs } from './engine/handlers'
 import { ChainWatchers, registerWatcherHandlers } from './engine/watcher'
 import type { SecretBox } from './engine/webhooks'
 import { FileKeySecretBox, registerWebhookHandlers, Webhooks } from './engine/webhooks'
+import { mkdirSync } from 'node:fs'
 import { writeFile } from 'node:fs/promises'
 import { basename, join, resolve } from 'node:path'
 import type { BackupState } from '../src-preload/contract'
@@ -64,15 +65,19 @@ export interface App {
  */
 export function openApp(options: AppOptions & { events?: EngineEvents }): { engine: Engine; webhooks: Webhooks } {
   const config = options.config
+  // One box seals both the webhook secrets and the API secrets (#12); the key file lives in the data folder.
+  mkdirSync(options.dataDir, { recursive: true })
+  const secretBox = options.secretBox ?? new FileKeySecretBox(options.dataDir)
   const engine = createEngine({
     dataDir: options.dataDir,
     clock: options.clock,
     lateWindowSeconds: config?.lateWindowSeconds,
     rates: { providerUrl: config?.rates?.provider?.url, maxAgeSeconds: config?.rates?.maxAgeSeconds },
     events: options.events,
+    secretBox,
   })
   try {
-    const webhooks = new Webhooks(engine, { secretBox: options.secretBox ?? new FileKeySecretBox(options.dataDir), clock: options.clock })
+    const webhooks = new Webhooks(engine, { secretBox, clock: options.clock })
     if (config) applyConfig(engine, config, { webhooks: (list) => webhooks.applyConfig(list) })
     return { engine, webhooks }
   } catch (error) {

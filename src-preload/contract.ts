@@ -470,6 +470,11 @@ export interface ApiKeyInfo {
   hint: string
   created_at: number
   revoked_at: number | null
+  /** Signed requests (#12): whether the key has an API secret (shown once, when made), and since when. */
+  has_secret: boolean
+  secret_created_at: number | null
+  /** Unsigned requests with this key are refused (both dialects). */
+  signed_only: boolean
 }
 
 export interface WebhookEndpoint {
@@ -652,6 +657,7 @@ export const AUDIT_KINDS = [
   'network',
   'api_key.created',
   'api_key.revoked',
+  'api_key.updated',
   'webhook.created',
   'webhook.updated',
   'pin.set',
@@ -838,8 +844,11 @@ export interface Contract {
   'rates:set-manual': { input: { currency: string; rate: string | null }; output: RateInfo[] }
   'rates:refresh': { input: void; output: RateInfo[] }
   'api-keys:list': { input: void; output: ApiKeyInfo[] }
-  'api-keys:create': { input: { livemode: boolean }; output: ApiKeyInfo & { secret: string } }
+  'api-keys:create': { input: { livemode: boolean }; output: ApiKeyInfo & { secret: string; api_secret: string } }
   'api-keys:revoke': { input: { id: string }; output: ApiKeyInfo }
+  // Signed requests (#12): a new API secret (shown once), and "signed requests only".
+  'api-keys:rotate-secret': { input: { id: string }; output: ApiKeyInfo & { api_secret: string } }
+  'api-keys:set-signed-only': { input: { id: string; signed_only: boolean }; output: ApiKeyInfo }
   'webhooks:endpoints': { input: void; output: WebhookEndpoint[] }
   'webhooks:create-endpoint': {
     input: { url: string; events?: string[]; secret?: string }
@@ -949,6 +958,8 @@ export const CHANNELS = [
   'api-keys:list',
   'api-keys:create',
   'api-keys:revoke',
+  'api-keys:rotate-secret',
+  'api-keys:set-signed-only',
   'webhooks:endpoints',
   'webhooks:create-endpoint',
   'webhooks:update-endpoint',
@@ -1040,6 +1051,8 @@ export const CHANNEL_ROLES: { readonly [C in Channel]: Role } = {
   'api-keys:list': 'owner',
   'api-keys:create': 'owner',
   'api-keys:revoke': 'owner',
+  'api-keys:rotate-secret': 'owner',
+  'api-keys:set-signed-only': 'owner',
   'webhooks:endpoints': 'owner',
   'webhooks:create-endpoint': 'owner',
   'webhooks:update-endpoint': 'owner',

@@ -287,9 +287,9 @@ const tokenConfig = z.object(
 const list = <T extends z.ZodType>(name: string, item: T) => z.array(item, { error: `${name} must be a list` })
 
 /** A webhook endpoint's address; what it may be is the webhooks module's to judge, for the config file's endpoints too. */
-const webhookUrl = z.string({ error: 'url must be an http(s) URL of at most 2048 characters' })
+export const webhookUrl = z.string({ error: 'url must be an http(s) URL of at most 2048 characters' })
 const EVENTS_MESSAGE = 'events must be a non-empty list of event types, or ["*"]'
-const webhookEvents = z.array(z.string({ error: EVENTS_MESSAGE }), { error: EVENTS_MESSAGE })
+export const webhookEvents = z.array(z.string({ error: EVENTS_MESSAGE }), { error: EVENTS_MESSAGE })
 
 // ---------------------------------------------------------------- refunds (#11)
 
@@ -488,6 +488,9 @@ export const INPUT_SCHEMAS: InputSchemas = {
   'api-keys:list': noInput,
   'api-keys:create': request({ livemode: flag('livemode') }, 'input'),
   'api-keys:revoke': request({ id: text('id') }, 'input'),
+  // Signed requests (#12).
+  'api-keys:rotate-secret': request({ id: text('id') }, 'input'),
+  'api-keys:set-signed-only': request({ id: text('id'), signed_only: flag('signed_only') }, 'input'),
   'webhooks:endpoints': noInput,
   // URL, event types and secret are checked by the webhooks module, which checks the config file's endpoints too.
   'webhooks:create-endpoint': request({

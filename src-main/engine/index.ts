@@ -21,6 +21,8 @@ import { Refunds } from './refunds'
 import { Devices } from './devices'
 import { errorFields, log } from './log'
 import { AuditLog, OwnerAccess } from './owner'
+import type { SecretBox } from './webhooks/secretBox'
+import { FileKeySecretBox } from './webhooks/secretBox'
 
 export interface EngineOptions {
   /** Folder holding `stablepay.sqlite` (created if missing). */
@@ -30,6 +32,8 @@ export interface EngineOptions {
   rates?: { providerUrl?: string; maxAgeSeconds?: number }
   /** Pushed changes go here; the app passes its own so that listeners (screens, windows) outlive a restore. */
   events?: EngineEvents
+  /** Seals API secrets at rest (#12), as the webhook secrets are; by default the data folder's key file, made when first needed. */
+  secretBox?: SecretBox
 }
 
 export interface Engine {
@@ -71,7 +75,8 @@ export function createEngine(options: EngineOptions): Engine {
   const clockGuard = new ClockGuard(clock)
   const events = options.events ?? new EngineEvents()
   const merchants = new Merchants(db, clock)
-  const apiKeys = new ApiKeys(db, clock)
+  let secretBox = options.secretBox
+  const apiKeys = new ApiKeys(db, clock, () => (secretBox ??= new FileKeySecretBox(options.dataDir)))
   const networks = new Networks(db)
   const settings = new Settings(db)
   const rates = new RateBook({ db, clock, providerUrl: options.rates?.providerUrl, maxAgeSeconds: options.rates?.maxAgeSeconds })

@@ -31,6 +31,8 @@ const SECRET_FIELDS = [
   'set-cookie',
   'x-stablepay-signature',
   'secret_sealed',
+  // Signed requests (#12): the API secret a key signs with.
+  'api_secret',
 ]
 export const REDACT_PATHS = SECRET_FIELDS.flatMap((f) => {
   const key = /^[A-Za-z_$][\w$]*$/.test(f) ? f : `["${f}"]`

@@ -17,6 +17,8 @@ import {
   sessionCursor,
   sessionStatus,
   tokenSymbol,
+  webhookEvents,
+  webhookUrl,
 } from '../../src-preload/schemas'
 import { CURRENCY_CODES } from '../engine/money'
 import type { HttpError } from './errors'
@@ -141,3 +143,48 @@ export function parseWith<T extends z.ZodType>(schema: T, input: unknown): z.out
   if (!parsed.success) throw issueToError(parsed.error.issues, input)
   return parsed.data
 }
+
+// ---------------------------------------------------------------- webhook endpoints over the API (#12)
+
+/** `POST /v1/webhook_endpoints`: a back office registers itself; the signing secret is answered once. */
+export const createWebhookEndpointSchema = z
+  .object({
+    url: webhookUrl,
+    events: optional(webhookEvents),
+    enabled: optional(z.boolean({ error: 'enabled must be true or false' })),
+  })
+  .strict()
+
+/** `POST /v1/webhook_endpoints/{id}`: only what is sent changes. */
+export const updateWebhookEndpointSchema = z
+  .object({
+    url: optional(webhookUrl),
+    events: optional(webhookEvents),
+    enabled: optional(z.boolean({ error: 'enabled must be true or false' })),
+  })
+  .strict()
+
+/** Delete and rotate_secret take no parameters. */
+export const noParametersSchema = z.object({}).strict()
+
+// ---------------------------------------------------------------- reports over the API (#12)
+
+/** The sales CSV and the daily totals: History's filter as query parameters. */
+export const salesReportQuerySchema = z
+  .object({
+    status: sessionStatus.optional(),
+    order_id: orderId.optional(),
+    token: tokenSymbol.optional(),
+    created_gte: wholeNumber('created_gte (unix seconds)').optional(),
+    created_lt: wholeNumber('created_lt (unix seconds)').optional(),
+    chain_id: wholeNumber('chain_id').optional(),
+    till: z.string().max(64, 'till must be a till id like "till_1"').optional(),
+  })
+  .strict()
+
+export const refundsReportQuerySchema = z
+  .object({
+    session_id: z.string().min(1, 'session_id must not be empty').max(64, 'session_id must be a session id').optional(),
+    status: refundStatus.optional(),
+  })
+  .strict()

@@ -176,7 +176,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       return
     }
     const path = url.pathname
-    const kind = path === '/v1' || path.startsWith('/v1/') ? 'api' : path.startsWith('/bridge/') || path === '/bridge' ? 'bridge' : 'ui'
+    const kind = path === '/v1' || path.startsWith('/v1/') || path.startsWith('/api/v1/') ? 'api' : path.startsWith('/bridge/') || path === '/bridge' ? 'bridge' : 'ui'
     const fail = (error: HttpError) => {
       if (kind === 'api') sendApiError(res, error)
       else if (kind === 'bridge') sendBridgeError(res, error)

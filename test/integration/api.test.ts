@@ -284,11 +284,25 @@ describe('POST /v1/payment/sessions/create', () => {
     const first = await create(sale({ order_id: 'order_same' }))
     expect(first.status).toBe(201)
     const before = counts()
-    const again = await create(sale({ order_id: 'order_same', amount: '99.00' }))
+    const again = await create(sale({ order_id: 'order_same' }))
     expect(again.status).toBe(200)
     expect(again.json.id).toBe(first.json.id)
     expect(again.json.amount).toBe('12.34')
     expect(counts()).toEqual(before)
+  })
+
+  it('refuses the same order with other terms (amount, currency, chain, token): 409 order_conflict naming the session (#12; chain: api-dialect.test.ts)', async () => {
+    const first = await create(sale({ order_id: 'order_terms', chain_id: 31337, token: 'USDC' }))
+    expect(first.status).toBe(201)
+    for (const [change, param] of [
+      [{ amount: '99.00' }, 'amount'],
+      [{ currency: 'EUR' }, 'currency'],
+      [{ token: 'USDT' }, 'token'],
+    ] as const) {
+      const reply = await refused(() => create(sale({ order_id: 'order_terms', chain_id: 31337, token: 'USDC', ...change })), 409, 'conflict_error', 'order_conflict', param)
+      expect((reply.json as ErrorBody).error.message).toContain(first.json.id)
+    }
+    expect((await create(sale({ order_id: 'order_terms', chain_id: 31337, token: 'USDC' }))).json.id).toBe(first.json.id)
   })
 
   it('takes chain_id, token, metadata and expires_in, and converts EUR at the locked rate', async () => {

@@ -84,6 +84,8 @@ const OWNER_SAMPLES: { [C in OwnerChannel]: InputOf<C> } = {
   'api-keys:list': undefined,
   'api-keys:create': { livemode: false },
   'api-keys:revoke': { id: 'key_unknown' },
+  'api-keys:rotate-secret': { id: 'key_unknown' },
+  'api-keys:set-signed-only': { id: 'key_unknown', signed_only: true },
   'webhooks:endpoints': undefined,
   'webhooks:create-endpoint': { url: 'http://127.0.0.1:9/thief' },
   'webhooks:update-endpoint': { id: 'we_unknown', enabled: false },
@@ -326,7 +328,10 @@ describe('the audit log', () => {
     await call('merchant:update', { receive: { mode: 'xpub', xpub: ANVIL_XPUB } }, OFFICE)
     await call('chains:update', { chain_id: 31337, confirmations: 3, rpc_urls: ['https://rpc.example/v3/0123456789abcdef0123456789abcdef'] }, OFFICE)
     const key = await call('api-keys:create', { livemode: false }, OFFICE)
-    secrets.push(key.secret)
+    secrets.push(key.secret, key.api_secret)
+    // Signed requests (#12): a new API secret and "signed requests only" are recorded, never the secret.
+    secrets.push((await call('api-keys:rotate-secret', { id: key.id }, OFFICE)).api_secret)
+    await call('api-keys:set-signed-only', { id: key.id, signed_only: true }, OFFICE)
     await call('api-keys:revoke', { id: key.id }, OFFICE)
     const endpoint = await call('webhooks:create-endpoint', { url: `${receiver.url}/hook?token=letmein0123456789` }, OFFICE)
     secrets.push(endpoint.secret, 'letmein0123456789', '0123456789abcdef0123456789abcdef')
@@ -344,6 +349,7 @@ describe('the audit log', () => {
       'back-office network',
       'back-office api_key.created',
       'back-office api_key.revoked',
+      'back-office api_key.updated',
       'back-office webhook.created',
       'back-office webhook.updated',
       'back-office pin.changed',

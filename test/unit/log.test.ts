@@ -50,12 +50,15 @@ it('never writes a secret, an API key, a token, a PIN or a webhook secret, at an
     authorization: 'Bearer sk_live_DDDDDDDDDDDDDDDDDDDD',
     cookie: 'stablepay_session=EEEEEEEEEEEEEEEEEEEE',
     recovery_code: 'FFFF-GGGG-HHHH',
+    // Signed requests (#12): a key's API secret, as returned by api-keys:create.
+    api_secret: 'sps_IIIIIIIIIIIIIIIIIIIIIIIIIIIIIIII',
   }
   const l = log('test')
   l.info(secrets, 'top level')
   l.info({ endpoint: { url: 'https://backoffice.example/hook', secret: secrets.secret } }, 'nested once')
   l.info({ request: { headers: { authorization: secrets.authorization, cookie: secrets.cookie } } }, 'nested twice')
   l.info({ key: { key: secrets.apiKey }, api_key: secrets.apiKey, password: 'hunter2hunter2' }, 'other names')
+  l.info({ created: { id: 'key_1', api_secret: secrets.api_secret } }, 'a new key')
   const file = logLocation()!.file
   await stop()
   stop = null

@@ -74,7 +74,8 @@ export const configSchema = z
           .strict(),
       )
       .optional(),
-    apiKeys: z.array(z.object({ key: z.string(), merchantId: z.string() }).strict()).optional(),
+    // `secret`: the key's API secret, which signs requests (#12); 32+ characters.
+    apiKeys: z.array(z.object({ key: z.string(), merchantId: z.string(), secret: z.string().optional() }).strict()).optional(),
     chains: z.array(chainSchema).optional(),
     webhooks: z.array(webhookSchema).optional(),
     rates: z
@@ -188,7 +189,7 @@ export function applyConfig(engine: Engine, config: ConfigFile, hooks: ApplyHook
       }
       for (const k of config.apiKeys ?? []) {
         engine.merchants.get(k.merchantId)
-        engine.apiKeys.importKey(k.merchantId, k.key)
+        engine.apiKeys.importKey(k.merchantId, k.key, k.secret)
       }
       if (config.chains) {
         for (const n of networks) engine.networks.save(n)

@@ -265,4 +265,9 @@ export function registerShopHandlers(registry: HandlerRegistry, engine: Engine):
   registry.register('api-keys:list', () => engine.apiKeys.list(uiScope(engine).merchantId))
   registry.register('api-keys:create', ({ livemode }) => engine.apiKeys.create(uiScope(engine).merchantId, livemode))
   registry.register('api-keys:revoke', ({ id }) => engine.apiKeys.revoke(uiScope(engine).merchantId, id))
+  // Signed requests (#12).
+  registry.register('api-keys:rotate-secret', ({ id }) => engine.apiKeys.rotateSecret(uiScope(engine).merchantId, id))
+  registry.register('api-keys:set-signed-only', ({ id, signed_only }) =>
+    engine.apiKeys.setSignedOnly(uiScope(engine).merchantId, id, signed_only),
+  )
 }

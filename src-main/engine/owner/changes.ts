@@ -83,19 +83,43 @@ function look(engine: Pick<Engine, 'db'>): Look {
   )
   // The hint ("sk_test_…a1b2") only: enough to recognise a key, never enough to use it.
   const apiKeys: Snapshot = new Map(
-    all<{ id: string; merchant_id: string; hint: string; livemode: number; revoked_at: number | null }>(
-      db,
-      'SELECT id, merchant_id, hint, livemode, revoked_at FROM api_keys',
-    ).map((k) => [k.id, { merchant_id: k.merchant_id, hint: k.hint, livemode: k.livemode === 1, revoked: k.revoked_at !== null }]),
+    all<{
+      id: string
+      merchant_id: string
+      hint: string
+      livemode: number
+      revoked_at: number | null
+      secret_sealed: string | null
+      signed_only: number
+    }>(db, 'SELECT id, merchant_id, hint, livemode, revoked_at, secret_sealed, signed_only FROM api_keys').map((k) => [
+      k.id,
+      {
+        merchant_id: k.merchant_id,
+        hint: k.hint,
+        livemode: k.livemode === 1,
+        revoked: k.revoked_at !== null,
+        signed_only: k.signed_only === 1,
+        // Compared, never shown (#12): a new API secret shows as `secret_replaced`.
+        sealed: k.secret_sealed,
+      },
+    ]),
   )
   // The sealed secret is compared, never shown: a new one shows as `secret_replaced`.
   const webhooks: Snapshot = new Map(
-    all<{ id: string; merchant_id: string; url: string; events: string; enabled: number; secret_sealed: string }>(
+    all<{ id: string; merchant_id: string; url: string; events: string; enabled: number; secret_sealed: string; deleted_at: number | null }>(
       db,
-      'SELECT id, merchant_id, url, events, enabled, secret_sealed FROM webhook_endpoints',
+      'SELECT id, merchant_id, url, events, enabled, secret_sealed, deleted_at FROM webhook_endpoints',
     ).map((w) => [
       w.id,
-      { merchant_id: w.merchant_id, url: redactUrl(w.url), events: JSON.parse(w.events) as string[], enabled: w.enabled === 1, sealed: w.secret_sealed },
+      {
+        merchant_id: w.merchant_id,
+        url: redactUrl(w.url),
+        events: JSON.parse(w.events) as string[],
+        enabled: w.enabled === 1,
+        // Deleted over the API (#12).
+        ...(w.deleted_at !== null ? { deleted: true } : {}),
+        sealed: w.secret_sealed,
+      },
     ]),
   )
   return { merchants, networks, apiKeys, webhooks }
@@ -127,8 +151,16 @@ function recordDifferences(
 
   for (const [id, key] of after.apiKeys) {
     const old = before.apiKeys.get(id)
-    if (!old) audit.record(actor, 'api_key.created', id, null, key)
-    else if (!old.revoked && key.revoked) audit.record(actor, 'api_key.revoked', id, { revoked: false }, { revoked: true })
+    const { sealed, ...shown } = key
+    if (!old) {
+      audit.record(actor, 'api_key.created', id, null, { ...shown, has_secret: sealed !== null })
+      continue
+    }
+    if (!old.revoked && key.revoked) audit.record(actor, 'api_key.revoked', id, { revoked: false }, { revoked: true })
+    // Signed requests (#12): a new API secret and "signed requests only" are changes of the key too.
+    if (sealed !== old.sealed) audit.record(actor, 'api_key.updated', id, {}, { secret_replaced: true })
+    if (shown.signed_only !== old.signed_only)
+      audit.record(actor, 'api_key.updated', id, { signed_only: old.signed_only }, { signed_only: shown.signed_only })
   }
 
   for (const [id, endpoint] of after.webhooks) {

@@ -16,6 +16,8 @@ export const AUDITED_CHANNELS: ReadonlySet<Channel> = new Set<Channel>([
   'chains:update',
   'api-keys:create',
   'api-keys:revoke',
+  'api-keys:rotate-secret',
+  'api-keys:set-signed-only',
   'webhooks:create-endpoint',
   'webhooks:update-endpoint',
 ])

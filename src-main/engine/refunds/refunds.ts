@@ -3,7 +3,7 @@ import type { CreateRefundInput, Refund, RefundFilter, RefundPage, Refundable, R
 import type { Clock } from '../clock'
 import { nowSeconds } from '../clock'
 import type { Db } from '../db'
-import { all, get, run } from '../db/sql'
+import { all, get, run, value } from '../db/sql'
 import { afterCommit, transaction } from '../db/transaction'
 import { conflict, invalid } from '../errors'
 import type { EngineEvents } from '../events'
@@ -70,6 +70,19 @@ export class Refunds {
 
   get(id: string, scope: SessionScope): Refund {
     return toRefund(scopedRefund(this.db, id, scope))
+  }
+
+  /** A refund by the merchant's own `refund_id` (StablePay's /api/v1 names refunds so, #12), or by its `re_` id. */
+  byRefundId(refundId: string, scope: SessionScope): Refund {
+    const id = value<string>(
+      this.db,
+      'SELECT id FROM refunds WHERE merchant_id = ? AND refund_id = ? AND (? IS NULL OR livemode = ?)',
+      scope.merchantId,
+      refundId,
+      scope.livemode === undefined ? null : Number(scope.livemode),
+      scope.livemode === undefined ? null : Number(scope.livemode),
+    )
+    return this.get(id ?? refundId, scope)
   }
 
   list(scope: SessionScope, filter: RefundFilter): RefundPage {

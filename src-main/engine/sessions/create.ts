@@ -126,7 +126,18 @@ export function createSession(deps: CreateDeps, input: CreateSessionInput): { se
       orderId,
     )
     const live = sameOrder.find((r) => r.status !== 'COMPLETED')
-    if (live) return { session: toObject(db, live), created: false }
+    if (live) {
+      // #12: asking again with other terms is a mistake in the back office, not a retry: say so instead of
+      // silently answering with a sale for another amount.
+      const differs = differentTerms(db, live, { amountMinor, currency, chainId: input.chainId, token: input.token })
+      if (differs)
+        throw conflict(
+          'order_conflict',
+          `order "${orderId}" already has session ${live.id} with another ${differs}; use a new order_id, or cancel ${live.id} first`,
+          differs === 'chain' ? 'chain_id' : differs,
+        )
+      return { session: toObject(db, live), created: false }
+    }
     const paid = sameOrder[0]
     if (paid) throw conflict('order_completed', `order "${orderId}" was already paid by ${paid.id}`, 'order_id')
 
@@ -424,4 +435,27 @@ function priceOf(amount: string, currency: CurrencyCode): bigint {
     if (error instanceof MoneyError) throw invalid('parameter_invalid', error.message, 'amount')
     throw error
   }
+}
+
+/**
+ * Which of an order's terms (amount, currency, chain, token) a repeated create names differently from the
+ * order's live session, or null when they agree. Chain and token count only when the request names them:
+ * without them, the session offers whatever the shop accepts.
+ */
+function differentTerms(
+  db: Db,
+  live: SessionRow,
+  asked: { amountMinor: bigint; currency: string; chainId?: number; token?: string },
+): 'amount' | 'currency' | 'chain' | 'token' | null {
+  if (live.currency !== asked.currency) return 'currency'
+  if (BigInt(live.amount_minor) !== asked.amountMinor) return 'amount'
+  if (asked.chainId === undefined && asked.token === undefined) return null
+  const options = all<{ chain_id: number; token_symbol: string }>(
+    db,
+    "SELECT chain_id, token_symbol FROM payment_options WHERE session_seq = ? AND kind = 'payment'",
+    live.seq,
+  )
+  if (asked.chainId !== undefined && options.some((o) => o.chain_id !== asked.chainId)) return 'chain'
+  if (asked.token !== undefined && options.some((o) => o.token_symbol !== asked.token)) return 'token'
+  return null
 }

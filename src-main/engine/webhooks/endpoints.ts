@@ -25,6 +25,8 @@ export interface EndpointRow {
   source: 'app' | 'config'
   created_at: number
   updated_at: number
+  /** Deleted over the API (#12): kept for its deliveries' sake, switched off, never listed. */
+  deleted_at: number | null
 }
 
 export interface EndpointInput {
@@ -96,7 +98,7 @@ export class EndpointStore {
   ) {}
 
   rows(merchantId: string): EndpointRow[] {
-    return all<EndpointRow>(this.db, 'SELECT * FROM webhook_endpoints WHERE merchant_id = ? ORDER BY seq', merchantId)
+    return all<EndpointRow>(this.db, 'SELECT * FROM webhook_endpoints WHERE merchant_id = ? AND deleted_at IS NULL ORDER BY seq', merchantId)
   }
 
   enabledRows(): EndpointRow[] {
@@ -110,8 +112,14 @@ export class EndpointStore {
   /** An endpoint its merchant may see; anyone else gets 404. */
   scoped(id: unknown, merchantId: string, param = 'id'): EndpointRow {
     const row = typeof id === 'string' ? get<EndpointRow>(this.db, 'SELECT * FROM webhook_endpoints WHERE id = ?', id) : undefined
-    if (!row || row.merchant_id !== merchantId) throw notFound(`no webhook endpoint "${String(id)}"`, param)
+    if (!row || row.merchant_id !== merchantId || row.deleted_at !== null) throw notFound(`no webhook endpoint "${String(id)}"`, param)
     return row
+  }
+
+  /** Deleted (#12): switched off at once (no new delivery is queued for it) and no longer listed or found. */
+  delete(row: EndpointRow): void {
+    const now = nowSeconds(this.clock)
+    run(this.db, 'UPDATE webhook_endpoints SET enabled = 0, deleted_at = ?, updated_at = ? WHERE seq = ?', now, now, row.seq)
   }
 
   create(merchantId: string, input: EndpointInput, source: 'app' | 'config'): { row: EndpointRow; secret: string } {
@@ -185,7 +193,7 @@ export class EndpointStore {
   findByUrl(merchantId: string, url: string): EndpointRow | undefined {
     return get<EndpointRow>(
       this.db,
-      'SELECT * FROM webhook_endpoints WHERE merchant_id = ? AND url = ? ORDER BY seq LIMIT 1',
+      'SELECT * FROM webhook_endpoints WHERE merchant_id = ? AND url = ? AND deleted_at IS NULL ORDER BY seq LIMIT 1',
       merchantId,
       url,
     )

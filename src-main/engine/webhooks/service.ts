@@ -10,7 +10,7 @@ import { all, get, run } from '../db/sql'
 import { conflict, invalid, notFound } from '../errors'
 import { newId } from '../ids'
 import type { EndpointInput } from './endpoints'
-import { EndpointStore, TEST_EVENT_TYPE, toEndpoint, validateUrl } from './endpoints'
+import { EndpointStore, generateSecret, TEST_EVENT_TYPE, toEndpoint, validateUrl } from './endpoints'
 import type { AttemptRow, DeliveryViewRow } from './log'
 import { ATTEMPT_VIEW, DELIVERY_VIEW, toAttempt, toDelivery } from './log'
 import type { RetryPolicy } from './policy'
@@ -118,6 +118,25 @@ export class Webhooks {
     this.sender.invalidate()
     this.sender.wake()
     return toEndpoint(row)
+  }
+
+  /** Deleted over the API (#12): pending deliveries to it stop with it (it is switched off). */
+  deleteEndpoint(merchantId: string, id: string): { id: string; deleted: true } {
+    transaction(this.engine.db, () => this.store.delete(this.store.scoped(id, merchantId)))
+    this.sender.invalidate()
+    return { id, deleted: true }
+  }
+
+  /** A new signing secret (#12), returned here and never again; the old one stops signing at once. */
+  rotateEndpointSecret(merchantId: string, id: string): WebhookEndpoint & { secret: string } {
+    const secret = generateSecret()
+    const row = transaction(this.engine.db, () => {
+      const row = this.store.scoped(id, merchantId)
+      this.store.update(row, { secret })
+      return this.store.bySeq(row.seq)!
+    })
+    this.sender.invalidate()
+    return { ...toEndpoint(row), secret }
   }
 
   /**

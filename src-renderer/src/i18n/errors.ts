@@ -86,6 +86,38 @@ export const ERROR_SENTENCES = {
     en: 'An API key is needed for this. Create one in Settings → API keys.',
     zh: '此操作需要 API 密钥。请在 设置 → API 密钥 中创建。',
   },
+  api_key_revoked: {
+    en: 'This API key was revoked. Create a new one in Settings → API keys.',
+    zh: '此 API 密钥已被撤销。请在 设置 → API 密钥 中新建一个。',
+  },
+  api_secret_missing: {
+    en: 'This API key has no API secret yet. Make one in Settings → API keys, then sign requests with it.',
+    zh: '此 API 密钥还没有 API 秘钥。请在 设置 → API 密钥 中生成，然后用它签名请求。',
+  },
+  signature_missing: {
+    en: 'This request must be signed with the key’s API secret, and it was not.',
+    zh: '此请求必须用密钥的 API 秘钥签名，但没有签名。',
+  },
+  signature_invalid: {
+    en: 'The request’s signature does not match. Check the API secret the back office uses.',
+    zh: '请求签名不匹配。请检查后台使用的 API 秘钥。',
+  },
+  timestamp_invalid: {
+    en: 'The request’s time stamp is not readable. The back office must send the time in seconds.',
+    zh: '请求的时间戳无法读取。后台必须以秒为单位发送时间。',
+  },
+  timestamp_out_of_range: {
+    en: 'The request’s time is more than 5 minutes from this computer’s clock. Check the clocks of both computers.',
+    zh: '请求的时间与这台电脑的时钟相差超过 5 分钟。请检查两台电脑的时钟。',
+  },
+  nonce_invalid: {
+    en: 'The request’s nonce must be 16 to 64 characters long.',
+    zh: '请求的随机数（nonce）长度必须为 16 至 64 个字符。',
+  },
+  nonce_reused: {
+    en: 'This request was already received once (the same nonce), so it was refused as a replay.',
+    zh: '此请求已经收到过（相同的 nonce），因此作为重放请求被拒绝。',
+  },
   merchant_mismatch: {
     en: 'This belongs to another shop.',
     zh: '此项目属于另一家店铺。',

@@ -546,8 +546,8 @@ export const ownerStrings = defineStrings({
 
   'settings.keys.title': { en: 'API keys', zh: 'API 密钥' },
   'settings.keys.help': {
-    en: 'For your back office to call this till’s REST API (/v1). Test keys only see test-network sales.',
-    zh: '供后台系统调用本收银台的 REST API（/v1）。测试密钥只能看到测试网络的收款。',
+    en: 'For your back office to call this till’s REST API (/v1, and /api/v1 with requests signed by the key’s API secret). Test keys only see test-network sales.',
+    zh: '供后台系统调用本收银台的 REST API（/v1，以及须用密钥的 API 签名密钥签名的 /api/v1）。测试密钥只能看到测试网络的收款。',
   },
   'settings.keys.none': { en: 'No API key yet.', zh: '暂无 API 密钥。' },
   'settings.keys.createTest': { en: 'New test key', zh: '新建测试密钥' },
@@ -573,6 +573,19 @@ export const ownerStrings = defineStrings({
     zh: '此密钥仅显示这一次。请立即复制：之后无法再次查看。持有此密钥的人可以读取您的收款记录并创建收款请求。',
   },
   'settings.keys.done': { en: 'I have copied it', zh: '我已复制' },
+  // Signed requests (#12).
+  'settings.keys.makeSecret': { en: 'Make API secret', zh: '生成 API 签名密钥' },
+  'settings.keys.rotateSecret': { en: 'New API secret', zh: '更换 API 签名密钥' },
+  'settings.keys.signedOnly': { en: 'Signed requests only', zh: '仅接受签名请求' },
+  'settings.keys.apiSecretTitle': { en: 'The API secret', zh: 'API 签名密钥' },
+  'settings.keys.apiSecretIntro': {
+    en: 'Your back office signs each request to {hint} with this secret (X-StablePay-Signature). The /api/v1 paths refuse unsigned requests.',
+    zh: '后台系统用此签名密钥为发往 {hint} 的每个请求签名（X-StablePay-Signature）。/api/v1 路径拒绝未签名的请求。',
+  },
+  'settings.keys.apiSecretWarning': {
+    en: 'This secret is shown only this once. Copy it now: it cannot be shown again. Any earlier secret of this key stops working now.',
+    zh: '此签名密钥仅显示这一次。请立即复制：之后无法再次查看。此密钥之前的签名密钥即刻失效。',
+  },
 
   'settings.language.title': { en: 'Language', zh: '语言' },
   'settings.language.help': { en: 'Used on every screen of this till, and remembered.', zh: '用于本收银台的所有页面，并会被记住。' },
@@ -659,6 +672,7 @@ export const ownerStrings = defineStrings({
   'audit.kind.network': { en: 'Network', zh: '网络' },
   'audit.kind.api_key.created': { en: 'API key created', zh: '已创建 API 密钥' },
   'audit.kind.api_key.revoked': { en: 'API key revoked', zh: '已吊销 API 密钥' },
+  'audit.kind.api_key.updated': { en: 'API key changed', zh: '已更改 API 密钥' },
   'audit.kind.webhook.created': { en: 'Webhook endpoint added', zh: '已添加 Webhook 端点' },
   'audit.kind.webhook.updated': { en: 'Webhook endpoint changed', zh: '已更改 Webhook 端点' },
   'audit.kind.pin.set': { en: 'PIN set', zh: '已设置 PIN' },

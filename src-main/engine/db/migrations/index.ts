@@ -5,6 +5,7 @@ import { m0003Refunds } from './0003-refunds'
 import { m0004Owner } from './0004-owner'
 import { m0005DevicesTills } from './0005-devices-tills'
 import { m0006LineItems } from './0006-line-items'
+import { m0007ApiSigning } from './0007-api-signing'
 import { m0010OrderNumbers } from './0010-order-numbers'
 
 export type Migration = (db: Database.Database) => void
@@ -21,5 +22,6 @@ export const MIGRATIONS: readonly Migration[] = [
   m0004Owner,
   m0005DevicesTills,
   m0006LineItems,
+  m0007ApiSigning,
   m0010OrderNumbers,
 ]

@@ -16,6 +16,7 @@ const KIND_LABEL: { [K in AuditKind]: OwnerKey } = {
   network: 'audit.kind.network',
   'api_key.created': 'audit.kind.api_key.created',
   'api_key.revoked': 'audit.kind.api_key.revoked',
+  'api_key.updated': 'audit.kind.api_key.updated',
   'webhook.created': 'audit.kind.webhook.created',
   'webhook.updated': 'audit.kind.webhook.updated',
   'pin.set': 'audit.kind.pin.set',

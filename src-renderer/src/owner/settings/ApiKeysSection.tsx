@@ -20,6 +20,8 @@ export function ApiKeysSection({ id }: { id: string }) {
   const create = useApiKeysStore((s) => s.create)
   const revoke = useApiKeysStore((s) => s.revoke)
   const dismiss = useApiKeysStore((s) => s.dismissSecret)
+  const rotateSecret = useApiKeysStore((s) => s.rotateSecret)
+  const setSignedOnly = useApiKeysStore((s) => s.setSignedOnly)
   const [revoking, setRevoking] = useState<ApiKeyInfo | null>(null)
 
   return (
@@ -57,15 +59,45 @@ export function ApiKeysSection({ id }: { id: string }) {
             )}
             <span className="help">{t('settings.keys.created', { time: formatShortDateTime(key.created_at, zone, language) })}</span>
             {key.revoked_at ? null : (
-              <button type="button" className="btn btn-danger" onClick={() => setRevoking(key)} data-testid="key-revoke">
-                {t('settings.keys.revoke')}
-              </button>
+              <>
+                {/* Signed requests (#12): a key made before them gets its API secret here. */}
+                <button type="button" className="btn btn-secondary" onClick={() => void rotateSecret(key.id)} data-testid="key-rotate-secret">
+                  {t(key.has_secret ? 'settings.keys.rotateSecret' : 'settings.keys.makeSecret')}
+                </button>
+                <label className="help">
+                  <input
+                    type="checkbox"
+                    checked={key.signed_only}
+                    disabled={!key.has_secret}
+                    onChange={(event) => void setSignedOnly(key.id, event.currentTarget.checked)}
+                    data-testid="key-signed-only"
+                  />{' '}
+                  {t('settings.keys.signedOnly')}
+                </label>
+                <button type="button" className="btn btn-danger" onClick={() => setRevoking(key)} data-testid="key-revoke">
+                  {t('settings.keys.revoke')}
+                </button>
+              </>
             )}
           </li>
         ))}
       </ul>
-      {revealed ? (
+      {revealed?.kind === 'api_secret' ? (
         <SecretDialog
+          key={`api-secret-${revealed.key.id}`}
+          title={t('settings.keys.apiSecretTitle')}
+          intro={t('settings.keys.apiSecretIntro', { hint: revealed.key.hint })}
+          secret={revealed.secret}
+          warning={t('settings.keys.apiSecretWarning')}
+          copyLabel={t('action.copy')}
+          copiedLabel={t('action.copied')}
+          doneLabel={t('settings.keys.done')}
+          onClose={dismiss}
+          testId="api-key-api-secret"
+        />
+      ) : revealed ? (
+        <SecretDialog
+          key={`key-${revealed.key.id}`}
           title={t('settings.keys.secretTitle')}
           intro={t('settings.keys.secretIntro')}
           secret={revealed.secret}

@@ -10,10 +10,16 @@ interface ApiKeysState {
   keys: ApiKeyInfo[]
   loaded: boolean
   error: string | null
-  revealed: { key: ApiKeyInfo; secret: string } | null
+  /**
+   * What is shown once: a new key, then its API secret (#12: signed requests), or a key's new API secret alone.
+   * `next` is the API secret still to show after the key.
+   */
+  revealed: { key: ApiKeyInfo; kind: 'key' | 'api_secret'; secret: string; next?: string } | null
   load(): Promise<void>
   create(livemode: boolean): Promise<void>
   revoke(id: string): Promise<void>
+  rotateSecret(id: string): Promise<void>
+  setSignedOnly(id: string, signedOnly: boolean): Promise<void>
   dismissSecret(): void
 }
 
@@ -33,8 +39,8 @@ export const useApiKeysStore = create<ApiKeysState>()((set, get) => ({
 
   async create(livemode) {
     try {
-      const { secret, ...key } = await api['api-keys:create']({ livemode })
-      set({ keys: [key, ...get().keys], revealed: { key, secret }, error: null })
+      const { secret, api_secret, ...key } = await api['api-keys:create']({ livemode })
+      set({ keys: [key, ...get().keys], revealed: { key, kind: 'key', secret, next: api_secret }, error: null })
     } catch (error) {
       set({ error: message(error) })
     }
@@ -49,7 +55,27 @@ export const useApiKeysStore = create<ApiKeysState>()((set, get) => ({
     }
   },
 
+  async rotateSecret(id) {
+    try {
+      const { api_secret, ...key } = await api['api-keys:rotate-secret']({ id })
+      set({ keys: get().keys.map((k) => (k.id === id ? key : k)), revealed: { key, kind: 'api_secret', secret: api_secret }, error: null })
+    } catch (error) {
+      set({ error: message(error) })
+    }
+  },
+
+  async setSignedOnly(id, signedOnly) {
+    try {
+      const key = await api['api-keys:set-signed-only']({ id, signed_only: signedOnly })
+      set({ keys: get().keys.map((k) => (k.id === id ? key : k)), error: null })
+    } catch (error) {
+      set({ error: message(error) })
+    }
+  },
+
   dismissSecret() {
-    set({ revealed: null })
+    const revealed = get().revealed
+    // The key's dialog closes onto its API secret's: both are shown once, one at a time.
+    set({ revealed: revealed?.next ? { key: revealed.key, kind: 'api_secret', secret: revealed.next } : null })
   },
 }))
