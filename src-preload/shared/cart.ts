@@ -35,7 +35,7 @@
  *
  * No Node and no DOM here: compiled for the engine and the renderer.
  */
-import type { CurrencyCode } from '../contract'
+import type { CurrencyCode, TaxMode } from '../contract'
 import { formatMinor } from './money'
 
 /** Tax rates and percent discounts are basis points: 825 is 8.25 %. */
@@ -45,7 +45,7 @@ export const MAX_TAX_RATE_BP = 10_000
 /** The engine's bound on a line's quantity. */
 export const MAX_QUANTITY = 100_000
 
-export type TaxMode = 'included' | 'added'
+export type { TaxMode }
 
 export interface CartLine {
   name: string

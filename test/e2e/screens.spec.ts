@@ -137,6 +137,7 @@ function state(language: 'en' | 'zh-CN'): FakeState {
       receipt_layout: '80mm',
       receipt_auto_print: false,
       receipt_printer: null,
+      tax_mode: 'included',
     },
     merchant: {
       id: 'shop',

@@ -12,6 +12,8 @@ const DEFAULTS: AppSettings = {
   receipt_layout: '80mm',
   receipt_auto_print: false,
   receipt_printer: null,
+  // Catalog (#17): most of the world's shelf prices hold their tax (VAT, GST).
+  tax_mode: 'included',
 }
 
 /** Small key/value preferences of the app itself (not of a merchant). */
