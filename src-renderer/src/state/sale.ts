@@ -1,5 +1,5 @@
 import { create } from 'zustand'
-import type { PaymentSession } from '../../../src-preload/contract'
+import type { CreateSaleInput, PaymentSession } from '../../../src-preload/contract'
 import { api, BridgeError } from '../bridge'
 import type { KeypadKey } from './keypad'
 import { useAppStore } from './app'
@@ -50,7 +50,11 @@ interface SaleState {
   simulating: boolean
   simulatedTx: string | null
 
+  /** Products mode (#17): the cart's lines, tax and discount, sent with the amount; null for a keypad sale. */
+  cart: CartFields | null
   press(key: KeypadKey, decimals: number): void
+  /** Products mode: the cart becomes the sale to charge (its total is the amount). */
+  setCart(amount: string, cart: CartFields | null): void
   setOrderRef(orderRef: string): void
   setChoice(choice: string): void
   /** `confirmed`: the cashier already said yes to an amount above the owner's threshold. */
@@ -76,6 +80,9 @@ interface SaleState {
   resume(): Promise<void>
   simulate(kind: 'exact' | 'under' | 'over'): Promise<void>
 }
+
+/** What a cart adds to a sale: everything sessions:create takes besides the amount and where it is paid. */
+export type CartFields = Omit<CreateSaleInput, 'amount' | 'currency' | 'order_id' | 'chain_id' | 'token' | 'expires_in' | 'require_online'>
 
 interface SaleError {
   code: string
@@ -103,10 +110,16 @@ export const useSaleStore = create<SaleState>()((set, get) => ({
   simulating: false,
   simulatedTx: null,
   pendingTarget: null,
+  cart: null,
 
   press(key, decimals) {
     if (get().phase !== 'entry') return
     set({ entry: applyKey(get().entry, key, decimals), error: null })
+  },
+
+  setCart(amount, cart) {
+    if (get().phase !== 'entry') return
+    set({ entry: amount, cart, error: null })
   },
 
   setOrderRef(orderRef) {
@@ -119,7 +132,7 @@ export const useSaleStore = create<SaleState>()((set, get) => ({
   },
 
   async charge(target, confirmed = false) {
-    const { entry, orderRef, phase } = get()
+    const { entry, orderRef, phase, cart } = get()
     if (phase !== 'entry' || !isChargeable(entry)) return
     // A slip of the finger (an extra 0) is caught before the customer sees a QR for it.
     const threshold = useAppStore.getState().settings?.confirm_amount_above ?? '1000'
@@ -130,6 +143,7 @@ export const useSaleStore = create<SaleState>()((set, get) => ({
     try {
       const created = await api['sessions:create']({
         amount: toAmount(entry),
+        ...(cart ?? {}),
         ...(orderRef.trim() ? { order_id: orderRef.trim() } : {}),
         ...(target ? { chain_id: target.chainId, token: target.token } : {}),
         // The engine refuses a sale whose only networks are offline, in words (#15).
@@ -185,7 +199,7 @@ export const useSaleStore = create<SaleState>()((set, get) => ({
 
   newSale() {
     writeStorage('session', CURRENT_KEY, null)
-    set({ phase: 'entry', session: null, entry: '', orderRef: '', error: null, dialog: null, keepOpen: false, simulatedTx: null })
+    set({ phase: 'entry', session: null, entry: '', cart: null, orderRef: '', error: null, dialog: null, keepOpen: false, simulatedTx: null })
   },
 
   park() {
