@@ -28,7 +28,8 @@
  * quantity. A discount typed by the cashier is an amount off the shelf total,
  * spread over the lines as above; a line's share takes its own tax with it,
  * half-up(share × rate / (1 + rate)) (never more than the line's tax), and the
- * rest of the share is the line's discount without tax. So lines − discount
+ * rest of the share is the line's discount without tax (both kept within the
+ * line when per-unit rounding is far off). So lines − discount
  * + tax is exactly shelf − typed discount, and neither is ever negative.
  *
  * A custom amount line carries no tax: it is not a product with a rate.
@@ -126,6 +127,8 @@ export function allocate(total: bigint, weights: readonly bigint[]): bigint[] {
   return shares
 }
 
+const clamp = (x: bigint, min: bigint, max: bigint) => (x < min ? min : x > max ? max : x)
+
 export class CartError extends Error {
   override readonly name = 'CartError'
   constructor(
@@ -175,9 +178,11 @@ export function priceCart(input: CartInput): CartTotals {
     const unitTax = divHalfUp(line.unitMinor * bp, BASIS_POINTS + bp)
     const unitMinor = line.unitMinor - unitTax
     const lineTax = unitTax * q
-    const taxOff = share === 0n ? 0n : divHalfUp(share * bp, BASIS_POINTS + bp)
-    const taxOffCapped = taxOff > lineTax ? lineTax : taxOff
-    return { ...base, unitMinor, amountMinor: unitMinor * q, discountMinor: share - taxOffCapped, taxMinor: lineTax - taxOffCapped }
+    const amountMinor = unitMinor * q
+    // Per-unit rounding on many units can leave the line's tax a little off its share; keep both parts within the
+    // line: the tax taken off at most the line's tax, the discount left at most the line's amount (share ≤ both).
+    const taxOff = clamp(share === 0n ? 0n : divHalfUp(share * bp, BASIS_POINTS + bp), share > amountMinor ? share - amountMinor : 0n, lineTax)
+    return { ...base, unitMinor, amountMinor, discountMinor: share - taxOff, taxMinor: lineTax - taxOff }
   })
 
   const linesMinor = lines.reduce((a, l) => a + l.amountMinor, 0n)

@@ -1,9 +1,11 @@
 import fc from 'fast-check'
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
+import { createHandlerRegistry } from '../../src-main/engine/handlers'
+import { openShop } from './engineFixture'
 import type { CartInput, CartLine } from '../../src-preload/shared/cart'
 import { allocate, cartSaleFields, divHalfUp, formatPercent, parsePercent, priceCart } from '../../src-preload/shared/cart'
 import type { CurrencyCode } from '../../src-preload/shared/money'
-import { currencyDecimals } from '../../src-preload/shared/money'
+import { currencyDecimals, formatMinor } from '../../src-preload/shared/money'
 
 const line = (name: string, unitMinor: bigint, quantity: number, taxRateBp: number): CartLine => ({ name, unitMinor, quantity, taxRateBp })
 
@@ -125,6 +127,13 @@ describe('cart math: hand-computed', () => {
     expect([t.shelfDiscountMinor, t.linesMinor, t.discountMinor, t.taxMinor, t.totalMinor]).toEqual([160n, 150n, 150n, 0n, 0n])
   })
 
+  it('per-unit tax far off its share (many cheap units, nearly all off): tax and discount stay within the line', () => {
+    // 0.06 × 10/110 = 0.545 → 0.01 per unit: 1.00 on a hundred, though 6.00 holds 0.545; 5.99 off would take 0.54 of it,
+    // but then 5.45 of discount would exceed the lines' 5.00: 0.99 of tax goes, the discount is 5.00, 0.01 of tax is left.
+    const t = priceCart({ lines: [line('Sweet', 6n, 100, 1000)], taxMode: 'included', discount: { kind: 'amount', minor: 599n } })
+    expect([t.linesMinor, t.discountMinor, t.taxMinor, t.totalMinor]).toEqual([500n, 500n, 1n, 1n])
+  })
+
   it('reads percents as the cashier types them', () => {
     expect(parsePercent('10')).toBe(1000)
     expect(parsePercent('8.25')).toBe(825)
@@ -183,12 +192,50 @@ describe('cart math: properties', () => {
         for (const l of t.lines) {
           expect(l.amountMinor).toBe(l.unitMinor * BigInt(l.quantity))
           expect(l.unitMinor >= 0n && l.discountMinor >= 0n && l.taxMinor >= 0n).toBe(true)
+          // The engine refuses a discount above the lines' sum.
+          expect(l.discountMinor <= l.amountMinor).toBe(true)
         }
         const added = input.taxMode === 'added' ? t.taxMinor : 0n
         expect(t.totalMinor).toBe(t.shelfSubtotalMinor - t.shelfDiscountMinor + added + t.tipMinor)
         expect(t.shelfDiscountMinor <= t.shelfSubtotalMinor && t.totalMinor >= t.tipMinor).toBe(true)
       }),
       { numRuns: 300 },
+    )
+  })
+})
+
+describe('cart math against the engine', () => {
+  const shop = openShop()
+  afterAll(() => shop.close())
+  const registry = createHandlerRegistry(shop.engine)
+  for (const [currency, rate] of [['JPY', '0.0065'], ['KWD', '3.25']] as const) shop.engine.rates.setManual(currency, rate)
+
+  it('every cart the screen can build is a session the engine accepts, with the same lines, tax, discount and tip', async () => {
+    const cartLine = fc.record({
+      name: fc.constantFrom('Tea', 'Cake', '绿茶'),
+      unitMinor: fc.bigInt({ min: 1n, max: 500_000n }),
+      quantity: fc.integer({ min: 1, max: 50 }),
+      taxRateBp: fc.integer({ min: 0, max: 2500 }),
+    })
+    const cart = fc.record({
+      lines: fc.array(cartLine, { minLength: 1, maxLength: 5 }),
+      taxMode: fc.constantFrom('included' as const, 'added' as const),
+      discount: fc.oneof(fc.constant(null), fc.record({ kind: fc.constant('percent' as const), bp: fc.integer({ min: 0, max: 9000 }) })),
+      tipMinor: fc.bigInt({ min: 0n, max: 5_000n }),
+    })
+    let n = 0
+    await fc.assert(
+      fc.asyncProperty(cart, fc.constantFrom<CurrencyCode>('USD', 'JPY', 'KWD'), async (input, currency) => {
+        const totals = priceCart(input)
+        fc.pre(totals.totalMinor > 0n)
+        const fields = cartSaleFields(totals, currency)
+        const result = await registry.invoke('sessions:create', { ...fields, currency, order_id: `cart-${n++}` })
+        if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`)
+        const s = result.value
+        expect([s.amount, s.tax_amount, s.discount_amount, s.tip_amount]).toEqual([fields.amount, fields.tax_amount, fields.discount_amount, fields.tip_amount ?? formatMinor(0n, currency)])
+        expect(s.line_items.map((l) => [l.name, l.unit_amount, l.quantity])).toEqual(fields.line_items.map((l) => [l.name, l.unit_amount, l.quantity]))
+      }),
+      { numRuns: 60 },
     )
   })
 })
