@@ -11,6 +11,9 @@ import { createHandlerRegistry } from '../../src-main/engine/handlers'
 import type { Caller, HandlerRegistry } from '../../src-main/engine/handlers'
 import { csvRow } from '../../src-main/engine/reports/csv'
 import { parseCsv } from '../../src-main/engine/products/csvParse'
+import { writeLineItemsCsv } from '../../src-main/engine/reports'
+import { uiScope } from '../../src-main/engine/handlers'
+import { Writable } from 'node:stream'
 import type { Shop } from './engineFixture'
 import { openShop } from './engineFixture'
 
@@ -134,6 +137,37 @@ describe('products', () => {
     expect(await call(registry, 'sale-mode:set', { mode: 'products' }, TILL)).toEqual({ mode: 'products' })
     expect(await call(registry, 'sale-mode:get', undefined, TILL)).toEqual({ mode: 'products' })
     expect(await call(registry, 'sale-mode:get', undefined, OWNER)).toEqual({ mode: 'keypad' })
+  })
+})
+
+describe('the line-items export', () => {
+  it('has one row per line of each cart sale, the sale figures on its first line only; keypad sales are not in it', async () => {
+    const { engine, registry } = open()
+    await call(registry, 'sessions:create', { amount: '5.00' })
+    await call(registry, 'sessions:create', {
+      amount: '9.00',
+      line_items: [
+        { name: 'Tea, green', unit_amount: '2.50', quantity: 2, product_id: 'prod_tea' },
+        { name: '=cmd', unit_amount: '4.50', quantity: 1 },
+      ],
+      discount_amount: '1.00',
+      tax_amount: '0.50',
+      tip_amount: '0.00',
+    })
+    let text = ''
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        text += chunk.toString('utf8')
+        done()
+      },
+    })
+    expect(await writeLineItemsCsv(engine, uiScope(engine), {}, sink)).toEqual({ rows: 2, complete: true })
+    const rows = parseCsv(text)
+    expect(rows[0]).toEqual(['created', 'session id', 'order id', 'status', 'currency', 'line', 'name', 'product id', 'unit amount', 'quantity', 'line amount', 'sale discount', 'sale tax', 'sale tip', 'sale amount'])
+    expect(rows.slice(1).map((r) => r.slice(3))).toEqual([
+      ['PENDING', 'USD', '1', 'Tea, green', 'prod_tea', '2.50', '2', '5.00', '1.00', '0.50', '0.00', '9.00'],
+      ['PENDING', 'USD', '2', "'=cmd", '', '4.50', '1', '4.50', '', '', '', ''],
+    ])
   })
 })
 

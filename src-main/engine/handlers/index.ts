@@ -69,7 +69,7 @@ export function createHandlerRegistry(engine: Engine, shell: ShellHooks = {}): H
   registerReceiptHandlers(registry, engine, shell)
   registerRefundHandlers(registry, engine, shell)
   registerDeviceHandlers(registry, engine)
-  registerProductHandlers(registry, engine)
+  registerProductHandlers(registry, engine, shell)
   registry.register('sessions:export-csv', async (filter) => {
     const csv = { name: 'sales', extension: 'csv', inBrowser: 'In the browser the CSV downloads directly from History (Export CSV).' }
     const saved = await saveAs(engine, shell, csv, (path) => exportSessionsCsvToFile(engine, uiScope(engine), filter, path))

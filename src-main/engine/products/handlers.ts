@@ -1,5 +1,7 @@
 import type { Engine } from '..'
-import { uiScope } from '../handlers'
+import type { ShellHooks } from '../handlers'
+import { saveAs, uiScope } from '../handlers'
+import { exportLineItemsCsvToFile } from '../reports'
 import type { HandlerRegistry } from '../handlers/registry'
 
 /**
@@ -8,7 +10,7 @@ import type { HandlerRegistry } from '../handlers/registry'
  * cashier may make, and a cashier gets the active products in the shop's
  * currency only, whatever they ask for.
  */
-export function registerProductHandlers(registry: HandlerRegistry, engine: Engine): void {
+export function registerProductHandlers(registry: HandlerRegistry, engine: Engine, shell: ShellHooks): void {
   const products = engine.products
   registry.register('products:list', (input, caller) => {
     const { merchantId } = uiScope(engine)
@@ -25,4 +27,9 @@ export function registerProductHandlers(registry: HandlerRegistry, engine: Engin
   registry.register('products:export-csv', () => products.exportCsv(uiScope(engine).merchantId))
   registry.register('sale-mode:get', (_input, caller) => ({ mode: products.saleMode(engine.devices.tillOf(caller.device)) }))
   registry.register('sale-mode:set', ({ mode }, caller) => ({ mode: products.setSaleMode(engine.devices.tillOf(caller.device), mode) }))
+  registry.register('sessions:export-line-items-csv', async (filter) => {
+    const csv = { name: 'line-items', extension: 'csv', inBrowser: 'In the browser the line-items CSV downloads directly from History.' }
+    const saved = await saveAs(engine, shell, csv, (path) => exportLineItemsCsvToFile(engine, uiScope(engine), filter, path))
+    return saved ?? { saved: false, rows: 0 }
+  })
 }
