@@ -630,6 +630,14 @@ export const ownerStrings = defineStrings({
 
   // ------------------------------------------------------------ products (#17)
   'products.title': { en: 'Products', zh: '商品' },
+  'history.lineItemsExport': { en: 'Line items CSV', zh: '商品明细 CSV' },
+  'history.lineItemsHelp': { en: 'One row per line of each sale in this view (cart sales).', zh: '当前视图中每笔销售的每一行商品各占一行（购物车销售）。' },
+  'history.detail.lines': { en: 'What was sold', zh: '所售商品' },
+  'history.detail.linesDiscount': { en: 'Discount', zh: '折扣' },
+  'history.detail.linesTax': { en: 'Tax', zh: '税' },
+  'history.detail.linesTip': { en: 'Tip', zh: '小费' },
+  'history.detail.linesShipping': { en: 'Shipping', zh: '运费' },
+  'history.detail.linesTotal': { en: 'Total', zh: '合计' },
   'products.help': {
     en: 'What the sale screen’s products mode sells by tapping. Prices are in the shop’s currency ({currency}).',
     zh: '收款页面“商品”模式中可点选的商品。价格以本店货币（{currency}）计。',
