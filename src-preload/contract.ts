@@ -596,6 +596,20 @@ export interface Receipt {
   /** The transaction on the network's block explorer, or null when the network has none. */
   tx_url: string | null
   receipt_url: string | null
+  /** Catalog and cart (#17): what was sold (a sale's line items; none for a keypad sale or a refund). */
+  lines: ReceiptLine[]
+  /** The sale's discount, tax and tip in `currency`, null when none (or on a refund). */
+  discount_amount: string | null
+  tax_amount: string | null
+  tip_amount: string | null
+}
+
+/** One line of a receipt: "2 × 3.50  7.00". */
+export interface ReceiptLine {
+  name: string
+  quantity: number
+  unit_amount: string
+  amount: string
 }
 
 export interface PrinterInfo {
