@@ -223,7 +223,18 @@ export const useSaleStore = create<SaleState>()((set, get) => ({
     if (!session || isOpen(session)) return
     const option = session.payment_options[0]
     get().newSale()
-    set({ entry: session.amount })
+    // A cart sale is charged again with its lines (#17), as it was.
+    const cart: CartFields | null =
+      session.line_items.length > 0
+        ? {
+            line_items: session.line_items.map((l) => ({ name: l.name, unit_amount: l.unit_amount, quantity: l.quantity, ...(l.product_id ? { product_id: l.product_id } : {}) })),
+            tax_amount: session.tax_amount,
+            discount_amount: session.discount_amount,
+            tip_amount: session.tip_amount,
+            shipping_amount: session.shipping_amount,
+          }
+        : null
+    set({ entry: session.amount, cart })
     await get().charge(option ? { chainId: option.chain_id, token: option.token } : null)
   },
 
