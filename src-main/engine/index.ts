@@ -23,6 +23,7 @@ import { errorFields, log } from './log'
 import { AuditLog, OwnerAccess } from './owner'
 import type { SecretBox } from './webhooks/secretBox'
 import { FileKeySecretBox } from './webhooks/secretBox'
+import { Products } from './products'
 
 export interface EngineOptions {
   /** Folder holding `stablepay.sqlite` (created if missing). */
@@ -61,6 +62,8 @@ export interface Engine {
   readonly owner: OwnerAccess
   /** Tills and the devices signed in at them (#13). */
   readonly devices: Devices
+  /** The products the sale screen sells by tapping (#17). */
+  readonly products: Products
   /** Starts long-running services (expiry timer; later the watcher and the webhook sender). Returns stop(). */
   start(): () => Promise<void>
   close(): void
@@ -117,6 +120,7 @@ export function createEngine(options: EngineOptions): Engine {
     audit,
     owner,
     devices: new Devices(db, clock),
+    products: new Products(db, clock, merchants),
     start() {
       // Expiry is cheap (an indexed range query), so a one-second tick is plenty for a 15-minute session.
       const expiry = setInterval(() => {

@@ -107,6 +107,14 @@ export const ERROR_CODES = [
   // Storage.
   'storage_full',
   'storage_unavailable',
+  // The catalog, tips and shifts (#17).
+  'image_invalid',
+  'image_too_large',
+  'tips_off',
+  'tip_request_closed',
+  'tip_too_large',
+  'shift_open',
+  'shift_closed',
   // Something the app did not expect (its log has the details).
   'internal_error',
   // Made by the page itself: the app could not be reached, or answered something unreadable.

@@ -150,6 +150,7 @@ function state(language: 'en' | 'zh-CN'): FakeState {
       receipt_auto_print: false,
       receipt_printer: null,
       kiosk: false,
+      tax_mode: 'included',
     },
     merchant: {
       id: 'shop',

@@ -44,6 +44,25 @@ const usdSale: Receipt = {
   tx_hash: `0x${'ab'.repeat(32)}`,
   tx_url: `https://basescan.org/tx/0x${'ab'.repeat(32)}`,
   receipt_url: 'http://127.0.0.1:7420/receipt/ps_AbCdEfGhIjKlMnOpQrStUvWx',
+  lines: [],
+  discount_amount: null,
+  tax_amount: null,
+  tip_amount: null,
+}
+
+/** Catalog and cart (#17): a cart sale's receipt. */
+const cartSale: Receipt = {
+  ...usdSale,
+  amount: '12.31',
+  amount_usd: '12.31',
+  token_amount: '12.31',
+  lines: [
+    { name: 'Flat white', quantity: 2, unit_amount: '4.50', amount: '9.00' },
+    { name: '抹茶拿铁 Matcha latte with oat milk, large', quantity: 1, unit_amount: '4.25', amount: '4.25' },
+  ],
+  discount_amount: '1.33',
+  tax_amount: '0.39',
+  tip_amount: null,
 }
 
 describe('receipt text', () => {
@@ -134,6 +153,29 @@ describe('receipt text', () => {
       expect.arrayContaining(['Refunded: 5.00 USD', 'Sent back: 5.00 USDC', `Refund: ${refund.id}`, `Sale: ${usdSale.id}`]),
     )
     expect(receiptLines({ ...refund, language: 'zh-CN' }, 32).join('\n')).toContain('退款收据')
+  })
+
+  it('lists what was sold on every layout, in the roll\'s columns, with discount and tax (#17)', () => {
+    for (const [layout, columns] of Object.entries(THERMAL_COLUMNS))
+      for (const language of ['en', 'zh-CN'] as const) {
+        const lines = receiptLines({ ...cartSale, language }, columns)
+        for (const line of lines) expect(textWidth(line), `${layout} ${line}`).toBeLessThanOrEqual(columns)
+        const text = lines.join('\n')
+        expect(text).toMatch(/2 x 4\.50 USD +9\.00 USD/)
+        expect(text).toContain('Flat white')
+        expect(text).toMatch(language === 'en' ? /Discount +-1\.33 USD/ : /折扣 +-1\.33 USD/)
+        expect(text).toMatch(language === 'en' ? /Tax +0\.39 USD/ : /税 +0\.39 USD/)
+        expect(receiptDocument({ ...cartSale, language }, layout as '58mm').html).toContain('Flat white')
+      }
+    for (const view of ['a4', 'page'] as const) {
+      const html = receiptDocument(cartSale, view).html
+      expect(html).toContain('<table class="lines">')
+      expect(html).toContain('2 x 4.50 USD')
+      expect(html).toContain('-1.33 USD')
+    }
+    // A keypad sale has no lines block.
+    expect(receiptDocument(usdSale, 'page').html).not.toContain('class="lines"')
+    expect(receiptLines(usdSale, 48).join('\n')).not.toContain(' x ')
   })
 
   it('escapes what the owner typed', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { PaymentOption, PaymentSession } from '../../src-preload/contract'
 import { cashierStrings } from '../../src-renderer/src/i18n/cashier'
+import { catalogStrings } from '../../src-renderer/src/i18n/catalog'
 import { commonStrings } from '../../src-renderer/src/i18n/common'
 import { fill } from '../../src-renderer/src/i18n/define'
 import type { StringTable, Text } from '../../src-renderer/src/i18n/define'
@@ -87,7 +88,7 @@ describe('formatting money without floats', () => {
 
 describe('strings', () => {
   // The owner screens' strings load lazily with their chunk (owner/i18n.ts), but share the key space.
-  const tables: Record<string, StringTable> = { common: commonStrings, cashier: cashierStrings, setup: setupStrings, owner: ownerStrings, receipts: receiptStrings }
+  const tables: Record<string, StringTable> = { common: commonStrings, cashier: cashierStrings, setup: setupStrings, owner: ownerStrings, receipts: receiptStrings, catalog: catalogStrings }
 
   it('defines no key twice across areas', () => {
     const seen = new Map<string, string>()

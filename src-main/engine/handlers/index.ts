@@ -8,6 +8,7 @@ import { registerReceiptHandlers } from '../receipts'
 import { registerRefundHandlers } from './refunds'
 import { ownerGate, registerOwnerHandlers } from '../owner'
 import { registerDeviceHandlers } from '../devices/handlers'
+import { registerProductHandlers } from '../products/handlers'
 import { compositionInput } from '../sessions'
 
 export { HandlerRegistry, LOCAL_CALLER, ownerRequired, parseInput, toContractError } from './registry'
@@ -68,6 +69,7 @@ export function createHandlerRegistry(engine: Engine, shell: ShellHooks = {}): H
   registerReceiptHandlers(registry, engine, shell)
   registerRefundHandlers(registry, engine, shell)
   registerDeviceHandlers(registry, engine)
+  registerProductHandlers(registry, engine, shell)
   registry.register('sessions:export-csv', async (filter) => {
     const csv = { name: 'sales', extension: 'csv', inBrowser: 'In the browser the CSV downloads directly from History (Export CSV).' }
     const saved = await saveAs(engine, shell, csv, (path) => exportSessionsCsvToFile(engine, uiScope(engine), filter, path))

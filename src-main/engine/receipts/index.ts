@@ -91,8 +91,16 @@ export function saleReceipt(engine: Engine, session: PaymentSession): Receipt {
     tx_hash: tx?.tx_hash ?? null,
     tx_url: tx && explorer ? explorerTxUrl(explorer, tx.tx_hash) : null,
     receipt_url: session.receipt_url,
+    // Catalog and cart (#17): the lines as charged, and what is not goods.
+    lines: session.line_items.map((l) => ({ name: l.name, quantity: l.quantity, unit_amount: l.unit_amount, amount: l.amount })),
+    discount_amount: nonZero(session.discount_amount),
+    tax_amount: nonZero(session.tax_amount),
+    tip_amount: nonZero(session.tip_amount),
   }
 }
+
+/** "0.00" is none: a receipt leaves the line out. */
+const nonZero = (amount: string): string | null => (/[1-9]/.test(amount) ? amount : null)
 
 /**
  * A succeeded refund's receipt: the sale's receipt with the refund's token
@@ -122,6 +130,11 @@ function refundReceipt(engine: Engine, id: string, scope?: SessionScope): Receip
     tx_hash: refund.tx_hash,
     tx_url: refund.tx_hash && explorer ? explorerTxUrl(explorer, refund.tx_hash) : null,
     receipt_url: receiptUrl(engine.db, refund.id),
+    // A refund gives back money, not goods: its receipt lists no lines.
+    lines: [],
+    discount_amount: null,
+    tax_amount: null,
+    tip_amount: null,
   }
 }
 

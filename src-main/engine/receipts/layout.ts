@@ -36,6 +36,10 @@ const STRINGS = {
   refundId: { en: 'Refund', zh: '退款单号' },
   scan: { en: 'Scan to see the payment', zh: '扫码查看链上交易' },
   thanks: { en: 'Thank you', zh: '谢谢惠顾' },
+  // Catalog and cart (#17)
+  discount: { en: 'Discount', zh: '折扣' },
+  tax: { en: 'Tax', zh: '税' },
+  tip: { en: 'Tip', zh: '小费' },
 } as const
 
 type StringKey = keyof typeof STRINGS
@@ -114,6 +118,26 @@ export function receiptFacts(receipt: Receipt): ReceiptFact[] {
   if (refund) add('refundId', receipt.id)
   add('saleId', receipt.sale_id)
   return facts
+}
+
+/** What was sold (#17): each line as "name" and "2 x 3.50" / its amount, then discount, tax and tip; empty for a keypad sale. */
+export interface ReceiptLineRow {
+  name: string
+  /** "2 x 3.50 USD"; null for discount, tax and tip. */
+  detail: string | null
+  value: string
+}
+
+export function receiptLineRows(receipt: Receipt): ReceiptLineRow[] {
+  // Receipts stored before #17 (or built by older code) have no lines.
+  const lines = receipt.lines ?? []
+  if (lines.length === 0) return []
+  const money = (amount: string) => receiptMoney(amount, receipt.currency)
+  const rows: ReceiptLineRow[] = lines.map((l) => ({ name: l.name, detail: `${l.quantity} x ${money(l.unit_amount)}`, value: money(l.amount) }))
+  if (receipt.discount_amount) rows.push({ name: receiptWord(receipt, 'discount'), detail: null, value: `-${money(receipt.discount_amount)}` })
+  if (receipt.tax_amount) rows.push({ name: receiptWord(receipt, 'tax'), detail: null, value: money(receipt.tax_amount) })
+  if (receipt.tip_amount) rows.push({ name: receiptWord(receipt, 'tip'), detail: null, value: money(receipt.tip_amount) })
+  return rows
 }
 
 // ---------------------------------------------------------------- thermal text
@@ -195,6 +219,21 @@ export function receiptLines(receipt: Receipt, columns: number): string[] {
   if (receipt.order_number) lines.push(centre(orderNumberText(receipt), columns))
   if (!receipt.livemode) for (const part of wrapText(receiptWord(receipt, 'test'), columns)) lines.push(centre(part, columns))
   lines.push(rule)
+  const sold = receiptLineRows(receipt)
+  for (const row of sold) {
+    // The name on its own line(s); the quantity and price under it, the amount flush right.
+    if (row.detail === null) {
+      const gap = columns - textWidth(row.name) - textWidth(row.value)
+      lines.push(gap >= 1 ? row.name + ' '.repeat(gap) + row.value : row.name, ...(gap >= 1 ? [] : [right(row.value, columns)]))
+      continue
+    }
+    for (const part of wrapText(row.name, columns)) lines.push(part)
+    const detail = `  ${row.detail}`
+    const gap = columns - textWidth(detail) - textWidth(row.value)
+    if (gap >= 1) lines.push(detail + ' '.repeat(gap) + row.value)
+    else lines.push(...wrapText(detail, columns), right(row.value, columns))
+  }
+  if (sold.length > 0) lines.push(rule)
   for (const fact of receiptFacts(receipt)) {
     const gap = columns - textWidth(fact.label) - textWidth(fact.value)
     if (gap >= 1) {
@@ -305,6 +344,27 @@ function thermal(receipt: Receipt, layout: '58mm' | '80mm'): ReceiptDocument {
   return { html, width_mm: widthMm, height_mm: heightMm }
 }
 
+function linesTable(receipt: Receipt): string {
+  const rows = receiptLineRows(receipt)
+  if (rows.length === 0) return ''
+  return (
+    '<table class="lines">' +
+    rows
+      .map(
+        (r) =>
+          `<tr class="${r.detail === null ? 'line-part' : 'line'}"><td>${escapeHtml(r.name)}` +
+          (r.detail ? `<div class="line-detail">${escapeHtml(r.detail)}</div>` : '') +
+          `</td><td class="line-amount">${escapeHtml(r.value)}</td></tr>`,
+      )
+      .join('') +
+    '</table>'
+  )
+}
+
+const LINES_STYLE =
+  '.lines{width:100%;border-collapse:collapse;margin:0 0 4mm}.lines td{padding:1.5mm 0;border-bottom:0.2mm solid #ddd;vertical-align:top}' +
+  '.line-detail{color:#555;font-size:.9em}.line-amount{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums;padding-left:4mm}'
+
 function factsTable(receipt: Receipt): string {
   return (
     '<dl class="facts">' +
@@ -343,10 +403,11 @@ function a4(receipt: Receipt): ReceiptDocument {
     '.shop{font-size:20pt;margin:0 0 1mm}.address{margin:0;color:#333}.kind{margin:4mm 0 0;font-weight:700;letter-spacing:.08em}' +
     '.test{margin:1mm 0 0;font-weight:700}.body{display:flex;gap:10mm;align-items:flex-start}' +
     '.order-number{margin:2mm 0 0;font-size:24pt;font-weight:800;font-variant-numeric:tabular-nums}' +
-    '.facts{flex:1;margin:0}.fact{display:flex;justify-content:space-between;gap:6mm;padding:2mm 0;border-bottom:0.2mm solid #bbb}' +
+    '.facts-col{flex:1}.facts{margin:0}.fact{display:flex;justify-content:space-between;gap:6mm;padding:2mm 0;border-bottom:0.2mm solid #bbb}' +
     '.fact dt{color:#444}.fact dd{margin:0;text-align:right;font-variant-numeric:tabular-nums;overflow-wrap:anywhere}' +
     '.qr-block{width:40mm;text-align:center;font-size:9pt;color:#444}.qr-block svg{display:block}' +
     '.thanks{margin-top:8mm;font-size:12pt}' +
+    LINES_STYLE +
     '@media screen{html{background:#e5e7eb}.sheet{width:210mm;max-width:none;min-height:297mm;padding:18mm;margin:8mm auto;background:#fff;box-shadow:0 1px 4px rgba(0,0,0,.25)}}'
   const qr = receipt.tx_url
     ? `<div class="qr-block">${qrSvg(receipt.tx_url, '40mm', receiptWord(receipt, 'scan'))}<p>${escapeHtml(receiptWord(receipt, 'scan'))}</p></div>`
@@ -354,7 +415,7 @@ function a4(receipt: Receipt): ReceiptDocument {
   const html =
     head(receipt, titleOf(receipt), style) +
     `<body><main class="sheet receipt" data-layout="a4" data-receipt-id="${escapeHtml(receipt.id)}">${shopHeader(receipt)}` +
-    `<div class="body">${factsTable(receipt)}${qr}</div><p class="thanks">${escapeHtml(receiptWord(receipt, 'thanks'))}</p></main></body></html>`
+    `<div class="body"><div class="facts-col">${linesTable(receipt)}${factsTable(receipt)}</div>${qr}</div><p class="thanks">${escapeHtml(receiptWord(receipt, 'thanks'))}</p></main></body></html>`
   return { html, width_mm: 210, height_mm: 297 }
 }
 
@@ -372,6 +433,7 @@ function page(receipt: Receipt): ReceiptDocument {
     '.fact dt{color:#555;flex:none}.fact dd{margin:0;text-align:right;overflow-wrap:anywhere;font-variant-numeric:tabular-nums}' +
     '.tx{margin:12px 0 0;text-align:center;overflow-wrap:anywhere}.tx a{color:#1d4ed8}' +
     '.thanks{text-align:center;margin:16px 0 0;font-size:1.1rem}' +
+    LINES_STYLE +
     '@media print{html{background:#fff}body{padding:0}.card{box-shadow:none;max-width:none}}'
   const tx = receipt.tx_url
     ? `<p class="tx"><a href="${escapeHtml(receipt.tx_url)}" rel="noopener noreferrer" target="_blank">${escapeHtml(receipt.tx_hash ?? receipt.tx_url)}</a></p>`
@@ -379,7 +441,7 @@ function page(receipt: Receipt): ReceiptDocument {
   const html =
     head(receipt, titleOf(receipt), style) +
     `<body><main class="card receipt" data-layout="page" data-receipt-id="${escapeHtml(receipt.id)}">${shopHeader(receipt)}` +
-    `${factsTable(receipt)}${tx}<p class="thanks">${escapeHtml(receiptWord(receipt, 'thanks'))}</p></main></body></html>`
+    `${linesTable(receipt)}${factsTable(receipt)}${tx}<p class="thanks">${escapeHtml(receiptWord(receipt, 'thanks'))}</p></main></body></html>`
   return { html, width_mm: null, height_mm: null }
 }
 

@@ -18,6 +18,8 @@ const DEFAULTS: AppSettings = {
   receipt_printer: null,
   // Desktop (#16): an ordinary window unless the owner turns kiosk mode on.
   kiosk: false,
+  // Catalog (#17): most of the world's shelf prices hold their tax (VAT, GST).
+  tax_mode: 'included',
 }
 
 /** Small key/value preferences of the app itself (not of a merchant). */

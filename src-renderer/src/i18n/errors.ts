@@ -180,6 +180,22 @@ export const ERROR_SENTENCES = {
   },
   amount_too_large: { en: 'This amount is too large.', zh: '金额过大。' },
   amount_not_positive: { en: 'The amount must be more than zero.', zh: '金额必须大于零。' },
+  image_invalid: {
+    en: 'This picture cannot be used. Choose a PNG, JPEG or WebP image.',
+    zh: '无法使用此图片。请选择 PNG、JPEG 或 WebP 格式的图片。',
+  },
+  image_too_large: {
+    en: 'This picture is too large. Choose one under 48 KB (a small square picture is enough).',
+    zh: '图片太大。请选择小于 48 KB 的图片（小的正方形图片即可）。',
+  },
+  tips_off: { en: 'Tips are switched off for this shop. The owner turns them on in Settings → Tips.', zh: '本店未开启小费。店主可在 设置 → 小费 中开启。' },
+  tip_request_closed: {
+    en: 'This tip question was already answered or has ended. Charge again to ask once more.',
+    zh: '此小费询问已被回答或已结束。请重新收款以再次询问。',
+  },
+  tip_too_large: { en: 'The tip cannot be more than the price.', zh: '小费不能超过价格。' },
+  shift_open: { en: 'A shift is already open at this till. Close it first.', zh: '此收银台已有一个班次在进行中。请先结束该班次。' },
+  shift_closed: { en: 'There is no open shift at this till. Open one first.', zh: '此收银台没有进行中的班次。请先开班。' },
   amount_mismatch: {
     en: 'The total does not match the items, tax, shipping, tip and discount. Check them, then try again.',
     zh: '总金额与商品、税费、运费、小费和折扣不符。请检查后重试。',

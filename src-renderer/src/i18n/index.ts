@@ -20,6 +20,7 @@ import { describeError, errorText } from './errors'
 import { setupStrings } from './setup'
 import { receiptStrings } from './receipts'
 import { ownerLockStrings } from './ownerLock'
+import { catalogStrings } from './catalog'
 
 const dictionary = {
   ...commonStrings,
@@ -27,6 +28,7 @@ const dictionary = {
   ...setupStrings,
   ...receiptStrings,
   ...ownerLockStrings,
+  ...catalogStrings,
 } as const satisfies StringTable
 
 export type StringKey = keyof typeof dictionary

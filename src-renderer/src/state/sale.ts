@@ -1,5 +1,5 @@
 import { create } from 'zustand'
-import type { PaymentSession } from '../../../src-preload/contract'
+import type { CreateSaleInput, PaymentSession } from '../../../src-preload/contract'
 import { api, BridgeError } from '../bridge'
 import type { KeypadKey } from './keypad'
 import { useAppStore } from './app'
@@ -51,7 +51,11 @@ interface SaleState {
   simulating: boolean
   simulatedTx: string | null
 
+  /** Products mode (#17): the cart's lines, tax and discount, sent with the amount; null for a keypad sale. */
+  cart: CartFields | null
   press(key: KeypadKey, decimals: number): void
+  /** Products mode: the cart becomes the sale to charge (its total is the amount). */
+  setCart(amount: string, cart: CartFields | null): void
   setOrderRef(orderRef: string): void
   setChoice(choice: string): void
   /** `confirmed`: the cashier already said yes to an amount above the owner's threshold. */
@@ -77,6 +81,9 @@ interface SaleState {
   resume(): Promise<void>
   simulate(kind: 'exact' | 'under' | 'over'): Promise<void>
 }
+
+/** What a cart adds to a sale: everything sessions:create takes besides the amount and where it is paid. */
+export type CartFields = Omit<CreateSaleInput, 'amount' | 'currency' | 'order_id' | 'chain_id' | 'token' | 'expires_in' | 'require_online'>
 
 interface SaleError {
   code: string
@@ -104,10 +111,16 @@ export const useSaleStore = create<SaleState>()((set, get) => ({
   simulating: false,
   simulatedTx: null,
   pendingTarget: null,
+  cart: null,
 
   press(key, decimals) {
     if (get().phase !== 'entry') return
     set({ entry: applyKey(get().entry, key, decimals), error: null })
+  },
+
+  setCart(amount, cart) {
+    if (get().phase !== 'entry') return
+    set({ entry: amount, cart, error: null })
   },
 
   setOrderRef(orderRef) {
@@ -120,7 +133,7 @@ export const useSaleStore = create<SaleState>()((set, get) => ({
   },
 
   async charge(target, confirmed = false) {
-    const { entry, orderRef, phase } = get()
+    const { entry, orderRef, phase, cart } = get()
     if (phase !== 'entry' || !isChargeable(entry)) return
     // A slip of the finger (an extra 0) is caught before the customer sees a QR for it.
     const threshold = useAppStore.getState().settings?.confirm_amount_above ?? '1000'
@@ -131,6 +144,7 @@ export const useSaleStore = create<SaleState>()((set, get) => ({
     try {
       const created = await api['sessions:create']({
         amount: toAmount(entry),
+        ...(cart ?? {}),
         ...(orderRef.trim() ? { order_id: orderRef.trim() } : {}),
         ...(target ? { chain_id: target.chainId, token: target.token } : {}),
         // The engine refuses a sale whose only networks are offline, in words (#15).
@@ -186,7 +200,7 @@ export const useSaleStore = create<SaleState>()((set, get) => ({
 
   newSale() {
     writeStorage('session', CURRENT_KEY, null)
-    set({ phase: 'entry', session: null, entry: '', orderRef: '', error: null, dialog: null, keepOpen: false, simulatedTx: null })
+    set({ phase: 'entry', session: null, entry: '', cart: null, orderRef: '', error: null, dialog: null, keepOpen: false, simulatedTx: null })
   },
 
   park() {
@@ -210,7 +224,18 @@ export const useSaleStore = create<SaleState>()((set, get) => ({
     if (!session || isOpen(session)) return
     const option = session.payment_options[0]
     get().newSale()
-    set({ entry: session.amount })
+    // A cart sale is charged again with its lines (#17), as it was.
+    const cart: CartFields | null =
+      session.line_items.length > 0
+        ? {
+            line_items: session.line_items.map((l) => ({ name: l.name, unit_amount: l.unit_amount, quantity: l.quantity, ...(l.product_id ? { product_id: l.product_id } : {}) })),
+            tax_amount: session.tax_amount,
+            discount_amount: session.discount_amount,
+            tip_amount: session.tip_amount,
+            shipping_amount: session.shipping_amount,
+          }
+        : null
+    set({ entry: session.amount, cart })
     await get().charge(option ? { chainId: option.chain_id, token: option.token } : null)
   },
 

@@ -6,6 +6,7 @@ import { m0004Owner } from './0004-owner'
 import { m0005DevicesTills } from './0005-devices-tills'
 import { m0006LineItems } from './0006-line-items'
 import { m0007ApiSigning } from './0007-api-signing'
+import { m0008Products } from './0008-products'
 import { m0010OrderNumbers } from './0010-order-numbers'
 
 export type Migration = (db: Database.Database) => void
@@ -23,5 +24,6 @@ export const MIGRATIONS: readonly Migration[] = [
   m0005DevicesTills,
   m0006LineItems,
   m0007ApiSigning,
+  m0008Products,
   m0010OrderNumbers,
 ]
