@@ -48,7 +48,8 @@ export function createBridge(app: App, options: { heartbeatMs: number }): Bridge
     // One serialisation for all clients; JSON.stringify never emits a raw newline, which SSE would split on.
     const frame = `event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`
     // A sale goes to its own till's devices only (tills: #13); a till's screens never see another counter's QR.
-    const till = event === 'session:updated' ? (payload as { till?: string }).till : undefined
+    // Tips (#17): a till's tip request goes to that till's display only, like its sales.
+    const till = event === 'session:updated' || event === 'tip:updated' ? (payload as { till?: string }).till : undefined
     for (const [res, client] of clients)
       if (till === undefined || client.onlyTill === undefined || client.onlyTill === till) write(res, frame)
   }

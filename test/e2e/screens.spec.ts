@@ -137,6 +137,9 @@ function state(language: 'en' | 'zh-CN'): FakeState {
       receipt_layout: '80mm',
       receipt_auto_print: false,
       receipt_printer: null,
+      tips_enabled: false,
+      tip_percentages: [10, 15, 20],
+      tip_custom: true,
     },
     merchant: {
       id: 'shop',

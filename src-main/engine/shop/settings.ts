@@ -12,6 +12,10 @@ const DEFAULTS: AppSettings = {
   receipt_layout: '80mm',
   receipt_auto_print: false,
   receipt_printer: null,
+  // Tips (#17): off until the owner turns them on; the usual café buttons, and an amount of the customer's own.
+  tips_enabled: false,
+  tip_percentages: [10, 15, 20],
+  tip_custom: true,
 }
 
 /** Small key/value preferences of the app itself (not of a merchant). */
