@@ -5,6 +5,7 @@ import { Layout, OwnerGate } from './components'
 import { CustomerScreen } from './customer'
 import { useT } from './i18n'
 import { SetupScreen } from './setup'
+import { ReportScreen } from './report/ReportScreen'
 import { navigate, OWNER_ROUTES, startFeed, useAppStore, useOwnerStore, useRoute, useShopStore } from './state'
 import type { Route } from './state'
 
@@ -62,6 +63,8 @@ function Unreachable() {
 function StaffScreen({ route }: { route: Route }) {
   // Owner screens open in the owner role only: the PIN first (#13). The engine refuses their channels anyway.
   if (OWNER_ROUTES.includes(route)) return <OwnerGate>{ownerRoute(route)}</OwnerGate>
+  // Shifts and the end-of-day report (#17): a cashier's own shift; the day's report asks for the PIN itself.
+  if (route === '/report') return <ReportScreen />
   return <CashierScreen />
 }
 

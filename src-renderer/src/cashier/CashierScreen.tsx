@@ -7,6 +7,7 @@ import { SaleEntry } from './SaleEntry'
 import { OpenSalesTray } from './OpenSalesTray'
 import { SessionPanel } from './SessionPanel'
 import { UnmatchedPayments } from './UnmatchedPayments'
+import { TipWait } from './TipWait'
 
 const INTERACTIVE_MARK = 'stablepay:cashier-interactive'
 const RATES_RELOAD_MS = 5 * 60_000
@@ -115,6 +116,14 @@ export function CashierScreen() {
     return () => window.removeEventListener('keydown', onKeyDown)
   })
 
+  if (phase === 'tip') {
+    return (
+      <div className="cashier" data-testid="cashier" data-ready={shopLoaded}>
+        <HealthBanner />
+        <TipWait />
+      </div>
+    )
+  }
   if (phase === 'session' && session) {
     return (
       <div className="cashier" data-testid="cashier">

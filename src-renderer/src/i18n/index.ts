@@ -20,6 +20,7 @@ import { errorText } from './errors'
 import { setupStrings } from './setup'
 import { receiptStrings } from './receipts'
 import { ownerLockStrings } from './ownerLock'
+import { tipStrings } from './tips'
 
 const dictionary = {
   ...commonStrings,
@@ -27,6 +28,8 @@ const dictionary = {
   ...setupStrings,
   ...receiptStrings,
   ...ownerLockStrings,
+  // Tips, shifts and the end-of-day report (#17).
+  ...tipStrings,
 } as const satisfies StringTable
 
 export type StringKey = keyof typeof dictionary

@@ -21,6 +21,7 @@ import { RatesSection } from './RatesSection'
 import { ReceiveSection } from './ReceiveSection'
 import { ReceiptsSection } from './ReceiptsSection'
 import { ShopSection } from './ShopSection'
+import { TipsSection } from './TipsSection'
 
 const SECTIONS: Array<{ id: string; title: OwnerKey }> = [
   { id: 'settings-shop', title: 'settings.shop.title' },
@@ -78,6 +79,7 @@ export function SettingsScreen() {
       <ApiServerSection id="settings-api-server" />
       <LanguageSection id="settings-language" />
       <ReceiptsSection id="settings-receipts" />
+      <TipsSection id="settings-tips" />
       <BackupsSection id="settings-backups" />
       <PinSection id="settings-pin" />
       <DevicesSection id="settings-devices" />
