@@ -17,7 +17,7 @@ import { END_OF_DAY_CSV_COLUMNS } from '../../src-main/engine/shifts'
 import { verifyWebhook } from '../../src-main/engine/webhooks/verify'
 import { startHttpReceiver } from '../support/httpReceiver'
 import type { HttpReceiver } from '../support/httpReceiver'
-import { MERCHANT_ID, SHOP_ADDRESS, shopConfig, USDC6 } from '../support/shopConfig'
+import { demoTokens, MERCHANT_ID, SHOP_ADDRESS, shopConfig, USDC6 } from '../support/shopConfig'
 import { makeTempDir } from '../support/tempDir'
 import type { TempDir } from '../support/tempDir'
 
@@ -47,6 +47,8 @@ async function open(webhookUrl = 'http://127.0.0.1:9/hook'): Promise<{ app: App;
     clock,
     config: shopConfig({
       ownerPin: PIN,
+      // The 6-decimal USDC and the 18-decimal USDT.
+      chain: { tokens: demoTokens() },
       webhooks: [{ merchantId: MERCHANT_ID, url: webhookUrl, secret: HOOK_SECRET, events: ['report.closed'] }],
     }),
   })
