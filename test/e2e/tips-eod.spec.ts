@@ -25,7 +25,9 @@ async function bridge<T>(page: Page, channel: string, input: unknown): Promise<T
 async function tipsOnWithDisplay(page: Page, browser: Browser, shopUrl: string): Promise<Page> {
   await openOwnerScreen(page, '/settings', 'settings')
   const tips = page.getByTestId('tips-settings')
-  await tips.getByTestId('tips-enabled').check()
+  // A controlled box: it shows ticked once the engine has stored it.
+  await tips.getByTestId('tips-enabled').click()
+  await expect(tips.getByTestId('tips-enabled')).toBeChecked()
   await expect.poll(async () => (await bridge<{ tips_enabled: boolean }>(page, 'settings:get', null)).tips_enabled).toBe(true)
   const pairing = await bridge<{ code: string }>(page, 'devices:pair', { till: 'till_1', role_hint: 'display' })
   const display = await (await browser.newContext()).newPage()
