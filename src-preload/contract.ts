@@ -343,6 +343,8 @@ export interface DailyTotal {
   net_base_units: string
   /** amount_minor − refunded_minor. */
   net_minor: string
+  /** Tips (#17): the customers' tips inside amount_minor, in the price currency's minor units. */
+  tip_minor: string
 }
 
 export interface Transfer extends SessionTransaction {
