@@ -197,8 +197,15 @@ describe('shifts and the end-of-day report', () => {
     const engine = app.engine
     await call('settings:update', { tips_enabled: true }, OFFICE)
     const create = (amount: string, extra: Record<string, unknown> = {}, till = 'till_1') =>
-      engine.sessions.create({ merchantId: MERCHANT_ID, livemode: false, orderId: `o-${Math.random()}`, amount, currency: 'USD', till, ...extra })
-        .session.id
+      engine.sessions.create({
+        merchantId: MERCHANT_ID,
+        livemode: false,
+        orderId: `o-${Math.random()}`,
+        amount,
+        currency: 'USD',
+        till,
+        ...extra,
+      }).session.id
 
     // 08:00 in Hong Kong, before the shift: in the day's report, not the shift's.
     clock.set(at('2026-05-01T00:00:00Z'))
@@ -273,12 +280,17 @@ describe('shifts and the end-of-day report', () => {
     expect(await call('shifts:current', undefined, d.cashier1)).toBeNull()
     expect(await failure('shifts:close', { id: shift.id }, d.cashier1)).toBe('shift_closed')
 
-    expect(report).toMatchObject({ till: 'till_1', day: null, shift: { id: shift.id }, time_zone: 'Asia/Hong_Kong', cancelled: 1, expired: 1 })
+    expect(report).toMatchObject({
+      till: 'till_1',
+      day: null,
+      shift: { id: shift.id },
+      time_zone: 'Asia/Hong_Kong',
+      cancelled: 1,
+      expired: 1,
+    })
     // A, B, C: gross 27.50 + 8.99 + 4.28 = 40.77; tips 2.50 + 0.50 = 3.00; tax 0.74 + 0.28 = 1.02;
     // refunds 1.07 (C: 4.28 × 1.07/4.28); net 40.77 - 1.07 = 39.70.
-    expect(report.totals).toEqual([
-      { currency: 'USD', sales: 3, gross: '40.77', tips: '3.00', tax: '1.02', refunds: '1.07', net: '39.70' },
-    ])
+    expect(report.totals).toEqual([{ currency: 'USD', sales: 3, gross: '40.77', tips: '3.00', tax: '1.02', refunds: '1.07', net: '39.70' }])
     // USDC: A and C, 27.50 + 4.28 = 31.78 received, 1.07 back, 30.71 net; USDT: B.
     expect(report.by_token).toEqual([
       {
@@ -329,29 +341,39 @@ describe('shifts and the end-of-day report', () => {
     expect(event.type).toBe('report.closed')
     expect(event.data.object).toEqual(report)
 
-    // The owner's day report of till 1: the 08:00 sale too (7.00), the shift's the same otherwise.
+    // The owner's day report of till 1 (the PIN again: hours have passed): the 08:00 sale too (7.00), the shift's otherwise.
+    await call('owner:unlock', { pin: PIN }, OFFICE)
     const day = await call('reports:end-of-day', { till: 'till_1', day: '2026-05-01' }, OFFICE)
     expect(day.totals).toEqual([{ currency: 'USD', sales: 4, gross: '47.77', tips: '3.00', tax: '1.02', refunds: '1.07', net: '46.70' }])
     const till2Day = await call('reports:end-of-day', { till: d.till2, day: '2026-05-01' }, OFFICE)
-    expect(till2Day.totals).toEqual([{ currency: 'USD', sales: 1, gross: '100.00', tips: '0.00', tax: '0.00', refunds: '0.00', net: '100.00' }])
+    expect(till2Day.totals).toEqual([
+      { currency: 'USD', sales: 1, gross: '100.00', tips: '0.00', tax: '0.00', refunds: '0.00', net: '100.00' },
+    ])
+    // History's totals carry the tips apart: A's 2.50 and C's 0.50 in USDC, none in USDT.
+    const totals = await call('sessions:totals', { till: 'till_1' }, OFFICE)
+    expect(totals.map((r) => `${r.token} ${r.amount_minor} ${r.tip_minor}`)).toEqual(['USDC 3878 300', 'USDT 899 0'])
     // The next day has nothing of it.
     expect((await call('reports:end-of-day', { till: 'till_1', day: '2026-05-02' }, OFFICE)).totals).toEqual([])
 
     // The CSV: one row per line of the report, the tip column beside gross and tax.
     const { csv, filename } = await call('reports:end-of-day-csv', { shift_id: shift.id }, d.cashier1)
     expect(filename).toBe('stablepay-end-of-day-shift-2026-05-01-till_1.csv')
-    const rows = csv.replace(/^\uFEFF/, '').trim().split('\r\n').map((line) => line.split(','))
+    const rows = csv
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n')
+      .map((line) => line.split(','))
     expect(rows[0]).toEqual([...END_OF_DAY_CSV_COLUMNS])
     const col = (name: (typeof END_OF_DAY_CSV_COLUMNS)[number]) => END_OF_DAY_CSV_COLUMNS.indexOf(name)
     const total = rows.find((r) => r[0] === 'total')!
-    expect([total[col('count')], total[col('gross')], total[col('tips')], total[col('tax')], total[col('refunds')], total[col('net')]]).toEqual([
-      '3',
-      '40.77',
-      '3.00',
-      '1.02',
-      '1.07',
-      '39.70',
-    ])
+    expect([
+      total[col('count')],
+      total[col('gross')],
+      total[col('tips')],
+      total[col('tax')],
+      total[col('refunds')],
+      total[col('net')],
+    ]).toEqual(['3', '40.77', '3.00', '1.02', '1.07', '39.70'])
     expect(rows.filter((r) => r[0] === 'product').map((r) => [r[col('product')], r[col('quantity')], r[col('gross')]])).toEqual([
       ['Coffee', '3', '10.50'],
       ['Bagel', '1', '2.25'],

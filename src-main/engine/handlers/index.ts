@@ -9,6 +9,7 @@ import { registerReceiptHandlers } from '../receipts'
 import { registerRefundHandlers } from './refunds'
 import { ownerGate, registerOwnerHandlers } from '../owner'
 import { registerDeviceHandlers } from '../devices/handlers'
+import { compositionInput } from '../sessions'
 import { registerTipHandlers } from '../tips'
 import { registerShiftHandlers } from '../shifts'
 
@@ -44,12 +45,17 @@ export function saleInput(engine: Engine, sale: CreateSaleInput, till: string): 
     expiresIn: sale.expires_in,
     till,
     requireOnline: sale.require_online === true,
+    // Line items, tax, shipping, tip and discount (the foundation of #12/#17).
+    ...compositionInput(sale),
   }
 }
 
 /** Registers the session handlers; other features register theirs beside it. Inputs arrive parsed (registry.ts). */
 export function registerSessionHandlers(registry: HandlerRegistry, engine: Engine): void {
-  registry.register('sessions:create', (sale, caller) => engine.sessions.create(saleInput(engine, sale, engine.devices.tillOf(caller.device))).session)
+  registry.register(
+    'sessions:create',
+    (sale, caller) => engine.sessions.create(saleInput(engine, sale, engine.devices.tillOf(caller.device))).session,
+  )
   registry.register('sessions:get', ({ id }) => engine.sessions.get(id, uiScope(engine)))
   registry.register('sessions:list', (filter) => engine.sessions.list(uiScope(engine), filter))
   registry.register('sessions:cancel', ({ id }) => engine.sessions.cancel(id, uiScope(engine)))

@@ -38,10 +38,21 @@ export function endOfDayCsv(report: EndOfDayReport): string {
   const from = shopDateTime(report.from, report.time_zone)
   const to = shopDateTime(report.to, report.time_zone)
   const row = (cells: Partial<Record<Column, string | number | null>>) =>
-    csvRow(END_OF_DAY_CSV_COLUMNS.map((c) => (c === 'till' ? report.till_name : c === 'from' ? from : c === 'to' ? to : String(cells[c] ?? ''))))
+    csvRow(
+      END_OF_DAY_CSV_COLUMNS.map((c) => (c === 'till' ? report.till_name : c === 'from' ? from : c === 'to' ? to : String(cells[c] ?? ''))),
+    )
   let out = UTF8_BOM + csvRow(END_OF_DAY_CSV_COLUMNS)
   for (const t of report.totals)
-    out += row({ section: 'total', currency: t.currency, count: t.sales, gross: t.gross, tips: t.tips, tax: t.tax, refunds: t.refunds, net: t.net })
+    out += row({
+      section: 'total',
+      currency: t.currency,
+      count: t.sales,
+      gross: t.gross,
+      tips: t.tips,
+      tax: t.tax,
+      refunds: t.refunds,
+      net: t.net,
+    })
   for (const t of report.by_token)
     out += row({
       section: 'token',
@@ -58,7 +69,14 @@ export function endOfDayCsv(report: EndOfDayReport): string {
       'token net': t.net,
     })
   for (const p of report.by_product)
-    out += row({ section: 'product', currency: p.currency, 'product id': p.product_id, product: p.name, quantity: p.quantity, gross: p.amount })
+    out += row({
+      section: 'product',
+      currency: p.currency,
+      'product id': p.product_id,
+      product: p.name,
+      quantity: p.quantity,
+      gross: p.amount,
+    })
   out += row({ section: 'cancelled', count: report.cancelled })
   out += row({ section: 'expired', count: report.expired })
   for (const e of report.exceptions)

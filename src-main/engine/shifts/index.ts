@@ -78,7 +78,14 @@ export class Shifts {
     transaction(this.engine.db, () => {
       this.engine.devices.till(till)
       if (this.current(till)) throw conflict('shift_open', 'A shift is already open at this till: close it first.')
-      run(this.engine.db, 'INSERT INTO shifts (id, till_id, opened_at, opened_by) VALUES (?, ?, ?, ?)', id, till, nowSeconds(this.engine.clock), device)
+      run(
+        this.engine.db,
+        'INSERT INTO shifts (id, till_id, opened_at, opened_by) VALUES (?, ?, ?, ?)',
+        id,
+        till,
+        nowSeconds(this.engine.clock),
+        device,
+      )
     })
     return this.get(id)
   }
@@ -171,9 +178,7 @@ export function registerShiftHandlers(registry: HandlerRegistry, engine: Engine)
   registry.register('shifts:current', (_input, caller) => shifts.current(ownTill(caller)))
   registry.register('shifts:open', (_input, caller) => shifts.open(ownTill(caller), caller.device))
   registry.register('shifts:close', ({ id }, caller) => shifts.close(shiftFor(id, caller).id, caller.device))
-  registry.register('shifts:list', (filter, caller) =>
-    shifts.list({ ...filter, till: isOwner(caller) ? filter.till : ownTill(caller) }),
-  )
+  registry.register('shifts:list', (filter, caller) => shifts.list({ ...filter, till: isOwner(caller) ? filter.till : ownTill(caller) }))
   registry.register('reports:end-of-day', (query, caller) => endOfDayReport(engine, periodOf(query, caller)))
   registry.register('reports:end-of-day-csv', (query, caller) => {
     const report = endOfDayReport(engine, periodOf(query, caller))

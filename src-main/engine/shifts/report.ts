@@ -32,8 +32,8 @@ import { safeTimeZone } from '../../../src-preload/shared/time'
 import type { Engine } from '..'
 import { nowSeconds } from '../clock'
 import { all, each } from '../db/sql'
-import type { CurrencyCode } from '../money'
-import { formatBaseUnits, formatMinor, isCurrency, parseFiatAmount } from '../money'
+import { formatBaseUnits, formatMinor, isCurrency } from '../money'
+import type { StoredLineItem } from '../sessions/read'
 import { refundedMinor } from '../reports/totals'
 
 export interface ReportPeriod {
@@ -84,26 +84,7 @@ interface TokenSum extends MoneySum {
   refunded: bigint
 }
 
-/** A stored line item: the foundation keeps the unit price in minor units and the quantity. */
-interface StoredLine {
-  name?: string
-  product_id?: string | null
-  quantity?: number
-  unit_minor?: number
-  unit_amount?: string
-  amount_minor?: number
-}
-
 const money = (minor: bigint, currency: string) => (isCurrency(currency) ? formatMinor(minor, currency) : minor.toString())
-
-/** One line's amount in minor units: unit × quantity, exact. */
-function lineMinor(line: StoredLine, currency: string): bigint {
-  const quantity = BigInt(line.quantity ?? 1)
-  if (typeof line.amount_minor === 'number') return BigInt(line.amount_minor)
-  if (typeof line.unit_minor === 'number') return BigInt(line.unit_minor) * quantity
-  if (typeof line.unit_amount === 'string' && isCurrency(currency)) return parseFiatAmount(line.unit_amount, currency) * quantity
-  return 0n
-}
 
 export function endOfDayReport(engine: Engine, period: ReportPeriod): EndOfDayReport {
   const merchant = engine.merchants.get(period.merchantId)
@@ -140,46 +121,47 @@ export function endOfDayReport(engine: Engine, period: ReportPeriod): EndOfDayRe
   }
 
   const visit = (row: SaleRow) => {
-      const flags = JSON.parse(row.exceptions) as SessionException[]
-      const attention = (kind: 'underpaid' | 'reversed') =>
-        exceptions.push({
-          kind,
-          session_id: row.id,
-          order_id: row.order_id,
-          amount: money(BigInt(row.amount_minor), row.currency),
-          currency: row.currency,
-          token: row.token,
-          tx_hash: null,
-          at: row.created_at,
-        })
-      if (flags.includes('underpaid')) attention('underpaid')
-      if (flags.includes('reversed')) attention('reversed')
-      if (row.status === 'CANCELLED') cancelled++
-      if (row.status === 'EXPIRED') expired++
-      if (row.status !== 'COMPLETED' || flags.includes('reversed')) return
+    const flags = JSON.parse(row.exceptions) as SessionException[]
+    const attention = (kind: 'underpaid' | 'reversed') =>
+      exceptions.push({
+        kind,
+        session_id: row.id,
+        order_id: row.order_id,
+        amount: money(BigInt(row.amount_minor), row.currency),
+        currency: row.currency,
+        token: row.token,
+        tx_hash: null,
+        at: row.created_at,
+      })
+    if (flags.includes('underpaid')) attention('underpaid')
+    if (flags.includes('reversed')) attention('reversed')
+    if (row.status === 'CANCELLED') cancelled++
+    if (row.status === 'EXPIRED') expired++
+    if (row.status !== 'COMPLETED' || flags.includes('reversed')) return
 
-      const gross = BigInt(row.amount_minor)
-      const tips = BigInt(row.tip_minor ?? 0)
-      const tax = BigInt(row.tax_minor ?? 0)
-      const token = row.chain_id !== null ? tokenOf(row.chain_id, row.token ?? '', row.decimals ?? 0, row.currency) : null
-      for (const sum of token ? [totalOf(row.currency), token] : [totalOf(row.currency)]) {
-        sum.sales++
-        sum.gross += gross
-        sum.tips += tips
-        sum.tax += tax
-      }
-      if (token) token.received += BigInt(row.amount_paid)
-      for (const line of JSON.parse(row.line_items || '[]') as StoredLine[]) {
-        const name = line.name ?? ''
-        const key = `${row.currency}|${line.product_id ? `id:${line.product_id}` : `name:${name}`}`
-        const entry = products.get(key)
-        const quantity = line.quantity ?? 1
-        const minor = lineMinor(line, row.currency)
-        if (entry) {
-          entry.quantity += quantity
-          entry.minor += minor
-        } else products.set(key, { productId: line.product_id ?? null, name, currency: row.currency, quantity, minor })
-      }
+    const gross = BigInt(row.amount_minor)
+    const tips = BigInt(row.tip_minor ?? 0)
+    const tax = BigInt(row.tax_minor ?? 0)
+    const token = row.chain_id !== null ? tokenOf(row.chain_id, row.token ?? '', row.decimals ?? 0, row.currency) : null
+    for (const sum of token ? [totalOf(row.currency), token] : [totalOf(row.currency)]) {
+      sum.sales++
+      sum.gross += gross
+      sum.tips += tips
+      sum.tax += tax
+    }
+    if (token) token.received += BigInt(row.amount_paid)
+    // The foundation's stored lines: unit price in minor units (text), quantity, product id or null.
+    for (const line of JSON.parse(row.line_items) as StoredLineItem[]) {
+      const name = line.name
+      const key = `${row.currency}|${line.product_id ? `id:${line.product_id}` : `name:${name}`}`
+      const entry = products.get(key)
+      const quantity = line.quantity
+      const minor = BigInt(line.unit_minor) * BigInt(quantity)
+      if (entry) {
+        entry.quantity += quantity
+        entry.minor += minor
+      } else products.set(key, { productId: line.product_id ?? null, name, currency: row.currency, quantity, minor })
+    }
   }
   const sales = `SELECT s.seq, s.id, s.order_id, s.status, s.amount_minor, s.currency, s.tip_minor, s.tax_minor, s.line_items, s.amount_paid,
             s.amount_due, s.exceptions, s.created_at, o.chain_id, o.token_symbol AS token, o.token_address, o.decimals
@@ -192,7 +174,14 @@ export function endOfDayReport(engine: Engine, period: ReportPeriod): EndOfDayRe
   addRefunds(engine, params, totalOf, tokenOf)
 
   // Payments nobody's sale claimed, that arrived in the period: they have no till, so every till's report shows them.
-  for (const t of all<{ chain_id: number; tx_hash: string; token_symbol: string; amount: string; block_timestamp: number; decimals: number | null }>(
+  for (const t of all<{
+    chain_id: number
+    tx_hash: string
+    token_symbol: string
+    amount: string
+    block_timestamp: number
+    decimals: number | null
+  }>(
     engine.db,
     `SELECT t.chain_id, t.tx_hash, t.token_symbol, t.amount, t.block_timestamp, k.decimals
        FROM transfers t LEFT JOIN tokens k ON k.chain_id = t.chain_id AND k.address = t.token_address
@@ -235,29 +224,25 @@ export function endOfDayReport(engine: Engine, period: ReportPeriod): EndOfDayRe
     totals: [...totals.values()].sort((a, b) => cmp(a.currency, b.currency)).map(moneyOf),
     by_token: [...tokens.values()]
       .sort((a, b) => a.chainId - b.chainId || cmp(a.token, b.token) || cmp(a.currency, b.currency))
-      .map(
-        (s): EndOfDayTokenLine => ({
-          chain_id: s.chainId,
-          network: networkName(s.chainId),
-          token: s.token,
-          decimals: s.decimals,
-          ...moneyOf(s),
-          received: formatBaseUnits(s.received, s.decimals),
-          refunded: formatBaseUnits(s.refunded, s.decimals),
-          net: formatBaseUnits(s.received - s.refunded, s.decimals),
-        }),
-      ),
+      .map((s): EndOfDayTokenLine => ({
+        chain_id: s.chainId,
+        network: networkName(s.chainId),
+        token: s.token,
+        decimals: s.decimals,
+        ...moneyOf(s),
+        received: formatBaseUnits(s.received, s.decimals),
+        refunded: formatBaseUnits(s.refunded, s.decimals),
+        net: formatBaseUnits(s.received - s.refunded, s.decimals),
+      })),
     by_product: [...products.values()]
       .sort((a, b) => (a.minor === b.minor ? cmp(a.name, b.name) : a.minor > b.minor ? -1 : 1))
-      .map(
-        (p): EndOfDayProductLine => ({
-          product_id: p.productId,
-          name: p.name,
-          currency: p.currency,
-          quantity: p.quantity,
-          amount: money(p.minor, p.currency),
-        }),
-      ),
+      .map((p): EndOfDayProductLine => ({
+        product_id: p.productId,
+        name: p.name,
+        currency: p.currency,
+        quantity: p.quantity,
+        amount: money(p.minor, p.currency),
+      })),
     cancelled,
     expired,
     exceptions: exceptions.sort((a, b) => a.at - b.at),
@@ -314,5 +299,3 @@ function addRefunds(
 }
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
-
-export type { CurrencyCode }

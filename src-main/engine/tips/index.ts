@@ -96,6 +96,9 @@ export class Tips {
     const settings = this.engine.settings.get()
     if (!settings.tips_enabled) throw conflict('tips_off', 'Tips are turned off for this shop: charge the sale directly.')
     const till = this.engine.devices.tillOf(device)
+    // The customer chooses the tip: a charge that brings one of its own would be tipped twice.
+    if (sale.tip_amount !== undefined && !/^0*(\.0*)?$/.test(sale.tip_amount))
+      throw invalid('parameter_invalid', 'with tips on, the customer display asks for the tip: leave tip_amount out', 'tip_amount')
     const input = saleInput(this.engine, sale, till)
     if (!isCurrency(input.currency)) throw invalid('parameter_invalid', `unsupported currency "${input.currency}"`, 'currency')
     // The price's digits are judged now (not when the customer answers): a wrong amount never reaches the display.

@@ -124,7 +124,12 @@ export function ReportScreen() {
             <ul className="shift-list">
               {shifts.map((s) => (
                 <li key={s.id}>
-                  <button type="button" className="btn btn-ghost" onClick={() => void show({ shift_id: s.id })} data-testid={`shift-${s.id}`}>
+                  <button
+                    type="button"
+                    className="btn btn-ghost"
+                    onClick={() => void show({ shift_id: s.id })}
+                    data-testid={`shift-${s.id}`}
+                  >
                     {shopDateTime(s.opened_at, zone)} – {s.closed_at ? shopDateTime(s.closed_at, zone) : t('report.now')} · {s.till_name}
                   </button>
                 </li>
@@ -295,8 +300,8 @@ export function ReportView({ report, query, onError }: { report: EndOfDayReport;
           <ul data-testid="eod-exceptions">
             {report.exceptions.map((e, i) => (
               <li key={i} data-kind={e.kind}>
-                {t(`report.exception.${e.kind}`)} · {e.currency ? money(e.amount ?? '', e.currency) : `${e.amount ?? ''} ${e.token ?? ''}`} ·{' '}
-                <code>{e.session_id ?? e.tx_hash}</code>
+                {t(`report.exception.${e.kind}`)} · {e.currency ? money(e.amount ?? '', e.currency) : `${e.amount ?? ''} ${e.token ?? ''}`}{' '}
+                · <code>{e.session_id ?? e.tx_hash}</code>
               </li>
             ))}
           </ul>

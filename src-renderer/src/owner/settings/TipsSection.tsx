@@ -27,7 +27,10 @@ export function TipsSection({ id }: { id: string }) {
   const set = (patch: Parameters<typeof updateSettings>[0]) => {
     setError(null)
     setNote(null)
-    return updateSettings(patch).then(() => true, (e: unknown) => (fail(e), false))
+    return updateSettings(patch).then(
+      () => true,
+      (e: unknown) => (fail(e), false),
+    )
   }
   const valid = percentages.every((p) => /^\d{1,3}$/.test(p) && Number(p) >= 1 && Number(p) <= 100)
 
@@ -62,9 +65,7 @@ export function TipsSection({ id }: { id: string }) {
             type="button"
             className="btn btn-primary"
             disabled={!valid || percentages.join(',') === storedKey}
-            onClick={() =>
-              void set({ tip_percentages: percentages.map(Number) }).then((ok) => ok && setNote(t('tips.settings.saved')))
-            }
+            onClick={() => void set({ tip_percentages: percentages.map(Number) }).then((ok) => ok && setNote(t('tips.settings.saved')))}
             data-testid="tip-percentages-save"
           >
             {t('tips.settings.save')}
