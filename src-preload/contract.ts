@@ -521,6 +521,8 @@ export interface AppSettings {
   tip_percentages: number[]
   /** Tips (#17): the customer may type an amount of their own. */
   tip_custom: boolean
+  /** Catalog (#17): product prices hold their tax (included) or tax is added at the till. */
+  tax_mode: TaxMode
 }
 
 export interface AppInfo {
@@ -860,6 +862,63 @@ export interface EndOfDayReport {
   exceptions: EndOfDayException[]
 }
 
+// ---------------------------------------------------------------- catalog and cart (#17)
+
+/** Whether a product's price already holds its tax (VAT style) or tax is added at the till (sales-tax style). */
+export const TAX_MODES = ['included', 'added'] as const
+export type TaxMode = (typeof TAX_MODES)[number]
+
+/** The sale screen's two ways of taking a sale, remembered per till. */
+export const SALE_MODES = ['keypad', 'products'] as const
+export type SaleMode = (typeof SALE_MODES)[number]
+
+/** Image types a product picture may be (checked on its bytes, not only its name). */
+export const PRODUCT_IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/webp'] as const
+/** A product picture is a small tile: at most this many bytes, stored in the shop's database. */
+export const PRODUCT_IMAGE_MAX_BYTES = 48 * 1024
+
+/** Something the shop sells, priced in the shop's currency. */
+export interface Product {
+  id: string
+  object: 'product'
+  name: string
+  /** The Chinese name shown when the screen is in Chinese; null: the name is shown. */
+  name_zh: string | null
+  /** Decimal string in `currency`, e.g. "3.50". */
+  price: string
+  currency: string
+  /** The tab the product is under on the sale screen; null: "Other". */
+  category: string | null
+  /** The tile's colour, "#rrggbb", or null. */
+  color: string | null
+  /** A picture exists: read it with products:image (the list stays small with 2,000 products). */
+  has_image: boolean
+  /** Basis points: 825 is 8.25 %. */
+  tax_rate_bp: number
+  active: boolean
+  created_at: number
+  updated_at: number
+}
+
+export interface ProductInput {
+  name: string
+  name_zh?: string | null
+  price: string
+  category?: string | null
+  color?: string | null
+  /** A data URL (data:image/png;base64,…) of at most PRODUCT_IMAGE_MAX_BYTES bytes; null removes the picture. */
+  image?: string | null
+  tax_rate_bp?: number
+  active?: boolean
+}
+
+export interface ProductImportResult {
+  created: number
+  updated: number
+  /** When any row is wrong nothing is imported: each wrong row's line in the file and why. */
+  errors: Array<{ line: number; message: string }>
+}
+
 // ---------------------------------------------------------------- requests
 
 export interface CreateSaleInput {
@@ -1083,6 +1142,20 @@ export interface Contract {
     input: EndOfDayQuery & { layout?: ReceiptLayout }
     output: { html: string; width_mm: number | null; height_mm: number | null }
   }
+  // Catalog and cart (#17): a cashier reads the active products; the owner edits, imports and exports them.
+  'products:list': { input: { include_inactive?: boolean }; output: Product[] }
+  'products:image': { input: { id: string }; output: { id: string; image: string | null } }
+  'products:create': { input: ProductInput; output: Product }
+  'products:update': { input: Partial<ProductInput> & { id: string }; output: Product }
+  'products:delete': { input: { id: string }; output: { id: string; deleted: true } }
+  /** The whole file's rows are checked first: one wrong row imports nothing. A row with a known id updates it. */
+  'products:import-csv': { input: { csv: string }; output: ProductImportResult }
+  'products:export-csv': { input: void; output: { csv: string; rows: number } }
+  /** The caller's till's sale screen: keypad or products. */
+  'sale-mode:get': { input: void; output: { mode: SaleMode } }
+  'sale-mode:set': { input: { mode: SaleMode }; output: { mode: SaleMode } }
+  /** Desktop: save the line-items CSV, one row per line of each sale (a browser downloads /export/line-items.csv). */
+  'sessions:export-line-items-csv': { input: SessionFilter; output: { saved: boolean; rows: number } }
 }
 
 export type Channel = keyof Contract
@@ -1174,6 +1247,16 @@ export const CHANNELS = [
   'reports:end-of-day',
   'reports:end-of-day-csv',
   'reports:end-of-day-print',
+  'products:list',
+  'products:image',
+  'products:create',
+  'products:update',
+  'products:delete',
+  'products:import-csv',
+  'products:export-csv',
+  'sale-mode:get',
+  'sale-mode:set',
+  'sessions:export-line-items-csv',
 ] as const satisfies readonly Channel[]
 
 // Compile-time proof that CHANNELS lists every channel exactly: a missing one is a type error here.
@@ -1286,6 +1369,18 @@ export const CHANNEL_ROLES: { readonly [C in Channel]: Role } = {
   'reports:end-of-day': 'cashier',
   'reports:end-of-day-csv': 'cashier',
   'reports:end-of-day-print': 'cashier',
+  // Catalog and cart (#17): the sale screen lists the active products (the handler hides the others from a cashier)
+  // and their pictures, and a cashier switches the till between keypad and products; editing the catalog is the owner's.
+  'products:list': 'cashier',
+  'products:image': 'cashier',
+  'sale-mode:get': 'cashier',
+  'sale-mode:set': 'cashier',
+  'products:create': 'owner',
+  'products:update': 'owner',
+  'products:delete': 'owner',
+  'products:import-csv': 'owner',
+  'products:export-csv': 'owner',
+  'sessions:export-line-items-csv': 'owner',
 }
 
 // ---------------------------------------------------------------- pushed events

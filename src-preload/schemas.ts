@@ -22,7 +22,7 @@
  */
 import { z } from 'zod'
 import type { Channel, InputOf, ReceiveSetup } from './contract'
-import { AUDIT_KINDS, RECEIPT_LAYOUTS, REFUND_REASONS, REFUND_STATUSES, SESSION_STATUSES } from './contract'
+import { AUDIT_KINDS, PRODUCT_IMAGE_MAX_BYTES, RECEIPT_LAYOUTS, REFUND_REASONS, REFUND_STATUSES, SALE_MODES, SESSION_STATUSES, TAX_MODES } from './contract'
 import { isCurrency } from './shared/money'
 
 /** No control characters (C0, DEL, C1): an order id ends up in CSV files, logs and receipts. */
@@ -373,6 +373,57 @@ const endOfDayFields = {
 }
 const endOfDayQuery = request(endOfDayFields).nullish().transform((v) => v ?? {})
 // ---- end #17
+// ---------------------------------------------------------------- catalog and cart (#17)
+
+/** A product's name as the owner types it (or a CSV cell holds it): it is printed on receipts and CSV files. */
+const productText = (name: string, max: number) =>
+  z
+    .string({ error: `${name} must be a string` })
+    .trim()
+    .max(max, `${name} must be at most ${max} characters`)
+    .refine((s) => !CONTROL_CHARS.test(s), `${name} must not contain control characters`)
+/** Left empty (or null) is none. */
+const productOptionalText = (name: string, max: number) =>
+  productText(name, max)
+    .transform((s) => s || null)
+    .nullable()
+    .optional()
+export const productName = productText('name', 80).pipe(z.string().min(1, 'name must not be empty'))
+export const productCategory = productOptionalText('category', 40)
+export const productNameZh = productOptionalText('name_zh', 80)
+export const productColor = z
+  .string({ error: 'color must be "#rrggbb" or null' })
+  .regex(/^#[0-9a-fA-F]{6}$/, 'color must be "#rrggbb" or null')
+  .transform((c) => c.toLowerCase())
+  .nullable()
+  .optional()
+// Base64 is 4 characters per 3 bytes, plus the "data:image/webp;base64," before it.
+const IMAGE_MAX_CHARS = Math.ceil(PRODUCT_IMAGE_MAX_BYTES / 3) * 4 + 32
+export const productImage = z
+  .string({ error: 'image must be a data URL or null' })
+  .max(IMAGE_MAX_CHARS, `image must be at most ${PRODUCT_IMAGE_MAX_BYTES / 1024} KB`)
+  .nullable()
+  .optional()
+export const taxRateBp = z
+  .number({ error: 'tax_rate_bp must be basis points from 0 to 10000 (825 is 8.25 %)' })
+  .int('tax_rate_bp must be basis points from 0 to 10000 (825 is 8.25 %)')
+  .min(0, 'tax_rate_bp must be basis points from 0 to 10000 (825 is 8.25 %)')
+  .max(10000, 'tax_rate_bp must be basis points from 0 to 10000 (825 is 8.25 %)')
+const productFields = {
+  name: productName,
+  name_zh: productNameZh,
+  price: z.string({ error: 'price must be a decimal string like "3.50", not a JSON number' }),
+  category: productCategory,
+  color: productColor,
+  image: productImage,
+  tax_rate_bp: taxRateBp.optional(),
+  active: flag('active').optional(),
+}
+/** A whole product file is small (2,000 products are ~200 KB); the cap keeps a wrong file from filling memory. */
+const PRODUCT_CSV_MAX_CHARS = 5_000_000
+export const taxMode = z.enum(TAX_MODES, { error: 'tax_mode must be "included" or "added"' })
+const saleMode = z.enum(SALE_MODES, { error: 'mode must be "keypad" or "products"' })
+// ---- end catalog and cart
 
 type InputSchemas = { readonly [C in Channel]: z.ZodType<InputOf<C>> }
 
@@ -421,6 +472,8 @@ export const INPUT_SCHEMAS: InputSchemas = {
       tips_enabled: flag('tips_enabled').optional(),
       tip_percentages: tipPercentages.optional(),
       tip_custom: flag('tip_custom').optional(),
+      // Catalog (#17)
+      tax_mode: taxMode.optional(),
     },
     'settings',
   ),
@@ -624,4 +677,32 @@ export const INPUT_SCHEMAS: InputSchemas = {
   'reports:end-of-day-print': request({ ...endOfDayFields, layout: optional(receiptLayout) })
     .nullish()
     .transform((v) => v ?? {}),
+  // Catalog and cart (#17)
+  'products:list': request({ include_inactive: optional(flag('include_inactive')) })
+    .nullish()
+    .transform((v) => v ?? {}),
+  'products:image': byId,
+  'products:create': request(productFields, 'the product'),
+  'products:update': request(
+    {
+      id: text('id'),
+      name: productName.optional(),
+      name_zh: productNameZh,
+      price: productFields.price.optional(),
+      category: productCategory,
+      color: productColor,
+      image: productImage,
+      tax_rate_bp: taxRateBp.optional(),
+      active: flag('active').optional(),
+    },
+    'the product',
+  ),
+  'products:delete': byId,
+  'products:import-csv': request({
+    csv: z.string({ error: 'csv must be the text of a CSV file' }).max(PRODUCT_CSV_MAX_CHARS, 'the CSV file is too large (at most 5 MB)'),
+  }),
+  'products:export-csv': noInput,
+  'sale-mode:get': noInput,
+  'sale-mode:set': request({ mode: saleMode }),
+  'sessions:export-line-items-csv': sessionSetFilter,
 }

@@ -21,6 +21,7 @@ import { Refunds } from './refunds'
 import { Devices } from './devices'
 import { errorFields, log } from './log'
 import { AuditLog, OwnerAccess } from './owner'
+import { Products } from './products'
 
 export interface EngineOptions {
   /** Folder holding `stablepay.sqlite` (created if missing). */
@@ -57,6 +58,8 @@ export interface Engine {
   readonly owner: OwnerAccess
   /** Tills and the devices signed in at them (#13). */
   readonly devices: Devices
+  /** The products the sale screen sells by tapping (#17). */
+  readonly products: Products
   /** Starts long-running services (expiry timer; later the watcher and the webhook sender). Returns stop(). */
   start(): () => Promise<void>
   close(): void
@@ -112,6 +115,7 @@ export function createEngine(options: EngineOptions): Engine {
     audit,
     owner,
     devices: new Devices(db, clock),
+    products: new Products(db, clock, merchants),
     start() {
       // Expiry is cheap (an indexed range query), so a one-second tick is plenty for a 15-minute session.
       const expiry = setInterval(() => {

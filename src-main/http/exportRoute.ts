@@ -10,7 +10,7 @@ import type { Caller } from '../engine/handlers'
 import { parseInput, uiScope } from '../engine/handlers'
 import { auditCsv } from '../engine/owner'
 import { auditFilter } from '../../src-preload/schemas'
-import { writeRefundsCsv, writeSessionsCsv } from '../engine/reports'
+import { writeLineItemsCsv, writeRefundsCsv, writeSessionsCsv } from '../engine/reports'
 import type { SessionSetFilter } from '../engine/sessions'
 import { methodNotAllowed, toHttpError } from './errors'
 import { sendBridgeError } from './respond'
@@ -51,6 +51,7 @@ export function filterFromQuery(params: URLSearchParams): SessionSetFilter {
  * Returns false when the request is not for this route.
  */
 export function exportRoute(req: IncomingMessage, res: ServerResponse, app: App, url: URL, caller: Caller): boolean {
+  if (url.pathname === EXPORT_LINE_ITEMS_PATH) return lineItemsRoute(req, res, app, url, caller)
   if (url.pathname !== EXPORT_SESSIONS_PATH) return false
   try {
     if (req.method !== 'GET' && req.method !== 'HEAD') throw methodNotAllowed(req.method ?? '', ['GET'])
@@ -186,6 +187,43 @@ export function auditRoute(req: IncomingMessage, res: ServerResponse, app: App, 
       'Cache-Control': 'no-store',
     })
     res.end(req.method === 'HEAD' ? undefined : text)
+  } catch (error) {
+    sendBridgeError(res, toHttpError(error))
+  }
+  return true
+}
+
+/** Catalog and cart (#17): one row per line of each sale, for the same History filter. */
+export const EXPORT_LINE_ITEMS_PATH = '/export/line-items.csv'
+
+function lineItemsRoute(req: IncomingMessage, res: ServerResponse, app: App, url: URL, caller: Caller): boolean {
+  try {
+    if (req.method !== 'GET' && req.method !== 'HEAD') throw methodNotAllowed(req.method ?? '', ['GET'])
+    // The line-items export channel's twin: the owner's.
+    app.handlers.authorize('sessions:export-line-items-csv', caller)
+    const filter = filterFromQuery(url.searchParams)
+    const scope = uiScope(app.engine)
+    const timeZone = safeTimeZone(app.engine.merchants.get(scope.merchantId).time_zone)
+    const day = shopDay(nowSeconds(app.engine.clock), timeZone)
+    res.writeHead(200, {
+      'Content-Type': 'text/csv; charset=utf-8',
+      'Content-Disposition': `attachment; filename="stablepay-line-items-${day}.csv"`,
+      'Cache-Control': 'no-store',
+    })
+    if (req.method === 'HEAD') {
+      res.end()
+      return true
+    }
+    writeLineItemsCsv(app.engine, scope, filter, res).then(
+      ({ complete }) => {
+        if (complete) res.end()
+        else res.destroy()
+      },
+      (error: unknown) => {
+        log('http').error(errorFields(error), 'line-items CSV export failed')
+        res.destroy()
+      },
+    )
   } catch (error) {
     sendBridgeError(res, toHttpError(error))
   }

@@ -9,6 +9,7 @@ import {
   diagnosticsRoute,
   EXPORT_AUDIT_PATH,
   EXPORT_DIAGNOSTICS_PATH,
+  EXPORT_LINE_ITEMS_PATH,
   EXPORT_REFUNDS_PATH,
   EXPORT_SESSIONS_PATH,
   exportRoute,
@@ -77,7 +78,7 @@ const COOKIE_MAX_AGE = 30 * 86400
 /** A download link (CSV, diagnostics) carries a one-time ticket this long: a navigation cannot send the header. */
 const DOWNLOAD_TICKET_MS = 60_000
 /** The owner's downloads (each the twin of an export channel): reached with a one-time ticket. */
-const EXPORT_PATHS = new Set([EXPORT_SESSIONS_PATH, EXPORT_DIAGNOSTICS_PATH, EXPORT_AUDIT_PATH, EXPORT_REFUNDS_PATH])
+const EXPORT_PATHS = new Set([EXPORT_SESSIONS_PATH, EXPORT_DIAGNOSTICS_PATH, EXPORT_AUDIT_PATH, EXPORT_REFUNDS_PATH, EXPORT_LINE_ITEMS_PATH])
 
 const LOOPBACK = /^(127\.|::1$|localhost$)/
 

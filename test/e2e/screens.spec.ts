@@ -148,6 +148,7 @@ function state(language: 'en' | 'zh-CN'): FakeState {
       tips_enabled: false,
       tip_percentages: [10, 15, 20],
       tip_custom: true,
+      tax_mode: 'included',
     },
     merchant: {
       id: 'shop',

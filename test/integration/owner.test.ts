@@ -112,6 +112,13 @@ const OWNER_SAMPLES: { [C in OwnerChannel]: InputOf<C> } = {
   'devices:pair': {},
   'tills:create': { name: 'Thief till' },
   'tills:update': { id: 'till_1', name: 'Thief till' },
+  // Catalog and cart (#17)
+  'products:create': { name: 'Free lunch', price: '0.01' },
+  'products:update': { id: 'prod_unknown', price: '0.01' },
+  'products:delete': { id: 'prod_unknown' },
+  'products:import-csv': { csv: 'name,price\r\nFree lunch,0.01\r\n' },
+  'products:export-csv': undefined,
+  'sessions:export-line-items-csv': {},
 }
 
 const withPin = (extra: ShopConfigOptions = {}) =>

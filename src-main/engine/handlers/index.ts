@@ -9,6 +9,7 @@ import { registerReceiptHandlers } from '../receipts'
 import { registerRefundHandlers } from './refunds'
 import { ownerGate, registerOwnerHandlers } from '../owner'
 import { registerDeviceHandlers } from '../devices/handlers'
+import { registerProductHandlers } from '../products/handlers'
 import { compositionInput } from '../sessions'
 import { registerTipHandlers } from '../tips'
 import { registerShiftHandlers } from '../shifts'
@@ -83,6 +84,7 @@ export function createHandlerRegistry(engine: Engine, shell: ShellHooks = {}): H
   // Tips, shifts and the end-of-day report (#17).
   registerTipHandlers(registry, engine)
   registerShiftHandlers(registry, engine)
+  registerProductHandlers(registry, engine, shell)
   registry.register('sessions:export-csv', async (filter) => {
     const csv = { name: 'sales', extension: 'csv', inBrowser: 'In the browser the CSV downloads directly from History (Export CSV).' }
     const saved = await saveAs(engine, shell, csv, (path) => exportSessionsCsvToFile(engine, uiScope(engine), filter, path))

@@ -16,6 +16,8 @@ const DEFAULTS: AppSettings = {
   tips_enabled: false,
   tip_percentages: [10, 15, 20],
   tip_custom: true,
+  // Catalog (#17): most of the world's shelf prices hold their tax (VAT, GST).
+  tax_mode: 'included',
 }
 
 /** Small key/value preferences of the app itself (not of a merchant). */

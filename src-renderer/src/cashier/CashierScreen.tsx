@@ -4,6 +4,10 @@ import { formatFiat, priceDecimals, useLanguage, useT } from '../i18n'
 import { keyFromKeyboard, payChoices, useAppStore, useChainClockStore, useOpenSalesStore, useSaleStore, useShopStore } from '../state'
 import { ClockDriftBanner } from './ClockDriftBanner'
 import { SaleEntry } from './SaleEntry'
+import { ProductsEntry } from './ProductsEntry'
+import { SaleModeSwitch } from './SaleModeSwitch'
+import { useCatalogStore } from '../state/catalog'
+import { useCartStore } from '../state/cart'
 import { OpenSalesTray } from './OpenSalesTray'
 import { SessionPanel } from './SessionPanel'
 import { UnmatchedPayments } from './UnmatchedPayments'
@@ -40,6 +44,9 @@ export function CashierScreen() {
   const dialog = useSaleStore((s) => s.dialog)
   const entry = useSaleStore((s) => s.entry)
   const language = useLanguage()
+  // Products mode (#17): the till's choice, kept by the engine per till.
+  const saleMode = useCatalogStore((s) => s.mode)
+  const taxMode = useAppStore((s) => s.settings?.tax_mode ?? 'included')
 
   const currency = merchant?.currency ?? 'USD'
   const choices = payChoices(chains, livemode)
@@ -60,7 +67,16 @@ export function CashierScreen() {
       .catch(() => undefined)
     void useChainClockStore.getState().load()
     void useOpenSalesStore.getState().load()
+    void useCatalogStore
+      .getState()
+      .loadMode()
+      .catch(() => undefined)
   }, [])
+
+  useEffect(() => {
+    // The cart became a sale: the next sale starts with an empty cart.
+    if (phase === 'session') useCartStore.getState().clear()
+  }, [phase])
 
   useEffect(() => {
     // The engine refreshes rates by itself a few times a day; looking every few minutes keeps the rate's date and
@@ -105,7 +121,8 @@ export function CashierScreen() {
         else if (sale.phase === 'session' && sale.session && !['PENDING', 'PROCESSING'].includes(sale.session.status)) sale.newSale()
         return
       }
-      if (sale.phase !== 'entry' || isTextField(e.target)) return
+      // Digits type an amount on the keypad only; in products mode the cart is the amount.
+      if (sale.phase !== 'entry' || isTextField(e.target) || useCatalogStore.getState().mode === 'products') return
       const key = keyFromKeyboard(e.key)
       if (key) {
         e.preventDefault()
@@ -140,14 +157,27 @@ export function CashierScreen() {
       <HealthBanner />
       <ClockDriftBanner />
       <UnmatchedPayments />
-      <SaleEntry
-        currency={currency}
-        choices={choices}
-        selected={selected}
-        onCharge={charge}
-        ready={shopLoaded}
-        modeName={livemode ? t('mode.live') : t('mode.test')}
-      />
+      <SaleModeSwitch />
+      {saleMode === 'products' ? (
+        <ProductsEntry
+          currency={currency}
+          taxMode={taxMode}
+          choices={choices}
+          selected={selected}
+          onCharge={charge}
+          ready={shopLoaded}
+          modeName={livemode ? t('mode.live') : t('mode.test')}
+        />
+      ) : (
+        <SaleEntry
+          currency={currency}
+          choices={choices}
+          selected={selected}
+          onCharge={charge}
+          ready={shopLoaded}
+          modeName={livemode ? t('mode.live') : t('mode.test')}
+        />
+      )}
       <OpenSalesTray />
       {dialog === 'confirm-large' ? (
         <Dialog

@@ -21,6 +21,7 @@ import { setupStrings } from './setup'
 import { receiptStrings } from './receipts'
 import { ownerLockStrings } from './ownerLock'
 import { tipStrings } from './tips'
+import { catalogStrings } from './catalog'
 
 const dictionary = {
   ...commonStrings,
@@ -30,6 +31,7 @@ const dictionary = {
   ...ownerLockStrings,
   // Tips, shifts and the end-of-day report (#17).
   ...tipStrings,
+  ...catalogStrings,
 } as const satisfies StringTable
 
 export type StringKey = keyof typeof dictionary

@@ -51,7 +51,11 @@ interface SaleState {
   simulating: boolean
   simulatedTx: string | null
 
+  /** Products mode (#17): the cart's lines, tax and discount, sent with the amount; null for a keypad sale. */
+  cart: CartFields | null
   press(key: KeypadKey, decimals: number): void
+  /** Products mode: the cart becomes the sale to charge (its total is the amount). */
+  setCart(amount: string, cart: CartFields | null): void
   setOrderRef(orderRef: string): void
   setChoice(choice: string): void
   /** `confirmed`: the cashier already said yes to an amount above the owner's threshold. */
@@ -89,6 +93,9 @@ interface SaleState {
   simulate(kind: 'exact' | 'under' | 'over'): Promise<void>
 }
 
+/** What a cart adds to a sale: everything sessions:create takes besides the amount and where it is paid. */
+export type CartFields = Omit<CreateSaleInput, 'amount' | 'currency' | 'order_id' | 'chain_id' | 'token' | 'expires_in' | 'require_online'>
+
 interface SaleError {
   code: string
   message: string
@@ -118,10 +125,16 @@ export const useSaleStore = create<SaleState>()((set, get) => ({
   simulatedTx: null,
   pendingTarget: null,
   tip: null,
+  cart: null,
 
   press(key, decimals) {
     if (get().phase !== 'entry') return
     set({ entry: applyKey(get().entry, key, decimals), error: null })
+  },
+
+  setCart(amount, cart) {
+    if (get().phase !== 'entry') return
+    set({ entry: amount, cart, error: null })
   },
 
   setOrderRef(orderRef) {
@@ -134,7 +147,7 @@ export const useSaleStore = create<SaleState>()((set, get) => ({
   },
 
   async charge(target, confirmed = false) {
-    const { entry, orderRef, phase } = get()
+    const { entry, orderRef, phase, cart } = get()
     if (phase !== 'entry' || !isChargeable(entry)) return
     // A slip of the finger (an extra 0) is caught before the customer sees a QR for it.
     const threshold = useAppStore.getState().settings?.confirm_amount_above ?? '1000'
@@ -142,6 +155,8 @@ export const useSaleStore = create<SaleState>()((set, get) => ({
     set({ dialog: null, pendingTarget: null })
     await get().startSale({
       amount: toAmount(entry),
+      // Products mode: the cart's lines, tax and discount (#17); with tips on, the customer's tip is added to them.
+      ...(cart ?? {}),
       ...(orderRef.trim() ? { order_id: orderRef.trim() } : {}),
       ...(target ? { chain_id: target.chainId, token: target.token } : {}),
       // The engine refuses a sale whose only networks are offline, in words (#15).
@@ -260,7 +275,7 @@ export const useSaleStore = create<SaleState>()((set, get) => ({
 
   newSale() {
     writeStorage('session', CURRENT_KEY, null)
-    set({ phase: 'entry', session: null, entry: '', orderRef: '', error: null, dialog: null, keepOpen: false, simulatedTx: null })
+    set({ phase: 'entry', session: null, entry: '', cart: null, orderRef: '', error: null, dialog: null, keepOpen: false, simulatedTx: null })
   },
 
   park() {

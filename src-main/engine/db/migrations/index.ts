@@ -5,6 +5,7 @@ import { m0003Refunds } from './0003-refunds'
 import { m0004Owner } from './0004-owner'
 import { m0005DevicesTills } from './0005-devices-tills'
 import { m0006LineItems } from './0006-line-items'
+import { m0008Products } from './0008-products'
 import { m0009TipsShifts } from './0009-tips-shifts'
 
 export type Migration = (db: Database.Database) => void
@@ -21,6 +22,7 @@ export const MIGRATIONS: readonly Migration[] = [
   m0004Owner,
   m0005DevicesTills,
   m0006LineItems,
-  // #17 tips and shifts: 0009 (0007 and 0008 land from other branches; the integrator puts each at its number).
+  m0008Products,
+  // #17 tips and shifts: 0009 (0007 lands from another branch; the integrator puts each at its number).
   m0009TipsShifts,
 ]

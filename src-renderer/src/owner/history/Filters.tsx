@@ -6,6 +6,7 @@ import { download } from '../../bridge'
 import type { DatePreset } from '../historyQuery'
 import { DATE_PRESETS, EMPTY_FILTER, exportHref } from '../historyQuery'
 import { useOwnerT } from '../i18n'
+import { LineItemsExport } from './LineItemsExport'
 import { canDownloadCsv, useHistoryStore } from '../state'
 
 const SEARCH_PAUSE_MS = 300
@@ -198,6 +199,7 @@ export function HistoryFilters() {
             {exportNote}
           </span>
         ) : null}
+        <LineItemsExport />
       </div>
     </form>
   )

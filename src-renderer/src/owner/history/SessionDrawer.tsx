@@ -113,6 +113,8 @@ function SessionDetail({ session }: { session: PaymentSession }) {
         ) : null}
       </dl>
 
+      {session.line_items.length > 0 ? <SaleLines session={session} /> : null}
+
       <section className="owner-detail-section">
         <h3>{t('history.detail.options')}</h3>
         <ul className="owner-list">
@@ -244,5 +246,63 @@ function DeliveryLine({ delivery, when }: { delivery: WebhookDelivery; when: (at
         {delivery.last_error ? ` · ${delivery.last_error}` : ''}
       </div>
     </li>
+  )
+}
+
+/** Catalog and cart (#17): the sale's lines as they were charged, and the parts of its amount that are not goods. */
+function SaleLines({ session }: { session: PaymentSession }) {
+  const t = useOwnerT()
+  const language = useLanguage()
+  const money = (amount: string) => formatFiat(amount, session.currency, language)
+  const nonZero = (amount: string) => /[1-9]/.test(amount)
+  return (
+    <section className="owner-detail-section" data-testid="detail-lines">
+      <h3>{t('history.detail.lines')}</h3>
+      <table className="owner-table owner-lines">
+        <tbody>
+          {session.line_items.map((l, i) => (
+            <tr key={i} data-testid="detail-line">
+              <td>{l.name}</td>
+              <td className="num">
+                {l.quantity} × {money(l.unit_amount)}
+              </td>
+              <td className="num">{money(l.amount)}</td>
+            </tr>
+          ))}
+          {nonZero(session.discount_amount) ? (
+            <tr>
+              <td colSpan={2}>{t('history.detail.linesDiscount')}</td>
+              <td className="num" data-testid="detail-discount">
+                −{money(session.discount_amount)}
+              </td>
+            </tr>
+          ) : null}
+          {nonZero(session.tax_amount) ? (
+            <tr>
+              <td colSpan={2}>{t('history.detail.linesTax')}</td>
+              <td className="num" data-testid="detail-tax">
+                {money(session.tax_amount)}
+              </td>
+            </tr>
+          ) : null}
+          {nonZero(session.shipping_amount) ? (
+            <tr>
+              <td colSpan={2}>{t('history.detail.linesShipping')}</td>
+              <td className="num">{money(session.shipping_amount)}</td>
+            </tr>
+          ) : null}
+          {nonZero(session.tip_amount) ? (
+            <tr>
+              <td colSpan={2}>{t('history.detail.linesTip')}</td>
+              <td className="num">{money(session.tip_amount)}</td>
+            </tr>
+          ) : null}
+          <tr>
+            <th colSpan={2}>{t('history.detail.linesTotal')}</th>
+            <th className="num">{money(session.amount)}</th>
+          </tr>
+        </tbody>
+      </table>
+    </section>
   )
 }

@@ -22,6 +22,7 @@ import { ReceiveSection } from './ReceiveSection'
 import { ReceiptsSection } from './ReceiptsSection'
 import { ShopSection } from './ShopSection'
 import { TipsSection } from './TipsSection'
+import { ProductsSection } from './ProductsSection'
 
 const SECTIONS: Array<{ id: string; title: OwnerKey }> = [
   { id: 'settings-shop', title: 'settings.shop.title' },
@@ -34,6 +35,7 @@ const SECTIONS: Array<{ id: string; title: OwnerKey }> = [
   { id: 'settings-backups', title: 'settings.backups.title' },
   { id: 'settings-pin', title: 'settings.pin.title' },
   { id: 'settings-devices', title: 'settings.devices.title' },
+  { id: 'settings-products', title: 'products.title' },
 ]
 
 /**
@@ -83,6 +85,7 @@ export function SettingsScreen() {
       <BackupsSection id="settings-backups" />
       <PinSection id="settings-pin" />
       <DevicesSection id="settings-devices" />
+      <ProductsSection id="settings-products" />
     </div>
   )
 }

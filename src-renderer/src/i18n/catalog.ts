@@ -1,0 +1,35 @@
+import { defineStrings } from './define'
+
+/** The sale screen's products mode (#17): the product grid and the cart. */
+export const catalogStrings = defineStrings({
+  'cart.modeKeypad': { en: 'Keypad', zh: '键盘' },
+  'cart.modeProducts': { en: 'Products', zh: '商品' },
+  'cart.modeLabel': { en: 'How to take the sale', zh: '收款方式' },
+  'cart.search': { en: 'Search products', zh: '搜索商品' },
+  'cart.all': { en: 'All', zh: '全部' },
+  'cart.other': { en: 'Other', zh: '其他' },
+  'cart.noProducts': {
+    en: 'No products yet. The owner adds them in Settings → Products.',
+    zh: '还没有商品。店主可在“设置 → 商品”中添加。',
+  },
+  'cart.noMatch': { en: 'No product matches “{q}”.', zh: '没有与“{q}”匹配的商品。' },
+  'cart.title': { en: 'Cart', zh: '购物车' },
+  'cart.empty': { en: 'Tap a product to add it.', zh: '点击商品加入购物车。' },
+  'cart.lines': { en: { one: '{n} item', other: '{n} items' }, zh: '{n} 件' },
+  'cart.quantity': { en: 'Quantity of {name}', zh: '{name} 的数量' },
+  'cart.less': { en: 'One less {name}', zh: '{name} 减一' },
+  'cart.more': { en: 'One more {name}', zh: '{name} 加一' },
+  'cart.remove': { en: 'Remove {name}', zh: '移除 {name}' },
+  'cart.custom': { en: 'Custom amount', zh: '自定义金额' },
+  'cart.customAdd': { en: 'Add', zh: '添加' },
+  'cart.discount': { en: 'Discount', zh: '折扣' },
+  'cart.discountAmount': { en: 'Amount', zh: '金额' },
+  'cart.discountPercent': { en: '%', zh: '%' },
+  'cart.subtotal': { en: 'Subtotal', zh: '小计' },
+  'cart.tax': { en: 'Tax', zh: '税' },
+  'cart.taxIncluded': { en: 'Tax included', zh: '含税' },
+  'cart.total': { en: 'Total', zh: '合计' },
+  'cart.clear': { en: 'Clear cart', zh: '清空购物车' },
+  'cart.badAmount': { en: 'Type an amount like {example}.', zh: '请输入金额，例如 {example}。' },
+  'cart.badPercent': { en: 'Type a percent from 0 to 100.', zh: '请输入 0 到 100 的百分比。' },
+})
