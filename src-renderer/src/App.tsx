@@ -5,7 +5,6 @@ import { Layout, OwnerGate } from './components'
 import { CustomerScreen } from './customer'
 import { useT } from './i18n'
 import { SetupScreen } from './setup'
-import { ReportScreen } from './report/ReportScreen'
 import { navigate, OWNER_ROUTES, startFeed, useAppStore, useOwnerStore, useRoute, useShopStore } from './state'
 import type { Route } from './state'
 
@@ -25,6 +24,14 @@ function ownerScreen(name: 'HistoryScreen' | 'WebhooksScreen' | 'SettingsScreen'
   })
 }
 
+// Shifts and the end-of-day report (#17): loaded when opened, with the owner screens' styles it shares.
+const ReportScreen = lazy(async (): Promise<{ default: ComponentType }> => {
+  try {
+    return { default: (await import('./report/ReportScreen')).ReportScreen }
+  } catch {
+    return { default: LoadFailed }
+  }
+})
 const HistoryScreen = ownerScreen('HistoryScreen')
 const WebhooksScreen = ownerScreen('WebhooksScreen')
 const SettingsScreen = ownerScreen('SettingsScreen')

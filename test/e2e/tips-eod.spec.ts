@@ -101,3 +101,81 @@ test('the customer picks 10 % on the display, pays 27.50 on anvil, and the shift
   await expect(page.getByTestId('eod-report').getByTestId('eod-tips')).toContainText('2.50')
   await display.context().close()
 })
+
+test('the issue’s whole scenario: a cart of three products with a discount, a 10 % tip on the display, paid on anvil, and the report shows the sale, the tip and the tax', async ({
+  cashier: page,
+  browser,
+  shop,
+}, testInfo) => {
+  test.setTimeout(120_000)
+  const display = await tipsOnWithDisplay(page, browser, shop.url)
+  // Tax added at the till, 10 % on each product; prices chosen so every step is exact (no rounding to argue about).
+  await bridge(page, 'settings:update', { tax_mode: 'added' })
+  const products = [
+    { name: 'Flat white', price: '4.00' },
+    { name: 'Bagel', price: '2.00' },
+    { name: 'Orange juice', price: '4.00' },
+  ]
+  const ids: string[] = []
+  for (const p of products) ids.push((await bridge<{ id: string }>(page, 'products:create', { ...p, tax_rate_bp: 1000 })).id)
+
+  await page.goto('/#/report')
+  await page.getByTestId('shift-open-button').click()
+  await expect(page.getByTestId('shift-open')).toBeVisible()
+
+  await page.goto('/#/')
+  // The till reads the shop's tax mode when it loads.
+  await page.reload()
+  await expect(page.getByTestId('cashier')).toHaveAttribute('data-ready', 'true')
+  await page.getByTestId('sale-mode-products').click()
+  for (const id of ids) await page.locator(`[data-testid="product-tile"][data-product="${id}"]`).click()
+  await expect(page.getByTestId('cart-line')).toHaveCount(3)
+  // 10 % off: 10.00 → 9.00; tax 10 % of each discounted line: 0.36 + 0.18 + 0.36 = 0.90; total 9.90.
+  await page.getByTestId('discount-percent').click()
+  await page.getByTestId('cart-discount').fill('10')
+  await expect(page.getByTestId('cart-tax')).toContainText('0.90')
+  await expect(page.getByTestId('cart-total')).toContainText('9.90')
+  await page.getByTestId('choice-31337:USDC').click()
+  await page.getByTestId('charge').click()
+
+  // The customer's 10 % is of what the cart asks: 9.90 × 10 % = 0.99; the sale is 10.89.
+  await expect(page.getByTestId('tip-wait')).toBeVisible()
+  const chooser = display.getByTestId('tip-chooser')
+  await expect(chooser.getByTestId('tip-percent-10')).toContainText('0.99')
+  await expect(chooser.getByTestId('tip-percent-10')).toContainText('10.89')
+  await chooser.getByTestId('tip-percent-10').click()
+
+  await expect(page.getByTestId('token-amount')).toHaveText(/^10\.89\d* USDC$/)
+  const session: PaymentSession = await currentSession(page)
+  expect(session).toMatchObject({ amount: '10.89', tip_amount: '0.99', tax_amount: '0.90', discount_amount: '1.00' })
+  expect(session.line_items.map((l) => `${l.quantity} × ${l.name} ${l.unit_amount}`)).toEqual([
+    '1 × Flat white 4.00',
+    '1 × Bagel 2.00',
+    '1 × Orange juice 4.00',
+  ])
+  const qr = decodeQr(await snap(display, testInfo, '1-cart-customer-qr'))
+  expect(qr).toBe(session.payment_options[0]!.payment_uri)
+  expect(parsePaymentUri(qr!).amount / 10_000n).toBe(1089n)
+
+  await payFromWallet(shop, qr!)
+  await expect(page.getByTestId('paid')).toBeVisible()
+
+  await page.goto('/#/report')
+  page.once('dialog', (dialog) => void dialog.accept())
+  await page.getByTestId('shift-close').click()
+  const report = page.getByTestId('eod-report')
+  await expect(report.getByTestId('eod-sales')).toHaveText('1')
+  await expect(report.getByTestId('eod-gross')).toContainText('10.89')
+  await expect(report.getByTestId('eod-tips')).toContainText('0.99')
+  await expect(report.getByTestId('eod-tax')).toContainText('0.90')
+  await expect(report.getByTestId('eod-product')).toHaveCount(3)
+  await snap(page, testInfo, '2-cart-shift-report')
+  const closed = await bridge<EndOfDayReport>(page, 'reports:end-of-day', { till: 'till_1' })
+  expect(closed.totals).toEqual([{ currency: 'USD', sales: 1, gross: '10.89', tips: '0.99', tax: '0.90', refunds: '0.00', net: '10.89' }])
+  expect(closed.by_product.map((p) => `${p.quantity} × ${p.name} ${p.amount}`).sort()).toEqual([
+    '1 × Bagel 2.00',
+    '1 × Flat white 4.00',
+    '1 × Orange juice 4.00',
+  ])
+  await display.context().close()
+})

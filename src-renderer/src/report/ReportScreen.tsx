@@ -5,6 +5,7 @@ import { shopDateTime, shopDay } from '../../../src-preload/shared/time'
 import { api, BridgeError } from '../bridge'
 import { formatFiat, useErrorText, useLanguage, useT } from '../i18n'
 import { useAppStore, useOwnerStore, useShopStore } from '../state'
+import '../owner/owner.css'
 
 /**
  * Shifts and the end-of-day report (#17). The cashier opens and closes the
