@@ -62,6 +62,8 @@ export const WEBHOOK_EVENT_TYPES = [
   'payment.reversed',
   // The shop's details changed (its receiving address above all): data.object is the Merchant (#13).
   'merchant.updated',
+  // A cashier closed a shift (#17): data.object is the shift's EndOfDayReport.
+  'report.closed',
 ] as const
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number]
 
@@ -373,6 +375,8 @@ export interface DailyTotal {
   net_base_units: string
   /** amount_minor − refunded_minor. */
   net_minor: string
+  /** Tips (#17): the customers' tips inside amount_minor, in the price currency's minor units. */
+  tip_minor: string
 }
 
 export interface Transfer extends SessionTransaction {
@@ -534,6 +538,12 @@ export interface AppSettings {
    * Settings by the owner. `--kiosk` / STABLEPAY_KIOSK=1 in the shortcut forces it on whatever this says.
    */
   kiosk: boolean
+  /** Tips (#17): the customer display offers a tip before the QR. */
+  tips_enabled: boolean
+  /** Tips (#17): the three whole percentages offered, e.g. [10, 15, 20]. */
+  tip_percentages: number[]
+  /** Tips (#17): the customer may type an amount of their own. */
+  tip_custom: boolean
   /** Catalog (#17): product prices hold their tax (included) or tax is added at the till. */
   tax_mode: TaxMode
 }
@@ -738,6 +748,158 @@ export interface ApiServerState {
   url: string | null
   /** Why it is not running though turned on (the port is taken), or null. */
   error: string | null
+}
+
+// ---------------------------------------------------------------- tips, shifts, end-of-day report (#17)
+
+/** One tip button on the customer display: the percentage, the tip it makes and what the customer then pays. */
+export interface TipOption {
+  percent: number
+  /** Decimal string in the sale's currency: base × percent / 100, rounded half up to the currency's minor unit. */
+  tip_amount: string
+  /** base + tip. */
+  amount: string
+}
+
+export const TIP_REQUEST_STATUSES = ['pending', 'answered', 'skipped', 'cancelled', 'failed'] as const
+export type TipRequestStatus = (typeof TIP_REQUEST_STATUSES)[number]
+
+/**
+ * A charge waiting for the customer's tip (#17). The cashier pressed Charge; the customer display of that till
+ * offers the tip; its answer (or the cashier's skip) makes the sale, with amount = base + tip and `tip_amount`.
+ */
+export interface TipRequest {
+  id: string
+  object: 'tip_request'
+  till: string
+  status: TipRequestStatus
+  currency: string
+  /** The price before the tip, decimal string. */
+  base_amount: string
+  options: TipOption[]
+  custom_allowed: boolean
+  /** The tip chosen (decimal string, "0.00" for no tip), once answered or skipped. */
+  tip_amount: string | null
+  /** The button chosen, null for a custom amount or no tip. */
+  percent: number | null
+  /** The sale made from it, once answered or skipped. */
+  session_id: string | null
+  /** Why the sale could not be made (status failed): the engine's error. */
+  error: ContractError | null
+  created_at: number
+  answered_at: number | null
+}
+
+/** What the customer display answers: a button, an amount of their own, or no tip. */
+export interface TipAnswer {
+  id: string
+  choice: 'percent' | 'custom' | 'none'
+  percent?: number
+  /** Decimal string in the sale's currency (choice custom). */
+  amount?: string
+}
+
+/** A cashier's shift at a till, opened and closed at that till. */
+export interface Shift {
+  id: string
+  object: 'shift'
+  till: string
+  till_name: string
+  status: 'open' | 'closed'
+  opened_at: number
+  /** The device that opened it. */
+  opened_by: string
+  closed_at: number | null
+  closed_by: string | null
+}
+
+/** Which end-of-day report: a till's day in the shop's time zone, or a shift. */
+export interface EndOfDayQuery {
+  /** Default: the caller's till. */
+  till?: string
+  /** YYYY-MM-DD in the shop's time zone; default today. */
+  day?: string
+  /** A shift's report instead of a day's. */
+  shift_id?: string
+}
+
+/** Money of one price currency (decimal strings in it). */
+export interface EndOfDayMoney {
+  currency: string
+  /** Paid sales counted (COMPLETED, not reversed). */
+  sales: number
+  /** What the counted sales asked for, tips and tax included. */
+  gross: string
+  tips: string
+  tax: string
+  /** The price part of refunds that succeeded in the period, of this till's sales. */
+  refunds: string
+  /** gross − refunds. */
+  net: string
+}
+
+/** What arrived per network and token. */
+export interface EndOfDayTokenLine {
+  chain_id: number
+  network: string
+  token: string
+  decimals: number
+  currency: string
+  sales: number
+  /** Decimal token strings. */
+  received: string
+  refunded: string
+  net: string
+  /** Price currency decimal strings, as EndOfDayMoney. */
+  gross: string
+  tips: string
+  tax: string
+  refunds: string
+}
+
+/** Sold per product (from the sales' line items); a line without a product is listed by its name. */
+export interface EndOfDayProductLine {
+  product_id: string | null
+  name: string
+  currency: string
+  quantity: number
+  /** Decimal string: the lines' unit × quantity added up. */
+  amount: string
+}
+
+export interface EndOfDayException {
+  kind: 'underpaid' | 'unmatched' | 'reversed'
+  session_id: string | null
+  order_id: string | null
+  /** The sale's price, or for an unmatched transfer the token amount. */
+  amount: string | null
+  currency: string | null
+  token: string | null
+  tx_hash: string | null
+  /** Unix seconds: the sale's creation, or the transfer's block. */
+  at: number
+}
+
+export interface EndOfDayReport {
+  object: 'end_of_day_report'
+  till: string
+  till_name: string
+  /** The day's report: its YYYY-MM-DD; a shift's: null. */
+  day: string | null
+  shift: Shift | null
+  /** The period, unix seconds [from, to). Sales count by their creation in it, refunds by their success in it. */
+  from: number
+  to: number
+  time_zone: string
+  generated_at: number
+  livemode: boolean
+  totals: EndOfDayMoney[]
+  by_token: EndOfDayTokenLine[]
+  by_product: EndOfDayProductLine[]
+  cancelled: number
+  expired: number
+  /** Needing attention: underpaid and reversed sales of the period, payments no sale claimed (any till). */
+  exceptions: EndOfDayException[]
 }
 
 // ---------------------------------------------------------------- catalog and cart (#17)
@@ -997,6 +1159,32 @@ export interface Contract {
   'tills:list': { input: void; output: Till[] }
   'tills:create': { input: { name: string }; output: Till }
   'tills:update': { input: { id: string; name: string }; output: Till }
+  // Tips, shifts and the end-of-day report (#17).
+  /** The cashier's Charge when tips are on: the till's customer display is asked for the tip first. */
+  'tips:request': { input: CreateSaleInput; output: TipRequest }
+  /** The pending tip request at the caller's till, or null (the display at load and after a reconnect). */
+  'tips:current': { input: void; output: TipRequest | null }
+  /** The customer display's answer: only the display of that till (or the till's own window) may answer. */
+  'tips:answer': { input: TipAnswer; output: TipRequest }
+  /** The cashier goes on without a tip (the sale is made at the base price). */
+  'tips:skip': { input: { id: string }; output: TipRequest }
+  /** The cashier gives up the charge: no sale is made. */
+  'tips:cancel': { input: { id: string }; output: TipRequest }
+  /** The open shift at the caller's till, or null. */
+  'shifts:current': { input: void; output: Shift | null }
+  'shifts:open': { input: void; output: Shift }
+  /** Closes it and sends the signed report.closed webhook. */
+  'shifts:close': { input: { id: string }; output: { shift: Shift; report: EndOfDayReport } }
+  /** Newest first; a cashier sees their own till's only. */
+  'shifts:list': { input: { till?: string; limit?: number }; output: Shift[] }
+  /** A cashier may ask for their own till's shifts only; a day's report is the owner's. */
+  'reports:end-of-day': { input: EndOfDayQuery; output: EndOfDayReport }
+  'reports:end-of-day-csv': { input: EndOfDayQuery; output: { filename: string; csv: string } }
+  /** Laid out for the receipt paper (58/80 mm roll or A4), printed by the screen. */
+  'reports:end-of-day-print': {
+    input: EndOfDayQuery & { layout?: ReceiptLayout }
+    output: { html: string; width_mm: number | null; height_mm: number | null }
+  }
   // Catalog and cart (#17): a cashier reads the active products; the owner edits, imports and exports them.
   'products:list': { input: { include_inactive?: boolean }; output: Product[] }
   'products:image': { input: { id: string }; output: { id: string; image: string | null } }
@@ -1091,6 +1279,19 @@ export const CHANNELS = [
   'tills:list',
   'tills:create',
   'tills:update',
+  // Tips, shifts and the end-of-day report (#17).
+  'tips:request',
+  'tips:current',
+  'tips:answer',
+  'tips:skip',
+  'tips:cancel',
+  'shifts:current',
+  'shifts:open',
+  'shifts:close',
+  'shifts:list',
+  'reports:end-of-day',
+  'reports:end-of-day-csv',
+  'reports:end-of-day-print',
   'products:list',
   'products:image',
   'products:create',
@@ -1201,6 +1402,20 @@ export const CHANNEL_ROLES: { readonly [C in Channel]: Role } = {
   'receipts:print': 'cashier',
   'receipts:save-pdf': 'cashier',
   'receipts:printers': 'cashier',
+  // Tips, shifts and the end-of-day report (#17): a cashier at their own till (the handlers check the till);
+  // tips:answer is the customer display's, checked in the engine (a display of that till, or the till's own window).
+  'tips:request': 'cashier',
+  'tips:current': 'cashier',
+  'tips:answer': 'cashier',
+  'tips:skip': 'cashier',
+  'tips:cancel': 'cashier',
+  'shifts:current': 'cashier',
+  'shifts:open': 'cashier',
+  'shifts:close': 'cashier',
+  'shifts:list': 'cashier',
+  'reports:end-of-day': 'cashier',
+  'reports:end-of-day-csv': 'cashier',
+  'reports:end-of-day-print': 'cashier',
   // Catalog and cart (#17): the sale screen lists the active products (the handler hides the others from a cashier)
   // and their pictures, and a cashier switches the till between keypad and products; editing the catalog is the owner's.
   'products:list': 'cashier',
@@ -1226,6 +1441,8 @@ export interface PushEvents {
   'refund:updated': Refund
   /** The database was replaced by a backup while running: every screen refetches what it shows. */
   'shop:restored': { file: string }
+  /** Tips (#17): a tip request of a till changed (asked, answered, skipped, cancelled); only that till's screens get it. */
+  'tip:updated': TipRequest
 }
 export type PushEventName = keyof PushEvents
 export const PUSH_EVENTS = [
@@ -1235,6 +1452,7 @@ export const PUSH_EVENTS = [
   'webhook:delivered',
   'refund:updated',
   'shop:restored',
+  'tip:updated',
 ] as const satisfies readonly PushEventName[]
 
 // ---------------------------------------------------------------- results and errors

@@ -339,6 +339,40 @@ export const auditFilter = filterObject({
   starting_after: optional(z.string({ error: 'starting_after must be an audit entry id' }).max(64, 'starting_after must be an audit entry id')),
 })
 
+// ---- A till's sale (sessions:create), and tips, shifts and the end-of-day report (#17)
+const TIP_PERCENT_MESSAGE = 'tip_percentages must be three whole percentages from 1 to 100, like [10, 15, 20]'
+const tipPercent = z
+  .number({ error: TIP_PERCENT_MESSAGE })
+  .int(TIP_PERCENT_MESSAGE)
+  .min(1, TIP_PERCENT_MESSAGE)
+  .max(100, TIP_PERCENT_MESSAGE)
+const tipPercentages = z.array(tipPercent, { error: TIP_PERCENT_MESSAGE }).length(3, TIP_PERCENT_MESSAGE)
+const createSale = request(
+  {
+    amount,
+    currency: optional(priceCurrency),
+    // A counter sale without a reference gets one made up by the handler.
+    order_id: optional(z.string({ error: 'order_id must be a string' }).trim())
+      .transform((id) => id || undefined)
+      .pipe(orderId.optional()),
+    chain_id: optional(chainId),
+    token: optional(tokenSymbol),
+    expires_in: optional(expiresIn),
+    require_online: optional(z.boolean({ error: 'require_online must be true or false' })),
+    ...saleComposition,
+  },
+  'the sale',
+)
+const shopDayText = z
+  .string({ error: 'day must be a date like "2026-05-01"' })
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'day must be a date like "2026-05-01"')
+const endOfDayFields = {
+  till: optional(text('till').max(64, 'till must be a till id like "till_1"')),
+  day: optional(shopDayText),
+  shift_id: optional(text('shift_id').max(64, 'shift_id must be a shift id')),
+}
+const endOfDayQuery = request(endOfDayFields).nullish().transform((v) => v ?? {})
+// ---- end #17
 // ---------------------------------------------------------------- catalog and cart (#17)
 
 /** A product's name as the owner types it (or a CSV cell holds it): it is printed on receipts and CSV files. */
@@ -445,6 +479,10 @@ export const INPUT_SCHEMAS: InputSchemas = {
         .optional(),
       // Desktop (#16)
       kiosk: flag('kiosk').optional(),
+      // Tips (#17)
+      tips_enabled: flag('tips_enabled').optional(),
+      tip_percentages: tipPercentages.optional(),
+      tip_custom: flag('tip_custom').optional(),
       // Catalog (#17)
       tax_mode: taxMode.optional(),
     },
@@ -462,22 +500,8 @@ export const INPUT_SCHEMAS: InputSchemas = {
     },
     'merchant',
   ),
-  'sessions:create': request(
-    {
-      amount,
-      currency: optional(priceCurrency),
-      // A counter sale without a reference gets one made up by the handler.
-      order_id: optional(z.string({ error: 'order_id must be a string' }).trim())
-        .transform((id) => id || undefined)
-        .pipe(orderId.optional()),
-      chain_id: optional(chainId),
-      token: optional(tokenSymbol),
-      expires_in: optional(expiresIn),
-      require_online: optional(z.boolean({ error: 'require_online must be true or false' })),
-      ...saleComposition,
-    },
-    'the sale',
-  ),
+  // One schema for a till's sale, whether charged directly or through the customer's tip first (tips:request, #17).
+  'sessions:create': createSale,
   'sessions:get': byId,
   'sessions:list': sessionListFilter,
   'sessions:cancel': byId,
@@ -645,6 +669,28 @@ export const INPUT_SCHEMAS: InputSchemas = {
   'tills:list': noInput,
   'tills:create': request({ name: tillName }),
   'tills:update': request({ id: text('id'), name: tillName }),
+  // Tips, shifts and the end-of-day report (#17)
+  'tips:request': createSale,
+  'tips:current': noInput,
+  'tips:answer': request({
+    id: text('id'),
+    choice: z.enum(['percent', 'custom', 'none'], { error: 'choice must be percent, custom or none' }),
+    percent: optional(tipPercent),
+    amount: optional(amount),
+  }),
+  'tips:skip': byId,
+  'tips:cancel': byId,
+  'shifts:current': noInput,
+  'shifts:open': noInput,
+  'shifts:close': byId,
+  'shifts:list': request({ till: optional(text('till')), limit: optional(limit(100)) })
+    .nullish()
+    .transform((v) => v ?? {}),
+  'reports:end-of-day': endOfDayQuery,
+  'reports:end-of-day-csv': endOfDayQuery,
+  'reports:end-of-day-print': request({ ...endOfDayFields, layout: optional(receiptLayout) })
+    .nullish()
+    .transform((v) => v ?? {}),
   // Catalog and cart (#17)
   'products:list': request({ include_inactive: optional(flag('include_inactive')) })
     .nullish()

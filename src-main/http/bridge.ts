@@ -45,6 +45,8 @@ export interface StreamClient {
 export type PushAudience = 'till' | 'staff' | 'owner' | 'everyone'
 export const PUSH_AUDIENCE: Readonly<Record<PushEventName, PushAudience>> = {
   'session:updated': 'till',
+  // Tips (#17): the till's tip question, for its customer display and its cashier (who may skip it).
+  'tip:updated': 'till',
   'chain:state-changed': 'staff',
   'transfer:recorded': 'staff',
   'webhook:delivered': 'owner',

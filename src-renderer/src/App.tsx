@@ -24,6 +24,14 @@ function ownerScreen(name: 'HistoryScreen' | 'WebhooksScreen' | 'SettingsScreen'
   })
 }
 
+// Shifts and the end-of-day report (#17): loaded when opened, with the owner screens' styles it shares.
+const ReportScreen = lazy(async (): Promise<{ default: ComponentType }> => {
+  try {
+    return { default: (await import('./report/ReportScreen')).ReportScreen }
+  } catch {
+    return { default: LoadFailed }
+  }
+})
 const HistoryScreen = ownerScreen('HistoryScreen')
 const WebhooksScreen = ownerScreen('WebhooksScreen')
 const SettingsScreen = ownerScreen('SettingsScreen')
@@ -62,6 +70,8 @@ function Unreachable() {
 function StaffScreen({ route }: { route: Route }) {
   // Owner screens open in the owner role only: the PIN first (#13). The engine refuses their channels anyway.
   if (OWNER_ROUTES.includes(route)) return <OwnerGate>{ownerRoute(route)}</OwnerGate>
+  // Shifts and the end-of-day report (#17): a cashier's own shift; the day's report asks for the PIN itself.
+  if (route === '/report') return <ReportScreen />
   return <CashierScreen />
 }
 

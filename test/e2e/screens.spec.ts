@@ -150,6 +150,9 @@ function state(language: 'en' | 'zh-CN'): FakeState {
       receipt_auto_print: false,
       receipt_printer: null,
       kiosk: false,
+      tips_enabled: false,
+      tip_percentages: [10, 15, 20],
+      tip_custom: true,
       tax_mode: 'included',
     },
     merchant: {

@@ -190,6 +190,7 @@ describe('refunded and net totals', () => {
     refunded_minor: '0',
     net_base_units: base,
     net_minor: minor,
+    tip_minor: '0',
     ...refunds,
   })
 
@@ -206,7 +207,7 @@ describe('refunded and net totals', () => {
       row('2026-05-01', '9007199254740993', '15500000', { refunded_base_units: '3000000', net_base_units: '12500000' }),
     ])
     expect(summary.currencies).toEqual([
-      { currency: 'USD', minor: 9007199254743993n, count: 2, refundedMinor: 450n, netMinor: 9007199254743543n },
+      { currency: 'USD', minor: 9007199254743993n, count: 2, refundedMinor: 450n, netMinor: 9007199254743543n, tipMinor: 0n },
     ])
     expect(summary.tokens).toMatchObject([{ baseUnits: 45_500_000n, refundedBaseUnits: 7_500_000n, netBaseUnits: 38_000_000n }])
     expect(summary.days.map((d) => `${d.day} ${d.currencies[0]!.refundedMinor} ${d.tokens[0]!.refundedBaseUnits}`)).toEqual([

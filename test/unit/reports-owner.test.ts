@@ -179,6 +179,7 @@ describe('totals for the bar', () => {
     refunded_minor: '0',
     net_base_units: base,
     net_minor: minor,
+    tip_minor: '0',
   })
 
   it('add up per currency and per token and network exactly, with a line per day', () => {

@@ -358,7 +358,7 @@ describe('CSV export', () => {
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf])
     const text = sink.text.slice(1)
     expect(text.split('\r\n')[0]).toBe(
-      'created,session id,order id,status,amount,currency,token,network,paid amount,refunded,tx hash,payer,exceptions,in totals',
+      'created,session id,order id,status,amount,currency,token,network,paid amount,refunded,tx hash,payer,exceptions,in totals,tip',
     )
     const rows = parseCsv(text)
     expect(rows[0]).toEqual([...CSV_COLUMNS])
@@ -378,6 +378,7 @@ describe('CSV export', () => {
       '0x70997970c51812dc3a010c7d01b50e0d17dc79c8',
       'overpaid multiple_payments',
       'yes',
+      '0.00',
     ])
     // An unpaid session offered both tokens: both are named, nothing was paid.
     expect(rows[3]!.slice(3, 11)).toEqual(['EXPIRED', '1.00', 'USD', 'USDC', 'Local', '0', '0', ''])

@@ -1,4 +1,5 @@
-import type { Engine } from '..'
+import type { CreateSaleInput } from '../../../src-preload/contract'
+import type { CreateSessionInput, Engine } from '..'
 import { conflict, invalid } from '../errors'
 import { HandlerRegistry } from './registry'
 import { exportSessionsCsvToFile, registerReportHandlers } from '../reports'
@@ -10,6 +11,8 @@ import { ownerGate, registerOwnerHandlers } from '../owner'
 import { registerDeviceHandlers } from '../devices/handlers'
 import { registerProductHandlers } from '../products/handlers'
 import { compositionInput } from '../sessions'
+import { registerTipHandlers } from '../tips'
+import { registerShiftHandlers } from '../shifts'
 
 export { HandlerRegistry, LOCAL_CALLER, ownerRequired, parseInput, toContractError } from './registry'
 export type { Caller, RoleGate } from './registry'
@@ -24,27 +27,36 @@ export function uiScope(engine: Engine): { merchantId: string; livemode: boolean
   return { merchantId: merchant.id, livemode: engine.settings.get().livemode }
 }
 
+/**
+ * A till's sale as the engine creates it: the UI's merchant and mode, its currency unless given, and the till
+ * (the caller's, from its device: the cashier cannot pick another till's counter). Tips (#17) add theirs to it.
+ */
+export function saleInput(engine: Engine, sale: CreateSaleInput, till: string): CreateSessionInput {
+  const scope = uiScope(engine)
+  const merchant = engine.merchants.get(scope.merchantId)
+  return {
+    merchantId: scope.merchantId,
+    livemode: scope.livemode,
+    // A counter sale without a reference still needs a unique order id.
+    orderId: sale.order_id ?? `pos-${engine.clock.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`,
+    amount: sale.amount,
+    currency: sale.currency ?? merchant.currency,
+    chainId: sale.chain_id,
+    token: sale.token,
+    expiresIn: sale.expires_in,
+    till,
+    requireOnline: sale.require_online === true,
+    // Line items, tax, shipping, tip and discount (the foundation of #12/#17).
+    ...compositionInput(sale),
+  }
+}
+
 /** Registers the session handlers; other features register theirs beside it. Inputs arrive parsed (registry.ts). */
 export function registerSessionHandlers(registry: HandlerRegistry, engine: Engine): void {
-  registry.register('sessions:create', (sale, caller) => {
-    const scope = uiScope(engine)
-    const merchant = engine.merchants.get(scope.merchantId)
-    return engine.sessions.create({
-      merchantId: scope.merchantId,
-      livemode: scope.livemode,
-      // A counter sale without a reference still needs a unique order id.
-      orderId: sale.order_id ?? `pos-${engine.clock.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`,
-      amount: sale.amount,
-      currency: sale.currency ?? merchant.currency,
-      chainId: sale.chain_id,
-      token: sale.token,
-      expiresIn: sale.expires_in,
-      // The caller's till, from its device: the cashier cannot pick another till's counter.
-      till: engine.devices.tillOf(caller.device),
-      requireOnline: sale.require_online === true,
-      ...compositionInput(sale),
-    }).session
-  })
+  registry.register(
+    'sessions:create',
+    (sale, caller) => engine.sessions.create(saleInput(engine, sale, engine.devices.tillOf(caller.device))).session,
+  )
   registry.register('sessions:get', ({ id }) => engine.sessions.get(id, uiScope(engine)))
   registry.register('sessions:list', (filter) => engine.sessions.list(uiScope(engine), filter))
   registry.register('sessions:cancel', ({ id }) => engine.sessions.cancel(id, uiScope(engine)))
@@ -69,6 +81,9 @@ export function createHandlerRegistry(engine: Engine, shell: ShellHooks = {}): H
   registerReceiptHandlers(registry, engine, shell)
   registerRefundHandlers(registry, engine, shell)
   registerDeviceHandlers(registry, engine)
+  // Tips, shifts and the end-of-day report (#17).
+  registerTipHandlers(registry, engine)
+  registerShiftHandlers(registry, engine)
   registerProductHandlers(registry, engine, shell)
   registry.register('sessions:export-csv', async (filter) => {
     const csv = { name: 'sales', extension: 'csv', inBrowser: 'In the browser the CSV downloads directly from History (Export CSV).' }

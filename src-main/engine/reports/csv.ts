@@ -25,6 +25,8 @@ export const CSV_COLUMNS = [
   'exceptions',
   // Whether the History totals count the sale: a reversed sale stays COMPLETED but is not revenue.
   'in totals',
+  // Tips (#17): the part of the amount that is the customer's tip, in the price currency.
+  'tip',
 ] as const
 
 /** Excel reads a file without a BOM as the machine's ANSI code page, which turns Chinese order ids into mojibake. */
@@ -62,6 +64,7 @@ interface ExportRow {
   order_id: string
   status: SessionStatus
   amount_minor: number
+  tip_minor: number
   currency: string
   created_at: number
   paid_option_id: number | null
@@ -125,7 +128,7 @@ export async function writeSessionsCsv(
   const page = (beforeAt: number, beforeSeq: number) =>
     all<ExportRow>(
       engine.db,
-      `SELECT s.seq, s.id, s.order_id, s.status, s.amount_minor, s.currency, s.created_at, s.paid_option_id, s.amount_paid, s.exceptions
+      `SELECT s.seq, s.id, s.order_id, s.status, s.amount_minor, s.tip_minor, s.currency, s.created_at, s.paid_option_id, s.amount_paid, s.exceptions
          FROM sessions s WHERE ${where} AND s.seq <= @newest AND (s.created_at < @beforeAt OR (s.created_at = @beforeAt AND s.seq < @beforeSeq))
         ORDER BY s.created_at DESC, s.seq DESC LIMIT @pageRows`,
       { ...params, newest, beforeAt, beforeSeq, pageRows },
@@ -215,6 +218,7 @@ function cells(s: ExportRow, options: OptionCell[], transfers: TransferCell[], r
     [...new Set(transfers.map((t) => t.from_address))].join(' '),
     exceptions.join(' '),
     inTotals(s.status, exceptions),
+    formatMinor(BigInt(s.tip_minor ?? 0), s.currency as Parameters<typeof formatMinor>[1]),
   ]
 }
 

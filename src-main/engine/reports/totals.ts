@@ -36,6 +36,7 @@ interface BucketRow {
   n: number
   minor_hi: string
   minor_lo: string
+  tip: string
   longest: number
   [limb: `l${number}`]: string | null
 }
@@ -51,6 +52,7 @@ interface Sum {
   count: number
   refundedBaseUnits: bigint
   refundedMinor: bigint
+  tipMinor: bigint
 }
 
 /** The SQL condition a COMPLETED sale must also meet to count: its payment was not reversed (exceptions is a JSON array of names). */
@@ -102,11 +104,13 @@ export async function sessionTotals(
     let baseUnits = 0n
     for (let k = LIMBS - 1; k >= 0; k--) baseUnits = baseUnits * LIMB_BASE + BigInt(row[`l${k}`] ?? 0)
     const minor = BigInt(row.minor_hi) * BigInt(MINOR_SPLIT) + BigInt(row.minor_lo)
+    const tip = BigInt(row.tip ?? 0)
     const key = `${day}|${row.chain_id}|${row.token}|${row.decimals}|${row.currency}`
     const sum = sums.get(key)
     if (sum) {
       sum.baseUnits += baseUnits
       sum.minor += minor
+      sum.tipMinor += tip
       sum.count += row.n
     } else {
       sums.set(key, {
@@ -120,6 +124,7 @@ export async function sessionTotals(
         count: row.n,
         refundedBaseUnits: 0n,
         refundedMinor: 0n,
+        tipMinor: tip,
       })
     }
   }
@@ -187,6 +192,7 @@ export async function sessionTotals(
       refunded_minor: s.refundedMinor.toString(),
       net_base_units: (s.baseUnits - s.refundedBaseUnits).toString(),
       net_minor: (s.minor - s.refundedMinor).toString(),
+      tip_minor: s.tipMinor.toString(),
     }))
 }
 
@@ -289,6 +295,7 @@ function aggregate(engine: Engine, bucketSeconds: number, where: string, params:
   const sql = `SELECT s.created_at / ${bucketSeconds} AS bucket, o.chain_id AS chain_id, o.token_symbol AS token, o.decimals AS decimals,
       s.currency AS currency, count(*) AS n,
       CAST(sum(s.amount_minor / ${MINOR_SPLIT}) AS TEXT) AS minor_hi, CAST(sum(s.amount_minor % ${MINOR_SPLIT}) AS TEXT) AS minor_lo,
+      CAST(sum(s.tip_minor) AS TEXT) AS tip,
       max(length(s.amount_paid)) AS longest,
       ${limbs}
     FROM sessions s JOIN payment_options o ON o.id = s.paid_option_id

@@ -18,6 +18,10 @@ const DEFAULTS: AppSettings = {
   receipt_printer: null,
   // Desktop (#16): an ordinary window unless the owner turns kiosk mode on.
   kiosk: false,
+  // Tips (#17): off until the owner turns them on; the usual café buttons, and an amount of the customer's own.
+  tips_enabled: false,
+  tip_percentages: [10, 15, 20],
+  tip_custom: true,
   // Catalog (#17): most of the world's shelf prices hold their tax (VAT, GST).
   tax_mode: 'included',
 }

@@ -11,6 +11,7 @@ import { useCartStore } from '../state/cart'
 import { OpenSalesTray } from './OpenSalesTray'
 import { SessionPanel } from './SessionPanel'
 import { UnmatchedPayments } from './UnmatchedPayments'
+import { TipWait } from './TipWait'
 
 const INTERACTIVE_MARK = 'stablepay:cashier-interactive'
 const RATES_RELOAD_MS = 5 * 60_000
@@ -132,6 +133,14 @@ export function CashierScreen() {
     return () => window.removeEventListener('keydown', onKeyDown)
   })
 
+  if (phase === 'tip') {
+    return (
+      <div className="cashier" data-testid="cashier" data-ready={shopLoaded}>
+        <HealthBanner />
+        <TipWait />
+      </div>
+    )
+  }
   if (phase === 'session' && session) {
     return (
       <div className="cashier" data-testid="cashier">

@@ -7,8 +7,10 @@ import { ReversalBanner } from './ReversalBanner'
 import { LockButton, OwnerPrompt, RecoveryCodeDialog } from './OwnerPin'
 import { ReceiveNotice } from './ReceiveNotice'
 
-const NAV: Array<{ route: Route; key: 'nav.sale' | 'nav.history' | 'nav.webhooks' | 'nav.settings' | 'nav.audit' }> = [
+const NAV: Array<{ route: Route; key: 'nav.sale' | 'nav.history' | 'nav.webhooks' | 'nav.settings' | 'nav.audit' | 'nav.report' }> = [
   { route: '/', key: 'nav.sale' },
+  // Shifts and the end-of-day report (#17).
+  { route: '/report', key: 'nav.report' },
   { route: '/history', key: 'nav.history' },
   { route: '/webhooks', key: 'nav.webhooks' },
   { route: '/settings', key: 'nav.settings' },

@@ -5,6 +5,7 @@ import { formatFiat, formatToken, useLanguage, useT } from '../i18n'
 import { qrOption, useAppStore, useCustomerStore, useShopStore, viewOf } from '../state'
 import { IncomingLostNote, IncomingStatus } from '../components/IncomingStatus'
 import { incomingLostOf, incomingOf } from '../state/incoming'
+import { TipChooser } from './TipChooser'
 
 const QR_SIZE = 440
 /** Receipts (#16): smaller than the payment QR, still a whole-screen phone scan away. */
@@ -19,6 +20,7 @@ const RECEIPT_QR_SECONDS = 30
  */
 export function CustomerScreen() {
   const session = useCustomerStore((s) => s.session)
+  const tip = useCustomerStore((s) => s.tip)
   const load = useCustomerStore((s) => s.load)
   const autoSeconds = useAppStore((s) => s.settings?.auto_new_sale_seconds ?? 5)
   const refreshSettings = useAppStore((s) => s.refreshSettings)
@@ -61,7 +63,8 @@ export function CustomerScreen() {
   return (
     <div className="customer" data-testid="customer-display">
       <HealthBanner />
-      {session && !endedLongAgo ? <CustomerSale session={session} /> : <Welcome />}
+      {/* Tips (#17): the charge waits for the customer's tip before any QR is made. */}
+      {tip ? <TipChooser request={tip} /> : session && !endedLongAgo ? <CustomerSale session={session} /> : <Welcome />}
     </div>
   )
 }

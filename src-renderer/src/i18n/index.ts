@@ -20,6 +20,7 @@ import { describeError, errorText } from './errors'
 import { setupStrings } from './setup'
 import { receiptStrings } from './receipts'
 import { ownerLockStrings } from './ownerLock'
+import { tipStrings } from './tips'
 import { catalogStrings } from './catalog'
 
 const dictionary = {
@@ -28,6 +29,8 @@ const dictionary = {
   ...setupStrings,
   ...receiptStrings,
   ...ownerLockStrings,
+  // Tips, shifts and the end-of-day report (#17).
+  ...tipStrings,
   ...catalogStrings,
 } as const satisfies StringTable
 

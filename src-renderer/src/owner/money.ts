@@ -26,6 +26,8 @@ export interface CurrencySum {
   /** Refunds (#11): the part of the prices refunded, and gross − refunded (an overpayment's excess refunded is 0 here). */
   refundedMinor: bigint
   netMinor: bigint
+  /** Tips (#17): the customers' tips inside `minor`. */
+  tipMinor: bigint
 }
 
 export interface DaySum {
@@ -48,11 +50,12 @@ function sumUp(rows: readonly DailyTotal[]): { count: number; currencies: Curren
   let count = 0
   for (const row of rows) {
     count += row.count
-    const c = currencies.get(row.currency) ?? { currency: row.currency, minor: 0n, count: 0, refundedMinor: 0n, netMinor: 0n }
+    const c = currencies.get(row.currency) ?? { currency: row.currency, minor: 0n, count: 0, refundedMinor: 0n, netMinor: 0n, tipMinor: 0n }
     c.minor += BigInt(row.amount_minor)
     c.count += row.count
     c.refundedMinor += BigInt(row.refunded_minor)
     c.netMinor += BigInt(row.net_minor)
+    c.tipMinor += BigInt(row.tip_minor ?? '0')
     currencies.set(row.currency, c)
     // Same symbol on two networks (or with other decimals) is a different asset in a different wallet view.
     const key = `${row.chain_id}:${row.token}:${row.decimals}`

@@ -146,6 +146,8 @@ export const ownerStrings = defineStrings({
   'history.totals.gross': { en: 'gross', zh: '总额' },
   'history.totals.refunded': { en: '{amount} refunded', zh: '已退款 {amount}' },
   'history.totals.net': { en: '{amount} net', zh: '净额 {amount}' },
+  // Tips (#17)
+  'history.totals.tips': { en: '{amount} in tips', zh: '其中小费 {amount}' },
   'history.totals.refundedCol': { en: 'Refunded', zh: '已退款' },
   'history.totals.netCol': { en: 'Net', zh: '净额' },
 

@@ -1,5 +1,5 @@
 import { create } from 'zustand'
-import type { PaymentSession } from '../../../src-preload/contract'
+import type { PaymentSession, TipRequest } from '../../../src-preload/contract'
 import { api } from '../bridge'
 
 /**
@@ -18,6 +18,9 @@ interface CustomerState {
   loaded: boolean
   load(): Promise<void>
   receive(session: PaymentSession): void
+  /** Tips (#17): the till's charge waiting for this customer's tip, shown before the QR. */
+  tip: TipRequest | null
+  receiveTip(request: TipRequest): void
 }
 
 function isNewer(candidate: PaymentSession, current: PaymentSession | null): boolean {
@@ -37,11 +40,20 @@ export const useCustomerStore = create<CustomerState>()((set, get) => ({
   session: null,
   till: null,
   loaded: false,
+  tip: null,
+  receiveTip(request) {
+    const till = get().till
+    if (till !== null && request.till !== till) return
+    if (request.status === 'pending') set({ tip: request })
+    else if (get().tip?.id === request.id) set({ tip: null })
+  },
   async load() {
     try {
       // Asked each time: the owner may have moved this device to another till.
       const till = (await api['devices:me']()).device.till
       if (till !== get().till) set({ till, session: null })
+      // A charge already waiting for the tip (the display opened, or came back, meanwhile).
+      set({ tip: await api['tips:current']().catch(() => null) })
       const page = await api['sessions:list']({ limit: 1, till })
       const newest = page.data[0] ?? null
       if (!newest || isNewer(newest, get().session)) set({ session: newest })

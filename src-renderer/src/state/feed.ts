@@ -23,6 +23,11 @@ export function startFeed(): void {
     useReversalsStore.getState().receive(session)
     useOpenSalesStore.getState().receive(session)
   })
+  // Tips (#17): the cashier waits for the answer; the customer display offers the choice.
+  on('tip:updated', (request) => {
+    void useSaleStore.getState().receiveTip(request)
+    useCustomerStore.getState().receiveTip(request)
+  })
   on('chain:state-changed', (state) => {
     useChainClockStore.getState().receive(state)
     useHealthStore.getState().receive(state)

@@ -5,7 +5,8 @@ import { useSyncExternalStore } from 'react'
  * can change without a reload, so every screen is a hash route; serve mode
  * uses the same URLs.
  */
-const ROUTES = ['/', '/customer', '/setup', '/history', '/webhooks', '/settings', '/audit'] as const
+// '/report': shifts and the end-of-day report (#17): the cashier's own shift; a day's report asks for the owner.
+const ROUTES = ['/', '/customer', '/setup', '/history', '/webhooks', '/settings', '/audit', '/report'] as const
 export type Route = (typeof ROUTES)[number]
 
 function parseRoute(hash: string): Route {

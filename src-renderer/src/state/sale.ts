@@ -1,5 +1,5 @@
 import { create } from 'zustand'
-import type { CreateSaleInput, PaymentSession } from '../../../src-preload/contract'
+import type { CreateSaleInput, PaymentSession, TipRequest } from '../../../src-preload/contract'
 import { api, BridgeError } from '../bridge'
 import type { KeypadKey } from './keypad'
 import { useAppStore } from './app'
@@ -13,7 +13,8 @@ import { errorMessage } from '../i18n'
  * says (create, push, refetch), never edited here, so the screen cannot show
  * a status the engine does not hold.
  */
-type SalePhase = 'entry' | 'creating' | 'session'
+// 'tip': tips are on (#17) and the customer display is asking for the tip; the sale is made by the answer.
+type SalePhase = 'entry' | 'creating' | 'tip' | 'session'
 type SaleDialog = 'confirm-large' | 'confirm-cancel' | 'confirm-cancel-paid' | 'cannot-cancel' | null
 
 const CHOICE_KEY = 'stablepay.payChoice'
@@ -60,6 +61,17 @@ interface SaleState {
   setChoice(choice: string): void
   /** `confirmed`: the cashier already said yes to an amount above the owner's threshold. */
   charge(target: { chainId: number; token: string } | null, confirmed?: boolean): Promise<void>
+  /**
+   * Makes the sale: directly, or (tips on, #17) through the customer display's tip first. The keypad's Charge
+   * comes here, and so does a cart's, with its line items.
+   */
+  startSale(input: CreateSaleInput): Promise<void>
+  /** The tip request waiting for the customer (phase 'tip'). */
+  tip: TipRequest | null
+  /** A `tip:updated` push (or the engine's answer to skip/cancel). */
+  receiveTip(request: TipRequest): Promise<void>
+  skipTip(): Promise<void>
+  cancelTip(): Promise<void>
   /** The network and token of a charge waiting for the large-amount confirmation. */
   pendingTarget: { chainId: number; token: string } | null
   escape(): Promise<void>
@@ -97,6 +109,8 @@ const errorOf = (error: unknown): SaleError =>
 
 // Pushes that arrive while `sessions:create` is still answering (a very fast payment) are kept here.
 const earlyPushes = new Map<string, PaymentSession>()
+// Likewise a tip answered before `tips:request` returned (#17).
+const earlyTips = new Map<string, TipRequest>()
 
 export const useSaleStore = create<SaleState>()((set, get) => ({
   entry: '',
@@ -111,6 +125,7 @@ export const useSaleStore = create<SaleState>()((set, get) => ({
   simulating: false,
   simulatedTx: null,
   pendingTarget: null,
+  tip: null,
   cart: null,
 
   press(key, decimals) {
@@ -139,23 +154,83 @@ export const useSaleStore = create<SaleState>()((set, get) => ({
     const threshold = useAppStore.getState().settings?.confirm_amount_above ?? '1000'
     if (!confirmed && isAboveThreshold(entry, threshold)) return set({ dialog: 'confirm-large', pendingTarget: target })
     set({ dialog: null, pendingTarget: null })
+    await get().startSale({
+      amount: toAmount(entry),
+      // Products mode: the cart's lines, tax and discount (#17); with tips on, the customer's tip is added to them.
+      ...(cart ?? {}),
+      ...(orderRef.trim() ? { order_id: orderRef.trim() } : {}),
+      ...(target ? { chain_id: target.chainId, token: target.token } : {}),
+      // The engine refuses a sale whose only networks are offline, in words (#15).
+      require_online: true,
+    })
+  },
+
+  async startSale(input) {
+    if (get().phase !== 'entry') return
     set({ phase: 'creating', error: null })
     earlyPushes.clear()
     try {
-      const created = await api['sessions:create']({
-        amount: toAmount(entry),
-        ...(cart ?? {}),
-        ...(orderRef.trim() ? { order_id: orderRef.trim() } : {}),
-        ...(target ? { chain_id: target.chainId, token: target.token } : {}),
-        // The engine refuses a sale whose only networks are offline, in words (#15).
-        require_online: true,
-      })
+      if (useAppStore.getState().settings?.tips_enabled) {
+        const tip = await api['tips:request'](input)
+        set({ phase: 'tip', tip })
+        // The display may have answered before this call returned (its push came first).
+        const early = earlyTips.get(tip.id)
+        earlyTips.clear()
+        if (early) await get().receiveTip(early)
+        return
+      }
+      const created = await api['sessions:create'](input)
       const session = earlyPushes.get(created.id) ?? created
       earlyPushes.clear()
       writeStorage('session', CURRENT_KEY, session.id)
       set({ phase: 'session', session, keepOpen: false, simulatedTx: null })
     } catch (error) {
-      set({ phase: 'entry', error: errorOf(error) })
+      set({ phase: 'entry', tip: null, error: errorOf(error) })
+      // The owner turned tips off since this screen loaded its settings: charge without.
+      if (error instanceof BridgeError && error.code === 'tips_off') {
+        await useAppStore.getState().refreshSettings()
+        if (!useAppStore.getState().settings?.tips_enabled) await get().startSale(input)
+      }
+    }
+  },
+
+  async receiveTip(request) {
+    const current = get().tip
+    if (get().phase === 'creating' && !current) earlyTips.set(request.id, request)
+    if (!current || current.id !== request.id || get().phase !== 'tip') return
+    set({ tip: request })
+    if (request.status === 'pending') return
+    if (request.status === 'cancelled') return set({ phase: 'entry', tip: null })
+    if (request.status === 'failed' || !request.session_id)
+      return set({ phase: 'entry', tip: null, error: request.error ?? { code: 'unexpected', message: 'the sale could not be made' } })
+    try {
+      const session = await api['sessions:get']({ id: request.session_id })
+      if (get().tip?.id !== request.id) return
+      writeStorage('session', CURRENT_KEY, session.id)
+      set({ phase: 'session', session, tip: null, keepOpen: false, simulatedTx: null })
+    } catch (error) {
+      set({ error: errorOf(error) })
+    }
+  },
+
+  async skipTip() {
+    const tip = get().tip
+    if (!tip || get().phase !== 'tip') return
+    try {
+      await get().receiveTip(await api['tips:skip']({ id: tip.id }))
+    } catch (error) {
+      // Answered meanwhile: its push brings the sale.
+      set({ error: errorOf(error) })
+    }
+  },
+
+  async cancelTip() {
+    const tip = get().tip
+    if (!tip || get().phase !== 'tip') return
+    try {
+      await get().receiveTip(await api['tips:cancel']({ id: tip.id }))
+    } catch (error) {
+      set({ error: errorOf(error) })
     }
   },
 
@@ -163,6 +238,7 @@ export const useSaleStore = create<SaleState>()((set, get) => ({
     const { phase, dialog, session } = get()
     if (dialog) return set({ dialog: null })
     if (phase === 'entry') return set({ entry: '', error: null })
+    if (phase === 'tip') return get().cancelTip()
     if (phase !== 'session' || !session) return
     if (isOpen(session)) return get().requestCancel()
     get().newSale()

@@ -7,6 +7,7 @@ import { m0005DevicesTills } from './0005-devices-tills'
 import { m0006LineItems } from './0006-line-items'
 import { m0007ApiSigning } from './0007-api-signing'
 import { m0008Products } from './0008-products'
+import { m0009TipsShifts } from './0009-tips-shifts'
 import { m0010OrderNumbers } from './0010-order-numbers'
 
 export type Migration = (db: Database.Database) => void
@@ -25,5 +26,6 @@ export const MIGRATIONS: readonly Migration[] = [
   m0006LineItems,
   m0007ApiSigning,
   m0008Products,
+  m0009TipsShifts,
   m0010OrderNumbers,
 ]

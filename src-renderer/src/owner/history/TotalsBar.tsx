@@ -117,6 +117,13 @@ function CurrencyList({ sums }: { sums: CurrencySum[] }) {
               <strong data-testid={`total-${c.currency}-net`}>{t('history.totals.net', { amount: fiat(c.netMinor, c.currency) })}</strong>
             </span>
           ) : null}
+          {/* Tips (#17): reported apart, inside the amount above. */}
+          {c.tipMinor !== 0n ? (
+            <span className="muted" data-testid={`total-${c.currency}-tips`}>
+              {' · '}
+              {t('history.totals.tips', { amount: fiat(c.tipMinor, c.currency) })}
+            </span>
+          ) : null}
         </span>
       ))}
     </span>

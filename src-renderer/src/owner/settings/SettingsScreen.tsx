@@ -23,6 +23,7 @@ import { ReceiveSection } from './ReceiveSection'
 import { ReceiptsSection } from './ReceiptsSection'
 import { ShopSection } from './ShopSection'
 import { KioskSection } from './KioskSection'
+import { TipsSection } from './TipsSection'
 import { ProductsSection } from './ProductsSection'
 
 const SECTIONS: Array<{ id: string; title: OwnerKey }> = [
@@ -85,6 +86,7 @@ export function SettingsScreen() {
       <KioskSection id="settings-kiosk" />
       <LanguageSection id="settings-language" />
       <ReceiptsSection id="settings-receipts" />
+      <TipsSection id="settings-tips" />
       <BackupsSection id="settings-backups" />
       <PinSection id="settings-pin" />
       <DevicesSection id="settings-devices" />
