@@ -31,10 +31,17 @@ const KEY_BYTES = 32
  * Sealed form: `fk1:<base64 iv | tag | ciphertext>`.
  */
 export class FileKeySecretBox implements SecretBox {
-  private readonly key: Buffer
+  private readonly path: string
+  private loaded: Buffer | null = null
 
   constructor(dataDir: string) {
-    this.key = loadOrCreateKey(join(dataDir, SECRET_KEY_FILE))
+    this.path = join(dataDir, SECRET_KEY_FILE)
+  }
+
+  /** Read (or made) at the first secret, not at start: a database refused at start leaves no key file behind. */
+  private get key(): Buffer {
+    this.loaded ??= loadOrCreateKey(this.path)
+    return this.loaded
   }
 
   seal(plain: string): string {

@@ -112,11 +112,11 @@ export const ERROR_SENTENCES = {
   },
   nonce_invalid: {
     en: 'The request’s nonce must be 16 to 64 characters long.',
-    zh: '请求的随机数（nonce）长度必须为 16 至 64 个字符。',
+    zh: '请求的一次性随机串长度必须为 16 至 64 个字符。',
   },
   nonce_reused: {
     en: 'This request was already received once (the same nonce), so it was refused as a replay.',
-    zh: '此请求已经收到过（相同的 nonce），因此作为重放请求被拒绝。',
+    zh: '此请求已经收到过（相同的一次性随机串），因此作为重放请求被拒绝。',
   },
   merchant_mismatch: {
     en: 'This belongs to another shop.',
