@@ -9,6 +9,9 @@ import { bearer } from './guards'
 import { GroupCommit } from './groupCommit'
 import { checkIdempotencyKey, IdempotencyStore, requestFingerprint } from './idempotency'
 import { sendApiError, sendJsonText } from './respond'
+import type { ApiRoute } from './apiRoutes'
+import { API_ROUTES, routePattern } from './apiRoutes'
+import { openApiDocument } from './openapi'
 import type { CreateSessionBody } from './schemas'
 import {
   cancelRefundSchema,
@@ -42,17 +45,33 @@ interface ApiResponse {
 }
 
 type Handler = (request: ApiRequest) => ApiResponse
+/** A route anyone may call (auth 'none' in the table): it gets no key. */
+type PublicHandler = (request: Omit<ApiRequest, 'key'>) => ApiResponse
+/** One handler per operation of the route table, public or keyed as its entry says. */
+type Handlers = { [R in ApiRoute as R['operation']]: R['auth'] extends 'none' ? PublicHandler : Handler }
 
 interface Route {
   pattern: RegExp
-  methods: Partial<Record<'GET' | 'POST', Handler>>
+  methods: Partial<Record<'GET' | 'POST', ApiRoute>>
+}
+
+/** The table's entries grouped by path, in its order: a path that exists answers 405 to another method. */
+function routesOf(table: readonly ApiRoute[]): Route[] {
+  const byPath = new Map<string, Route>()
+  for (const spec of table) {
+    const route = byPath.get(spec.path) ?? { pattern: routePattern(spec.path), methods: {} }
+    route.methods[spec.method] = spec
+    byPath.set(spec.path, route)
+  }
+  return [...byPath.values()]
 }
 
 /**
  * The REST API under /v1: StablePay's paths and shapes, answered from the
  * same engine the UI uses. Handlers are synchronous (the engine is), so a POST
  * runs, and stores its idempotent response, in one savepoint of a group
- * commit (./groupCommit.ts) and is answered once that commit is done.
+ * commit (./groupCommit.ts) and is answered once that commit is done. The
+ * routes are the table in apiRoutes.ts, which the OpenAPI document is made from.
  */
 export function createApi(app: App): { handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void>; prune(): void } {
   // The engine is read at each use: a restore (App.restore) swaps it while the server keeps listening.
@@ -66,17 +85,9 @@ export function createApi(app: App): { handle(req: IncomingMessage, res: ServerR
   }
   const scope = (key: AuthenticatedKey) => ({ merchantId: key.merchantId, livemode: key.livemode })
 
-  const routes: Route[] = [
-    { pattern: /^\/v1\/payment\/sessions\/create$/, methods: { POST: createSession } },
-    { pattern: /^\/v1\/payment\/sessions$/, methods: { GET: listSessions } },
-    { pattern: /^\/v1\/payment\/sessions\/([^/]+)\/cancel$/, methods: { POST: cancelSession } },
-    { pattern: /^\/v1\/payment\/sessions\/([^/]+)$/, methods: { GET: getSession } },
-    // Refunds (#11).
-    { pattern: /^\/v1\/refunds\/create$/, methods: { POST: createRefund } },
-    { pattern: /^\/v1\/refunds$/, methods: { GET: listRefunds } },
-    { pattern: /^\/v1\/refunds\/([^/]+)\/cancel$/, methods: { POST: cancelRefund } },
-    { pattern: /^\/v1\/refunds\/([^/]+)$/, methods: { GET: getRefund } },
-  ]
+  const routes = routesOf(API_ROUTES)
+  // Made once, on first request: it describes the code, which does not change while running.
+  let document: object | null = null
 
   function createSession({ key, body }: ApiRequest): ApiResponse {
     const { engine } = app
@@ -173,6 +184,23 @@ export function createApi(app: App): { handle(req: IncomingMessage, res: ServerR
     return { status: 200, body: engine.refunds.list(scope(key), filter) }
   }
 
+  function openApi(): ApiResponse {
+    document ??= openApiDocument()
+    return { status: 200, body: document }
+  }
+
+  const handlers: Handlers = {
+    createSession,
+    listSessions,
+    cancelSession,
+    getSession,
+    createRefund,
+    listRefunds,
+    cancelRefund,
+    getRefund,
+    openApi,
+  }
+
   function queryObject(query: URLSearchParams): Record<string, string> {
     const raw: Record<string, string> = {}
     for (const [name, value] of query) {
@@ -205,8 +233,8 @@ export function createApi(app: App): { handle(req: IncomingMessage, res: ServerR
       const route = routes.find((r) => r.pattern.test(url.pathname))
       if (!route) throw notFoundError(`no such endpoint: ${url.pathname}`)
       const method = req.method === 'HEAD' ? 'GET' : (req.method ?? 'GET')
-      const handler = route.methods[method as 'GET' | 'POST']
-      if (!handler) throw methodNotAllowed(req.method ?? '', Object.keys(route.methods))
+      const spec = route.methods[method as 'GET' | 'POST']
+      if (!spec) throw methodNotAllowed(req.method ?? '', Object.keys(route.methods))
       const params = (route.pattern.exec(url.pathname) ?? []).slice(1).map((p) => {
         try {
           return decodeURIComponent(p)
@@ -214,6 +242,13 @@ export function createApi(app: App): { handle(req: IncomingMessage, res: ServerR
           throw notFoundError(`no such endpoint: ${url.pathname}`)
         }
       })
+      if (spec.auth === 'none') {
+        req.resume()
+        const response = (handlers[spec.operation] as PublicHandler)({ params, query: url.searchParams, body: undefined })
+        sendJsonText(res, response.status, JSON.stringify(response.body))
+        return
+      }
+      const handler = handlers[spec.operation] as Handler
       const key = authenticate(req)
       if (method !== 'POST') {
         req.resume()

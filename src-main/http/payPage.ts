@@ -263,4 +263,3 @@ export function payNotFoundDocument(language: PayLanguage): string {
     `<p>${escapeHtml(payWord(language, 'notFound'))}</p></main></body></html>`
   )
 }
-

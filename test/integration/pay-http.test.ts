@@ -162,6 +162,9 @@ describe('the payment page', () => {
     const gone = await get(`/pay/${cancelled.id}`)
     expect(gone.text).toContain('This payment was cancelled.')
     expect(gone.text).not.toContain('data-payload=')
-    expect(JSON.parse((await get(`/pay/${cancelled.id}/status`)).text)).toMatchObject({ state: 'cancelled', seconds_left: expect.any(Number) })
+    expect(JSON.parse((await get(`/pay/${cancelled.id}/status`)).text)).toMatchObject({
+      state: 'cancelled',
+      seconds_left: expect.any(Number),
+    })
   })
 })

@@ -1,0 +1,142 @@
+import { z } from 'zod'
+import type { PaymentSession, Refund, RefundPage, SessionPage } from '../../src-preload/contract'
+import { REFUND_REASONS, REFUND_STATUSES, SESSION_EXCEPTIONS, SESSION_STATUSES } from '../../src-preload/contract'
+import type { ErrorBody } from './errors'
+
+/**
+ * What the REST API answers, as zod schemas (#12): the OpenAPI document is
+ * generated from them (openapi.ts) and the API tests check every response
+ * against them (test/support/openapi.ts). Each is tied to its contract type
+ * below: a field added to PaymentSession and not here (or the reverse) fails
+ * the type check, so the document cannot drift from what is sent.
+ */
+
+const unixSeconds = z.number().int().describe('Unix seconds')
+const baseUnits = z.string().regex(/^\d+$/).describe('Integer string in the token’s base units (18-decimal tokens overflow 64 bits)')
+const decimalString = z.string().regex(/^-?\d+(\.\d+)?$/)
+
+export const paymentOptionSchema = z.object({
+  chain_id: z.number().int(),
+  network: z.string(),
+  token: z.string(),
+  token_address: z.string(),
+  decimals: z.number().int(),
+  address: z.string(),
+  amount: decimalString.describe('Decimal token string as the wallet shows it, e.g. "25.500001"'),
+  amount_base_units: baseUnits,
+  payment_uri: z.string().describe('EIP-681: ethereum:<token>@<chainId>/transfer?address=<to>&uint256=<base units>'),
+})
+
+export const sessionTransactionSchema = z.object({
+  chain_id: z.number().int(),
+  tx_hash: z.string(),
+  log_index: z.number().int(),
+  token: z.string(),
+  token_address: z.string(),
+  from: z.string(),
+  to: z.string(),
+  amount_base_units: baseUnits,
+  block_number: z.number().int(),
+  block_timestamp: unixSeconds,
+  confirmations: z.number().int(),
+  state: z.enum(['pending', 'confirmed', 'orphaned']),
+})
+
+export const paymentSessionSchema = z.object({
+  id: z.string(),
+  object: z.literal('payment_session'),
+  status: z.enum(SESSION_STATUSES),
+  livemode: z.boolean(),
+  merchant_id: z.string(),
+  order_id: z.string(),
+  amount: decimalString.describe('Decimal string in `currency`, e.g. "25.50"'),
+  currency: z.string(),
+  metadata: z.record(z.string(), z.string()),
+  created_at: unixSeconds,
+  expires_at: unixSeconds,
+  exchange_rate: z.string().nullable().describe('USD per one unit of `currency`; null when priced in USD'),
+  rate_locked_at: unixSeconds.nullable(),
+  amount_usd: decimalString,
+  payment_options: z.array(paymentOptionSchema),
+  remainder_option: paymentOptionSchema.nullable().describe('After an underpayment: the remainder, with its own amount and QR'),
+  amount_paid_base_units: baseUnits,
+  amount_remaining_base_units: baseUnits,
+  confirmations: z.number().int(),
+  required_confirmations: z.number().int(),
+  transactions: z.array(sessionTransactionSchema),
+  exceptions: z.array(z.enum(SESSION_EXCEPTIONS)),
+  completed_at: unixSeconds.nullable(),
+  pending_tx: z.object({ hash: z.string(), seen_at: unixSeconds }).nullable(),
+  pending_tx_dropped: z
+    .object({ hash: z.string(), reason: z.enum(['dropped', 'replaced', 'timeout', 'failed']), at: unixSeconds })
+    .nullable(),
+  till: z.string(),
+  receipt_url: z.string().nullable().describe('The public receipt page of a COMPLETED sale'),
+  amount_refunded: decimalString,
+  refunds: z.array(z.string()),
+})
+
+export const refundSchema = z.object({
+  id: z.string(),
+  object: z.literal('refund'),
+  livemode: z.boolean(),
+  merchant_id: z.string(),
+  session_id: z.string(),
+  refund_id: z.string(),
+  amount: decimalString,
+  amount_base_units: baseUnits,
+  token: z.string(),
+  token_address: z.string(),
+  decimals: z.number().int(),
+  chain_id: z.number().int(),
+  network: z.string(),
+  destination: z.string(),
+  reason: z.enum(REFUND_REASONS),
+  description: z.string().nullable(),
+  metadata: z.record(z.string(), z.string()),
+  status: z.enum(REFUND_STATUSES),
+  tx_hash: z.string().nullable(),
+  from: z.string().nullable(),
+  confirmations: z.number().int(),
+  required_confirmations: z.number().int(),
+  payment_uri: z.string(),
+  created_at: unixSeconds,
+  expires_at: unixSeconds,
+  succeeded_at: unixSeconds.nullable(),
+  ended_at: unixSeconds.nullable(),
+})
+
+export const sessionPageSchema = z.object({
+  data: z.array(paymentSessionSchema),
+  has_more: z.boolean(),
+  next_cursor: z.string().nullable(),
+})
+
+export const refundPageSchema = z.object({ data: z.array(refundSchema), has_more: z.boolean(), next_cursor: z.string().nullable() })
+
+export const errorSchema = z.object({
+  error: z.object({
+    type: z.enum(['invalid_request_error', 'authentication_error', 'permission_error', 'not_found_error', 'conflict_error', 'api_error']),
+    code: z.string(),
+    message: z.string(),
+    param: z.string().nullable(),
+  }),
+})
+
+/** The OpenAPI document itself (its own route is in the table too). */
+export const openApiDocumentSchema = z
+  .object({
+    openapi: z.string(),
+    info: z.object({ title: z.string(), version: z.string() }).loose(),
+    paths: z.record(z.string(), z.unknown()),
+  })
+  .loose()
+
+// Each schema is exactly its contract type, both ways.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false
+const same = <T extends true>(): T => true as T
+same<Same<z.infer<typeof paymentSessionSchema>, PaymentSession>>()
+same<Same<z.infer<typeof refundSchema>, Refund>>()
+same<Same<z.infer<typeof sessionPageSchema>, SessionPage>>()
+same<Same<z.infer<typeof refundPageSchema>, RefundPage>>()
+same<Same<z.infer<typeof errorSchema>, ErrorBody>>()
