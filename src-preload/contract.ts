@@ -179,6 +179,31 @@ export interface PaymentSession {
   amount_refunded: string
   /** Ids (`re_…`) of this session's refunds, oldest first, whatever their status. */
   refunds: string[]
+  /**
+   * What the sale is made of (#12, #17), empty for a keypad sale. Amounts are decimal strings in `currency`;
+   * when there are lines, `amount` = their sum − `discount_amount` + `tax_amount` + `shipping_amount` + `tip_amount`.
+   */
+  line_items: SessionLineItem[]
+  tax_amount: string
+  shipping_amount: string
+  tip_amount: string
+  discount_amount: string
+  /** The customer-facing payment page (`/pay/:id`, no login), absolute on the same origin as receipt_url; null when no HTTP server runs. */
+  payment_url: string | null
+  /** Where the payment page sends the customer once paid, or after a cancelled or expired sale; null when not given. */
+  success_url: string | null
+  cancel_url: string | null
+}
+
+/** One line of a sale: `quantity` × `unit_amount` = `amount`, in the session's currency. */
+export interface SessionLineItem {
+  name: string
+  description: string | null
+  unit_amount: string
+  quantity: number
+  amount: string
+  /** The catalog product it was sold from, if any. */
+  product_id: string | null
 }
 
 // ---------------------------------------------------------------- refunds (#11)
@@ -687,6 +712,24 @@ export interface CreateSaleInput {
    * offline right now (a QR nobody can see paid). Left out, a sale is made whatever the networks' state.
    */
   require_online?: boolean
+  /** A cart sale's lines (#17), and the parts of `amount` that are not goods; see PaymentSession. */
+  line_items?: LineItemInput[]
+  tax_amount?: string
+  shipping_amount?: string
+  tip_amount?: string
+  discount_amount?: string
+  success_url?: string
+  cancel_url?: string
+}
+
+/** A line of a new sale, as the till and the REST API send it. */
+export interface LineItemInput {
+  name: string
+  description?: string
+  /** Decimal string in the sale's currency, e.g. "3.50". */
+  unit_amount: string
+  quantity: number
+  product_id?: string
 }
 
 // ---------------------------------------------------------------- tills and devices (#13)

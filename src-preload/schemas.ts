@@ -59,6 +59,65 @@ export const tokenSymbol = z
   .min(1)
   .max(16, 'token must be a symbol of at most 16 characters')
 
+/** A part of a sale's amount (tax, tip…): a decimal string like the amount, zero allowed; the engine checks its digits. */
+export const amountPart = (name: string) => z.string({ error: `${name} must be a decimal string like "1.50", not a JSON number` })
+
+const MAX_LINE_ITEMS = 200
+
+/** One line of a sale (#12, #17): what it is, its unit price and how many. */
+export const lineItem = z
+  .object({
+    name: z
+      .string({ error: 'line_items[].name must be a string' })
+      .trim()
+      .min(1, 'line_items[].name must be 1-200 characters')
+      .max(200, 'line_items[].name must be 1-200 characters')
+      .refine((s) => !CONTROL_CHARS.test(s), 'line_items[].name must not contain control characters'),
+    description: optional(
+      z
+        .string({ error: 'line_items[].description must be a string' })
+        .max(500, 'line_items[].description must be at most 500 characters')
+        .refine((s) => !CONTROL_CHARS.test(s), 'line_items[].description must not contain control characters'),
+    ),
+    unit_amount: amountPart('line_items[].unit_amount'),
+    quantity: z
+      .number({ error: 'line_items[].quantity must be a whole number' })
+      .int('line_items[].quantity must be a whole number')
+      .min(1, 'line_items[].quantity must be at least 1')
+      .max(100_000, 'line_items[].quantity must be at most 100000'),
+    product_id: optional(z.string({ error: 'line_items[].product_id must be a string' }).min(1).max(64)),
+  })
+  .strict()
+
+export const lineItems = z
+  .array(lineItem, { error: 'line_items must be a list of line items' })
+  .max(MAX_LINE_ITEMS, `line_items must have at most ${MAX_LINE_ITEMS} lines`)
+
+/** Where the payment page sends the customer afterwards: an absolute http(s) URL. */
+export const returnUrl = (name: string) =>
+  z
+    .string({ error: `${name} must be a URL string` })
+    .max(2048, `${name} must be at most 2048 characters`)
+    .refine((s) => {
+      try {
+        const url = new URL(s)
+        return url.protocol === 'https:' || url.protocol === 'http:'
+      } catch {
+        return false
+      }
+    }, `${name} must be an absolute http or https URL`)
+
+/** The fields a sale's composition adds to a create request, shared by the till's channel and the REST API. */
+export const saleComposition = {
+  line_items: optional(lineItems),
+  tax_amount: optional(amountPart('tax_amount')),
+  shipping_amount: optional(amountPart('shipping_amount')),
+  tip_amount: optional(amountPart('tip_amount')),
+  discount_amount: optional(amountPart('discount_amount')),
+  success_url: optional(returnUrl('success_url')),
+  cancel_url: optional(returnUrl('cancel_url')),
+}
+
 const MAX_METADATA_PAIRS = 20
 
 /** The integrator's own key/value notes on a session, returned as sent. */
@@ -350,6 +409,7 @@ export const INPUT_SCHEMAS: InputSchemas = {
       token: optional(tokenSymbol),
       expires_in: optional(expiresIn),
       require_online: optional(z.boolean({ error: 'require_online must be true or false' })),
+      ...saleComposition,
     },
     'the sale',
   ),

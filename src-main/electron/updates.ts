@@ -10,6 +10,7 @@
  */
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
+import type { AppUpdater } from 'electron-updater'
 import { errorFields, log } from '../engine/log'
 
 const logger = log('updates')
@@ -35,7 +36,7 @@ export function updateFeedConfigured(resourcesPath: string, exists: (path: strin
 
 const loadUpdater = async (): Promise<{ autoUpdater: Updater }> => {
   // A CommonJS package: its exports arrive on `default` or at the top, depending on the loader.
-  const mod = (await import('electron-updater')) as unknown as { autoUpdater?: Updater; default?: { autoUpdater: Updater } }
+  const mod = (await import('electron-updater')) as unknown as { autoUpdater?: AppUpdater; default?: { autoUpdater: AppUpdater } }
   return { autoUpdater: (mod.autoUpdater ?? mod.default?.autoUpdater)! }
 }
 

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { App } from '../app'
 import type { AuthenticatedKey } from '../engine/shop'
-import { EngineError, nowSeconds } from '../engine'
+import { compositionInput, EngineError, nowSeconds } from '../engine'
 import { readBody, parseJson } from './body'
 import type { HttpError } from './errors'
 import { badRequest, forbidden, methodNotAllowed, notFoundError, toHttpError, unauthorized } from './errors'
@@ -111,6 +111,7 @@ export function createApi(app: App): { handle(req: IncomingMessage, res: ServerR
         token: input.token,
         metadata: input.metadata,
         expiresIn: input.expires_in,
+        ...compositionInput(input),
       })
       return { status: created ? 201 : 200, body: session }
     } catch (error) {

@@ -13,6 +13,7 @@ import {
   refundId,
   refundReason,
   refundStatus,
+  saleComposition,
   sessionCursor,
   sessionStatus,
   tokenSymbol,
@@ -38,6 +39,7 @@ export const createSessionSchema = z
     token: optional(tokenSymbol),
     metadata: optional(metadata),
     expires_in: optional(expiresIn),
+    ...saleComposition,
   })
   .strict()
 

@@ -58,6 +58,14 @@ const waiting: PaymentSession = {
   amount_refunded: '0',
   refunds: [],
   till: 'till_1',
+  line_items: [],
+  tax_amount: '0.00',
+  shipping_amount: '0.00',
+  tip_amount: '0.00',
+  discount_amount: '0.00',
+  payment_url: null,
+  success_url: null,
+  cancel_url: null,
 }
 const tx = (amount: string) => ({
   chain_id: 8453,

@@ -150,6 +150,30 @@ function complete(id: string): void {
 }
 
 describe('POST /v1/payment/sessions/create', () => {
+  it('takes line items with tax and shipping, and refuses an amount that is not their sum, changing nothing', async () => {
+    const lines = [
+      { name: 'Mug', unit_amount: '9.00', quantity: 2 },
+      { name: 'Gift wrap', description: 'red', unit_amount: '1.50', quantity: 1 },
+    ]
+    const ok = await create(sale({ amount: '25.00', line_items: lines, tax_amount: '1.56', shipping_amount: '3.94' }))
+    expect(ok.status).toBe(201)
+    expect(ok.json).toMatchObject({
+      amount: '25.00',
+      tax_amount: '1.56',
+      shipping_amount: '3.94',
+      line_items: [
+        { name: 'Mug', unit_amount: '9.00', quantity: 2, amount: '18.00', description: null, product_id: null },
+        { name: 'Gift wrap', unit_amount: '1.50', quantity: 1, amount: '1.50', description: 'red', product_id: null },
+      ],
+    })
+    expect(ok.json.payment_url).toBe(`${server.url}/pay/${ok.json.id}`)
+    await refused(() => create(sale({ amount: '25.01', line_items: lines, tax_amount: '1.56', shipping_amount: '3.94' })), 400, 'invalid_request_error', 'amount_mismatch', 'amount')
+    await refused(() => create(sale({ line_items: [{ name: 'Mug', unit_amount: 9, quantity: 1 }] })), 400, 'invalid_request_error', 'parameter_invalid', 'line_items[0][unit_amount]')
+    await refused(() => create(sale({ line_items: [{ name: 'Mug', unit_amount: '9.00', quantity: 0 }] })), 400, 'invalid_request_error', 'parameter_invalid', 'line_items[0][quantity]')
+    await refused(() => create(sale({ line_items: [{ name: 'Mug', unit_amount: '9.001', quantity: 1 }] })), 400, 'invalid_request_error', 'parameter_invalid', 'line_items[0][unit_amount]')
+    await refused(() => create(sale({ success_url: 'javascript:alert(1)' })), 400, 'invalid_request_error', 'parameter_invalid', 'success_url')
+  })
+
   it('creates a session (201) with every field of the PaymentSession object, exactly as the engine returns it', async () => {
     const before = counts()
     const reply = await create({ merchant_id: 'merchant_123', order_id: 'order_001', amount: '100.50', currency: 'USD' })
@@ -187,6 +211,15 @@ describe('POST /v1/payment/sessions/create', () => {
         'refunds',
         // #13: the till the sale was taken at (an API sale is on Till 1).
         'till',
+        // #12, #17: what the sale is made of, and the customer's payment page.
+        'line_items',
+        'tax_amount',
+        'shipping_amount',
+        'tip_amount',
+        'discount_amount',
+        'payment_url',
+        'success_url',
+        'cancel_url',
       ].sort(),
     )
     const now = Math.floor(clock.now() / 1000)

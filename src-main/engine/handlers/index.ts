@@ -8,6 +8,7 @@ import { registerReceiptHandlers } from '../receipts'
 import { registerRefundHandlers } from './refunds'
 import { ownerGate, registerOwnerHandlers } from '../owner'
 import { registerDeviceHandlers } from '../devices/handlers'
+import { compositionInput } from '../sessions'
 
 export { HandlerRegistry, LOCAL_CALLER, ownerRequired, parseInput, toContractError } from './registry'
 export type { Caller, RoleGate } from './registry'
@@ -40,6 +41,7 @@ export function registerSessionHandlers(registry: HandlerRegistry, engine: Engin
       // The caller's till, from its device: the cashier cannot pick another till's counter.
       till: engine.devices.tillOf(caller.device),
       requireOnline: sale.require_online === true,
+      ...compositionInput(sale),
     }).session
   })
   registry.register('sessions:get', ({ id }) => engine.sessions.get(id, uiScope(engine)))

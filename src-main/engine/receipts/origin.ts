@@ -16,3 +16,9 @@ export function receiptUrl(db: Db, id: string): string | null {
   const origin = originByDb.get(db)
   return origin === undefined ? null : `${origin}/receipt/${encodeURIComponent(id)}`
 }
+
+/** The customer-facing payment page of a session (`/pay/:id`, #12), absolute; null when no HTTP server runs. */
+export function paymentUrl(db: Db, id: string): string | null {
+  const origin = originByDb.get(db)
+  return origin === undefined ? null : `${origin}/pay/${encodeURIComponent(id)}`
+}

@@ -6,12 +6,12 @@ import { transaction } from '../db/transaction'
 import { conflict, EngineError, invalid } from '../errors'
 import { newId } from '../ids'
 import type { CurrencyCode } from '../money'
-import { fiatToUsdCents, formatBaseUnits, isCurrency, MoneyError, parseFiatAmount, usdCentsToBaseUnits } from '../money'
+import { fiatToUsdCents, formatBaseUnits, formatMinor, isCurrency, MoneyError, parseFiatAmount, usdCentsToBaseUnits } from '../money'
 import type { RateBook } from '../rates'
 import { RateError } from '../rates'
 import { deriveAddress } from '../receive'
 import type { Merchants, Networks } from '../shop'
-import type { OptionRow, SessionRow } from './read'
+import type { OptionRow, SessionRow, StoredLineItem } from './read'
 import { toObject } from './read'
 import type { ChangeDeps } from './transitions'
 import { touch } from './transitions'
@@ -37,6 +37,26 @@ export interface CreateSessionInput {
   till?: string
   /** Refuse (network_offline) rather than offer only networks that cannot be reached right now: the till's own sales. */
   requireOnline?: boolean
+  /** What the sale is made of (a cart, an API order). With lines, `amount` must equal their sum − discount + tax + shipping + tip. */
+  lineItems?: LineItemInput[]
+  /** Decimal strings in `currency`, zero or more; each is part of `amount`, not added to it. */
+  taxAmount?: string
+  shippingAmount?: string
+  tipAmount?: string
+  discountAmount?: string
+  /** Where the payment page sends the customer afterwards (http or https). */
+  successUrl?: string
+  cancelUrl?: string
+}
+
+export interface LineItemInput {
+  name: string
+  description?: string
+  /** Decimal string in the session's currency, e.g. "3.50"; zero for a free item. */
+  unitAmount: string
+  /** A whole number, 1 or more. */
+  quantity: number
+  productId?: string
 }
 
 export interface CreateDeps extends ChangeDeps {
@@ -60,6 +80,7 @@ export function createSession(deps: CreateDeps, input: CreateSessionInput): { se
   const currency = input.currency
   if (!isCurrency(currency)) throw invalid('parameter_invalid', `unsupported currency "${currency}"`, 'currency')
   const amountMinor = priceOf(input.amount, currency)
+  const parts = compositionOf(input, currency, amountMinor)
 
   let accepted = deps.networks.accepted(input.livemode)
   if (input.chainId !== undefined) accepted = accepted.filter((a) => a.chain.chain_id === input.chainId)
@@ -132,8 +153,9 @@ export function createSession(deps: CreateDeps, input: CreateSessionInput): { se
     const row = get<SessionRow>(
       db,
       `INSERT INTO sessions (id, merchant_id, livemode, order_id, amount_minor, currency, metadata, status, created_at, expires_at,
-         exchange_rate, rate_locked_at, usd_cents, required_confirmations, updated_at, till_id)
-       VALUES (?, ?, ?, ?, ?, ?, ?, 'PENDING', ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+         exchange_rate, rate_locked_at, usd_cents, required_confirmations, updated_at, till_id,
+         line_items, tax_minor, shipping_minor, tip_minor, discount_minor, success_url, cancel_url)
+       VALUES (?, ?, ?, ?, ?, ?, ?, 'PENDING', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
       newId('ps'),
       merchant.id,
       input.livemode ? 1 : 0,
@@ -149,6 +171,13 @@ export function createSession(deps: CreateDeps, input: CreateSessionInput): { se
       accepted[0]!.chain.confirmations,
       now,
       input.till ?? 'till_1',
+      JSON.stringify(parts.lines),
+      parts.tax,
+      parts.shipping,
+      parts.tip,
+      parts.discount,
+      input.successUrl ?? null,
+      input.cancelUrl ?? null,
     )!
     let address: string
     let childIndex: number | null = null
@@ -307,6 +336,73 @@ function firstFreeAmount(db: Db, chainId: number, tokenAddress: string, address:
       expected++
     }
     return expected
+  }
+}
+
+/** A sale's lines and amount parts, in minor units, checked against its amount. */
+interface Composition {
+  lines: StoredLineItem[]
+  tax: bigint
+  shipping: bigint
+  tip: bigint
+  discount: bigint
+}
+
+/**
+ * Checks that the amount is what its parts say, exactly in minor units: with
+ * lines, amount = Σ(unit × quantity) − discount + tax + shipping + tip (400
+ * `amount_mismatch` otherwise, naming both figures); without lines the parts
+ * only explain the amount, so they cannot exceed it.
+ */
+function compositionOf(input: CreateSessionInput, currency: CurrencyCode, amountMinor: bigint): Composition {
+  const tax = partOf(input.taxAmount, currency, 'tax_amount')
+  const shipping = partOf(input.shippingAmount, currency, 'shipping_amount')
+  const tip = partOf(input.tipAmount, currency, 'tip_amount')
+  const discount = partOf(input.discountAmount, currency, 'discount_amount')
+  const lines = (input.lineItems ?? []).map(
+    (l, i): StoredLineItem => ({
+      name: l.name,
+      description: l.description ?? null,
+      unit_minor: partOf(l.unitAmount, currency, `line_items[${i}][unit_amount]`).toString(),
+      quantity: l.quantity,
+      product_id: l.productId ?? null,
+    }),
+  )
+  const show = (minor: bigint) => `${formatMinor(minor, currency)} ${currency}`
+  if (lines.length > 0) {
+    const goods = lines.reduce((sum, l) => sum + BigInt(l.unit_minor) * BigInt(l.quantity), 0n)
+    if (discount > goods)
+      throw invalid('amount_mismatch', `discount_amount ${show(discount)} is more than the line items' ${show(goods)}`, 'discount_amount')
+    const expected = goods - discount + tax + shipping + tip
+    if (expected !== amountMinor)
+      throw invalid(
+        'amount_mismatch',
+        `amount ${show(amountMinor)} must equal the line items' ${show(goods)}` +
+          (discount > 0n ? ` − discount ${show(discount)}` : '') +
+          ` + tax ${show(tax)} + shipping ${show(shipping)}` +
+          (tip > 0n ? ` + tip ${show(tip)}` : '') +
+          ` = ${show(expected)}`,
+        'amount',
+      )
+  } else {
+    if (discount > 0n) throw invalid('parameter_invalid', 'discount_amount needs line_items to be taken from', 'discount_amount')
+    if (tax + shipping + tip > amountMinor)
+      throw invalid('amount_mismatch', `tax, shipping and tip (${show(tax + shipping + tip)}) are more than the amount ${show(amountMinor)}`, 'amount')
+  }
+  return { lines, tax, shipping, tip, discount }
+}
+
+/** A part of the amount in minor units; zero allowed, unlike a price. */
+function partOf(value: string | undefined, currency: CurrencyCode, param: string): bigint {
+  if (value === undefined) return 0n
+  try {
+    return parseFiatAmount(value, currency)
+  } catch (error) {
+    if (error instanceof MoneyError) {
+      if (error.code === 'amount_not_positive') return 0n
+      throw invalid('parameter_invalid', error.message.replace(/^amount/, param), param)
+    }
+    throw error
   }
 }
 

@@ -11,13 +11,14 @@ import type {
 import type { Db } from '../db'
 import { all, get } from '../db/sql'
 import { invalid, notFound } from '../errors'
+import type { CurrencyCode } from '../money'
 import { formatBaseUnits, formatMinor } from '../money'
 import { buildPaymentUri } from '../receive'
 import type { SessionScope } from './filter'
 import { parseSessionFilter, sessionFilterSql } from './filter'
 import { OPEN_STATUSES } from './stateMachine'
 import type { IncomingPayments } from '../watcher/pending/incoming'
-import { receiptUrl } from '../receipts/origin'
+import { paymentUrl, receiptUrl } from '../receipts/origin'
 
 export interface SessionRow {
   seq: number
@@ -45,6 +46,23 @@ export interface SessionRow {
   completed_at: number | null
   updated_at: number
   till_id: string
+  /** JSON of StoredLineItem[] ('[]' for a keypad sale). */
+  line_items: string
+  tax_minor: number
+  shipping_minor: number
+  tip_minor: number
+  discount_minor: number
+  success_url: string | null
+  cancel_url: string | null
+}
+
+/** A line as stored: its unit price in minor units as text (exact at any size); its amount is computed on read. */
+export interface StoredLineItem {
+  name: string
+  description: string | null
+  unit_minor: string
+  quantity: number
+  product_id: string | null
 }
 
 export interface OptionRow {
@@ -264,6 +282,31 @@ export function toObject(
     amount_refunded: amountRefunded(options, row.paid_option_id, refunds),
     refunds: refunds.map((r) => r.id),
     till: row.till_id,
+    ...composition(row),
+    payment_url: paymentUrl(db, row.id),
+    success_url: row.success_url,
+    cancel_url: row.cancel_url,
+  }
+}
+
+/** The lines and the non-goods parts of a sale's amount, in its currency's decimals. */
+function composition(row: SessionRow): Pick<PaymentSession, 'line_items' | 'tax_amount' | 'shipping_amount' | 'tip_amount' | 'discount_amount'> {
+  const currency = row.currency as CurrencyCode
+  const money = (minor: number | bigint) => formatMinor(BigInt(minor), currency)
+  const lines = JSON.parse(row.line_items) as StoredLineItem[]
+  return {
+    line_items: lines.map((l) => ({
+      name: l.name,
+      description: l.description,
+      unit_amount: money(BigInt(l.unit_minor)),
+      quantity: l.quantity,
+      amount: money(BigInt(l.unit_minor) * BigInt(l.quantity)),
+      product_id: l.product_id,
+    })),
+    tax_amount: money(row.tax_minor),
+    shipping_amount: money(row.shipping_minor),
+    tip_amount: money(row.tip_minor),
+    discount_amount: money(row.discount_minor),
   }
 }
 

@@ -4,6 +4,7 @@ import { m0002ReversalAlerts } from './0002-reversal-alerts'
 import { m0003Refunds } from './0003-refunds'
 import { m0004Owner } from './0004-owner'
 import { m0005DevicesTills } from './0005-devices-tills'
+import { m0006LineItems } from './0006-line-items'
 
 export type Migration = (db: Database.Database) => void
 
@@ -12,4 +13,4 @@ export type Migration = (db: Database.Database) => void
  * small file of its own (`0002-what-it-does.ts`). Index i holds migration i+1
  * (`PRAGMA user_version` counts them).
  */
-export const MIGRATIONS: readonly Migration[] = [m0001Baseline, m0002ReversalAlerts, m0003Refunds, m0004Owner, m0005DevicesTills]
+export const MIGRATIONS: readonly Migration[] = [m0001Baseline, m0002ReversalAlerts, m0003Refunds, m0004Owner, m0005DevicesTills, m0006LineItems]
