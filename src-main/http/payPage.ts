@@ -241,7 +241,8 @@ export function payDocument(session: PaymentSession, context: PayContext): strin
     `<main class="card pay" data-testid="pay-page" data-state="${state}" data-seconds-left="${Math.max(0, Math.floor(context.secondsLeft))}"` +
     ` data-status-url="/pay/${encodeURIComponent(session.id)}/status"` +
     ` data-expires-label="${w('expiresIn')}"` +
-    (context.successUrl ? ` data-success-url="${escapeHtml(context.successUrl)}"` : '') +
+    // A cancelled sale stays cancelled (a payment after it is the shop's to refund): no way on to success_url.
+    (context.successUrl && state !== 'cancelled' ? ` data-success-url="${escapeHtml(context.successUrl)}"` : '') +
     '>' +
     `<header><h1 class="shop">${escapeHtml(context.shopName)}</h1>` +
     (session.livemode ? '' : `<p class="test">${w('test')}</p>`) +

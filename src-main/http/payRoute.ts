@@ -95,7 +95,8 @@ function secondsLeft(app: App, session: PaymentSession): number {
   return Math.max(0, session.expires_at - nowSeconds(app.engine.clock))
 }
 
+/** Only an http(s) address is followed (the engine checks them on create; this page never sends a customer elsewhere). */
 function urlOf(session: PaymentSession, field: 'success_url' | 'cancel_url'): string | null {
-  const value = (session as PaymentSession & Partial<Record<typeof field, string | null>>)[field]
-  return typeof value === 'string' && /^https?:\/\//i.test(value) ? value : null
+  const value = session[field]
+  return value !== null && /^https?:\/\//i.test(value) ? value : null
 }

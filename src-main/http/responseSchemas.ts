@@ -74,6 +74,23 @@ export const paymentSessionSchema = z.object({
   receipt_url: z.string().nullable().describe('The public receipt page of a COMPLETED sale'),
   amount_refunded: decimalString,
   refunds: z.array(z.string()),
+  line_items: z.array(
+    z.object({
+      name: z.string(),
+      description: z.string().nullable(),
+      unit_amount: decimalString,
+      quantity: z.number().int(),
+      amount: decimalString.describe('quantity × unit_amount'),
+      product_id: z.string().nullable(),
+    }),
+  ),
+  tax_amount: decimalString,
+  shipping_amount: decimalString,
+  tip_amount: decimalString,
+  discount_amount: decimalString,
+  payment_url: z.string().nullable().describe('The customer-facing payment page (/pay/:id, no login)'),
+  success_url: z.string().nullable(),
+  cancel_url: z.string().nullable(),
 })
 
 export const refundSchema = z.object({

@@ -148,20 +148,31 @@ describe('the payment page', () => {
     expect((await get('/pay/ps_nothing_here_at_all', { 'Accept-Language': 'zh' })).text).toContain('找不到此付款')
   })
 
-  it('says paid once paid, and cancelled once cancelled', async () => {
-    const paid = sale('6.00', 'paid-1')
+  it('says paid once paid, with the way back to the shop; cancelled once cancelled, with the cancel_url', async () => {
+    const paid = sale('6.00', 'paid-1', { successUrl: 'https://shop.example/thanks?order=1&x=<b>' })
+    expect(paid.payment_url).toBe(`${server.url}/pay/${paid.id}`)
     paySale(app.engine, paid)
     const page = await get(`/pay/${paid.id}`)
     expect(page.status).toBe(200)
     expect(page.text).toContain('Paid. Thank you!')
+    expect(page.text).toContain('href="https://shop.example/thanks?order=1&#38;x=&#60;b&#62;"')
+    expect(page.text).toContain('data-success-url="https://shop.example/thanks?order=1&#38;x=&#60;b&#62;"')
     expect(page.text).not.toContain('data-payload=')
     expect(JSON.parse((await get(`/pay/${paid.id}/status`)).text)).toMatchObject({ state: 'paid' })
 
-    const cancelled = sale('7.00', 'cancelled-1')
+    const plain = sale('6.50', 'paid-2')
+    paySale(app.engine, plain)
+    const plainPage = await get(`/pay/${plain.id}`)
+    expect(plainPage.text).toContain('Paid. Thank you!')
+    expect(plainPage.text).not.toContain('data-success-url')
+
+    const cancelled = sale('7.00', 'cancelled-1', { cancelUrl: 'https://shop.example/cart', successUrl: 'https://shop.example/thanks' })
     app.engine.sessions.cancel(cancelled.id, { merchantId: MERCHANT_ID })
     const gone = await get(`/pay/${cancelled.id}`)
     expect(gone.text).toContain('This payment was cancelled.')
+    expect(gone.text).toContain('href="https://shop.example/cart"')
     expect(gone.text).not.toContain('data-payload=')
+    expect(gone.text).not.toContain('https://shop.example/thanks')
     expect(JSON.parse((await get(`/pay/${cancelled.id}/status`)).text)).toMatchObject({
       state: 'cancelled',
       seconds_left: expect.any(Number),
