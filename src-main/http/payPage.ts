@@ -240,7 +240,7 @@ export function payDocument(session: PaymentSession, context: PayContext): strin
     '<body>' +
     `<main class="card pay" data-testid="pay-page" data-state="${state}" data-seconds-left="${Math.max(0, Math.floor(context.secondsLeft))}"` +
     ` data-status-url="/pay/${encodeURIComponent(session.id)}/status"` +
-    ` data-expires-label="${w('expiresIn')}"` +
+    ` data-expires-label="${w('expiresIn', { time: '{time}' })}"` +
     // A cancelled sale stays cancelled (a payment after it is the shop's to refund): no way on to success_url.
     (context.successUrl && state !== 'cancelled' ? ` data-success-url="${escapeHtml(context.successUrl)}"` : '') +
     '>' +
