@@ -142,7 +142,7 @@ export const PAY_STYLE =
   `.value{font:15px/1.35 ${MONO};overflow-wrap:anywhere;min-width:0}` +
   '.copy{flex:none;border:1px solid #d1d5db;background:#fff;border-radius:8px;padding:6px 10px;font:inherit;font-size:.9rem;color:#111}' +
   '.only{margin:10px 0 0;color:#92400e;font-size:.9rem}' +
-  '.status{margin:14px 0 0;padding:10px;border-radius:10px;background:#f3f4f6;text-align:center;font-weight:600}' +
+  '.status{margin:12px 0 0;padding:10px;border-radius:10px;background:#f3f4f6;text-align:center;font-weight:600}' +
   '.status[data-state="confirming"]{background:#eff6ff;color:#1e3a8a}.status[data-state="underpaid"]{background:#fffbeb;color:#92400e}' +
   '.countdown{margin:6px 0 0;text-align:center;color:#555;font-variant-numeric:tabular-nums}' +
   '.ended{text-align:center;margin:18px 0 0}.ended .mark{font-size:3rem;line-height:1;margin:0}' +
@@ -204,7 +204,11 @@ export function payDocument(session: PaymentSession, context: PayContext): strin
   const headline = open && first ? receiptTokenAmount(first.amount, first.token) : fiat
   const showPrice = open && first !== undefined
 
-  let body = ''
+  // Status and countdown first: on a phone they stay in sight above the QR.
+  let body = open
+    ? `<p class="status" role="status" aria-live="polite" data-state="${state}" data-testid="pay-status">${w(state)}</p>` +
+      `<p class="countdown" data-testid="pay-countdown">${w('expiresIn', { time: formatCountdown(context.secondsLeft) })}</p>`
+    : ''
   if (open) {
     if (options.length > 1) {
       body +=
@@ -218,8 +222,6 @@ export function payDocument(session: PaymentSession, context: PayContext): strin
         '</fieldset>'
     }
     body += options.map((o, i) => optionSection(o, i, i === 0, language)).join('')
-    body += `<p class="status" role="status" aria-live="polite" data-state="${state}" data-testid="pay-status">${w(state)}</p>`
-    body += `<p class="countdown" data-testid="pay-countdown">${w('expiresIn', { time: formatCountdown(context.secondsLeft) })}</p>`
   } else {
     const mark = state === 'paid' ? '✓' : '×'
     const link =
