@@ -8,7 +8,7 @@
 import type { Browser, Page } from '@playwright/test'
 import type { PaymentSession } from '../../src-preload/contract'
 import { startHttpReceiver } from '../support/httpReceiver'
-import { expect, snap, test } from './fixtures'
+import { currentSession, expect, snap, test } from './fixtures'
 import { decodeQr } from './support/qr'
 import { payFromWallet } from './support/shop'
 
@@ -92,6 +92,21 @@ test('a pay-by-link sale: the phone page shows the QR, the sale is paid on anvil
   } finally {
     await shopSite.stop()
   }
+})
+
+test('the cashier charges a sale and copies its payment link for a customer on the phone', async ({ cashier, browser }) => {
+  await cashier.context().grantPermissions(['clipboard-read', 'clipboard-write'])
+  await cashier.keyboard.type('8.40')
+  await cashier.keyboard.press('Enter')
+  const session = await currentSession(cashier)
+  await expect(cashier.getByTestId('pay-link-url')).toHaveText(session.payment_url!)
+  await cashier.getByTestId('copy-pay-link').click()
+  await expect(cashier.getByTestId('copy-pay-link')).toHaveText('✓ Link copied')
+  expect(await cashier.evaluate<string>('navigator.clipboard.readText()')).toBe(session.payment_url)
+  const page = await phone(browser)
+  await page.goto(session.payment_url!)
+  await expect(page.getByTestId('pay-price')).toHaveText('Price 8.40 USD')
+  expect(decodeQr(await page.locator('.option:not([hidden]) svg.qr').screenshot())).toBe(session.payment_options[0]!.payment_uri)
 })
 
 test('a sale cancelled at the till: the phone page says so and offers cancel_url; an unknown link is a 404 page', async ({
