@@ -36,7 +36,12 @@ export default defineConfig({
       outDir: resolve('out/renderer'),
       // electron-vite leaves output unminified by default; the bundle size is a product figure here.
       minify: true,
-      rollupOptions: { input: { index: resolve('src-renderer/index.html') } },
+      rollupOptions: {
+        // The payment page's script (#12) sits beside the app, not in it: the page (src-main/http/payPage.ts) names it
+        // /pay.js, so it keeps that name; the app's files keep their fingerprints.
+        input: { index: resolve('src-renderer/index.html'), pay: resolve('src-renderer/src/pay/payPage.ts') },
+        output: { entryFileNames: (chunk) => (chunk.name === 'pay' ? 'pay.js' : 'assets/[name]-[hash].js') },
+      },
     },
   },
 })

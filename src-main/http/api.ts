@@ -29,8 +29,9 @@ import { parseInput } from '../engine/handlers'
 import { errorFields, log } from '../engine/log'
 import { audited } from '../engine/owner/changes'
 import { sessionTotals, writeRefundsCsv, writeSessionsCsv } from '../engine/reports'
-import type { ApiRoute, Operation } from './routes'
-import { API_ROUTES, routePattern } from './routes'
+import type { ApiRoute } from './apiRoutes'
+import { API_ROUTES, routePattern } from './apiRoutes'
+import { openApiDocument } from './openapi'
 import type { SignedHeaders } from './signing'
 import { nonceReused, signatureRequired, signedHeaders, verifySignature } from './signing'
 import type { CreateSessionBody } from './schemas'
@@ -76,19 +77,23 @@ interface ApiResponse {
 
 /** Synchronous, as the engine is: a write runs whole inside its group commit's savepoint. */
 type Handler = (request: ApiRequest) => ApiResponse
+/** A route anyone may call (auth 'none' in the table): it gets no key. */
+type PublicHandler = (request: Omit<ApiRequest, 'key'>) => ApiResponse
+/** One handler per operation of the route table, public or keyed as its entry says. */
+type Handlers = { [R in ApiRoute as R['operation']]: R['auth'] extends 'none' ? PublicHandler : Handler }
 
 interface BoundRoute {
   route: ApiRoute
   pattern: RegExp
-  handler: Handler
 }
 
 /**
  * The REST API: /v1 (the seed's shapes) and /api/v1 (StablePay's current
- * reference), every route listed in ./routes.ts and answered from the same
+ * reference), every route listed in ./apiRoutes.ts and answered from the same
  * engine the UI uses. Handlers are synchronous (the engine is), so a POST
  * runs, and stores its idempotent response, in one savepoint of a group
- * commit (./groupCommit.ts) and is answered once that commit is done.
+ * commit (./groupCommit.ts) and is answered once that commit is done. The
+ * routes are the table in apiRoutes.ts, which the OpenAPI document is made from.
  *
  * Signed requests (#12, ./signing.ts): /api/v1 requires a signature, /v1
  * checks one when sent, and a key marked "signed requests only" needs one on
@@ -108,7 +113,7 @@ export function createApi(app: App): { handle(req: IncomingMessage, res: ServerR
   }
   const scope = (key: AuthenticatedKey) => ({ merchantId: key.merchantId, livemode: key.livemode })
 
-  const handlers: Record<Operation, Handler> = {
+  const handlers: Handlers = {
     createSession,
     listSessions,
     cancelSession,
@@ -133,8 +138,11 @@ export function createApi(app: App): { handle(req: IncomingMessage, res: ServerR
     spCreateRefund,
     spCancelRefund,
     spGetRefund,
+    openApi,
   }
-  const routes: BoundRoute[] = API_ROUTES.map((route) => ({ route, pattern: routePattern(route.path), handler: handlers[route.operation] }))
+  const routes: BoundRoute[] = API_ROUTES.map((route) => ({ route, pattern: routePattern(route.path) }))
+  // Made once, on first request: it describes the code, which does not change while running.
+  let document: object | null = null
 
   function createSession({ key, body }: ApiRequest): ApiResponse {
     requireObject(body)
@@ -405,6 +413,11 @@ export function createApi(app: App): { handle(req: IncomingMessage, res: ServerR
     return { status: 200, body: null, later: sessionTotals(app.engine, scope(key), filter).then((data) => ({ data })) }
   }
 
+  function openApi(): ApiResponse {
+    document ??= openApiDocument()
+    return { status: 200, body: document }
+  }
+
   function queryObject(query: URLSearchParams): Record<string, string> {
     const raw: Record<string, string> = {}
     for (const [name, value] of query) {
@@ -458,7 +471,7 @@ export function createApi(app: App): { handle(req: IncomingMessage, res: ServerR
   function checkSigned(req: IncomingMessage, route: ApiRoute, key: AuthenticatedKey, raw: Buffer): SignedHeaders | null {
     const headers = signedHeaders(req)
     if (headers === null) {
-      if (route.dialect === 'stablepay') throw signatureRequired('/api/v1 requests must be signed')
+      if (route.auth === 'signed') throw signatureRequired('/api/v1 requests must be signed')
       if (key.signedOnly) throw signatureRequired('this API key accepts signed requests only')
       return null
     }
@@ -469,7 +482,14 @@ export function createApi(app: App): { handle(req: IncomingMessage, res: ServerR
   async function handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     try {
       const { bound, params } = findRoute(req, url)
-      const { route, handler } = bound
+      const { route } = bound
+      if (route.auth === 'none') {
+        req.resume()
+        const response = (handlers[route.operation] as PublicHandler)({ params, query: url.searchParams, body: undefined })
+        sendJsonText(res, response.status, JSON.stringify(response.body))
+        return
+      }
+      const handler = handlers[route.operation] as Handler
       const key = authenticate(req)
       const query = url.searchParams
       if (route.method === 'GET') {

@@ -28,6 +28,7 @@ import { errorFields, log } from '../engine/log'
 import { publishReceipts } from '../engine/receipts'
 import { receiptOrigin, receiptRoute } from './receiptRoute'
 import { EVENT_HEARTBEAT_MS } from '../../src-preload/contract'
+import { payRoute } from './payRoute'
 
 export interface HttpServerOptions {
   app: App
@@ -200,6 +201,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       if (kind === 'api') return await api.handle(req, res, url)
       // Receipts (#16): the public receipt page, no login (the unguessable sale id is the key), COMPLETED sales only.
       if (receiptRoute(req, res, options.app, url)) return
+      // The payment page (#12): /pay/:id and its status, public like the receipt (the unguessable id is the key).
+      if (payRoute(req, res, options.app, url)) return
       if (kind === 'bridge') {
         if (path === '/bridge/sign-in') return await signIn(req, res)
         const device = signedIn(req)

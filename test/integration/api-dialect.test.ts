@@ -15,9 +15,10 @@ import { ManualClock } from '../../src-main/engine'
 import type { HttpServerHandle } from '../../src-main/http'
 import { startHttpServer } from '../../src-main/http'
 import { dump } from '../support/dump'
+import { assertDocumented } from '../support/openapi'
 import { startHttpReceiver } from '../support/httpReceiver'
 import { demoTokens, NOWHERE, SHOP_ADDRESS, shopConfig, USDC6 } from '../support/shopConfig'
-import type { Refund, StablePayError, StablePayReply } from '../support/stablepayClient'
+import type { Refund, RequestOptions, StablePayError, StablePayReply } from '../support/stablepayClient'
 import { StablePayClient } from '../support/stablepayClient'
 import { makeTempDir } from '../support/tempDir'
 import type { TempDir } from '../support/tempDir'
@@ -45,6 +46,19 @@ const config = shopConfig({
   rates: { manual: { JPY: '0.0067', KWD: '3.25' } },
 })
 
+/**
+ * The reference client, checked against the OpenAPI document (#12): every answer either dialect gives here is one
+ * /v1/openapi.json describes. The check lives in the test, so the client stays written from the reference alone.
+ */
+class DocumentedClient extends StablePayClient {
+  override async request<T = unknown>(method: string, path: string, body?: unknown, options?: RequestOptions): Promise<StablePayReply<T>> {
+    const reply = await super.request<T>(method, path, body, options)
+    const isJson = reply.headers.get('content-type')?.startsWith('application/json') ?? false
+    assertDocumented(method, path, reply.status, isJson ? reply.json : reply.text || null)
+    return reply
+  }
+}
+
 let dir: TempDir
 let clock: ManualClock
 let app: App
@@ -59,8 +73,8 @@ beforeAll(async () => {
   app = await startApp({ dataDir: dir.path, config, clock })
   server = await startHttpServer({ app, host: '127.0.0.1', port: 0, rendererDir: dir.path })
   const now = () => Math.floor(clock.now() / 1000)
-  sp = new StablePayClient(server.url, KEY, SECRET, now)
-  other = new StablePayClient(server.url, OTHER_KEY, OTHER_SECRET, now)
+  sp = new DocumentedClient(server.url, KEY, SECRET, now)
+  other = new DocumentedClient(server.url, OTHER_KEY, OTHER_SECRET, now)
 })
 afterAll(async () => {
   await server.close()
@@ -295,7 +309,7 @@ describe('/api/v1/checkout/sessions', () => {
   })
 
   it('every /api/v1 request must be signed; Idempotency-Key and the error shape are those of /v1', async () => {
-    const unsigned = new StablePayClient(server.url, KEY)
+    const unsigned = new DocumentedClient(server.url, KEY)
     await refused(() => unsigned.createCheckoutSession({ amount: 1000, currency: 'USD', order_id: order() }), 401, 'signature_missing')
     await refused(() => unsigned.listCheckoutSessions(), 401, 'signature_missing')
     const body = { amount: 1000, currency: 'USD', order_id: order() }

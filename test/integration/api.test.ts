@@ -16,6 +16,7 @@ import { demoTokens, NOWHERE, SHOP_ADDRESS, shopConfig, USDC6, USDT18 } from '..
 import { makeTempDir } from '../support/tempDir'
 import type { TempDir } from '../support/tempDir'
 import { ANVIL_ADDRESSES, ANVIL_XPUB } from '../unit/fixtures-xpub'
+import { assertDocumented } from '../support/openapi'
 
 const TEST_KEY = 'sk_test_apitest_corner_cafe_000000000001'
 const LIVE_KEY = 'sk_live_apitest_corner_cafe_000000000001'
@@ -93,7 +94,10 @@ async function call<T = ErrorBody>(
   const body = opts.raw ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body))
   const res = await fetch(`${server.url}${path}`, { method, headers, body })
   const text = await res.text()
-  return { status: res.status, headers: res.headers, json: (text ? JSON.parse(text) : null) as T }
+  const json = (text ? JSON.parse(text) : null) as T
+  // #12: every answer is one the OpenAPI document describes.
+  assertDocumented(method, path, res.status, json)
+  return { status: res.status, headers: res.headers, json }
 }
 
 const create = (body: Record<string, unknown>, opts: { key?: string | null; headers?: Record<string, string> } = {}) =>
@@ -192,7 +196,7 @@ describe('POST /v1/payment/sessions/create', () => {
         'payment_url',
         'success_url',
         'cancel_url',
-        // #15: what the cashier calls out ("A-0001": the day's first sale at Till 1).
+        // #15: what the cashier calls out ("A-0002": the day's second sale at Till 1, after the line-items test's).
         'order_number',
       ].sort(),
     )
@@ -204,7 +208,7 @@ describe('POST /v1/payment/sessions/create', () => {
       merchant_id: 'merchant_123',
       order_id: 'order_001',
       till: 'till_1',
-      order_number: 'A-0001',
+      order_number: 'A-0002',
       amount: '100.50',
       currency: 'USD',
       metadata: {},

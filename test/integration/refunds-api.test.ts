@@ -16,6 +16,7 @@ import { demoTokens, SHOP_ADDRESS, shopConfig, USDC6 } from '../support/shopConf
 import { downloadTicketUrl, signInDevice } from '../support/signIn'
 import { makeTempDir } from '../support/tempDir'
 import type { TempDir } from '../support/tempDir'
+import { assertDocumented } from '../support/openapi'
 
 const TEST_KEY = 'sk_test_refundapi_corner_cafe_0000000001'
 const LIVE_KEY = 'sk_live_refundapi_corner_cafe_0000000001'
@@ -53,7 +54,10 @@ async function call<T = ErrorBody>(method: string, path: string, body?: unknown,
     headers: { authorization: `Bearer ${key}` },
     body: body === undefined ? undefined : JSON.stringify(body),
   })
-  return { status: res.status, json: (await res.json()) as T }
+  const json = (await res.json()) as T
+  // #12: every answer is one the OpenAPI document describes.
+  assertDocumented(method, path, res.status, json)
+  return { status: res.status, json }
 }
 
 let orders = 0

@@ -9,6 +9,7 @@ import { incomingLostOf, incomingOf } from '../state/incoming'
 import { refundSaleHref } from '../state/route'
 import { sessionRateNote } from './rateNote'
 import { PrintReceipt } from '../receipts'
+import { CopyButton } from '../owner/components/CopyButton'
 
 /** The QR takes the centre once the sale is charged; ≥ 280 px whatever the window. */
 const QR_SIZE = 400
@@ -152,6 +153,21 @@ function PayingPanel({ session, view }: { session: PaymentSession; view: Exclude
           </Button>
         </div>
         <p className="hint">{t('cashier.sessionHint')}</p>
+        {/* The payment page (#12): the same sale as a link, for a customer who is not at the counter. */}
+        {session.payment_url ? (
+          <p className="pay-link muted">
+            <CopyButton
+              text={session.payment_url}
+              label={t('cashier.copyPayLink')}
+              copiedLabel={t('cashier.payLinkCopied')}
+              targetId="pay-link-url"
+              testId="copy-pay-link"
+            />{' '}
+            <span id="pay-link-url" className="mono" data-testid="pay-link-url">
+              {session.payment_url}
+            </span>
+          </p>
+        ) : null}
 
         {devnet && !livemode ? (
           <div className="simulate" data-testid="simulate">

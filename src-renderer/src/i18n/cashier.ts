@@ -178,4 +178,7 @@ export const cashierStrings = defineStrings({
   'tray.title': { en: 'Open sales', zh: '未完成的收款' },
   'tray.detected': { en: 'Payment detected', zh: '已检测到付款' },
   'health.qrOffline': { en: 'Network unreachable — do not pay yet', zh: '网络无法连接 — 请暂勿付款' },
+  // The payment page (#12): a pay-by-link sale's address, to send by chat or read over the phone.
+  'cashier.copyPayLink': { en: 'Copy payment link', zh: '复制付款链接' },
+  'cashier.payLinkCopied': { en: 'Link copied', zh: '链接已复制' },
 })
