@@ -196,7 +196,7 @@ describe('POST /v1/payment/sessions/create', () => {
         'payment_url',
         'success_url',
         'cancel_url',
-        // #15: what the cashier calls out ("A-0002": the day's second sale at Till 1, after the line-items test's).
+        // #15: what the cashier calls out ("A-0001": the day's first sale at Till 1).
         'order_number',
       ].sort(),
     )
@@ -208,7 +208,7 @@ describe('POST /v1/payment/sessions/create', () => {
       merchant_id: 'merchant_123',
       order_id: 'order_001',
       till: 'till_1',
-      order_number: 'A-0002',
+      order_number: 'A-0001',
       amount: '100.50',
       currency: 'USD',
       metadata: {},
