@@ -664,6 +664,8 @@ export interface OwnerStatus {
   pin_set: boolean
   /** Unix seconds until which wrong PINs have locked the PIN out; null when not locked. */
   locked_out_until: number | null
+  /** Wrong PINs left before a lockout (5 after a right one): the PIN dialog says so after a wrong one. */
+  tries_left: number
   /** Unix seconds when the owner role lapses without further owner actions; null in the cashier role. */
   expires_at: number | null
   /** False when the PIN was set from the config file: no recovery code exists until the owner sets the PIN here. */

@@ -26,7 +26,8 @@ const ALLOWED = [
 ]
 
 function untranslated(text: string): string[] {
-  let rest = text.replace(/0x[0-9a-fA-F…]+/g, ' ').replace(/https?:\/\/\S+/g, ' ')
+  // Order numbers (A-0042, #15) are letters the cashier calls out, like a table number.
+  let rest = text.replace(/0x[0-9a-fA-F…]+/g, ' ').replace(/\b[A-Z]{1,2}-\d{4,}\b/g, ' ').replace(/https?:\/\/\S+/g, ' ')
   for (const word of ALLOWED) rest = rest.split(word).join(' ')
   return [...new Set(rest.match(/[A-Za-z][A-Za-z'’-]+/g) ?? [])]
 }

@@ -21,7 +21,7 @@ test('the cashier cannot reach Settings without the owner PIN', async ({ cashier
   // A wrong PIN: the engine says so and counts it; still no Settings.
   await page.getByTestId('pin-input').fill('000000')
   await page.getByTestId('pin-submit').click()
-  await expect(page.getByTestId('pin-error')).toContainText('Wrong PIN: 4 tries left')
+  await expect(page.getByTestId('pin-error')).toContainText('Wrong PIN. 4 tries left before a lockout.')
   await expect(page.getByTestId('settings')).toBeHidden()
 
   // Cancel goes back to the sale.

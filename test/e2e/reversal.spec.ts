@@ -45,9 +45,10 @@ test('a paid sale whose payment a reorg took back: the alert shows on the cashie
   // History is an owner screen: the PIN first (#13).
   await enterOwnerPin(page)
   await expect(page.getByTestId('history')).toBeVisible()
-  await expect(page.getByRole('dialog')).toContainText(`Sale ${session.order_id}`)
+  await expect(page.getByRole('dialog')).toContainText(`Sale ${session.order_number}`)
+  await expect(page.getByRole('dialog')).toContainText(session.order_id)
   await expect(page.getByRole('dialog')).toContainText('Payment reversed')
-  await expect(page.getByTestId('detail-timeline')).toContainText('payment reversed: a chain reorganisation removed its transfer')
+  await expect(page.getByTestId('detail-timeline')).toContainText('payment reversed by a chain reorganisation')
   await expect(banner).toBeVisible()
 
   await snap(page, testInfo, 'history-alert')

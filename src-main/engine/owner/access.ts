@@ -95,6 +95,7 @@ export class OwnerAccess {
       role: holds ? 'owner' : 'cashier',
       pin_set: row.pin_hash !== null,
       locked_out_until: locked === null ? null : Math.ceil(locked / 1000),
+      tries_left: Math.max(0, PIN_TRIES - row.failed_attempts),
       expires_at: holds && until !== undefined ? Math.floor(until / 1000) : null,
       recovery_code_set: row.recovery_hash !== null,
     }

@@ -51,8 +51,18 @@ export function PinDialog({ onDone, onCancel }: { onDone: () => void; onCancel: 
       else await resetPin(code, pin)
       onDone()
     } catch (failure) {
-      if (failure instanceof BridgeError && failure.code === 'pin_locked_out') void useOwnerStore.getState().load()
-      setError(errorText({ code: failure instanceof BridgeError ? failure.code : 'unexpected' }))
+      const code = failure instanceof BridgeError ? failure.code : 'unexpected'
+      setError(errorText({ code }))
+      if (code === 'pin_locked_out') void useOwnerStore.getState().load()
+      // A wrong PIN: how many tries are left before the lockout, from the engine's count.
+      if (code === 'pin_wrong')
+        void useOwnerStore
+          .getState()
+          .load()
+          .then(() => {
+            const left = useOwnerStore.getState().status?.tries_left
+            if (left !== undefined) setError(`${errorText({ code })} ${t('pin.triesLeft', { n: left })}`)
+          })
       setPinText('')
       setConfirm('')
     } finally {

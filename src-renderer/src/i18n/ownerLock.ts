@@ -13,6 +13,7 @@ export const ownerLockStrings = defineStrings({
   'pin.label': { en: 'PIN', zh: 'PIN' },
   'pin.unlock': { en: 'Unlock', zh: '解锁' },
   'pin.forgot': { en: 'Forgot the PIN?', zh: '忘记 PIN？' },
+  'pin.triesLeft': { en: { one: '{n} try left before a lockout.', other: '{n} tries left before a lockout.' }, zh: '再错 {n} 次将被锁定。' },
   'pin.lockedOut': {
     en: 'Too many wrong PINs. Try again after {time}, or use the recovery code.',
     zh: 'PIN 错误次数过多。请在 {time} 之后再试，或使用恢复码。',

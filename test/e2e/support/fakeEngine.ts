@@ -99,7 +99,7 @@ export async function installFakeEngine(page: Page, state: FakeState): Promise<v
             return ok({ addresses: ['0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc'] })
           // The owner role (#13): the fake's screens are seen as the owner sees them, PIN already entered.
           case 'owner:status':
-            return ok({ role: 'owner', pin_set: true, locked_out_until: null, expires_at: null, recovery_code_set: true })
+            return ok({ role: 'owner', pin_set: true, locked_out_until: null, tries_left: 5, expires_at: null, recovery_code_set: true })
           case 'owner:notices':
             return ok([])
           default:
