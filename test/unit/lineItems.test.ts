@@ -128,6 +128,31 @@ describe('a sale made of line items (#12, #17)', () => {
     })
   })
 
+  it("the webhook's data.object carries the lines (the back office sees what was sold)", () => {
+    shop = openShop()
+    const { session } = shop.engine.sessions.create({
+      ...base,
+      orderId: order(),
+      currency: 'USD',
+      amount: '8.80',
+      lineItems: [{ name: 'Scone', unitAmount: '4.00', quantity: 2, productId: 'prod_scone' }],
+      taxAmount: '0.80',
+    })
+    const seq = shop.engine.sessions.rowById(session.id)!.seq
+    shop.engine.sessions.transaction(() => {
+      shop.engine.sessions.transition(seq, 'PROCESSING', 'test: transfer seen')
+      shop.engine.sessions.transition(seq, 'COMPLETED', 'test: confirmed')
+    })
+    const row = shop.engine.db
+      .prepare("SELECT body FROM events WHERE session_id = ? AND type = 'payment.completed'")
+      .get(session.id) as { body: string }
+    const event = JSON.parse(row.body) as { data: { object: { line_items: unknown; tax_amount: string } } }
+    expect(event.data.object.line_items).toEqual([
+      { name: 'Scone', description: null, unit_amount: '4.00', quantity: 2, amount: '8.00', product_id: 'prod_scone' },
+    ])
+    expect(event.data.object.tax_amount).toBe('0.80')
+  })
+
   it('payment_url is the public /pay page on the same origin as receipts', () => {
     shop = openShop()
     publishReceipts(shop.engine.db, 'http://127.0.0.1:7420/')
