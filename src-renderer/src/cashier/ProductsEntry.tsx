@@ -3,11 +3,12 @@ import { useEffect, useMemo, useRef, useState } from 'react'
 import type { CurrencyCode, Product, TaxMode } from '../../../src-preload/contract'
 import { cartSaleFields } from '../../../src-preload/shared/cart'
 import { formatMinor, isCurrency } from '../../../src-preload/shared/money'
-import { Button, NetworkName } from '../components'
+import { Button } from '../components'
 import { formatFiat, useErrorText, useLanguage, useT } from '../i18n'
 import type { PayChoice } from '../state'
 import { useSaleStore } from '../state'
 import { cartTotals, discountOf, minorOf, useCartStore } from '../state/cart'
+import { SaleTerms } from './SaleTerms'
 import { categoriesOf, filterProducts, productName, useCatalogStore } from '../state/catalog'
 
 /** Tiles are this tall (px) and at least this wide: the grid lays out whole rows, only the visible ones exist. */
@@ -46,7 +47,6 @@ export function ProductsEntry({
   const items = useCartStore((s) => s.items)
   const discountKind = useCartStore((s) => s.discountKind)
   const discountText = useCartStore((s) => s.discountText)
-  const orderRef = useSaleStore((s) => s.orderRef)
   const phase = useSaleStore((s) => s.phase)
   const error = useSaleStore((s) => s.error)
   const [category, setCategory] = useState<string | null>(null)
@@ -205,50 +205,7 @@ export function ProductsEntry({
           </dl>
         </div>
 
-        <div className="field">
-          <label className="field-label" htmlFor="order-ref">
-            {t('cashier.orderRef')}
-          </label>
-          <input
-            id="order-ref"
-            className="input"
-            value={orderRef}
-            maxLength={128}
-            autoComplete="off"
-            placeholder={t('cashier.orderRefPlaceholder')}
-            onChange={(e) => useSaleStore.getState().setOrderRef(e.target.value)}
-            disabled={creating}
-            data-testid="order-ref"
-          />
-        </div>
-
-        <div className="field">
-          <span className="field-label" id="pay-with-label">
-            {t('cashier.payWith')}
-          </span>
-          {choices.length === 0 ? (
-            <p className="notice notice-warn">{t('cashier.noNetworks', { mode: modeName })}</p>
-          ) : (
-            <div className="chips" role="radiogroup" aria-labelledby="pay-with-label">
-              {choices.map((choice) => (
-                <button
-                  key={choice.key}
-                  type="button"
-                  role="radio"
-                  aria-checked={selected?.key === choice.key}
-                  className="chip"
-                  onMouseDown={(e) => e.preventDefault()}
-                  onClick={() => useSaleStore.getState().setChoice(choice.key)}
-                  disabled={creating}
-                  data-testid={`choice-${choice.key}`}
-                >
-                  <span className="chip-token">{choice.token}</span>
-                  <NetworkName name={choice.network} color={choice.color} />
-                </button>
-              ))}
-            </div>
-          )}
-        </div>
+        <SaleTerms choices={choices} selected={selected} modeName={modeName} creating={creating} />
 
         {error ? (
           <p className="notice notice-bad" role="alert" data-testid="sale-error">

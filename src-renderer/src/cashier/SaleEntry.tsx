@@ -1,9 +1,9 @@
-import { NetworkName } from '../components'
 import { Keypad } from '../components'
 import { priceDecimals, formatEntry, useErrorText, useLanguage, useT } from '../i18n'
 import type { PayChoice } from '../state'
 import { isChargeable, useSaleStore, useShopStore } from '../state'
 import { saleRateNote } from './rateNote'
+import { SaleTerms } from './SaleTerms'
 
 /**
  * Before Charge: the sale on the left (amount, reference, what the customer
@@ -28,12 +28,9 @@ export function SaleEntry({
   const errorText = useErrorText()
   const language = useLanguage()
   const entry = useSaleStore((s) => s.entry)
-  const orderRef = useSaleStore((s) => s.orderRef)
   const phase = useSaleStore((s) => s.phase)
   const error = useSaleStore((s) => s.error)
   const press = useSaleStore((s) => s.press)
-  const setOrderRef = useSaleStore((s) => s.setOrderRef)
-  const setChoice = useSaleStore((s) => s.setChoice)
   const rates = useShopStore((s) => s.rates)
   const timeZone = useShopStore((s) => s.merchant?.time_zone ?? 'UTC')
   const rateNote = saleRateNote(currency, rates, timeZone, language)
@@ -64,51 +61,7 @@ export function SaleEntry({
           ) : null}
         </div>
 
-        <div className="field">
-          <label className="field-label" htmlFor="order-ref">
-            {t('cashier.orderRef')}
-          </label>
-          <input
-            id="order-ref"
-            className="input"
-            value={orderRef}
-            maxLength={128}
-            autoComplete="off"
-            placeholder={t('cashier.orderRefPlaceholder')}
-            onChange={(e) => setOrderRef(e.target.value)}
-            disabled={creating}
-            data-testid="order-ref"
-          />
-        </div>
-
-        <div className="field">
-          <span className="field-label" id="pay-with-label">
-            {t('cashier.payWith')}
-          </span>
-          {choices.length === 0 ? (
-            <p className="notice notice-warn">{t('cashier.noNetworks', { mode: modeName })}</p>
-          ) : (
-            <div className="chips" role="radiogroup" aria-labelledby="pay-with-label">
-              {choices.map((choice) => (
-                <button
-                  key={choice.key}
-                  type="button"
-                  role="radio"
-                  aria-checked={selected?.key === choice.key}
-                  className="chip"
-                  // A tapped chip must not keep focus, so Enter charges rather than re-selecting it.
-                  onMouseDown={(e) => e.preventDefault()}
-                  onClick={() => setChoice(choice.key)}
-                  disabled={creating}
-                  data-testid={`choice-${choice.key}`}
-                >
-                  <span className="chip-token">{choice.token}</span>
-                  <NetworkName name={choice.network} color={choice.color} />
-                </button>
-              ))}
-            </div>
-          )}
-        </div>
+        <SaleTerms choices={choices} selected={selected} modeName={modeName} creating={creating} />
 
         {error ? (
           <p className="notice notice-bad" role="alert" data-testid="sale-error">
