@@ -413,7 +413,9 @@ export function createApi(app: App): { handle(req: IncomingMessage, res: ServerR
     return { status: 200, body: null, later: sessionTotals(app.engine, scope(key), filter).then((data) => ({ data })) }
   }
 
-  function openApi(): ApiResponse {
+  function openApi({ query }: { query: URLSearchParams }): ApiResponse {
+    // A public route names nothing: a query (an id, a key) is refused, never silently ignored.
+    parseWith(noParametersSchema, queryObject(query))
     document ??= openApiDocument()
     return { status: 200, body: document }
   }

@@ -74,6 +74,9 @@ describe('the OpenAPI document', () => {
     expect(doc.openapi).toBe('3.1.0')
     expect(doc).toEqual(JSON.parse(JSON.stringify(openApiDocument())))
     assertDocumented('GET', '/v1/openapi.json', res.status, res.json)
+    // A public route takes no parameters: a query is refused, not ignored (the property test found it answered one).
+    const withQuery = await call('GET', '/v1/openapi.json?id=ps_NotARealIdAtAll00000000', undefined, null)
+    expect(withQuery.status).toBe(400)
   })
 
   it('lists every route of the table, and only those', () => {
