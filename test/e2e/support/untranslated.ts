@@ -72,7 +72,7 @@ export function untranslated(text: string, allowed: ReadonlyArray<string | RegEx
  * log's raw values) is data, not words, and is left out.
  */
 export async function scan(page: Page, screen: string, found: Record<string, string[]>, allowed?: ReadonlyArray<string | RegExp>): Promise<void> {
-  const data = await page.locator('.mono, code, pre, kbd').evaluateAll((nodes) => nodes.map((n) => (n as HTMLElement).innerText))
+  const data = await page.locator('.mono, code, pre, kbd').evaluateAll((nodes) => nodes.map((n) => (n as unknown as { innerText: string }).innerText))
   let text = await page.locator('body').innerText()
   for (const value of data.filter(Boolean).sort((a, b) => b.length - a.length)) text = text.split(value).join(' ')
   const words = untranslated(text, allowed)
