@@ -1,42 +1,12 @@
-import type { Page } from '@playwright/test'
 import { expect, test } from './fixtures'
+import { scan } from './support/untranslated'
 
 test.use({ shopOptions: { language: 'zh-CN' } })
 
 /**
  * Errors and words in the cashier's language (#15): every screen, in Chinese,
- * shows no untranslated English. Only brand, token, network and currency
- * names, key names and addresses may stay in Latin letters.
+ * shows no untranslated English (the allowed names are in support/untranslated.ts).
  */
-const ALLOWED = [
-  // The language switch names the other language in its own words.
-  'English',
-  // The dollar as Chinese formatting writes it.
-  'US$',
-  'StablePay POS',
-  'StablePay',
-  'Corner Café',
-  'Local devnet',
-  'USDC',
-  'USDT',
-  'USD',
-  'EUR',
-  'Esc',
-  'xpub',
-]
-
-function untranslated(text: string): string[] {
-  // Order numbers (A-0042, #15) are letters the cashier calls out, like a table number.
-  let rest = text.replace(/0x[0-9a-fA-F…]+/g, ' ').replace(/\b[A-Z]{1,2}-\d{4,}\b/g, ' ').replace(/https?:\/\/\S+/g, ' ')
-  for (const word of ALLOWED) rest = rest.split(word).join(' ')
-  return [...new Set(rest.match(/[A-Za-z][A-Za-z'’-]+/g) ?? [])]
-}
-
-async function scan(page: Page, screen: string, found: Record<string, string[]>): Promise<void> {
-  const words = untranslated(await page.locator('body').innerText())
-  if (words.length > 0) found[screen] = words
-}
-
 test('every cashier screen in Chinese: no untranslated string', async ({ cashier: page }) => {
   const found: Record<string, string[]> = {}
   await expect(page.getByTestId('charge')).toHaveText('收款')
