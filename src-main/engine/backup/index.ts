@@ -13,10 +13,11 @@ import { nativeBinding, sqliteOptions } from '../db/nativeBinding'
  * so a backup that was cut short (full disk, a USB stick pulled out) is never
  * mistaken for a good one.
  *
- * Copies use SQLite's online backup API from a worker thread's own
- * connection, which reads one snapshot while the shop keeps committing (WAL):
- * sales go on during a backup, answered as fast as without one.
- */
+ * Copies are made by SQLite's online backup API from the till's own
+ * connection, a few pages a turn of the event loop, so each step reads for a
+ * moment and sales are answered between steps; the sales made meanwhile are
+ * written into the copy as they commit. The check and the second copy run in
+ * a worker thread. */
 
 export interface BackupFile {
   file: string
@@ -130,8 +131,8 @@ export interface BackupOptions {
   /** Unix seconds: the copy's name. */
   now: number
   dayOf: (unixSeconds: number) => string
-  /** How the copy is paced (DEFAULT_PACE); null copies in one go. */
-  pace?: BackupPace | null
+  /** Pages copied per turn of the event loop (PAGES_PER_STEP); tests take smaller steps to get many of them. */
+  pagesPerStep?: number
 }
 
 export interface BackupResult {
@@ -142,31 +143,16 @@ export interface BackupResult {
 }
 
 /**
- * How hard a backup presses on the till while it copies: `pages` per step (4 KiB each), then a rest of
- * `rest` times the step's own time, so the copy uses the disk and a core at most 1/(1 + rest) of the time.
- * null: the whole file in one step (as fast as the disk goes; the bench's "before").
+ * Pages (4 KiB each) copied per turn of the event loop: about a quarter of a millisecond of the till's
+ * thread, so a sale that arrives meanwhile waits no longer than that.
  */
-export interface BackupPace {
-  pages: number
-  rest: number
-}
+export const PAGES_PER_STEP = 64
 
-/**
- * 256 pages (1 MiB) a step, resting as long as each step took (at least 1 ms): the copy takes up to about
- * twice as long as in one go, and sales made meanwhile wait less for the disk and the second core
- * (bench/backup.ts measures both ways in one run).
- */
-export const DEFAULT_PACE: BackupPace = { pages: 256, rest: 1 }
-
-// Runs in a worker thread with its own read-only connection, so that copying and checking tens of MB never
-// holds up a sale. The copy is taken in small steps with rests between them (workerData.pace), all inside ONE
-// read transaction: SQLite restarts a stepped backup from page 1 whenever another connection commits between
-// steps, which under a steady stream of sales means it never ends, but a copy held to one snapshot is never
-// restarted (WAL lets the shop's commits go on meanwhile; they are in the next copy). Then the copy is made a
-// single file and checked in full (integrityProblem, the same check as checkBackup's).
-// The worker runs at the lowest CPU priority: the check reads and compares every page of the copy, and a
-// till's box has few cores; a sale's thread must get them first (bench/backup.ts).
-// Messages: { ok, bytes } or { error }.
+// Runs in a worker thread once the copy is written: makes it a single file and checks it in full
+// (integrityProblem, the same check as checkBackup's), then copies it to the second folder and checks that.
+// Reading and comparing every page of tens of MB takes a second or more of CPU, so the worker runs at the
+// lowest priority: a till's box has few cores, and a sale's thread must get them first.
+// Messages: { ok, bytes, copy } or { ok: false, error }.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads')
 const { constants, copyFileSync, readlinkSync, renameSync, rmSync, statSync } = require('node:fs')
@@ -189,33 +175,8 @@ function singleFile(file) {
 function lowestPriority() {
   try { setPriority(Number(readlinkSync('/proc/thread-self').split('/').pop()), 19) } catch {}
 }
-// A worker thread may block: this one has nothing else to do, and the till's thread runs meanwhile.
-const restCell = new Int32Array(new SharedArrayBuffer(4))
-function rest(ms) { Atomics.wait(restCell, 0, 0, ms) }
-async function snapshotCopy(source, target) {
-  const pace = workerData.pace
-  if (!pace) return source.backup(target, { progress: () => 0x7fffffff })
-  // The snapshot every step reads from: held until the last page is copied.
-  source.exec('BEGIN')
-  try {
-    source.prepare('SELECT count(*) FROM sqlite_schema').get()
-    let stepStarted = performance.now()
-    await source.backup(target, {
-      progress: () => {
-        // At least a millisecond: a step from a warm cache can take less, and then there would be no rest at all.
-        if (pace.rest > 0) rest(Math.max(1, Math.min(250, (performance.now() - stepStarted) * pace.rest)))
-        stepStarted = performance.now()
-        return pace.pages
-      },
-    })
-  } finally { source.exec('COMMIT') }
-}
 async function run() {
   lowestPriority()
-  const source = new Database(workerData.source, { readonly: true, fileMustExist: true, nativeBinding: workerData.nativeBinding })
-  try {
-    await snapshotCopy(source, workerData.partial)
-  } finally { source.close() }
   singleFile(workerData.partial)
   check(workerData.partial)
   renameSync(workerData.partial, workerData.file)
@@ -237,8 +198,15 @@ run().then((result) => parentPort.postMessage({ ok: true, ...result }), (error) 
 
 /**
  * Takes a checked copy of the live database into `dir` (and `copyTo`), then
- * drops copies the retention rule no longer keeps, in each folder. The work
- * happens in a worker thread: sales are answered as fast as without a backup.
+ * drops copies the retention rule no longer keeps, in each folder.
+ *
+ * Why the till's own connection copies, a step at a time: a copy read by a
+ * second connection must hold one snapshot from first page to last (SQLite
+ * restarts it whenever another connection commits), and while a snapshot is
+ * held the WAL can be neither copied back nor restarted, which doubled the
+ * till's CPU time per sale for as long as the copy took (bench/backup.ts).
+ * Steps from the writing connection itself are never restarted: SQLite writes
+ * each commit into the copy as it happens.
  */
 export async function backupDatabase(db: Db, options: BackupOptions): Promise<BackupResult> {
   mkdirSync(options.dir, { recursive: true })
@@ -256,15 +224,20 @@ export async function backupDatabase(db: Db, options: BackupOptions): Promise<Ba
     }
   }
   removeQuietly(partial)
+  try {
+    const pages = options.pagesPerStep ?? PAGES_PER_STEP
+    await db.backup(partial, { progress: () => pages })
+  } catch (error) {
+    removeQuietly(partial)
+    throw new BackupError('backup_failed', `The backup could not be written to ${options.dir}: ${(error as Error).message}`)
+  }
   const outcome = await inWorker({
-    source: db.name,
     partial,
     file,
     copyFile,
     copyPartial: copyFile && `${copyFile}.partial`,
     driver: createRequire(__filename).resolve('better-sqlite3'),
     nativeBinding: nativeBinding(),
-    pace: options.pace === undefined ? DEFAULT_PACE : options.pace,
   })
   if (!outcome.ok) {
     removeQuietly(partial)
