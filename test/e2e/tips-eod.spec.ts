@@ -57,6 +57,9 @@ test('the customer picks 10 % on the display, pays 27.50 on anvil, and the shift
 
   // The till waits; the display offers the owner's buttons, worked out by the engine.
   await expect(page.getByTestId('tip-wait')).toBeVisible()
+  // A reload of the till meanwhile goes back to waiting for the same answer, rather than to an empty keypad.
+  await page.reload()
+  await expect(page.getByTestId('tip-wait')).toBeVisible()
   const chooser = display.getByTestId('tip-chooser')
   await expect(chooser).toBeVisible()
   await expect(chooser.getByTestId('tip-percent-10')).toContainText('2.50')

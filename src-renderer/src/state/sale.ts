@@ -342,7 +342,14 @@ export const useSaleStore = create<SaleState>()((set, get) => ({
 
   async resume() {
     const id = readStorage('session', CURRENT_KEY)
-    if (!id || get().session) return
+    if (get().session || get().phase !== 'entry') return
+    if (!id) {
+      // Reloaded while the customer display asks for the tip (#17): the question is still this till's, and its
+      // answer makes the sale, so the till goes back to waiting for it.
+      const tip = await api['tips:current']().catch(() => null)
+      if (tip?.status === 'pending' && !get().session && get().phase === 'entry') set({ phase: 'tip', tip })
+      return
+    }
     try {
       const session = await api['sessions:get']({ id })
       if (!get().session && get().phase === 'entry') set({ phase: 'session', session })
