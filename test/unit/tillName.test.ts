@@ -14,7 +14,11 @@ import { openShop } from './engineFixture'
 
 let shop: Shop | undefined
 afterEach(() => shop?.close())
-const tillNames = () => shop!.engine.devices.tills().map((t) => t.name).sort()
+const tillNames = () =>
+  shop!.engine.devices
+    .tills()
+    .map((t) => t.name)
+    .sort()
 
 describe('the first till’s name', () => {
   it('follows the shop’s language, on the till list and the receipt, until the owner names it', () => {
@@ -22,7 +26,13 @@ describe('the first till’s name', () => {
     expect(tillNames()).toEqual(['Till 1'])
     shop.engine.settings.update({ language: 'zh-CN' })
     expect(tillNames()).toEqual(['收银台 1'])
-    const sale = shop.engine.sessions.create({ merchantId: 'merchant_123', livemode: false, orderId: 'o1', amount: '3.00', currency: 'USD' }).session
+    const sale = shop.engine.sessions.create({
+      merchantId: 'merchant_123',
+      livemode: false,
+      orderId: 'o1',
+      amount: '3.00',
+      currency: 'USD',
+    }).session
     paySale(shop.engine, sale)
     expect(receiptFor(shop.engine, sale.id).till).toBe('收银台 1')
     shop.engine.settings.update({ language: 'en' })
