@@ -691,6 +691,8 @@ export const AUDIT_KINDS = [
   'pin.set',
   'pin.changed',
   'pin.reset',
+  // #15: a change of the app's settings (test or live mode, the counter's choices), key by key.
+  'settings',
 ] as const
 export type AuditKind = (typeof AUDIT_KINDS)[number]
 

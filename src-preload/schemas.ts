@@ -425,6 +425,49 @@ export const taxMode = z.enum(TAX_MODES, { error: 'tax_mode must be "included" o
 const saleMode = z.enum(SALE_MODES, { error: 'mode must be "keypad" or "products"' })
 // ---- end catalog and cart
 
+/** What Settings can set, and its rules: the settings:update channel and the config file's `settings` (#15) share them. */
+export const settingsFields = {
+  language: z.enum(['en', 'zh-CN'], { error: 'language must be "en" or "zh-CN"' }).optional(),
+  livemode: flag('livemode').optional(),
+  auto_new_sale_seconds: z
+    .number({ error: 'auto_new_sale_seconds must be 0-600' })
+    .int('auto_new_sale_seconds must be 0-600')
+    .min(0, 'auto_new_sale_seconds must be 0-600')
+    .max(600, 'auto_new_sale_seconds must be 0-600')
+    .optional(),
+  confirm_amount_above: z
+    .string({ error: 'confirm_amount_above must be an amount like "1000" or "250.50"' })
+    .regex(/^\d{1,12}(\.\d{1,4})?$/, 'confirm_amount_above must be an amount like "1000" or "250.50"')
+    .optional(),
+  // #15: the counter's choices in Settings.
+  late_window_seconds: z
+    .number({ error: 'late_window_seconds must be 0-2592000 (30 days)' })
+    .int('late_window_seconds must be 0-2592000 (30 days)')
+    .min(0, 'late_window_seconds must be 0-2592000 (30 days)')
+    .max(30 * 86400, 'late_window_seconds must be 0-2592000 (30 days)')
+    .optional(),
+  sound_on_paid: flag('sound_on_paid').optional(),
+  theme: z.enum(['system', 'light', 'dark'], { error: 'theme must be "system", "light" or "dark"' }).optional(),
+  // Receipts (#16)
+  receipt_layout: receiptLayout.optional(),
+  receipt_auto_print: flag('receipt_auto_print').optional(),
+  receipt_printer: z
+    .string({ error: 'receipt_printer must be a printer name or null' })
+    .trim()
+    .max(256, 'receipt_printer must be at most 256 characters')
+    .transform((name) => name || null)
+    .nullable()
+    .optional(),
+  // Desktop (#16)
+  kiosk: flag('kiosk').optional(),
+  // Tips (#17)
+  tips_enabled: flag('tips_enabled').optional(),
+  tip_percentages: tipPercentages.optional(),
+  tip_custom: flag('tip_custom').optional(),
+  // Catalog (#17)
+  tax_mode: taxMode.optional(),
+}
+
 type InputSchemas = { readonly [C in Channel]: z.ZodType<InputOf<C>> }
 
 /** Every channel's input schema: a channel missing here is a compile error. */
@@ -444,50 +487,7 @@ export const INPUT_SCHEMAS: InputSchemas = {
   ),
   'setup:preview-xpub': request({ xpub: text('xpub') }, 'input'),
   'settings:get': noInput,
-  'settings:update': request(
-    {
-      language: z.enum(['en', 'zh-CN'], { error: 'language must be "en" or "zh-CN"' }).optional(),
-      livemode: flag('livemode').optional(),
-      auto_new_sale_seconds: z
-        .number({ error: 'auto_new_sale_seconds must be 0-600' })
-        .int('auto_new_sale_seconds must be 0-600')
-        .min(0, 'auto_new_sale_seconds must be 0-600')
-        .max(600, 'auto_new_sale_seconds must be 0-600')
-        .optional(),
-      confirm_amount_above: z
-        .string({ error: 'confirm_amount_above must be an amount like "1000" or "250.50"' })
-        .regex(/^\d{1,12}(\.\d{1,4})?$/, 'confirm_amount_above must be an amount like "1000" or "250.50"')
-        .optional(),
-      // #15: the counter's choices in Settings.
-      late_window_seconds: z
-        .number({ error: 'late_window_seconds must be 0-2592000 (30 days)' })
-        .int('late_window_seconds must be 0-2592000 (30 days)')
-        .min(0, 'late_window_seconds must be 0-2592000 (30 days)')
-        .max(30 * 86400, 'late_window_seconds must be 0-2592000 (30 days)')
-        .optional(),
-      sound_on_paid: flag('sound_on_paid').optional(),
-      theme: z.enum(['system', 'light', 'dark'], { error: 'theme must be "system", "light" or "dark"' }).optional(),
-      // Receipts (#16)
-      receipt_layout: receiptLayout.optional(),
-      receipt_auto_print: flag('receipt_auto_print').optional(),
-      receipt_printer: z
-        .string({ error: 'receipt_printer must be a printer name or null' })
-        .trim()
-        .max(256, 'receipt_printer must be at most 256 characters')
-        .transform((name) => name || null)
-        .nullable()
-        .optional(),
-      // Desktop (#16)
-      kiosk: flag('kiosk').optional(),
-      // Tips (#17)
-      tips_enabled: flag('tips_enabled').optional(),
-      tip_percentages: tipPercentages.optional(),
-      tip_custom: flag('tip_custom').optional(),
-      // Catalog (#17)
-      tax_mode: taxMode.optional(),
-    },
-    'settings',
-  ),
+  'settings:update': request(settingsFields, 'settings'),
   'merchant:get': noInput,
   'merchant:update': request(
     {

@@ -45,7 +45,7 @@ async function openHistory(page: Page): Promise<void> {
 
 const rowFor = (page: Page, id: string) => page.locator(`[data-testid="history-row"][data-session-id="${id}"]`)
 
-test('History: search by order, session, tx hash and payer; filters by status, token and date; totals follow', async ({
+test('History: search by order, session, tx hash, payer and amount; filters by status, token and date; totals follow', async ({
   cashier: page,
   shop,
 }, testInfo) => {
@@ -69,6 +69,9 @@ test('History: search by order, session, tx hash and payer; filters by status, t
     [sales.cancelled.id, sales.cancelled.id],
     [sales.txHash, sales.paid.id],
     [sales.payer.toUpperCase().replace('0X', '0x'), sales.paid.id],
+    // The price as the cashier typed it (#15), also with a decimal comma.
+    ['12.50', sales.paid.id],
+    ['7,25', sales.open.id],
   ] as const) {
     await search.fill(query)
     await expect(page.getByTestId('history-row')).toHaveCount(1)

@@ -12,10 +12,9 @@ import { ALLOWED, scan } from './support/untranslated'
  */
 const OWNER_ALLOWED = [
   ...ALLOWED,
-  // The order references this test gave its sales, and the till's name (both the shop's own data).
+  // The order references this test gave its sales (the shop's own data). The first till is "收银台 1" here (#15).
   'coffee-1',
   'walk-in',
-  'Till 1',
   // Webhook event types are the API's names, like CSV columns.
   'payment.completed',
   'payment.processing',
@@ -49,6 +48,8 @@ test.describe('in Chinese', () => {
 
       await expect(page.getByTestId('settings-receive-input')).toHaveValue(SHOP_ADDRESS)
       await scan(page, 'settings', found, OWNER_ALLOWED)
+      // The first till in the shop's language, where the owner picks a till (#15).
+      await expect(page.locator('select option', { hasText: '收银台 1' }).first()).toBeAttached()
 
       await openOwnerScreen(page, '/history', 'history')
       await expect(page.getByTestId('history-row')).toHaveCount(2)
@@ -82,6 +83,8 @@ test.describe('in Chinese', () => {
       await page.getByTestId('shift-report').click()
       await expect(page.getByTestId('eod-report')).toBeVisible()
       await scan(page, 'report: shift', found, OWNER_ALLOWED)
+      await expect(page.getByTestId('eod-report')).toContainText('收银台 1')
+      await expect(page.getByTestId('day-till')).toContainText('收银台 1')
       await page.getByTestId('day-show').click()
       await expect(page.getByTestId('report-error')).toHaveCount(0)
       await scan(page, 'report: day', found, OWNER_ALLOWED)

@@ -403,6 +403,27 @@ describe('the audit log', () => {
     expect(() => app!.engine.db.prepare('DELETE FROM audit_log').run()).toThrow(/append-only/)
   })
 
+  it('records each changed setting, old → new, and the switch between test and real money (#15)', async () => {
+    await open(withPin())
+    await call('owner:unlock', { pin: PIN }, OFFICE)
+    const before = await call('settings:get', undefined, OFFICE)
+    await call('settings:update', { livemode: true }, OFFICE)
+    await call('settings:update', { theme: 'dark', confirm_amount_above: '250', sound_on_paid: before.sound_on_paid }, OFFICE)
+    // Saving what is already stored changes nothing, and records nothing.
+    await call('settings:update', { theme: 'dark' }, OFFICE)
+    // Refused (a cashier, or a bad value): nothing changed, nothing recorded.
+    await failure('settings:update', { livemode: false }, TILL)
+    await failure('settings:update', { theme: 'pink' as 'dark' }, OFFICE)
+
+    // The Audit screen's channel lists them, newest first, under their own kind.
+    const rows = (await call('audit:list', { kind: 'settings' }, OFFICE)).data
+    expect(rows.map((e) => ({ device: e.device, role: e.role, subject: e.subject, before: e.before, after: e.after }))).toEqual([
+      { device: 'back-office', role: 'owner', subject: null, before: { theme: 'system', confirm_amount_above: '1000' }, after: { theme: 'dark', confirm_amount_above: '250' } },
+      { device: 'back-office', role: 'owner', subject: null, before: { livemode: false }, after: { livemode: true } },
+    ])
+    expect(await fetchCsv()).toContain('back-office,owner,settings,,"{""livemode"":false}","{""livemode"":true}"')
+  })
+
   it('filters by kind and pages, newest first', async () => {
     await open(withPin())
     await call('owner:unlock', { pin: PIN }, OFFICE)

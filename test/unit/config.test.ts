@@ -260,8 +260,78 @@ describe('receipts in the file (#16)', () => {
     expect(bad({ address: 'Shop\u0007Street' }, {})).toThrow(/merchants\.0\.address: .*control characters/)
     expect(bad({}, { receiptLayout: 'A5' })).toThrow(/settings\.receiptLayout: layout must be one of "58mm", "80mm", "a4"/)
     expect(bad({}, { receiptAutoPrint: 'yes' })).toThrow(/settings\.receiptAutoPrint/)
-    expect(bad({}, { receiptPrinter: 'x'.repeat(257) })).toThrow(/settings\.receiptPrinter: receiptPrinter must be at most 256 characters/)
+    expect(bad({}, { receiptPrinter: 'x'.repeat(257) })).toThrow(/settings\.receiptPrinter: receipt_printer must be at most 256 characters/)
     expect(bad({}, { receipt_layout: '58mm' })).toThrow(/receipt_layout/)
+  })
+})
+
+describe("the counter's settings in the file (#15)", () => {
+  /** Every choice of Settings → At the counter, as a managed install would set them. */
+  const counter = {
+    autoNewSaleSeconds: 12,
+    lateWindowSeconds: 7200,
+    soundOnPaid: false,
+    theme: 'dark',
+    confirmAmountAbove: '250.50',
+    livemode: false,
+    kiosk: true,
+    tipsEnabled: true,
+    tipPercentages: [5, 10, 12],
+    tipCustom: false,
+    taxMode: 'added',
+  }
+  const writeFile = (dir: string, settings: object, sessionTtlSeconds = 600) => {
+    const file = join(dir, 'pos.json')
+    writeFileSync(
+      file,
+      JSON.stringify({ ...config, dataDir: '.', merchants: [{ ...config.merchants![0]!, sessionTtlSeconds }, ...config.merchants!.slice(1)], settings }),
+    )
+    return file
+  }
+
+  it('applies each key as Settings would, and the audit log names the file', async () => {
+    const dir = tempDir()
+    const app = await startApp({ dataDir: dir.path, config: loadConfig(writeFile(dir.path, counter, 1200)).config })
+    try {
+      expect(app.engine.settings.get()).toMatchObject({
+        auto_new_sale_seconds: 12,
+        late_window_seconds: 7200,
+        sound_on_paid: false,
+        theme: 'dark',
+        confirm_amount_above: '250.50',
+        livemode: false,
+        kiosk: true,
+        tips_enabled: true,
+        tip_percentages: [5, 10, 12],
+        tip_custom: false,
+        tax_mode: 'added',
+      })
+      // The sale's expiry is the shop's own (merchants[].sessionTtlSeconds), as in Settings.
+      expect(app.engine.merchants.get('merchant_123').session_ttl_seconds).toBe(1200)
+      expect(app.engine.sessions.lateWindowSeconds).toBe(7200)
+      const row = app.engine.audit.list({ kind: 'settings' }).data.find((e) => e.device === 'config-file')
+      expect(row?.after).toMatchObject({ theme: 'dark', confirm_amount_above: '250.50', late_window_seconds: 7200 })
+    } finally {
+      await app.stop()
+    }
+  })
+
+  it.each([
+    ['autoNewSaleSeconds', 601, /settings\.autoNewSaleSeconds: auto_new_sale_seconds must be 0-600/],
+    ['lateWindowSeconds', -1, /settings\.lateWindowSeconds: late_window_seconds must be 0-2592000/],
+    ['soundOnPaid', 'yes', /settings\.soundOnPaid: sound_on_paid must be true or false/],
+    ['theme', 'pink', /settings\.theme: theme must be "system", "light" or "dark"/],
+    ['confirmAmountAbove', 250, /settings\.confirmAmountAbove: confirm_amount_above must be an amount like "1000"/],
+    ['tipPercentages', [10, 'x', 20], /settings\.tipPercentages/],
+    ['taxMode', 'none', /settings\.taxMode: tax_mode must be "included" or "added"/],
+  ])('refuses a bad %s with the key named, and changes nothing', async (key, value, reason) => {
+    const dir = tempDir()
+    await applyOnce(dir.path, loadConfig(writeFile(dir.path, {})).config)
+    const before = dump(dir.path)
+    const file = writeFile(dir.path, { ...counter, [key]: value }, 1200)
+    expect(() => loadConfig(file)).toThrow(reason)
+    await expect(runServe({ argv: ['--config', file, '--port', '0'], rendererDir: dir.path, env: {} })).rejects.toThrow(reason)
+    expect(dump(dir.path)).toEqual(before)
   })
 })
 

@@ -4,6 +4,7 @@
  * History search that finds a sale by the start of any of its references.
  */
 import { afterEach, describe, expect, it } from 'vitest'
+import { sessionTotals } from '../../src-main/engine/reports/totals'
 import { tillLetter } from '../../src-main/engine/sessions/orderNumber'
 import { paySale } from '../support/paySale'
 import type { Shop } from './engineFixture'
@@ -77,5 +78,44 @@ describe('History search by the start of what the owner has in hand (#15)', () =
     expect(found('nothing-like-it')).toEqual([])
     // Two characters of a hash would pick out nearly every sale: an id, hash or address must be typed longer.
     expect(found(tx.slice(0, 4))).toEqual([])
+  })
+})
+
+describe('History search by the price the cashier typed (#15)', () => {
+  const scope = { merchantId: 'merchant_123' }
+  const found = (search: string) =>
+    shop.engine.sessions
+      .list(scope, { search, limit: 100 })
+      .data.map((s) => s.order_id)
+      .sort()
+  const priced = (orderId: string, amount: string, currency = 'USD') =>
+    shop.engine.sessions.create({ ...base, orderId, amount, currency }).session
+
+  it('finds the sales of exactly that amount, each in its own currency, and the totals follow', async () => {
+    shop = openShop()
+    shop.engine.rates.setManual('JPY', '0.0066')
+    paySale(shop.engine, priced('latte', '6.66'))
+    priced('two lattes', '6.66')
+    priced('tea', '6.60')
+    priced('cake', '66.60')
+    priced('set menu', '1250.00')
+    priced('yen', '666', 'JPY')
+
+    expect(found('6.66')).toEqual(['latte', 'two lattes'])
+    // As much of the world writes it, and with the zero the screens add.
+    expect(found('6,66')).toEqual(['latte', 'two lattes'])
+    expect(found(' 6.660 ')).toEqual(['latte', 'two lattes'])
+    expect(found('6.6')).toEqual(['tea'])
+    expect(found('66.6')).toEqual(['cake'])
+    // As History shows a large amount, with its grouping comma; and 666 is yen, not dollars.
+    expect(found('1,250.00')).toEqual(['set menu'])
+    expect(found('1250')).toEqual(['set menu'])
+    expect(found('666')).toEqual(['yen'])
+    // Not an amount: no amount is looked for (and nothing else matches).
+    for (const text of ['6.6.6', '-6.66', '6.666', '0', '0.00', '6.66 USD', '1e3']) expect(found(text), text).toEqual([])
+
+    // The totals bar reads the same definition as the list: the one paid 6.66 sale.
+    const totals = await sessionTotals(shop.engine, scope, { search: '6.66' })
+    expect(totals.map((t) => [t.currency, t.amount_minor, t.count])).toEqual([['USD', '666', 1]])
   })
 })

@@ -72,6 +72,8 @@ describe('query plans', () => {
     shop.engine.sessions.create({ ...scope, livemode: false, orderId: 'lapses', amount: '2.00', currency: 'USD', expiresIn: 60 })
     shop.clock.advance(61_000)
     shop.engine.sessions.list(scope, { chain_id: 31337, token: 'USDC', search: sale.id })
+    // A price as typed (#15): looked up by amount in every currency it fits, never by reading every sale.
+    shop.engine.sessions.list(scope, { search: '10.00' })
     shop.engine.sessions.cancel(
       shop.engine.sessions.create({ ...scope, livemode: false, orderId: 'c', amount: '1.00', currency: 'USD' }).session.id,
       scope,

@@ -7,7 +7,8 @@ import { isCurrency } from '../money'
 import type { NetworkInput } from '../shop'
 import { resolveNetwork } from '../shop'
 import { audited, CONFIG_FILE_ACTOR } from '../owner'
-import { receiptLayout, shopAddress } from '../../../src-preload/schemas'
+import type { AppSettings } from '../../../src-preload/contract'
+import { settingsFields, shopAddress } from '../../../src-preload/schemas'
 
 /**
  * The JSON config file of serve mode (and of a managed desktop install).
@@ -48,6 +49,15 @@ const webhookSchema = z
   })
   .strict()
 
+type CamelCase<S extends string> = S extends `${infer Head}_${infer Tail}` ? `${Head}${Capitalize<CamelCase<Tail>>}` : S
+const camelCase = (key: string) => key.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase())
+const snakeCase = (key: string) => key.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`)
+
+/** Settings' own fields and rules, named as the rest of the file names things (`late_window_seconds` is `lateWindowSeconds`). */
+const fileSettingsFields = Object.fromEntries(Object.entries(settingsFields).map(([key, rule]) => [camelCase(key), rule])) as {
+  [K in keyof typeof settingsFields as CamelCase<K>]: (typeof settingsFields)[K]
+}
+
 export const configSchema = z
   .object({
     dataDir: z.string().min(1).optional(),
@@ -87,24 +97,11 @@ export const configSchema = z
       .strict()
       .optional(),
     lateWindowSeconds: z.number().int().min(0).max(30 * 86400).optional(),
-    settings: z
-      .object({
-        language: z.enum(['en', 'zh-CN']).optional(),
-        livemode: z.boolean().optional(),
-        // Receipts (#16), the same choices and rules as Settings → Receipts.
-        receiptLayout: receiptLayout.optional(),
-        receiptAutoPrint: z.boolean().optional(),
-        /** The printer receipts go to silently (desktop); null or "" is the system's default printer. */
-        receiptPrinter: z
-          .string()
-          .trim()
-          .max(256, 'receiptPrinter must be at most 256 characters')
-          .transform((name) => name || null)
-          .nullable()
-          .optional(),
-      })
-      .strict()
-      .optional(),
+    /**
+     * Whatever Settings can set, under the file's camelCase names (`lateWindowSeconds`, `soundOnPaid`,
+     * `confirmAmountAbove`, …), checked by the very rules of Settings (#15).
+     */
+    settings: z.object(fileSettingsFields).strict().optional(),
     /**
      * Sets the owner PIN at start (#13): a managed install's PIN, or the way back for an owner who lost both
      * the PIN and the recovery code. Whoever can edit this file owns the machine anyway.
@@ -200,10 +197,8 @@ export function applyConfig(engine: Engine, config: ConfigFile, hooks: ApplyHook
           throw new ConfigError(`rates.manual.${currency}: not a supported non-USD currency`)
         engine.rates.setManual(currency, rate)
       }
-      if (config.settings) {
-        const { receiptLayout: layout, receiptAutoPrint, receiptPrinter, ...rest } = config.settings
-        engine.settings.update({ ...rest, receipt_layout: layout, receipt_auto_print: receiptAutoPrint, receipt_printer: receiptPrinter })
-      }
+      if (config.settings)
+        engine.settings.update(Object.fromEntries(Object.entries(config.settings).map(([key, value]) => [snakeCase(key), value])) as Partial<AppSettings>)
       if (config.webhooks) {
         for (const w of config.webhooks) engine.merchants.get(w.merchantId)
         hooks.webhooks?.(config.webhooks)

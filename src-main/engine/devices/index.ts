@@ -20,6 +20,24 @@ const TOUCH_EVERY_SECONDS = 60
 export const LOCAL_DEVICE = 'local'
 export const DEFAULT_TILL = 'till_1'
 
+/**
+ * The first till's name as the app gives it, in each language of the screens (#15): a Chinese shop's till
+ * picker, reports and receipts say "收银台 1". It follows the shop's language until the owner names it.
+ */
+export const DEFAULT_TILL_NAMES = { en: 'Till 1', 'zh-CN': '收银台 1' } as const
+
+/** Names the first till in `language`, unless the owner gave it a name of their own. */
+export function nameDefaultTill(db: Db, language: keyof typeof DEFAULT_TILL_NAMES): void {
+  const names = Object.values(DEFAULT_TILL_NAMES)
+  run(
+    db,
+    `UPDATE tills SET name = ? WHERE id = ? AND name IN (${names.map(() => '?').join(', ')})`,
+    DEFAULT_TILL_NAMES[language],
+    DEFAULT_TILL,
+    ...names,
+  )
+}
+
 // Pairing codes are read aloud and typed on a tablet: no 0/O, 1/I/L.
 const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789'
 const CODE_LENGTH = 10

@@ -1,6 +1,7 @@
 /**
- * Audited changes: a change to the shop's receiving side, networks, API keys
- * or webhook endpoints runs inside one transaction with a look at those
+ * Audited changes: a change to the shop's receiving side, networks, API keys,
+ * webhook endpoints or the app's settings (#15: test or live mode, the
+ * counter's choices) runs inside one transaction with a look at those
  * before and after it, and every difference becomes an audit row in that
  * same transaction (a change is never stored without its row, nor the other
  * way round). One way for the screens and the config file alike, so neither
@@ -26,6 +27,8 @@ interface Look {
   networks: Snapshot
   apiKeys: Snapshot
   webhooks: Snapshot
+  /** The app's settings (none is a secret: a printer's name is the most private of them). */
+  settings: Record<string, unknown>
 }
 
 /** Runs `change` and records what it changed, as `actor`. `change` must not await (it runs inside a transaction). */
@@ -38,7 +41,7 @@ export function audited<T>(engine: Pick<Engine, 'db' | 'clock' | 'events' | 'set
   })
 }
 
-function look(engine: Pick<Engine, 'db'>): Look {
+function look(engine: Pick<Engine, 'db' | 'settings'>): Look {
   const db = engine.db
   const merchants = new Map(
     all<{ id: string; name: string; currency: string; receive_mode: 'address' | 'xpub'; receive_address: string | null; receive_xpub: string | null; session_ttl_seconds: number; time_zone: string }>(
@@ -122,7 +125,7 @@ function look(engine: Pick<Engine, 'db'>): Look {
       },
     ]),
   )
-  return { merchants, networks, apiKeys, webhooks }
+  return { merchants, networks, apiKeys, webhooks, settings: { ...engine.settings.get() } }
 }
 
 function recordDifferences(
@@ -142,6 +145,10 @@ function recordDifferences(
     // Only a change of an existing shop is news for the back office (a new one has no endpoints yet).
     if (old && JSON.stringify(old) !== JSON.stringify(merchant)) merchantUpdated(engine, merchant)
   }
+
+  // Each changed key, old → new: the switch between test and real money above all.
+  const settings = changedFields(before.settings, after.settings)
+  if (settings) audit.record(actor, 'settings', null, settings.before, settings.after)
 
   for (const [chainId, network] of after.networks) {
     const old = before.networks.get(chainId)

@@ -7,8 +7,8 @@ import { audited } from './changes'
 
 /**
  * Channels whose change is written to the audit log (changes.ts). A channel
- * that changes the receiving side, networks, API keys or webhook endpoints
- * belongs here; the contract-walking test checks each kind leaves a row.
+ * that changes the receiving side, networks, API keys, webhook endpoints or
+ * the app's settings belongs here; the contract-walking test checks each kind leaves a row.
  */
 export const AUDITED_CHANNELS: ReadonlySet<Channel> = new Set<Channel>([
   'setup:complete',
@@ -20,6 +20,8 @@ export const AUDITED_CHANNELS: ReadonlySet<Channel> = new Set<Channel>([
   'api-keys:set-signed-only',
   'webhooks:create-endpoint',
   'webhooks:update-endpoint',
+  // #15: test or live mode and the counter's choices.
+  'settings:update',
 ])
 
 /** The handler registry's view of the owner role, backed by the engine. */

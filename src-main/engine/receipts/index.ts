@@ -14,6 +14,7 @@ import { conflict, notFound } from '../errors'
 import type { HandlerRegistry, ShellHooks } from '../handlers'
 import { saveAs, uiScope } from '../handlers'
 import type { SessionScope } from '../sessions/filter'
+import { value } from '../db/sql'
 import { rowById, toObject } from '../sessions/read'
 import { formatMinor } from '../money'
 import { refundRowById, toRefund } from '../refunds/read'
@@ -65,8 +66,8 @@ export function saleReceipt(engine: Engine, session: PaymentSession): Receipt {
   const chainId = tx?.chain_id ?? option?.chain_id ?? 0
   const explorer = engine.networks.find(chainId)?.explorer_url ?? null
   const decimals = option?.decimals ?? 0
-  // `till` arrives with the tills of #13; shown when the session has one.
-  const till = (session as PaymentSession & { till?: string | null }).till ?? null
+  // The till's name as the shop calls it ("收银台 1" in a Chinese shop, #15), not its id.
+  const till = session.till ? (value<string>(engine.db, 'SELECT name FROM tills WHERE id = ?', session.till) ?? session.till) : null
   return {
     kind: 'sale',
     id: session.id,

@@ -1,5 +1,6 @@
 import type { SessionFilter, SessionStatus } from '../../../src-preload/contract'
-import { SESSION_STATUSES } from '../../../src-preload/contract'
+import { CURRENCY_DECIMALS, SESSION_STATUSES } from '../../../src-preload/contract'
+import { MAX_AMOUNT_INT_DIGITS } from '../../../src-preload/shared/money'
 import { invalid } from '../errors'
 
 /** Whose sessions a list or report covers: a key's or the UI's merchant, in one mode when given. */
@@ -133,7 +134,46 @@ export function sessionFilterSql(scope: SessionScope, filter: SessionSetFilter):
         `SELECT session_seq FROM payment_options WHERE address >= @q COLLATE NOCASE AND address < @qEnd COLLATE NOCASE
            AND child_index IS NOT NULL`,
       )
+    // A price as typed ("6.66", "6,66", "1,250.00"): the sales of exactly that amount, each in its own
+    // currency's minor units (6.66 is 666 cents of USD, 6660 of KWD; JPY has no cents, so not 6.66 yen).
+    for (const { decimals, minor, currencies } of searchedAmounts(q)) {
+      const name = `amount${decimals}`
+      params[name] = minor
+      parts.push(`SELECT seq FROM sessions WHERE amount_minor = @${name} AND currency IN (${currencies.map((c) => `'${c}'`).join(', ')})`)
+    }
     where.push(`s.seq IN (${parts.join(' UNION ALL ')})`)
   }
   return { where: where.join(' AND '), params }
+}
+
+/** The supported currencies grouped by their number of decimals (0: JPY, VND; 2: USD, EUR, …; 3: KWD, OMR). */
+const CURRENCIES_BY_DECIMALS = Object.entries(CURRENCY_DECIMALS).reduce((groups, [code, decimals]) => {
+  groups.set(decimals, [...(groups.get(decimals) ?? []), code])
+  return groups
+}, new Map<number, string[]>())
+
+/**
+ * What a search text means as a price, for each number of currency decimals
+ * it fits: none when it is not an amount. A comma is read as the owner
+ * meant it: grouping in "1,250.00" (as History shows amounts), the decimal
+ * point in "6,66" (as much of the world writes it).
+ */
+export function searchedAmounts(text: string): Array<{ decimals: number; minor: number; currencies: string[] }> {
+  let plain = text.trim()
+  if (/^\d{1,3}(,\d{3})+(\.\d+)?$/.test(plain)) plain = plain.replace(/,/g, '')
+  else if (/^\d+,\d{1,2}$/.test(plain)) plain = plain.replace(',', '.')
+  const m = /^(\d+)(?:\.(\d+))?$/.exec(plain)
+  if (!m) return []
+  const int = (m[1] ?? '').replace(/^0+/, '')
+  const frac = m[2] ?? ''
+  if (int.length > MAX_AMOUNT_INT_DIGITS) return []
+  const found: Array<{ decimals: number; minor: number; currencies: string[] }> = []
+  for (const [decimals, currencies] of CURRENCIES_BY_DECIMALS) {
+    // "6.660" is 6.66 in a 2-decimal currency: zeros past its decimals change nothing; other digits rule it out.
+    if (/[1-9]/.test(frac.slice(decimals))) continue
+    // At most 15 digits (12 + 3 decimals): exact as a JS number, and SQLite compares INTEGER with it exactly.
+    const minor = Number((int || '0') + frac.slice(0, decimals).padEnd(decimals, '0'))
+    if (minor > 0) found.push({ decimals, minor, currencies })
+  }
+  return found
 }

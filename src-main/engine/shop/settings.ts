@@ -2,6 +2,7 @@ import type { AppSettings } from '../../../src-preload/contract'
 import type { Db } from '../db'
 import { all, get, run } from '../db/sql'
 import { transaction } from '../db/transaction'
+import { nameDefaultTill } from '../devices'
 
 const DEFAULTS: AppSettings = {
   language: 'en',
@@ -44,6 +45,8 @@ export class Settings {
         // null is a value here (receipt_printer: null is "the default printer"); only undefined means "not given".
         if (Object.hasOwn(DEFAULTS, key) && value !== undefined)
           this.put(key, value)
+      // The shop's language is also the first till's, wherever its name shows (#15).
+      if (patch.language !== undefined) nameDefaultTill(this.db, patch.language)
     })
     return this.get()
   }

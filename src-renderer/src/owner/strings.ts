@@ -680,6 +680,7 @@ export const ownerStrings = defineStrings({
   'audit.kind.pin.set': { en: 'PIN set', zh: '已设置 PIN' },
   'audit.kind.pin.changed': { en: 'PIN changed', zh: '已更改 PIN' },
   'audit.kind.pin.reset': { en: 'PIN reset', zh: '已重设 PIN' },
+  'audit.kind.settings': { en: 'Settings', zh: '设置' },
   'settings.support.help': {
     en: 'A zip of the log and a description of this till, for whoever helps you. It holds no key, secret or password.',
     zh: '包含日志和本收银台说明的 zip 文件，供帮助你的人使用。其中不含任何密钥、秘密或密码。',

@@ -9,6 +9,7 @@ import { m0007ApiSigning } from './0007-api-signing'
 import { m0008Products } from './0008-products'
 import { m0009TipsShifts } from './0009-tips-shifts'
 import { m0010OrderNumbers } from './0010-order-numbers'
+import { m0011AmountSearchTillName } from './0011-amount-search-till-name'
 
 export type Migration = (db: Database.Database) => void
 
@@ -28,4 +29,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m0008Products,
   m0009TipsShifts,
   m0010OrderNumbers,
+  m0011AmountSearchTillName,
 ]

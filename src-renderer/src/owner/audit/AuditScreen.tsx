@@ -22,6 +22,7 @@ const KIND_LABEL: { [K in AuditKind]: OwnerKey } = {
   'pin.set': 'audit.kind.pin.set',
   'pin.changed': 'audit.kind.pin.changed',
   'pin.reset': 'audit.kind.pin.reset',
+  settings: 'audit.kind.settings',
 }
 
 /** Field: value pairs of one side of a change, as text. */

@@ -29,18 +29,36 @@ export function CounterSection({ id }: { id: string }) {
   const t = useOwnerT()
   const settings = useAppStore((s) => s.settings)
   const merchant = useShopSettingsStore((s) => s.merchant)
+  // Kept here, not in the form: saving changes what is stored, which gives a fresh form, and "Saved." must stay.
+  const [save, setSave] = useState<SaveState>({ state: 'idle' })
   return (
     <section id={id} className="owner-card" aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>{t('settings.counter.title')}</h2>
       {settings && merchant ? (
         // A fresh form whenever what is stored changes (loaded, saved, or changed in another window).
-        <CounterForm key={`${JSON.stringify(settings)}:${merchant.session_ttl_seconds}`} settings={settings} merchant={merchant} />
+        <CounterForm
+          key={`${JSON.stringify(settings)}:${merchant.session_ttl_seconds}`}
+          settings={settings}
+          merchant={merchant}
+          save={save}
+          setSave={setSave}
+        />
       ) : null}
     </section>
   )
 }
 
-function CounterForm({ settings, merchant }: { settings: AppSettings; merchant: Merchant }) {
+function CounterForm({
+  settings,
+  merchant,
+  save,
+  setSave,
+}: {
+  settings: AppSettings
+  merchant: Merchant
+  save: SaveState
+  setSave: (save: SaveState) => void
+}) {
   const t = useOwnerT()
   const errorText = useErrorText()
   const updateSettings = useAppStore((s) => s.updateSettings)
@@ -53,7 +71,6 @@ function CounterForm({ settings, merchant }: { settings: AppSettings; merchant: 
   const [confirmAbove, setConfirmAbove] = useState(settings.confirm_amount_above)
   const [livemode, setLivemode] = useState(settings.livemode)
   const [askLive, setAskLive] = useState(false)
-  const [save, setSave] = useState<SaveState>({ state: 'idle' })
 
   const expiryMinutes = wholeIn(expiry, 1, 1440)
   const late = wholeIn(lateHours, 0, 720)
