@@ -104,6 +104,19 @@ describe('backups', () => {
     expect(optionless).toBe(0)
   })
 
+  it('a copy cut short (the database closed under it) fails as backup_failed and leaves no file behind', async () => {
+    shop = openShop()
+    for (let i = 0; i < 300; i++) sale(shop, i)
+    const dir = join(shop.dir, 'backups')
+    const running = backupDatabase(shop.engine.db, { dir, now: T0, dayOf: utcDay, pagesPerStep: 1 })
+    // A few steps in, the till's connection goes away (the app quitting, a restore swapping the file).
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r))
+    await new Promise((r) => setTimeout(r, 20))
+    shop.engine.db.close()
+    await expect(running).rejects.toMatchObject({ code: 'backup_failed' })
+    expect(readdirSync(dir)).toEqual([])
+  })
+
   it('writes a second copy to another folder, and says so when that folder cannot be written', async () => {
     shop = openShop()
     sale(shop, 1)
