@@ -413,9 +413,7 @@ export function createApi(app: App): { handle(req: IncomingMessage, res: ServerR
     return { status: 200, body: null, later: sessionTotals(app.engine, scope(key), filter).then((data) => ({ data })) }
   }
 
-  function openApi({ query }: { query: URLSearchParams }): ApiResponse {
-    // A public route names nothing: a query (an id, a key) is refused, never silently ignored.
-    parseWith(noParametersSchema, queryObject(query))
+  function openApi(): ApiResponse {
     document ??= openApiDocument()
     return { status: 200, body: document }
   }
@@ -485,6 +483,9 @@ export function createApi(app: App): { handle(req: IncomingMessage, res: ServerR
     try {
       const { bound, params } = findRoute(req, url)
       const { route } = bound
+      // A route takes the query its table entry describes, and one without a query schema takes none: a query
+      // sent to it (an id, a key, a misspelt filter) is refused as an unknown parameter, never silently ignored.
+      if (!('query' in route)) parseWith(noParametersSchema, queryObject(url.searchParams))
       if (route.auth === 'none') {
         req.resume()
         const response = (handlers[route.operation] as PublicHandler)({ params, query: url.searchParams, body: undefined })

@@ -1,8 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { Writable } from 'node:stream'
 import { z } from 'zod'
+import type { Channel } from '../../src-preload/contract'
 import { refundStatus, sessionSetFilter } from '../../src-preload/schemas'
 import { safeTimeZone, shopDay } from '../../src-preload/shared/time'
 import type { App } from '../app'
+import type { Engine } from '../engine'
 import { diagnosticsOf } from '../app'
 import { nowSeconds } from '../engine/clock'
 import { errorFields, log } from '../engine/log'
@@ -11,7 +14,7 @@ import { parseInput, uiScope } from '../engine/handlers'
 import { auditCsv } from '../engine/owner'
 import { auditFilter } from '../../src-preload/schemas'
 import { writeLineItemsCsv, writeRefundsCsv, writeSessionsCsv } from '../engine/reports'
-import type { SessionSetFilter } from '../engine/sessions'
+import type { SessionScope, SessionSetFilter } from '../engine/sessions'
 import { methodNotAllowed, toHttpError } from './errors'
 import { sendBridgeError } from './respond'
 import { wholeNumber } from './schemas'
@@ -30,40 +33,94 @@ const exportQuery = z.object({
   till: z.string().optional(),
 })
 
-/** The History filter as query parameters (`?status=COMPLETED&created_gte=…`), checked like the bridge's JSON. */
-export function filterFromQuery(params: URLSearchParams): SessionSetFilter {
+/** The query's fields among `keys`, as text; an empty field in the form is no filter. */
+function queryFields(params: URLSearchParams, keys: readonly string[]): Record<string, string> {
   const raw: Record<string, string> = {}
-  for (const key of Object.keys(exportQuery.shape)) {
+  for (const key of keys) {
     const value = params.get(key)
-    // An empty field in the form is no filter.
     if (value !== null && value !== '') raw[key] = value
   }
-  return parseInput(sessionSetFilter, parseInput(exportQuery, raw))
+  return raw
 }
 
+/** The History filter as query parameters (`?status=COMPLETED&created_gte=…`), checked like the bridge's JSON. */
+export function filterFromQuery(params: URLSearchParams): SessionSetFilter {
+  return parseInput(sessionSetFilter, parseInput(exportQuery, queryFields(params, Object.keys(exportQuery.shape))))
+}
+
+export const EXPORT_REFUNDS_PATH = '/export/refunds.csv'
+
+/** Catalog and cart (#17): one row per line of each sale, for the same History filter. */
+export const EXPORT_LINE_ITEMS_PATH = '/export/line-items.csv'
+
+const refundsQuery = z.object({ session_id: z.string().max(64).optional(), status: refundStatus.optional() })
+
+type CsvWriter = (engine: Engine, scope: SessionScope, sink: Writable) => Promise<{ complete: boolean }>
+
+interface CsvDownload {
+  /** The export channel this download is the twin of: the same role (the owner's, #13) may use it. */
+  channel: Channel
+  /** The file is `stablepay-<name>-<shop's day>.csv`. */
+  name: string
+  /** Reads the query (a bad one is refused before any byte is sent) into the writer of the file. */
+  writer(params: URLSearchParams): CsvWriter
+}
+
+/** A download of the History filter's sales: the sales file and the line-items file read the same query. */
+const salesDownload = (channel: Channel, name: string, write: typeof writeSessionsCsv): CsvDownload => ({
+  channel,
+  name,
+  writer(params) {
+    const filter = filterFromQuery(params)
+    return (engine, scope, sink) => write(engine, scope, filter, sink)
+  },
+})
+
+/** One table from download path to its channel and its writer: every CSV download is served the same way. */
+const CSV_DOWNLOADS: ReadonlyMap<string, CsvDownload> = new Map([
+  [EXPORT_SESSIONS_PATH, salesDownload('sessions:export-csv', 'sessions', writeSessionsCsv)],
+  [EXPORT_LINE_ITEMS_PATH, salesDownload('sessions:export-line-items-csv', 'line-items', writeLineItemsCsv)],
+  [
+    // Refunds (#11): History's Refunds tab downloads its CSV here (`?session_id=&status=`).
+    EXPORT_REFUNDS_PATH,
+    {
+      channel: 'refunds:export-csv',
+      name: 'refunds',
+      writer(params) {
+        const filter = parseInput(refundsQuery, queryFields(params, Object.keys(refundsQuery.shape)))
+        return (engine, scope, sink) => writeRefundsCsv(engine, scope, filter, sink)
+      },
+    },
+  ],
+])
+
+/** The paths of the CSV downloads exportRoute serves. */
+export const CSV_EXPORT_PATHS: readonly string[] = [...CSV_DOWNLOADS.keys()]
+
 /**
- * `GET /export/sessions.csv?<History filter>`: the filtered sessions as a CSV
- * download, streamed from SQL a page at a time (see writeSessionsCsv). Mounted
- * behind the same checks as the UI bridge (Host, same-origin, the access
- * token cookie); the browser saves it through an `<a download>` link, so even
- * a million rows never sit in the page's memory.
+ * `GET /export/sessions.csv?<History filter>` (and the line-items and
+ * refunds downloads): the filtered rows as a CSV download, streamed from SQL a
+ * page at a time (see streamPagedCsv). Mounted behind the same checks as the
+ * UI bridge (Host, same-origin, the access token cookie); the browser saves it
+ * through an `<a download>` link, so even a million rows never sit in the
+ * page's memory.
  *
- * Returns false when the request is not for this route.
+ * Returns false when the request is not for one of these routes.
  */
 export function exportRoute(req: IncomingMessage, res: ServerResponse, app: App, url: URL, caller: Caller): boolean {
-  if (url.pathname === EXPORT_LINE_ITEMS_PATH) return lineItemsRoute(req, res, app, url, caller)
-  if (url.pathname !== EXPORT_SESSIONS_PATH) return false
+  const download = CSV_DOWNLOADS.get(url.pathname)
+  if (!download) return false
   try {
     if (req.method !== 'GET' && req.method !== 'HEAD') throw methodNotAllowed(req.method ?? '', ['GET'])
-    // The export channel's twin: the owner's (#13), judged for the device whose download ticket this is.
-    app.handlers.authorize('sessions:export-csv', caller)
-    const filter = filterFromQuery(url.searchParams)
+    // Judged for the device whose download ticket this is.
+    app.handlers.authorize(download.channel, caller)
+    const write = download.writer(url.searchParams)
     const scope = uiScope(app.engine)
     const timeZone = safeTimeZone(app.engine.merchants.get(scope.merchantId).time_zone)
     const day = shopDay(nowSeconds(app.engine.clock), timeZone)
     res.writeHead(200, {
       'Content-Type': 'text/csv; charset=utf-8',
-      'Content-Disposition': `attachment; filename="stablepay-sessions-${day}.csv"`,
+      'Content-Disposition': `attachment; filename="stablepay-${download.name}-${day}.csv"`,
       // Sales data: no cache may keep a copy.
       'Cache-Control': 'no-store',
     })
@@ -71,59 +128,14 @@ export function exportRoute(req: IncomingMessage, res: ServerResponse, app: App,
       res.end()
       return true
     }
-    writeSessionsCsv(app.engine, scope, filter, res).then(
+    write(app.engine, scope, res).then(
       ({ complete }) => {
         if (complete) res.end()
         else res.destroy()
       },
       (error: unknown) => {
-        log('http').error(errorFields(error), 'CSV export failed')
+        log('http').error({ ...errorFields(error), download: download.name }, 'CSV export failed')
         // Cut the chunked response: the browser reports a failed download rather than keeping a truncated file.
-        res.destroy()
-      },
-    )
-  } catch (error) {
-    sendBridgeError(res, toHttpError(error))
-  }
-  return true
-}
-
-export const EXPORT_REFUNDS_PATH = '/export/refunds.csv'
-
-const refundsQuery = z.object({ session_id: z.string().max(64).optional(), status: refundStatus.optional() })
-
-/** `GET /export/refunds.csv?session_id=&status=`: History's Refunds tab as a CSV download, behind the same checks. */
-export function refundsExportRoute(req: IncomingMessage, res: ServerResponse, app: App, url: URL, caller: Caller): boolean {
-  if (url.pathname !== EXPORT_REFUNDS_PATH) return false
-  try {
-    if (req.method !== 'GET' && req.method !== 'HEAD') throw methodNotAllowed(req.method ?? '', ['GET'])
-    const raw: Record<string, string> = {}
-    for (const key of ['session_id', 'status']) {
-      const value = url.searchParams.get(key)
-      if (value !== null && value !== '') raw[key] = value
-    }
-    // The refunds export channel's twin: the owner's (#13).
-    app.handlers.authorize('refunds:export-csv', caller)
-    const filter = parseInput(refundsQuery, raw)
-    const scope = uiScope(app.engine)
-    const timeZone = safeTimeZone(app.engine.merchants.get(scope.merchantId).time_zone)
-    const day = shopDay(nowSeconds(app.engine.clock), timeZone)
-    res.writeHead(200, {
-      'Content-Type': 'text/csv; charset=utf-8',
-      'Content-Disposition': `attachment; filename="stablepay-refunds-${day}.csv"`,
-      'Cache-Control': 'no-store',
-    })
-    if (req.method === 'HEAD') {
-      res.end()
-      return true
-    }
-    writeRefundsCsv(app.engine, scope, filter, res).then(
-      ({ complete }) => {
-        if (complete) res.end()
-        else res.destroy()
-      },
-      (error: unknown) => {
-        log('http').error(errorFields(error), 'refunds CSV export failed')
         res.destroy()
       },
     )
@@ -175,10 +187,8 @@ export function auditRoute(req: IncomingMessage, res: ServerResponse, app: App, 
     if (req.method !== 'GET' && req.method !== 'HEAD') throw methodNotAllowed(req.method ?? '', ['GET'])
     app.handlers.authorize('audit:export-csv', caller)
     const raw: Record<string, string | number> = {}
-    for (const key of ['kind', 'device', 'created_gte', 'created_lt']) {
-      const value = url.searchParams.get(key)
-      if (value !== null && value !== '') raw[key] = key.startsWith('created_') && /^\d+$/.test(value) ? Number(value) : value
-    }
+    for (const [key, value] of Object.entries(queryFields(url.searchParams, ['kind', 'device', 'created_gte', 'created_lt'])))
+      raw[key] = key.startsWith('created_') && /^\d+$/.test(value) ? Number(value) : value
     const { text } = auditCsv(app.engine, parseInput(auditFilter, raw))
     const day = new Date(app.engine.clock.now()).toISOString().slice(0, 10)
     res.writeHead(200, {
@@ -187,43 +197,6 @@ export function auditRoute(req: IncomingMessage, res: ServerResponse, app: App, 
       'Cache-Control': 'no-store',
     })
     res.end(req.method === 'HEAD' ? undefined : text)
-  } catch (error) {
-    sendBridgeError(res, toHttpError(error))
-  }
-  return true
-}
-
-/** Catalog and cart (#17): one row per line of each sale, for the same History filter. */
-export const EXPORT_LINE_ITEMS_PATH = '/export/line-items.csv'
-
-function lineItemsRoute(req: IncomingMessage, res: ServerResponse, app: App, url: URL, caller: Caller): boolean {
-  try {
-    if (req.method !== 'GET' && req.method !== 'HEAD') throw methodNotAllowed(req.method ?? '', ['GET'])
-    // The line-items export channel's twin: the owner's.
-    app.handlers.authorize('sessions:export-line-items-csv', caller)
-    const filter = filterFromQuery(url.searchParams)
-    const scope = uiScope(app.engine)
-    const timeZone = safeTimeZone(app.engine.merchants.get(scope.merchantId).time_zone)
-    const day = shopDay(nowSeconds(app.engine.clock), timeZone)
-    res.writeHead(200, {
-      'Content-Type': 'text/csv; charset=utf-8',
-      'Content-Disposition': `attachment; filename="stablepay-line-items-${day}.csv"`,
-      'Cache-Control': 'no-store',
-    })
-    if (req.method === 'HEAD') {
-      res.end()
-      return true
-    }
-    writeLineItemsCsv(app.engine, scope, filter, res).then(
-      ({ complete }) => {
-        if (complete) res.end()
-        else res.destroy()
-      },
-      (error: unknown) => {
-        log('http').error(errorFields(error), 'line-items CSV export failed')
-        res.destroy()
-      },
-    )
   } catch (error) {
     sendBridgeError(res, toHttpError(error))
   }

@@ -6,14 +6,11 @@ import { networkInterfaces } from 'node:os'
 import type { App } from '../app'
 import {
   auditRoute,
+  CSV_EXPORT_PATHS,
   diagnosticsRoute,
   EXPORT_AUDIT_PATH,
   EXPORT_DIAGNOSTICS_PATH,
-  EXPORT_LINE_ITEMS_PATH,
-  EXPORT_REFUNDS_PATH,
-  EXPORT_SESSIONS_PATH,
   exportRoute,
-  refundsExportRoute,
 } from './exportRoute'
 import { createApi } from './api'
 import { createBridge } from './bridge'
@@ -80,7 +77,7 @@ const COOKIE_MAX_AGE = 30 * 86400
 /** A download link (CSV, diagnostics) carries a one-time ticket this long: a navigation cannot send the header. */
 const DOWNLOAD_TICKET_MS = 60_000
 /** The owner's downloads (each the twin of an export channel): reached with a one-time ticket. */
-const EXPORT_PATHS = new Set([EXPORT_SESSIONS_PATH, EXPORT_DIAGNOSTICS_PATH, EXPORT_AUDIT_PATH, EXPORT_REFUNDS_PATH, EXPORT_LINE_ITEMS_PATH])
+const EXPORT_PATHS = new Set([...CSV_EXPORT_PATHS, EXPORT_DIAGNOSTICS_PATH, EXPORT_AUDIT_PATH])
 
 const LOOPBACK = /^(127\.|::1$|localhost$)/
 
@@ -224,12 +221,11 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
         const device = spendTicket(url.searchParams.get('ticket'))
         if (!device) throw notSignedIn()
         const caller = { device }
+        // The CSV downloads (sales, line items, refunds), the diagnostics zip, the audit log.
         if (
           exportRoute(req, res, options.app, url, caller) ||
           diagnosticsRoute(req, res, options.app, url, caller) ||
-          auditRoute(req, res, options.app, url, caller) ||
-          // Refunds (#11): History's Refunds tab downloads its CSV here.
-          refundsExportRoute(req, res, options.app, url, caller)
+          auditRoute(req, res, options.app, url, caller)
         )
           return
       }

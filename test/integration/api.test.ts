@@ -603,6 +603,20 @@ describe('GET and cancel', () => {
     expect((await call('POST', `/v1/payment/sessions/${s.id}/cancel`, { body: {} })).status).toBe(200)
   })
 
+  it('a route that takes no query refuses one (400 parameter_unknown) instead of ignoring it', async () => {
+    const mine = (await create(sale())).json
+    await refused(() => call('GET', `/v1/payment/sessions/${mine.id}?foo=1`), 400, 'invalid_request_error', 'parameter_unknown', 'foo')
+    // Even one that names another merchant's session: the query is refused, not read nor ignored.
+    await refused(
+      () => call('POST', `/v1/payment/sessions/${mine.id}/cancel?id=ps_000000000000000000000000`, { body: {} }),
+      400,
+      'invalid_request_error',
+      'parameter_unknown',
+      'id',
+    )
+    expect((await call<PaymentSession>('GET', `/v1/payment/sessions/${mine.id}`)).json.status).toBe('PENDING')
+  })
+
   it('unknown routes → 404, wrong methods → 405 with Allow', async () => {
     await refused(() => call('GET', '/v1/payment/nothing'), 404, 'not_found_error', 'resource_missing')
     await refused(() => call('GET', '/v1'), 404, 'not_found_error', 'resource_missing')

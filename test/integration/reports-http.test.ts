@@ -116,3 +116,48 @@ describe('GET /export/sessions.csv', () => {
     expect((await again.text()).split('\r\n')).toHaveLength(3)
   })
 })
+
+describe('GET /export/line-items.csv and /export/refunds.csv', () => {
+  it('are served like the sales file: their own name and columns, the same query rules, the same method check', async () => {
+    const { url, app } = await start()
+    app.engine.sessions.create({
+      merchantId: 'shop',
+      livemode: false,
+      orderId: 'cart-1',
+      amount: '7.00',
+      currency: 'USD',
+      lineItems: [
+        { name: 'Tea', unitAmount: '2.50', quantity: 2 },
+        { name: 'Bun', unitAmount: '2.00', quantity: 1 },
+      ],
+    })
+    // A keypad sale has no lines: not in the line-items file.
+    app.engine.sessions.create({ merchantId: 'shop', livemode: false, orderId: 'walk-in', amount: '3.00', currency: 'USD' })
+
+    const lines = await fetch(`${url}/export/line-items.csv?status=PENDING`)
+    expect(lines.status).toBe(200)
+    expect(lines.headers.get('content-disposition')).toMatch(/^attachment; filename="stablepay-line-items-\d{4}-\d{2}-\d{2}\.csv"$/)
+    expect(lines.headers.get('cache-control')).toBe('no-store')
+    // text() drops the BOM (the sales file's test reads the bytes).
+    const rows = (await lines.text()).split('\r\n')
+    expect(rows[0]).toBe(
+      'created,session id,order id,status,currency,line,name,product id,unit amount,quantity,line amount,sale discount,sale tax,sale tip,sale amount',
+    )
+    expect(rows.slice(1, -1).map((r) => r.split(',').slice(2, 7).join(','))).toEqual([
+      'cart-1,PENDING,USD,1,Tea',
+      'cart-1,PENDING,USD,2,Bun',
+    ])
+    const badLines = await fetch(`${url}/export/line-items.csv?status=PAID`)
+    expect(badLines.status).toBe(400)
+    expect(await badLines.json()).toMatchObject({ ok: false, error: { code: 'parameter_invalid', param: 'status' } })
+
+    const refunds = await fetch(`${url}/export/refunds.csv`)
+    expect(refunds.status).toBe(200)
+    expect(refunds.headers.get('content-disposition')).toMatch(/^attachment; filename="stablepay-refunds-\d{4}-\d{2}-\d{2}\.csv"$/)
+    expect((await refunds.text()).split('\r\n')[0]).toMatch(/^created,refund id,merchant refund id,session id,/)
+    const badRefunds = await fetch(`${url}/export/refunds.csv?status=lost`)
+    expect(badRefunds.status).toBe(400)
+    expect(await badRefunds.json()).toMatchObject({ ok: false, error: { param: 'status' } })
+    expect((await fetch(`${url}/export/refunds.csv`, { method: 'DELETE' })).status).toBe(405)
+  })
+})

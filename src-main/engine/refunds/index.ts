@@ -5,5 +5,5 @@
 export { Refunds, REFUND_TTL_SECONDS } from './refunds'
 export type { RefundsDeps, CreateRefundArgs, RefundObservation, ProvenTransfer } from './refunds'
 export { refundableAmounts, refundableOf, refundableStatus } from './refundable'
-export { toRefund, listRefunds, isShopAddress, refundRowBySeq, scopedRefund } from './read'
+export { toRefund, listRefunds, refundFilterSql, isShopAddress, refundRowBySeq, scopedRefund } from './read'
 export type { RefundRow, ShownRefundRow } from './read'

@@ -101,11 +101,17 @@ export function toRefund(row: ShownRefundRow): Refund {
   }
 }
 
-/** Newest first, cursor-paged by `starting_after` (a refund id), for one merchant in one mode. */
-export function listRefunds(db: Db, scope: SessionScope, filter: RefundFilter): RefundPage {
-  const limit = filter.limit ?? 20
+/**
+ * The WHERE terms (on `r`, the refunds table) of one merchant's refunds in one
+ * mode, of one session and/or in one status: the same set for the list and
+ * the CSV export.
+ */
+export function refundFilterSql(
+  scope: SessionScope,
+  filter: Pick<RefundFilter, 'session_id' | 'status'>,
+): { where: string[]; params: Record<string, unknown> } {
   const where = ['r.merchant_id = @merchant']
-  const params: Record<string, unknown> = { merchant: scope.merchantId, limit: limit + 1 }
+  const params: Record<string, unknown> = { merchant: scope.merchantId }
   if (scope.livemode !== undefined) {
     where.push('r.livemode = @livemode')
     params.livemode = scope.livemode ? 1 : 0
@@ -119,6 +125,14 @@ export function listRefunds(db: Db, scope: SessionScope, filter: RefundFilter): 
     where.push('r.status = @status')
     params.status = filter.status
   }
+  return { where, params }
+}
+
+/** Newest first, cursor-paged by `starting_after` (a refund id), for one merchant in one mode. */
+export function listRefunds(db: Db, scope: SessionScope, filter: RefundFilter): RefundPage {
+  const limit = filter.limit ?? 20
+  const { where, params } = refundFilterSql(scope, filter)
+  params.limit = limit + 1
   if (filter.starting_after !== undefined) {
     const cursor = refundRowById(db, filter.starting_after)
     if (!cursor || cursor.merchant_id !== scope.merchantId)

@@ -101,9 +101,9 @@ export interface CsvOptions {
 
 /**
  * Streams the filtered sessions as CSV (UTF-8 with BOM, RFC 4180, formula
- * guard), newest first like the History list, into `sink`, a page of SQL at a time: memory stays
- * flat whatever the count, and it waits for `sink` to drain (backpressure).
- * Between pages it yields, so a long export never stalls the till.
+ * guard), newest first like the History list, into `sink`, a page of SQL at a time
+ * (streamPagedCsv): memory stays flat whatever the count, with backpressure,
+ * and a long export never stalls the till.
  *
  * The set is fixed when the export starts (sessions created after it are not
  * in the file); statuses are read as each page is. Resolves with the number
@@ -118,21 +118,13 @@ export async function writeSessionsCsv(
   sink: Writable,
   options: CsvOptions = {},
 ): Promise<{ rows: number; complete: boolean }> {
-  const filter = parseSessionFilter(rawFilter)
-  const pageRows = options.pageRows ?? CSV_PAGE_ROWS
-  const timeZone = safeTimeZone(engine.merchants.get(scope.merchantId).time_zone)
-  const { where, params } = sessionFilterSql(scope, filter)
-  const newest = value<number | null>(engine.db, 'SELECT max(seq) FROM sessions') ?? 0
-  // The History list's order (newest first by created_at, then seq), paged by keyset on the same pair, walking
-  // the (merchant, mode, created_at) index. Sessions created after the export began (seq above `newest`) are left out.
-  const page = (beforeAt: number, beforeSeq: number) =>
-    all<ExportRow>(
-      engine.db,
-      `SELECT s.seq, s.id, s.order_id, s.status, s.amount_minor, s.tip_minor, s.currency, s.created_at, s.paid_option_id, s.amount_paid, s.exceptions
-         FROM sessions s WHERE ${where} AND s.seq <= @newest AND (s.created_at < @beforeAt OR (s.created_at = @beforeAt AND s.seq < @beforeSeq))
-        ORDER BY s.created_at DESC, s.seq DESC LIMIT @pageRows`,
-      { ...params, newest, beforeAt, beforeSeq, pageRows },
-    )
+  const { timeZone, pages } = pagedSales<ExportRow>(
+    engine,
+    scope,
+    rawFilter,
+    options,
+    's.seq, s.id, s.order_id, s.status, s.amount_minor, s.tip_minor, s.currency, s.created_at, s.paid_option_id, s.amount_paid, s.exceptions',
+  )
   const optionsOf = (seqs: string) =>
     all<OptionCell>(
       engine.db,
@@ -159,6 +151,77 @@ export async function writeSessionsCsv(
       seqs,
     )
 
+  return streamPagedCsv(sink, CSV_HEADER, pages, (sessions) => {
+    const seqs = JSON.stringify(sessions.map((s) => s.seq))
+    const optionsBySession = groupBySession(optionsOf(seqs))
+    const transfersBySession = groupBySession(transfersOf(seqs))
+    const refundsBySession = groupBySession(refundsOf(seqs))
+    return sessions.map((s) =>
+      cells(s, optionsBySession.get(s.seq) ?? [], transfersBySession.get(s.seq) ?? [], refundsBySession.get(s.seq) ?? [], timeZone),
+    )
+  })
+}
+
+/**
+ * The sales exports' set (sessions and line items): the History filter's
+ * sessions in the History list's order (newest first by created_at, then
+ * seq), paged by keyset on the same pair, walking the (merchant, mode,
+ * created_at) index. Sessions created after the export began (seq above the
+ * newest then) are left out. `also` narrows the set further (SQL, on `s`).
+ */
+export function pagedSales<Row extends PagedRow>(
+  engine: Engine,
+  scope: SessionScope,
+  rawFilter: unknown,
+  options: CsvOptions,
+  columns: string,
+  also = '',
+): { timeZone: string; pages: Pages<Row> } {
+  const filter = parseSessionFilter(rawFilter)
+  const pageRows = options.pageRows ?? CSV_PAGE_ROWS
+  const timeZone = safeTimeZone(engine.merchants.get(scope.merchantId).time_zone)
+  const { where, params } = sessionFilterSql(scope, filter)
+  const newest = value<number | null>(engine.db, 'SELECT max(seq) FROM sessions') ?? 0
+  const page = (beforeAt: number, beforeSeq: number) =>
+    all<Row>(
+      engine.db,
+      `SELECT ${columns}
+         FROM sessions s WHERE ${where} AND s.seq <= @newest${also} AND (s.created_at < @beforeAt OR (s.created_at = @beforeAt AND s.seq < @beforeSeq))
+        ORDER BY s.created_at DESC, s.seq DESC LIMIT @pageRows`,
+      { ...params, newest, beforeAt, beforeSeq, pageRows },
+    )
+  return { timeZone, pages: { pageRows, page } }
+}
+
+/** A row a page ends on: every export walks newest first by (created_at, seq), as the History list does. */
+export interface PagedRow {
+  created_at: number
+  seq: number
+}
+
+/** An export's rows, a page at a time. */
+export interface Pages<Row extends PagedRow> {
+  pageRows: number
+  /** The next page of at most `pageRows` rows strictly older than (beforeAt, beforeSeq). */
+  page(beforeAt: number, beforeSeq: number): Row[]
+}
+
+/**
+ * The one paged writer behind every CSV export: writes `header` (the BOM and
+ * the column names), then a
+ * page of SQL at a time, waiting for `sink` to drain (backpressure) and
+ * yielding between pages so a long export never stalls the till. Resolves
+ * with the CSV lines written, `complete: false` with what was written so far
+ * when the sink went away early (the browser cancelled the download); rejects
+ * if the sink failed (a full disk). It never ends `sink`: the caller does.
+ */
+export async function streamPagedCsv<Row extends PagedRow>(
+  sink: Writable,
+  header: string,
+  { pageRows, page: nextPage }: Pages<Row>,
+  /** The CSV lines (as cells) for one page's rows; a row may give none or several (a sale's line items). */
+  linesOf: (rows: Row[]) => string[][],
+): Promise<{ rows: number; complete: boolean }> {
   const closed = watchSink(sink)
   let rows = 0
   const stopped = () => {
@@ -168,27 +231,21 @@ export async function writeSessionsCsv(
     return { rows, complete: false }
   }
   try {
-    if (!(await write(sink, CSV_HEADER, closed))) return stopped()
+    if (!(await write(sink, header, closed))) return stopped()
     let beforeAt = Number.MAX_SAFE_INTEGER
     let beforeSeq = Number.MAX_SAFE_INTEGER
     for (;;) {
-      const sessions = page(beforeAt, beforeSeq)
-      if (sessions.length === 0) break
-      const seqs = JSON.stringify(sessions.map((s) => s.seq))
-      const optionsBySession = groupBySession(optionsOf(seqs))
-      const transfersBySession = groupBySession(transfersOf(seqs))
-      const refundsBySession = groupBySession(refundsOf(seqs))
+      const page = nextPage(beforeAt, beforeSeq)
+      if (page.length === 0) break
+      const lines = linesOf(page)
       let chunk = ''
-      for (const s of sessions)
-        chunk += csvRow(
-          cells(s, optionsBySession.get(s.seq) ?? [], transfersBySession.get(s.seq) ?? [], refundsBySession.get(s.seq) ?? [], timeZone),
-        )
-      rows += sessions.length
-      const last = sessions[sessions.length - 1]!
+      for (const line of lines) chunk += csvRow(line)
+      rows += lines.length
+      const last = page[page.length - 1]!
       beforeAt = last.created_at
       beforeSeq = last.seq
       if (!(await write(sink, chunk, closed))) return stopped()
-      if (sessions.length < pageRows) break
+      if (page.length < pageRows) break
       // Let the HTTP server answer the cashier between pages.
       await new Promise((resolve) => setImmediate(resolve))
     }

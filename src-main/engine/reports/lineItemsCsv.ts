@@ -1,13 +1,11 @@
 import type { Writable } from 'node:stream'
 import type { SessionStatus } from '../../../src-preload/contract'
-import { safeTimeZone, shopDateTime } from '../../../src-preload/shared/time'
+import { shopDateTime } from '../../../src-preload/shared/time'
 import type { Engine } from '..'
-import { all, value } from '../db/sql'
 import type { CurrencyCode } from '../money'
 import { formatMinor } from '../money'
 import type { SessionScope, StoredLineItem } from '../sessions'
-import { parseSessionFilter, sessionFilterSql } from '../sessions'
-import { CSV_PAGE_ROWS, csvRow, UTF8_BOM, watchSink, write } from './csv'
+import { csvRow, pagedSales, streamPagedCsv, UTF8_BOM } from './csv'
 import type { CsvOptions } from './csv'
 import { exportCsvToFile } from './file'
 
@@ -59,72 +57,42 @@ export async function writeLineItemsCsv(
   sink: Writable,
   options: CsvOptions = {},
 ): Promise<{ rows: number; complete: boolean }> {
-  const filter = parseSessionFilter(rawFilter)
-  const pageRows = options.pageRows ?? CSV_PAGE_ROWS
-  const timeZone = safeTimeZone(engine.merchants.get(scope.merchantId).time_zone)
-  const { where, params } = sessionFilterSql(scope, filter)
-  const newest = value<number | null>(engine.db, 'SELECT max(seq) FROM sessions') ?? 0
-  const page = (beforeAt: number, beforeSeq: number) =>
-    all<Row>(
-      engine.db,
-      `SELECT s.seq, s.id, s.order_id, s.status, s.currency, s.created_at, s.amount_minor, s.line_items, s.discount_minor, s.tax_minor, s.tip_minor
-         FROM sessions s WHERE ${where} AND s.seq <= @newest AND s.line_items != '[]'
-          AND (s.created_at < @beforeAt OR (s.created_at = @beforeAt AND s.seq < @beforeSeq))
-        ORDER BY s.created_at DESC, s.seq DESC LIMIT @pageRows`,
-      { ...params, newest, beforeAt, beforeSeq, pageRows },
-    )
-  const closed = watchSink(sink)
-  let rows = 0
-  const stopped = () => {
-    const error = closed.error()
-    if (error) throw error
-    return { rows, complete: false }
-  }
-  try {
-    if (!(await write(sink, LINE_ITEMS_CSV_HEADER, closed))) return stopped()
-    let beforeAt = Number.MAX_SAFE_INTEGER
-    let beforeSeq = Number.MAX_SAFE_INTEGER
-    for (;;) {
-      const sessions = page(beforeAt, beforeSeq)
-      if (sessions.length === 0) break
-      let chunk = ''
-      for (const s of sessions) {
-        const currency = s.currency as CurrencyCode
-        const money = (minor: bigint | number) => formatMinor(BigInt(minor), currency)
-        const lines = JSON.parse(s.line_items) as StoredLineItem[]
-        lines.forEach((l, i) => {
-          const first = i === 0
-          chunk += csvRow([
-            shopDateTime(s.created_at, timeZone),
-            s.id,
-            s.order_id,
-            s.status,
-            s.currency,
-            String(i + 1),
-            l.name,
-            l.product_id ?? '',
-            money(BigInt(l.unit_minor)),
-            String(l.quantity),
-            money(BigInt(l.unit_minor) * BigInt(l.quantity)),
-            first ? money(s.discount_minor) : '',
-            first ? money(s.tax_minor) : '',
-            first ? money(s.tip_minor) : '',
-            first ? money(s.amount_minor) : '',
-          ])
-          rows++
-        })
-      }
-      const last = sessions[sessions.length - 1]!
-      beforeAt = last.created_at
-      beforeSeq = last.seq
-      if (!(await write(sink, chunk, closed))) return stopped()
-      if (sessions.length < pageRows) break
-      await new Promise((resolve) => setImmediate(resolve))
-    }
-    return { rows, complete: true }
-  } finally {
-    closed.dispose()
-  }
+  // Keypad sales have no lines: they are not in this file.
+  const { timeZone, pages } = pagedSales<Row>(
+    engine,
+    scope,
+    rawFilter,
+    options,
+    's.seq, s.id, s.order_id, s.status, s.currency, s.created_at, s.amount_minor, s.line_items, s.discount_minor, s.tax_minor, s.tip_minor',
+    " AND s.line_items != '[]'",
+  )
+  return streamPagedCsv(sink, LINE_ITEMS_CSV_HEADER, pages, (sessions) =>
+    sessions.flatMap((s) => {
+      const currency = s.currency as CurrencyCode
+      const money = (minor: bigint | number) => formatMinor(BigInt(minor), currency)
+      const lines = JSON.parse(s.line_items) as StoredLineItem[]
+      return lines.map((l, i) => {
+        const first = i === 0
+        return [
+          shopDateTime(s.created_at, timeZone),
+          s.id,
+          s.order_id,
+          s.status,
+          s.currency,
+          String(i + 1),
+          l.name,
+          l.product_id ?? '',
+          money(BigInt(l.unit_minor)),
+          String(l.quantity),
+          money(BigInt(l.unit_minor) * BigInt(l.quantity)),
+          first ? money(s.discount_minor) : '',
+          first ? money(s.tax_minor) : '',
+          first ? money(s.tip_minor) : '',
+          first ? money(s.amount_minor) : '',
+        ]
+      })
+    }),
+  )
 }
 
 export function exportLineItemsCsvToFile(engine: Engine, scope: SessionScope, rawFilter: unknown, path: string): Promise<{ rows: number }> {

@@ -4,9 +4,9 @@ import { safeTimeZone, shopDateTime } from '../../../src-preload/shared/time'
 import type { Engine } from '..'
 import { all, value } from '../db/sql'
 import type { ShownRefundRow } from '../refunds'
-import { toRefund } from '../refunds'
+import { refundFilterSql, toRefund } from '../refunds'
 import type { SessionScope } from '../sessions'
-import { CSV_PAGE_ROWS, csvRow, UTF8_BOM, watchSink, write } from './csv'
+import { CSV_PAGE_ROWS, csvRow, streamPagedCsv, UTF8_BOM } from './csv'
 import { exportCsvToFile } from './file'
 
 /** One row per refund, in the shop's words. */
@@ -45,20 +45,7 @@ export async function writeRefundsCsv(
 ): Promise<{ rows: number; complete: boolean }> {
   const pageRows = options.pageRows ?? CSV_PAGE_ROWS
   const timeZone = safeTimeZone(engine.merchants.get(scope.merchantId).time_zone)
-  const where = ['r.merchant_id = @merchant']
-  const params: Record<string, unknown> = { merchant: scope.merchantId }
-  if (scope.livemode !== undefined) {
-    where.push('r.livemode = @livemode')
-    params.livemode = scope.livemode ? 1 : 0
-  }
-  if (filter.session_id !== undefined) {
-    where.push('r.session_seq = (SELECT seq FROM sessions WHERE id = @session)')
-    params.session = filter.session_id
-  }
-  if (filter.status !== undefined) {
-    where.push('r.status = @status')
-    params.status = filter.status
-  }
+  const { where, params } = refundFilterSql(scope, filter)
   const newest = value<number | null>(engine.db, 'SELECT max(seq) FROM refunds') ?? 0
   const page = (beforeAt: number, beforeSeq: number) =>
     all<ShownRefundRow & { order_id: string }>(
@@ -69,53 +56,28 @@ export async function writeRefundsCsv(
         ORDER BY r.created_at DESC, r.seq DESC LIMIT @pageRows`,
       { ...params, newest, beforeAt, beforeSeq, pageRows },
     )
-  const closed = watchSink(sink)
-  let rows = 0
-  const stopped = () => {
-    const error = closed.error()
-    if (error) throw error
-    return { rows, complete: false }
-  }
-  try {
-    if (!(await write(sink, REFUNDS_CSV_HEADER, closed))) return stopped()
-    let beforeAt = Number.MAX_SAFE_INTEGER
-    let beforeSeq = Number.MAX_SAFE_INTEGER
-    for (;;) {
-      const refunds = page(beforeAt, beforeSeq)
-      if (refunds.length === 0) break
-      let chunk = ''
-      for (const row of refunds) {
-        const r = toRefund(row)
-        chunk += csvRow([
-          shopDateTime(r.created_at, timeZone),
-          r.id,
-          r.refund_id,
-          r.session_id,
-          row.order_id,
-          r.status,
-          r.amount,
-          r.token,
-          r.network,
-          r.destination,
-          r.reason,
-          r.description ?? '',
-          r.tx_hash ?? '',
-          r.from ?? '',
-          r.succeeded_at === null ? '' : shopDateTime(r.succeeded_at, timeZone),
-        ])
-      }
-      rows += refunds.length
-      const last = refunds[refunds.length - 1]!
-      beforeAt = last.created_at
-      beforeSeq = last.seq
-      if (!(await write(sink, chunk, closed))) return stopped()
-      if (refunds.length < pageRows) break
-      await new Promise((resolve) => setImmediate(resolve))
-    }
-    return { rows, complete: true }
-  } finally {
-    closed.dispose()
-  }
+  return streamPagedCsv(sink, REFUNDS_CSV_HEADER, { pageRows, page }, (refunds) =>
+    refunds.map((row) => {
+      const r = toRefund(row)
+      return [
+        shopDateTime(r.created_at, timeZone),
+        r.id,
+        r.refund_id,
+        r.session_id,
+        row.order_id,
+        r.status,
+        r.amount,
+        r.token,
+        r.network,
+        r.destination,
+        r.reason,
+        r.description ?? '',
+        r.tx_hash ?? '',
+        r.from ?? '',
+        r.succeeded_at === null ? '' : shopDateTime(r.succeeded_at, timeZone),
+      ]
+    }),
+  )
 }
 
 /** To a file the owner chose: written under a temporary name and renamed when complete (as the sales export). */

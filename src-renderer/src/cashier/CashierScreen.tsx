@@ -69,7 +69,7 @@ export function CashierScreen() {
     void useOpenSalesStore.getState().load()
     void useCatalogStore
       .getState()
-      .loadMode()
+      .loadSaleScreen()
       .catch(() => undefined)
   }, [])
 

@@ -53,13 +53,6 @@ export function ProductsEntry({
   const [search, setSearch] = useState('')
   const [custom, setCustom] = useState('')
 
-  useEffect(() => {
-    void useCatalogStore
-      .getState()
-      .load()
-      .catch(() => undefined)
-  }, [])
-
   const code = (isCurrency(currency) ? currency : 'USD') as CurrencyCode
   const inCurrency = useMemo(() => products.filter((p) => p.currency === currency), [products, currency])
   const categories = useMemo(() => categoriesOf(inCurrency), [inCurrency])

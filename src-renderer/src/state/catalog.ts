@@ -16,6 +16,8 @@ interface CatalogState {
   loadMode(): Promise<void>
   setMode(mode: SaleMode): Promise<void>
   load(): Promise<void>
+  /** The sale screen's start: the till's mode and the products asked at once, not one after the other. */
+  loadSaleScreen(): Promise<void>
   image(id: string): void
 }
 
@@ -32,12 +34,17 @@ export const useCatalogStore = create<CatalogState>()((set, get) => ({
     set({ mode, modeLoaded: true })
   },
   async setMode(mode) {
-    // Switch at once; the till remembers it when the engine answers.
+    // Switch at once; the till remembers it when the engine answers. The grid shows the products as they are now.
     set({ mode })
-    await api['sale-mode:set']({ mode })
+    await Promise.all([api['sale-mode:set']({ mode }), mode === 'products' ? get().load() : undefined])
   },
   async load() {
     set({ products: await api['products:list']({}), loaded: true })
+  },
+  async loadSaleScreen() {
+    // A products-mode till paints its grid once both are in, instead of asking for the products only when the
+    // mode has come back. Each is kept as it arrives, so one failing leaves the other.
+    await Promise.all([get().loadMode(), get().load()])
   },
   image(id) {
     if (id in get().images || asking.has(id)) return

@@ -16,6 +16,11 @@ interface CustomerState {
   /** This device's till, once known (devices:me). */
   till: string | null
   loaded: boolean
+  /**
+   * Pushes that arrived before this device's till was known (the display just opened while the cashier
+   * charged): kept, and judged once `devices:me` answers, or the display would miss the sale at its counter.
+   */
+  early: PaymentSession[]
   load(): Promise<void>
   receive(session: PaymentSession): void
   /** Tips (#17): the till's charge waiting for this customer's tip, shown before the QR. */
@@ -30,16 +35,11 @@ function isNewer(candidate: PaymentSession, current: PaymentSession | null): boo
   return candidate.status === 'PENDING' && current.status !== 'PENDING'
 }
 
-/**
- * Pushes that arrived before this device's till was known (the display just opened while the cashier
- * charged): kept, and judged once `devices:me` answers, or the display would miss the sale at its counter.
- */
-let early: PaymentSession[] = []
-
 export const useCustomerStore = create<CustomerState>()((set, get) => ({
   session: null,
   till: null,
   loaded: false,
+  early: [],
   tip: null,
   receiveTip(request) {
     const till = get().till
@@ -57,8 +57,8 @@ export const useCustomerStore = create<CustomerState>()((set, get) => ({
       const page = await api['sessions:list']({ limit: 1, till })
       const newest = page.data[0] ?? null
       if (!newest || isNewer(newest, get().session)) set({ session: newest })
-      const waiting = early.filter((session) => session.till === till)
-      early = []
+      const waiting = get().early.filter((session) => session.till === till)
+      set({ early: [] })
       for (const session of waiting) if (isNewer(session, get().session)) set({ session })
       set({ loaded: true })
     } catch {
@@ -69,7 +69,7 @@ export const useCustomerStore = create<CustomerState>()((set, get) => ({
     const till = get().till
     if (till === null) {
       // A few suffice (only the newest can win); bounded in case the till never becomes known.
-      early = [...early.slice(-19), session]
+      set({ early: [...get().early.slice(-19), session] })
       return
     }
     if (session.till !== till) return
