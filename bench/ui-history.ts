@@ -46,6 +46,8 @@ const ROOT = resolve(__dirname, '..')
 const MERCHANT = 'shop'
 const CHAIN_ID = 31337
 const SHOP_ADDRESS = '0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc'
+/** The bench shop's owner PIN. */
+const OWNER_PIN = '246810'
 const TOKENS = [
   { symbol: 'USDC', address: '0x5FbDB2315678afecb367f032d93F642f64180aa3', decimals: 6 },
   { symbol: 'USDT', address: '0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512', decimals: 18 },
@@ -180,6 +182,8 @@ async function serveShop(count: number): Promise<Served> {
         },
       ],
       settings: { language: 'en', livemode: false },
+      // History is an owner screen (#13): the bench enters this PIN once, as an owner would.
+      ownerPin: OWNER_PIN,
     },
   })
   const began = performance.now()
@@ -289,7 +293,7 @@ window.__bench = {
     while (sessions.length < count) {
       const response = await fetch('/bridge/invoke/sessions:list', {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', 'x-stablepay-session': sessionStorage.getItem('stablepay.session') },
         body: JSON.stringify(cursor ? { limit: 100, starting_after: cursor } : { limit: 100 }),
       })
       const page = (await response.json()).value
@@ -428,12 +432,20 @@ async function main(): Promise<void> {
     await page.getByTestId('cashier').waitFor()
     // The page's device: its cookie and the header token it keeps in its storage (#13).
     const cookie = (await context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ')
-    const session = (await page.evaluate("localStorage.getItem('stablepay.session')")) as string
+    const session = (await page.evaluate("sessionStorage.getItem('stablepay.session')")) as string
 
     // Cursor paging at depth, straight from the bridge.
     const oldest = served.app.engine.db.prepare('SELECT id FROM sessions ORDER BY seq LIMIT 1 OFFSET 101').get() as { id: string }
     const newestPage = await bridgePageMs(served, cookie, session)
     const deepPage = await bridgePageMs(served, cookie, session, oldest.id)
+
+    // The owner unlocks once (the role is held by this device for a while); the timed opening starts from the till.
+    await page.evaluate("window.location.hash = '#/history'")
+    await page.getByTestId('pin-input').fill(OWNER_PIN)
+    await page.getByTestId('pin-submit').click()
+    await page.getByTestId('history-row').first().waitFor({ timeout: 120_000 })
+    await page.evaluate("window.location.hash = '#/'")
+    await page.getByTestId('cashier').waitFor()
 
     // Virtualised: the real screen. First rows; then deep, fetching pages by cursor on the way; then back up
     // through what is loaded, which is the per-frame cost of scrolling itself.
