@@ -49,13 +49,14 @@ describe('order numbers', () => {
   })
 })
 
+/** History's search as the owner types it: the order ids of the sales it finds, sorted. */
+const found = (search: string) =>
+  shop.engine.sessions
+    .list({ merchantId: 'merchant_123' }, { search, limit: 100 })
+    .data.map((s) => s.order_id)
+    .sort()
+
 describe('History search by the start of what the owner has in hand (#15)', () => {
-  const scope = { merchantId: 'merchant_123' }
-  const found = (search: string) =>
-    shop.engine.sessions
-      .list(scope, { search, limit: 100 })
-      .data.map((s) => s.order_id)
-      .sort()
 
   it('finds order numbers, order ids, session ids, tx hashes and payers by their start, in any case', () => {
     shop = openShop()
@@ -82,12 +83,6 @@ describe('History search by the start of what the owner has in hand (#15)', () =
 })
 
 describe('History search by the price the cashier typed (#15)', () => {
-  const scope = { merchantId: 'merchant_123' }
-  const found = (search: string) =>
-    shop.engine.sessions
-      .list(scope, { search, limit: 100 })
-      .data.map((s) => s.order_id)
-      .sort()
   const priced = (orderId: string, amount: string, currency = 'USD') =>
     shop.engine.sessions.create({ ...base, orderId, amount, currency }).session
 
@@ -115,7 +110,7 @@ describe('History search by the price the cashier typed (#15)', () => {
     for (const text of ['6.6.6', '-6.66', '6.666', '0', '0.00', '6.66 USD', '1e3']) expect(found(text), text).toEqual([])
 
     // The totals bar reads the same definition as the list: the one paid 6.66 sale.
-    const totals = await sessionTotals(shop.engine, scope, { search: '6.66' })
+    const totals = await sessionTotals(shop.engine, { merchantId: 'merchant_123' }, { search: '6.66' })
     expect(totals.map((t) => [t.currency, t.amount_minor, t.count])).toEqual([['USD', '666', 1]])
   })
 })
