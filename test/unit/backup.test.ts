@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3'
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import {
   backupDatabase,
   BackupError,
@@ -12,6 +12,7 @@ import {
   listBackups,
   restoreDatabase,
   retention,
+  stepsUnlessStuck,
 } from '../../src-main/engine/backup'
 import { createEngine, DATABASE_FILE } from '../../src-main/engine'
 import { startCheckpointer } from '../../src-main/engine/db/checkpointer'
@@ -115,6 +116,35 @@ describe('backups', () => {
     shop.engine.db.close()
     await expect(running).rejects.toMatchObject({ code: 'backup_failed' })
     expect(readdirSync(dir)).toEqual([])
+  })
+
+  it('clears the partial files a copy cut short by a crash left behind, and keeps everything else', async () => {
+    shop = openShop()
+    sale(shop, 1)
+    const dir = join(shop.dir, 'backups')
+    mkdirSync(dir, { recursive: true })
+    const stale = backupName(T0 - 86_400) + '.partial'
+    for (const name of [stale, `${stale}-wal`, `${stale}-shm`, 'notes.txt']) writeFileSync(join(dir, name), 'x')
+    const result = await backupDatabase(shop.engine.db, { dir, now: T0, dayOf: utcDay })
+    expect(readdirSync(dir).sort()).toEqual(['notes.txt', backupName(T0)])
+    checkBackup(result.backup.file)
+  })
+
+  it('gives up on a copy that has copied no page for 10 s (a locked step is otherwise retried without end)', () => {
+    vi.useFakeTimers()
+    try {
+      const step = stepsUnlessStuck(8)
+      expect(step({ remainingPages: 10 })).toBe(8)
+      vi.advanceTimersByTime(11_000)
+      // Slow but moving: fine.
+      expect(step({ remainingPages: 9 })).toBe(8)
+      vi.advanceTimersByTime(9_000)
+      expect(step({ remainingPages: 9 })).toBe(8)
+      vi.advanceTimersByTime(2_000)
+      expect(() => step({ remainingPages: 9 })).toThrow(/no page copied for 10 s/)
+    } finally {
+      vi.useRealTimers()
+    }
   })
 
   it('writes a second copy to another folder, and says so when that folder cannot be written', async () => {

@@ -160,7 +160,7 @@ export const PAGES_PER_STEP = 64
 // sale's thread must get them first. Answers: { holding }, then { ok, bytes, copy } or { ok: false, error }.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads')
-const { constants, copyFileSync, readlinkSync, renameSync, rmSync, statSync } = require('node:fs')
+const { closeSync, constants, copyFileSync, fsyncSync, openSync, readlinkSync, renameSync, rmSync, statSync } = require('node:fs')
 const { setPriority } = require('node:os')
 const Database = require(workerData.driver)
 const integrityProblem = ${integrityProblem.toString()}
@@ -176,10 +176,20 @@ function check(file) {
 function lowestPriority() {
   try { setPriority(Number(readlinkSync('/proc/thread-self').split('/').pop()), 19) } catch {}
 }
-function finish(copy) {
+// On disk before it counts: a copy on a USB stick can otherwise be renamed, counted, and older ones pruned,
+// while its pages are still in the OS cache (the check reads them from there).
+function flush(file) {
+  const fd = openSync(file, 'r+')
+  try { fsyncSync(fd) } finally { closeSync(fd) }
+}
+function finish(copy, pages) {
   copy.exec('COMMIT')
   copy.pragma('wal_checkpoint(TRUNCATE)')
   copy.pragma('journal_mode = DELETE')
+  // Every page the till's connection sent: a backup step that met a lock can report "done" with nothing
+  // copied, and an empty database passes the integrity check.
+  const copied = copy.pragma('page_count', { simple: true })
+  if (!(pages > 0) || copied !== pages) throw new Error('the copy is incomplete (' + copied + ' of ' + pages + ' pages)')
   copy.close()
   check(workerData.partial)
   renameSync(workerData.partial, workerData.file)
@@ -189,6 +199,7 @@ function finish(copy) {
       // Never through a link someone left in a shared folder: the partial file is removed, then created anew.
       rmSync(workerData.copyPartial, { force: true })
       copyFileSync(workerData.file, workerData.copyPartial, constants.COPYFILE_EXCL)
+      flush(workerData.copyPartial)
       check(workerData.copyPartial)
       renameSync(workerData.copyPartial, workerData.copyFile)
       second = { file: workerData.copyFile }
@@ -196,24 +207,36 @@ function finish(copy) {
   }
   return { bytes: statSync(workerData.file).size, copy: second }
 }
+// Whatever went wrong, the copy's files are let go, so that they can be removed (Windows will not delete an
+// open file).
+function letGo() {
+  try { if (copy && copy.open) copy.close() } catch {}
+}
 let copy
 try {
   lowestPriority()
   copy = new Database(workerData.partial, { nativeBinding: workerData.nativeBinding })
-  // The backup API writes into a WAL copy only with the source's page size.
+  // The backup API writes into a WAL copy only with the source's page size; and without WAL (a file system
+  // that cannot share memory) the reader held below would block the copy instead of letting it be written.
   copy.pragma('page_size = ' + workerData.pageSize)
-  copy.pragma('journal_mode = WAL')
+  if (copy.pragma('journal_mode = WAL', { simple: true }) !== 'wal') throw new Error('the copy cannot use a WAL here')
   copy.exec('BEGIN')
   copy.prepare('SELECT count(*) FROM sqlite_schema').get()
   parentPort.postMessage({ holding: true })
-} catch (error) { parentPort.postMessage({ ok: false, error: error.message }) }
+} catch (error) {
+  letGo()
+  parentPort.postMessage({ ok: false, error: error.message })
+}
 parentPort.on('message', (message) => {
-  if (message === 'abandon') {
-    try { copy.close() } catch {}
+  if (message.abandon) {
+    letGo()
     return parentPort.postMessage({ ok: false, error: 'abandoned' })
   }
-  try { parentPort.postMessage({ ok: true, ...finish(copy) }) }
-  catch (error) { parentPort.postMessage({ ok: false, error: error.message }) }
+  try { parentPort.postMessage({ ok: true, ...finish(copy, message.pages) }) }
+  catch (error) {
+    letGo()
+    parentPort.postMessage({ ok: false, error: error.message })
+  }
 })
 `
 
@@ -244,7 +267,9 @@ export async function backupDatabase(db: Db, options: BackupOptions): Promise<Ba
       copyError = (error as Error).message
     }
   }
-  removeQuietly(partial)
+  // A copy cut short earlier (a crash, a power cut) left its partial files under their own time's name.
+  removeLeftovers(options.dir)
+  if (copyFile && options.copyTo) removeLeftovers(options.copyTo)
   const worker = backupWorker({
     partial,
     file,
@@ -259,19 +284,19 @@ export async function backupDatabase(db: Db, options: BackupOptions): Promise<Ba
     outcome = await worker.next()
     if ('holding' in outcome) {
       let failed: string | null = null
+      let pages = 0
       try {
-        const pages = options.pagesPerStep ?? PAGES_PER_STEP
-        await db.backup(partial, { progress: () => pages })
+        pages = (await db.backup(partial, { progress: stepsUnlessStuck(options.pagesPerStep ?? PAGES_PER_STEP) })).totalPages
       } catch (error) {
         failed = (error as Error).message
       }
       // Abandoned, the worker lets go of the copy before it is removed.
-      worker.send(failed === null ? 'copied' : 'abandon')
+      worker.send(failed === null ? { pages } : { abandon: true })
       outcome = await worker.next()
       if (failed !== null) outcome = { ok: false, error: failed }
     }
   } finally {
-    worker.stop()
+    await worker.stop()
   }
   if (!('ok' in outcome)) outcome = { ok: false, error: 'the backup worker did not finish' }
   if (!outcome.ok) {
@@ -293,8 +318,30 @@ type WorkerOutcome =
   | { ok: true; bytes: number; copy: { file: string } | { error: string } | null }
   | { ok: false; error: string }
 
+/**
+ * The backup's progress callback: `pages` a step, until no page has been copied for `STUCK_AFTER_MS` (the
+ * driver retries a locked step without end, on the till's thread); then it throws, which ends the backup.
+ */
+export function stepsUnlessStuck(pages: number): (progress: { remainingPages: number }) => number {
+  let remaining = Infinity
+  let movedAt = Date.now()
+  return (progress) => {
+    if (progress.remainingPages < remaining) {
+      remaining = progress.remainingPages
+      movedAt = Date.now()
+    } else if (Date.now() - movedAt > STUCK_AFTER_MS) throw new Error(`no page copied for ${STUCK_AFTER_MS / 1000} s`)
+    return pages
+  }
+}
+const STUCK_AFTER_MS = 10_000
+
 /** The worker beside one backup: its answers in order (a stop or crash is an error answer), and a way to tell it. */
-function backupWorker(workerData: Record<string, unknown>): { next(): Promise<WorkerOutcome>; send(message: string): void; stop(): void } {
+function backupWorker(workerData: Record<string, unknown>): {
+  next(): Promise<WorkerOutcome>
+  send(message: { pages: number } | { abandon: true }): void
+  /** Resolves once the thread is gone, with every file it had open closed. */
+  stop(): Promise<void>
+} {
   const worker = new Worker(WORKER_SOURCE, { eval: true, workerData })
   const answers: WorkerOutcome[] = []
   const waiting: Array<(answer: WorkerOutcome) => void> = []
@@ -309,9 +356,9 @@ function backupWorker(workerData: Record<string, unknown>): { next(): Promise<Wo
   return {
     next: () => new Promise((resolve) => (answers.length ? resolve(answers.shift()!) : waiting.push(resolve))),
     send: (message) => worker.postMessage(message),
-    stop: () => {
+    stop: async () => {
       worker.removeAllListeners()
-      void worker.terminate()
+      await worker.terminate()
     },
   }
 }
@@ -323,6 +370,12 @@ function removeQuietly(file: string): void {
     } catch {
       // An unwritable second folder: the error that matters was already caught.
     }
+}
+
+/** Removes the partial files of copies cut short in `dir` (one backup runs at a time: none is being written). */
+function removeLeftovers(dir: string): void {
+  if (!existsSync(dir)) return
+  for (const name of readdirSync(dir)) if (/^stablepay-\d{8}T\d{6}Z\.sqlite\.partial(-wal|-shm|-journal)?$/.test(name)) removeQuietly(join(dir, name))
 }
 
 function prune(dir: string, dayOf: (unixSeconds: number) => string): string[] {
