@@ -372,10 +372,18 @@ function removeQuietly(file: string): void {
     }
 }
 
-/** Removes the partial files of copies cut short in `dir` (one backup runs at a time: none is being written). */
+/**
+ * Removes the partial files of copies cut short in `dir` (one backup runs at a time: none is being written).
+ * A folder that cannot be listed is left alone: writing the copy there will say what is wrong with it.
+ */
 function removeLeftovers(dir: string): void {
-  if (!existsSync(dir)) return
-  for (const name of readdirSync(dir)) if (/^stablepay-\d{8}T\d{6}Z\.sqlite\.partial(-wal|-shm|-journal)?$/.test(name)) removeQuietly(join(dir, name))
+  let names: string[]
+  try {
+    names = readdirSync(dir)
+  } catch {
+    return
+  }
+  for (const name of names) if (/^stablepay-\d{8}T\d{6}Z\.sqlite\.partial(-wal|-shm|-journal)?$/.test(name)) removeQuietly(join(dir, name))
 }
 
 function prune(dir: string, dayOf: (unixSeconds: number) => string): string[] {
