@@ -166,7 +166,9 @@ export class ChainWatcher {
     if (this.tuning.autoPoll) {
       void this.pollNow()
       const stallMs = this.tuning.stallMs ?? 2000
-      this.stallTimer = setInterval(() => this.checkStall(stallMs), Math.max(50, Math.floor(stallMs / 4)))
+      // Looked at every tenth of the stall time: the till must say so within 3 s of the network freezing (#15),
+      // and that is the poll interval + stallMs + this tick, plus the push to the screens.
+      this.stallTimer = setInterval(() => this.checkStall(stallMs), Math.max(50, Math.floor(stallMs / 10)))
       this.stallTimer.unref?.()
     }
   }
